@@ -1,0 +1,3 @@
+from oneworkforce.cli import main
+
+main()

@@ -1,0 +1,53 @@
+"""The ``oneworkforce`` command line.
+
+Every command exits 0 on success and non-zero with a one-line reason on failure; commands
+whose output a machine would read take ``--format json``.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from oneworkforce.cli import common, demo, imports, ledger
+
+app = typer.Typer(
+    name="oneworkforce",
+    help="See, plan and assure the whole health and care workforce of an integrated care system.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _main(
+    home: str = typer.Option(None, "--home", help="Data directory (default: $ONEWORKFORCE_HOME "
+                             "or ./.oneworkforce). Created on first use."),
+) -> None:
+    common.STATE.home_arg = home
+
+
+for module in (imports, ledger, demo):
+    module.register(app)
+
+for optional in ("synth", "spc"):
+    try:
+        module = __import__(f"oneworkforce.cli.{optional}", fromlist=["register"])
+    except ModuleNotFoundError:  # pragma: no cover - while a command is being built
+        continue
+    module.register(app)
+
+
+def main() -> None:
+    import os
+    import sys
+
+    try:
+        app()
+    except Exception as exc:  # a bug: say so in one line; the traceback is there on request
+        if os.environ.get("ONEWORKFORCE_DEBUG") == "1":
+            raise
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        sys.stderr.write(f"oneworkforce: unexpected error: {type(exc).__name__}: {first} "
+                         "(run again with ONEWORKFORCE_DEBUG=1 for the details)\n")
+        sys.exit(70)

@@ -1,0 +1,69 @@
+"""``oneworkforce import DATASET FILE [FILE ...]``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from oneworkforce.cli.common import OutputFormat, err, fail, open_stores, out, print_json
+from oneworkforce.data.importer import Importer, ImportResult
+from oneworkforce.data.lake import ALL_DATASETS
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="import", help="Validate and load partner files (CSV, XLSX or Parquet). "
+                f"DATASET is one of: {', '.join(ALL_DATASETS)}.")(import_files)
+
+
+def import_files(
+    dataset: str = typer.Argument(..., help="which dataset the files hold"),
+    files: list[Path] = typer.Argument(..., help="one or more files; each is its own submission"),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json"),
+    submitted_by: str = typer.Option("cli", "--by", help="who is submitting (for the ledger)"),
+) -> None:
+    if dataset not in ALL_DATASETS:
+        fail(f"unknown dataset '{dataset}'; expected one of: {', '.join(ALL_DATASETS)}")
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        fail(f"no such file: {', '.join(missing)}")
+    home = open_stores()
+    importer = Importer(home, submitted_by=submitted_by)
+    results: list[ImportResult] = []
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total} files"), TimeElapsedColumn(),
+                  console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("importing", total=len(files))
+        for path in files:
+            def stage(what: str, name: str = path.name) -> None:
+                bar.update(task, description=f"{name}: {what}")
+            results.append(importer.import_file(dataset, path, progress=stage))
+            bar.advance(task)
+    if fmt is OutputFormat.json:
+        print_json([r.to_dict() for r in results])
+    else:
+        for r in results:
+            _print_result(r)
+    if not all(r.ok for r in results):
+        raise typer.Exit(1)
+
+
+def _print_result(r: ImportResult) -> None:
+    if r.status == "duplicate":
+        out.print(f"= {r.file}: already loaded as submission {r.duplicate_of}; not loaded again")
+        return
+    if r.status == "accepted":
+        span = f"{r.periods[0]} to {r.periods[-1]}" if r.periods else "no periods"
+        line = (f"✔ {r.file}: accepted as {r.dataset} submission {r.submission_id}: "
+                f"{r.rows:,} rows, {len(r.organisations)} organisation(s), {span} "
+                f"({r.seconds:.1f}s)")
+        if r.superseded:
+            line += f"; supersedes {len(r.superseded)} earlier slice(s)"
+        out.print(line, markup=False)
+        return
+    out.print(f"✘ {r.file}: rejected, nothing was loaded. {r.report.summary()}", markup=False)
+    for e in r.report.errors:
+        out.print(f"  - {e.describe()}", markup=False)
+    if r.report.not_listed:
+        out.print(f"  ... and {r.report.not_listed:,} more error(s) not listed", markup=False)

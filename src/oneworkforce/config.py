@@ -1,0 +1,50 @@
+"""Where OneWorkforce keeps its data: the data directory ("home").
+
+The home holds the analytical store (the Parquet lake and its DuckDB catalogue) and, unless
+``DATABASE_URL`` is set, the SQLite file of the operational store. It is chosen by
+``oneworkforce --home DIR``, else ``ONEWORKFORCE_HOME``, else ``./.oneworkforce``, and is
+created on first use.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+HOME_ENV = "ONEWORKFORCE_HOME"
+DEFAULT_HOME = ".oneworkforce"
+
+
+@dataclass(frozen=True)
+class Home:
+    root: Path
+
+    @classmethod
+    def resolve(cls, explicit: str | os.PathLike[str] | None = None) -> Home:
+        raw = explicit or os.environ.get(HOME_ENV) or DEFAULT_HOME
+        root = Path(raw).expanduser().resolve()
+        root.mkdir(parents=True, exist_ok=True)
+        return cls(root)
+
+    @property
+    def lake(self) -> Path:
+        """Accepted submissions as Parquet, one folder per dataset and submission."""
+        return self.root / "lake"
+
+    @property
+    def catalogue(self) -> Path:
+        """A DuckDB database of views over the lake, for analysts' own tools."""
+        return self.root / "catalogue.duckdb"
+
+    @property
+    def sqlite(self) -> Path:
+        """The operational store when DATABASE_URL is not set."""
+        return self.root / "operational.sqlite3"
+
+    @property
+    def tmp(self) -> Path:
+        """Scratch space: DuckDB spills here when a file is larger than memory allows."""
+        path = self.root / "tmp"
+        path.mkdir(exist_ok=True)
+        return path

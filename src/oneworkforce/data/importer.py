@@ -1,0 +1,264 @@
+"""Importing one partner file: read, validate, stage, then commit to the ledger and the lake.
+
+A file is accepted whole or not at all. The order of the steps makes that hold through errors,
+crashes and kills:
+
+1. the file is validated and written to a staging folder that no reader looks at;
+2. under the store's lock and inside one database transaction, the ledger records the
+   submission and supersedes the slices it replaces, and the staged folder is renamed into
+   the lake (one atomic rename); only then does the transaction commit;
+3. the manifest that the views read is rewritten from the ledger (atomic replace).
+
+A kill before step 2 commits leaves at most an unreferenced folder, which ``reconcile`` removes
+at the next start; a kill after it leaves a stale manifest, which ``reconcile`` rewrites.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from oneworkforce.config import Home
+from oneworkforce.data.errors import ValidationError, ValidationReport
+from oneworkforce.data.headings import match_headings
+from oneworkforce.data.lake import ALL_DATASETS, Lake
+from oneworkforce.data.readers import UnreadableFile, open_source
+from oneworkforce.data.schemas import Dataset, stored_columns
+from oneworkforce.data.validation import (
+    CompiledDataset,
+    count_duplicates,
+    describe_errors,
+    install_reference_tables,
+)
+
+Progress = Callable[[str], None]
+CRASH_ENV = "ONEWORKFORCE_TEST_CRASH_AT"  # used by the tests to kill an import part-way
+
+
+def checkpoint(stage: str) -> None:
+    """Die here, as a kill would, when the tests ask for it."""
+    if os.environ.get(CRASH_ENV) == stage:
+        os._exit(137)
+
+
+@dataclass
+class ImportResult:
+    file: str
+    dataset: str
+    status: str  # accepted | rejected | duplicate
+    submission_id: str | None = None
+    rows: int = 0
+    organisations: list[str] = field(default_factory=list)
+    periods: list[str] = field(default_factory=list)
+    superseded: list[dict[str, str | None]] = field(default_factory=list)
+    report: ValidationReport = field(default_factory=lambda: ValidationReport((), 0, {}))
+    duplicate_of: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("accepted", "duplicate")
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file, "dataset": self.dataset, "status": self.status,
+            "submission_id": self.submission_id, "rows": self.rows,
+            "organisations": self.organisations, "periods": self.periods,
+            "superseded": self.superseded, "duplicate_of": self.duplicate_of,
+            "seconds": round(self.seconds, 3), "validation": self.report.to_dict(),
+        }
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _scratch(home: Home) -> duckdb.DuckDBPyConnection:
+    # Bounded memory: DuckDB spills to the data directory's tmp/ beyond this limit.
+    limit = os.environ.get("ONEWORKFORCE_IMPORT_MEMORY", "2GB")
+    return duckdb.connect(config={"memory_limit": limit, "temp_directory": str(home.tmp),
+                                  "preserve_insertion_order": True})
+
+
+class Importer:
+    """Imports files into one data directory's stores. Django must be set up (``opstore``)."""
+
+    def __init__(self, home: Home, *, submitted_by: str = "cli"):
+        self.home = home
+        self.lake = Lake(home)
+        self.submitted_by = submitted_by
+
+    def current_org_codes(self) -> list[str]:
+        con = self.lake.connect()
+        try:
+            return [r[0] for r in con.execute("SELECT upper(org_code) FROM organisations")
+                    .fetchall()]
+        finally:
+            con.close()
+
+    def import_file(self, dataset_name: str, path: Path,
+                    progress: Progress | None = None) -> ImportResult:
+        from oneworkforce.data.ledger import service
+
+        started = time.perf_counter()
+        note = progress or (lambda _stage: None)
+        dataset = ALL_DATASETS[dataset_name]
+        label = path.name
+        result = ImportResult(label, dataset_name, "rejected")
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: no such file")
+        note("checking for an identical earlier file")
+        facts = service.FileFacts(dataset_name, label, path.suffix.lower().lstrip("."),
+                                  sha256_of(path), path.stat().st_size, self.submitted_by)
+        earlier = service.find_duplicate(dataset_name, facts.sha256)
+        if earlier is not None:
+            result.status, result.duplicate_of = "duplicate", str(earlier.id)
+            result.rows = earlier.rows
+            result.seconds = time.perf_counter() - started
+            return result
+        submission_id = str(uuid.uuid4())
+        with self.lake.lock():
+            report, slices = self._validate_and_stage(dataset, path, submission_id, note)
+            seconds = time.perf_counter() - started
+            if not report.ok:
+                self.lake.discard_staging(dataset_name, submission_id)
+                service.record_rejected(facts, report, seconds)
+                result.report, result.seconds = report, seconds
+                return result
+            note("committing")
+            superseded = self._commit(submission_id, facts, slices, seconds)
+        result.status, result.submission_id = "accepted", submission_id
+        result.rows = sum(s.rows for s in slices)
+        result.organisations = sorted({s.org_code for s in slices})
+        result.periods = sorted({s.period.strftime("%Y-%m") for s in slices if s.period})
+        result.superseded = [
+            {"submission_id": str(s.submission_id), "org_code": s.org_code,
+             "segment": s.segment, "period": s.period.strftime("%Y-%m") if s.period else None}
+            for s in superseded]
+        result.seconds = time.perf_counter() - started
+        return result
+
+    # -- steps ----------------------------------------------------------------------------------
+    def _validate_and_stage(self, dataset: Dataset, path: Path, submission_id: str,
+                            note: Progress) -> tuple[ValidationReport, list]:
+        from oneworkforce.data.ledger.service import SlicePlan
+
+        label = path.name
+        con = _scratch(self.home)
+        try:
+            note("reading")
+            try:
+                source = open_source(con, path, dataset=dataset.name)
+            except UnreadableFile as exc:
+                return _file_error(label, "unreadable_file", str(exc)), []
+            headings = match_headings(dataset, source.headings, label)
+            if headings.errors:
+                return ValidationReport.from_errors(list(headings.errors)), []
+            compiled = CompiledDataset(dataset, headings)
+            org_codes = [] if dataset.name == "organisations" else self.current_org_codes()
+            install_reference_tables(con, dataset, org_codes)
+            note("validating")
+            try:
+                con.execute("CREATE TEMP TABLE typed AS " + compiled.typed_sql(source.relation_sql))
+            except duckdb.Error as exc:
+                return _file_error(label, "unreadable_file",
+                                   f"could not be read: {_first_line(exc)}"), []
+            bad, rows = con.execute("SELECT count_if(_bad), count(*) FROM typed").fetchone() or (0, 0)
+            if rows == 0:
+                return _file_error(label, "no_rows", "the file has headings but no rows"), []
+            if bad or count_duplicates(con, dataset, "typed"):
+                note("describing errors")
+                return describe_errors(con, compiled, source, label), []
+            slices = [SlicePlan(*row) for row in con.execute(self._slice_sql(dataset)).fetchall()]
+            note("storing")
+            staging = self.lake.new_staging(dataset.name, submission_id)
+            columns = ", ".join(
+                f'CAST("{n}" AS {t}) AS "{n}"' if n != "submission_id"
+                else f"'{submission_id}' AS submission_id"
+                for n, t in stored_columns(dataset))
+            con.execute(f"COPY (SELECT {columns} FROM typed) TO '{staging / 'data.parquet'}' "
+                        "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 250000)")
+            checkpoint("after_staging")
+            return ValidationReport((), 0, {}), slices
+        finally:
+            con.close()
+
+    @staticmethod
+    def _slice_sql(dataset: Dataset) -> str:
+        if dataset.name == "organisations":
+            return "SELECT NULL, '*', NULL::DATE, count(*) FROM typed"
+        if dataset.name == "aggregate":
+            return ("SELECT segment, coalesce(org_code, area_code), period, count(*) FROM typed "
+                    "GROUP BY ALL ORDER BY ALL")
+        return "SELECT NULL, org_code, period, count(*) FROM typed GROUP BY ALL ORDER BY ALL"
+
+    def _commit(self, submission_id: str, facts, slices, seconds: float) -> list:
+        from django.db import transaction
+
+        from oneworkforce.data.ledger import service
+
+        published = False
+        try:
+            with transaction.atomic():
+                _, superseded = service.record_accepted(submission_id, facts, slices, seconds)
+                checkpoint("before_publish")
+                self.lake.publish(facts.dataset, submission_id)
+                published = True
+                checkpoint("after_publish")
+        except BaseException:
+            if published:
+                self.lake.unpublish(facts.dataset, submission_id)
+            self.lake.discard_staging(facts.dataset, submission_id)
+            raise
+        checkpoint("after_commit")
+        self.sync_manifest()
+        return superseded
+
+    def sync_manifest(self) -> None:
+        from oneworkforce.data.ledger import service
+
+        self.lake.write_manifest(service.all_slices())
+        self.lake.refresh_catalogue()
+
+
+def reconcile(home: Home) -> dict[str, int]:
+    """Bring the lake into line with the ledger after a crash or kill: remove staged and
+    unrecorded folders, and rewrite a stale manifest. Safe to run at every start."""
+    from oneworkforce.data.ledger import service
+
+    lake = Lake(home)
+    removed = 0
+    with lake.lock():
+        lake.clear_staging()
+        known = service.recorded_ids()
+        for dataset, ids in lake.published_ids().items():
+            for orphan in ids - known:
+                lake.unpublish(dataset, orphan)
+                removed += 1
+        slices = service.all_slices()
+        stale = set(slices) != set(lake.read_manifest())
+        if stale or not home.catalogue.exists():
+            lake.write_manifest(slices)
+            lake.refresh_catalogue()
+    return {"orphans_removed": removed, "manifest_rewritten": int(stale)}
+
+
+def _file_error(label: str, rule: str, message: str) -> ValidationReport:
+    text = message.split(": ", 1)[1] if message.startswith(label + ":") else message
+    return ValidationReport.from_errors([ValidationError(label, None, None, None, rule, text)])
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__

@@ -1,0 +1,222 @@
+"""The analytical store: accepted submissions as Parquet, and DuckDB views over them.
+
+Layout under the data directory::
+
+    lake/<dataset>/submission=<id>/data.parquet   one folder per accepted file, never rewritten
+    lake/<dataset>/.staging/<id>/                 a file being loaded; invisible to readers
+    lake/_manifest/slices.parquet                 every slice (dataset, organisation, period)
+                                                  with its status: accepted or superseded
+    catalogue.duckdb                              views over the above, for analysts' tools
+
+A folder becomes visible in one atomic rename, and only once the ledger has recorded it; the
+views show a submission's rows only for its slices that are still current, so a superseded
+month of one organisation disappears from the views while its rows stay on disk as history.
+DuckDB and Spark read the same files and the same manifest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from oneworkforce.config import Home
+from oneworkforce.data.reference import default_organisations_csv
+from oneworkforce.data.schemas import DATASETS, ORGANISATIONS, Dataset, stored_columns
+
+MANIFEST_SCHEMA = pa.schema([
+    ("submission_id", pa.string()), ("dataset", pa.string()), ("segment", pa.string()),
+    ("org_code", pa.string()), ("period", pa.date32()), ("rows", pa.int64()),
+    ("status", pa.string()),
+])
+ALL_DATASETS: dict[str, Dataset] = {**DATASETS, "organisations": ORGANISATIONS}
+
+
+@dataclass(frozen=True)
+class Slice:
+    """The unit of supersession: one dataset, organisation (or area and segment) and month."""
+
+    submission_id: str
+    dataset: str
+    segment: str | None
+    org_code: str | None
+    period: date | None
+    rows: int
+    status: str  # accepted | superseded
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+class Lake:
+    def __init__(self, home: Home):
+        self.home = home
+        self.root = home.lake
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    # -- paths --------------------------------------------------------------------------------
+    def staging_dir(self, dataset: str, submission_id: str) -> Path:
+        return self.root / dataset / ".staging" / submission_id
+
+    def published_dir(self, dataset: str, submission_id: str) -> Path:
+        return self.root / dataset / f"submission={submission_id}"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / "_manifest" / "slices.parquet"
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """One writer at a time across processes (the CLI, the web app, a scheduled load)."""
+        with open(self.home.root / ".lock", "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    # -- writing ------------------------------------------------------------------------------
+    def new_staging(self, dataset: str, submission_id: str) -> Path:
+        path = self.staging_dir(dataset, submission_id)
+        path.mkdir(parents=True, exist_ok=False)
+        return path
+
+    def publish(self, dataset: str, submission_id: str) -> None:
+        """Make a staged submission's files part of the lake in one atomic rename."""
+        os.replace(self.staging_dir(dataset, submission_id),
+                   self.published_dir(dataset, submission_id))
+
+    def discard_staging(self, dataset: str, submission_id: str) -> None:
+        shutil.rmtree(self.staging_dir(dataset, submission_id), ignore_errors=True)
+
+    def unpublish(self, dataset: str, submission_id: str) -> None:
+        shutil.rmtree(self.published_dir(dataset, submission_id), ignore_errors=True)
+
+    def write_manifest(self, slices: Sequence[Slice]) -> None:
+        table = pa.table({
+            "submission_id": [s.submission_id for s in slices],
+            "dataset": [s.dataset for s in slices],
+            "segment": [s.segment for s in slices],
+            "org_code": [s.org_code for s in slices],
+            "period": [s.period for s in slices],
+            "rows": [s.rows for s in slices],
+            "status": [s.status for s in slices],
+        }, schema=MANIFEST_SCHEMA)
+        self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.manifest_path.with_suffix(".parquet.tmp")
+        pq.write_table(table, tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.manifest_path)
+
+    def read_manifest(self) -> list[Slice]:
+        if not self.manifest_path.exists():
+            return []
+        rows = pq.read_table(self.manifest_path).to_pylist()
+        return [Slice(**row) for row in rows]
+
+    def published_ids(self) -> dict[str, set[str]]:
+        """Submission ids with a published folder, by dataset (including orphans)."""
+        found: dict[str, set[str]] = {}
+        for dataset in ALL_DATASETS:
+            folder = self.root / dataset
+            if folder.is_dir():
+                found[dataset] = {p.name.split("=", 1)[1] for p in folder.glob("submission=*")}
+        return found
+
+    def clear_staging(self) -> None:
+        for dataset in ALL_DATASETS:
+            shutil.rmtree(self.root / dataset / ".staging", ignore_errors=True)
+
+    # -- reading ------------------------------------------------------------------------------
+    def view_sql(self, dataset: Dataset, slices: Sequence[Slice]) -> str:
+        """SQL for the current rows of a dataset: whole files where every slice is current,
+        the current slices only where a file has been partly superseded."""
+        current: dict[str, int] = {}
+        superseded: set[str] = set()
+        for s in slices:
+            if s.dataset != dataset.name:
+                continue
+            if s.status == "accepted":
+                current[s.submission_id] = current.get(s.submission_id, 0) + 1
+            else:
+                superseded.add(s.submission_id)
+        columns = stored_columns(dataset)
+        select = ", ".join(f'CAST("{n}" AS {t}) AS "{n}"' for n, t in columns)
+        empty = "SELECT " + ", ".join(f'CAST(NULL AS {t}) AS "{n}"' for n, t in columns) + (
+            " WHERE false")
+        whole = [sid for sid in current if sid not in superseded]
+        partial = [sid for sid in current if sid in superseded]
+        parts = []
+        if whole:
+            files = ", ".join(_lit(str(self.published_dir(dataset.name, s) / "data.parquet"))
+                              for s in sorted(whole))
+            parts.append(f"SELECT {select} FROM read_parquet([{files}])")
+        if partial:
+            files = ", ".join(_lit(str(self.published_dir(dataset.name, s) / "data.parquet"))
+                              for s in sorted(partial))
+            key = ("coalesce(t.org_code, t.area_code)" if dataset.name == "aggregate"
+                   else "t.org_code")
+            seg = "t.segment" if dataset.name == "aggregate" else "CAST(NULL AS VARCHAR)"
+            parts.append(
+                f"SELECT {select} FROM read_parquet([{files}]) AS t "
+                f"SEMI JOIN (SELECT * FROM _slices WHERE dataset = {_lit(dataset.name)} "
+                f"AND status = 'accepted') AS m ON m.submission_id = t.submission_id "
+                f"AND m.org_code = {key} AND m.period = t.period "
+                f"AND m.segment IS NOT DISTINCT FROM {seg}")
+        if dataset.name == "organisations" and not parts:
+            return self._default_register_sql()
+        return " UNION ALL ".join(parts) if parts else empty
+
+    def _default_register_sql(self) -> str:
+        path = self.home.root / "reference" / "organisations.default.csv"
+        text = default_organisations_csv()
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return (f"SELECT org_code, org_name, segment, place, sector, "
+                f"CAST(partner AS BOOLEAN) AS partner, CAST(NULL AS VARCHAR) AS submission_id "
+                f"FROM read_csv({_lit(str(path))}, header=true, all_varchar=true)")
+
+    def install_views(self, con: duckdb.DuckDBPyConnection,
+                      slices: Sequence[Slice] | None = None) -> None:
+        slices = self.read_manifest() if slices is None else slices
+        con.execute("CREATE OR REPLACE TABLE _slices (submission_id VARCHAR, dataset VARCHAR, "
+                    "segment VARCHAR, org_code VARCHAR, period DATE, rows BIGINT, status VARCHAR)")
+        if slices:
+            con.executemany("INSERT INTO _slices VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            [(s.submission_id, s.dataset, s.segment, s.org_code, s.period,
+                              s.rows, s.status) for s in slices])
+        for dataset in ALL_DATASETS.values():
+            con.execute(f'CREATE OR REPLACE VIEW "{dataset.name}" AS '
+                        + self.view_sql(dataset, slices))
+
+    def connect(self, *, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+        """An in-memory DuckDB session with one view per dataset (current rows only)."""
+        config: dict[str, str | int] = {"temp_directory": str(self.home.tmp)}
+        if threads:
+            config["threads"] = threads
+        con = duckdb.connect(config=config)
+        self.install_views(con)
+        return con
+
+    def refresh_catalogue(self) -> None:
+        """Rewrite catalogue.duckdb so analysts' own DuckDB sessions see the current views."""
+        tmp = self.home.catalogue.with_suffix(".duckdb.tmp")
+        tmp.unlink(missing_ok=True)
+        con = duckdb.connect(str(tmp))
+        try:
+            self.install_views(con)
+        finally:
+            con.close()
+        os.replace(tmp, self.home.catalogue)

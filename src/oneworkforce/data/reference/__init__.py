@@ -1,0 +1,72 @@
+"""Reference data shipped with the package: segments, staff groups, bands, organisations.
+
+The vocabularies (segments, staff groups, bands, aggregate metric codes) are fixed by the
+submission formats. The organisation register is replaceable: an ICS loads its own with
+``oneworkforce import organisations FILE``; until then the synthetic ICS's register applies.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+VOCABULARIES = ("segment", "staff_group", "band")
+
+
+def normalise_token(value: str) -> str:
+    """Case- and punctuation-insensitive form used to match headings and coded values."""
+    value = value.replace("&", " and ").replace("%", " percent ").replace("£", " pounds ")
+    value = value.replace("\u00a0", " ").strip().lower()
+    return re.sub(r"[^0-9a-z]+", "_", value).strip("_")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A coded list (e.g. staff groups) with the spellings users already have."""
+
+    name: str
+    codes: tuple[str, ...]
+    titles: dict[str, str]
+    aliases: dict[str, str] = field(default_factory=dict)  # normalised spelling -> code
+    extra: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def lookup(self, raw: str) -> str | None:
+        return self.aliases.get(normalise_token(raw))
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def vocabulary(name: str) -> Vocabulary:
+    files = {"segment": "segments.csv", "staff_group": "staff_groups.csv", "band": "bands.csv"}
+    rows = _read_csv(files[name])
+    codes = tuple(r[name] for r in rows)
+    aliases: dict[str, str] = {}
+    for r in rows:
+        code = r[name]
+        spellings = [code, r["title"], *filter(None, r.get("synonyms", "").split("|"))]
+        for spelling in spellings:
+            aliases.setdefault(normalise_token(spelling), code)
+    extra = {r[name]: {k: v for k, v in r.items() if k not in (name, "synonyms")} for r in rows}
+    return Vocabulary(name, codes, {r[name]: r["title"] for r in rows}, aliases, extra)
+
+
+@cache
+def aggregate_metric_codes() -> dict[str, tuple[str, ...]]:
+    """Metric codes accepted in the ``aggregate`` dataset, with the units each may use."""
+    return {r["metric"]: tuple(r["units"].split("|")) for r in _read_csv("aggregate_metrics.csv")}
+
+
+ORGANISATION_COLUMNS = ("org_code", "org_name", "segment", "place", "sector", "partner")
+SECTORS = ("nhs", "primary_care", "local_authority", "independent", "vcse")
+
+
+def default_organisations_csv() -> str:
+    """The shipped organisation register (the synthetic ICS) as CSV text."""
+    return resources.files(__package__).joinpath("organisations.csv").read_text(encoding="utf-8")
