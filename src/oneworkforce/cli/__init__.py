@@ -21,8 +21,12 @@ app = typer.Typer(
 
 @app.callback()
 def _main(
-    home: str = typer.Option(None, "--home", help="Data directory (default: $ONEWORKFORCE_HOME "
-                             "or ./.oneworkforce). Created on first use."),
+    home: str = typer.Option(
+        None,
+        "--home",
+        help="Data directory (default: $ONEWORKFORCE_HOME "
+        "or ./.oneworkforce). Created on first use.",
+    ),
 ) -> None:
     common.STATE.home_arg = home
 
@@ -48,6 +52,8 @@ def main() -> None:
         if os.environ.get("ONEWORKFORCE_DEBUG") == "1":
             raise
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        sys.stderr.write(f"oneworkforce: unexpected error: {type(exc).__name__}: {first} "
-                         "(run again with ONEWORKFORCE_DEBUG=1 for the details)\n")
+        sys.stderr.write(
+            f"oneworkforce: unexpected error: {type(exc).__name__}: {first} "
+            "(run again with ONEWORKFORCE_DEBUG=1 for the details)\n"
+        )
         sys.exit(70)

@@ -15,7 +15,8 @@ from oneworkforce.data.lake import ALL_DATASETS, Lake
 
 def register(app: typer.Typer) -> None:
     app.command(name="demo", help="Generate a synthetic ICS, load it and show what was loaded.")(
-        demo)
+        demo
+    )
 
 
 def submission_files(folder: Path) -> list[tuple[str, Path]]:
@@ -35,8 +36,12 @@ def submission_files(folder: Path) -> list[tuple[str, Path]]:
 def demo(
     scale: str = typer.Option("ics", "--scale", help="small, ics or national"),
     seed: int = typer.Option(1, "--seed", help="the same seed gives the same ICS"),
-    no_serve: bool = typer.Option(False, "--no-serve", help="stop after loading (the web app "
-                                  "is not built yet, so the demo always stops there for now)"),
+    no_serve: bool = typer.Option(
+        False,
+        "--no-serve",
+        help="stop after loading (the web app "
+        "is not built yet, so the demo always stops there for now)",
+    ),
 ) -> None:
     home = open_stores()
     from oneworkforce.data.synth import generate
@@ -51,8 +56,13 @@ def demo(
     importer = Importer(home, submitted_by="demo")
     files = submission_files(folder)
     rejected = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+    ) as bar:
         task = bar.add_task("loading", total=len(files))
         for dataset, path in files:
             bar.update(task, description=f"loading {path.name}")

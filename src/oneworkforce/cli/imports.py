@@ -13,8 +13,11 @@ from oneworkforce.data.lake import ALL_DATASETS
 
 
 def register(app: typer.Typer) -> None:
-    app.command(name="import", help="Validate and load partner files (CSV, XLSX or Parquet). "
-                f"DATASET is one of: {', '.join(ALL_DATASETS)}.")(import_files)
+    app.command(
+        name="import",
+        help="Validate and load partner files (CSV, XLSX or Parquet). "
+        f"DATASET is one of: {', '.join(ALL_DATASETS)}.",
+    )(import_files)
 
 
 def import_files(
@@ -31,13 +34,22 @@ def import_files(
     home = open_stores()
     importer = Importer(home, submitted_by=submitted_by)
     results: list[ImportResult] = []
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                  TextColumn("{task.completed}/{task.total} files"), TimeElapsedColumn(),
-                  console=err, transient=True, disable=not err.is_terminal) as bar:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} files"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
         task = bar.add_task("importing", total=len(files))
         for path in files:
+
             def stage(what: str, name: str = path.name) -> None:
                 bar.update(task, description=f"{name}: {what}")
+
             results.append(importer.import_file(dataset, path, progress=stage))
             bar.advance(task)
     if fmt is OutputFormat.json:
@@ -55,9 +67,11 @@ def _print_result(r: ImportResult) -> None:
         return
     if r.status == "accepted":
         span = f"{r.periods[0]} to {r.periods[-1]}" if r.periods else "no periods"
-        line = (f"✔ {r.file}: accepted as {r.dataset} submission {r.submission_id}: "
-                f"{r.rows:,} rows, {len(r.organisations)} organisation(s), {span} "
-                f"({r.seconds:.1f}s)")
+        line = (
+            f"✔ {r.file}: accepted as {r.dataset} submission {r.submission_id}: "
+            f"{r.rows:,} rows, {len(r.organisations)} organisation(s), {span} "
+            f"({r.seconds:.1f}s)"
+        )
         if r.superseded:
             line += f"; supersedes {len(r.superseded)} earlier slice(s)"
         out.print(line, markup=False)

@@ -25,32 +25,68 @@ def submissions(
         print_json([_as_dict(s) for s in rows])
         return
     table = Table(title="Submissions ledger")
-    for heading in ("submitted", "dataset", "file", "by", "status", "rows", "orgs", "periods",
-                    "errors", "id"):
+    for heading in (
+        "submitted",
+        "dataset",
+        "file",
+        "by",
+        "status",
+        "rows",
+        "orgs",
+        "periods",
+        "errors",
+        "id",
+    ):
         table.add_column(heading)
     for s in rows:
         slices = list(s.slices.all())
         superseded = sum(1 for x in slices if x.status == "superseded")
-        status = s.status if not superseded or s.status == "superseded" else (
-            f"{s.status} ({superseded} of {len(slices)} slices superseded)")
+        status = (
+            s.status
+            if not superseded or s.status == "superseded"
+            else (f"{s.status} ({superseded} of {len(slices)} slices superseded)")
+        )
         periods = f"{s.periods[0]}..{s.periods[-1]}" if s.periods else ""
-        table.add_row(s.submitted_at.strftime("%Y-%m-%d %H:%M"), s.dataset, s.file_name,
-                      s.submitted_by, status, f"{s.rows:,}", str(len(s.organisations)), periods,
-                      str(s.error_count), str(s.id)[:8])
+        table.add_row(
+            s.submitted_at.strftime("%Y-%m-%d %H:%M"),
+            s.dataset,
+            s.file_name,
+            s.submitted_by,
+            status,
+            f"{s.rows:,}",
+            str(len(s.organisations)),
+            periods,
+            str(s.error_count),
+            str(s.id)[:8],
+        )
     out.print(table)
 
 
 def _as_dict(s) -> dict[str, object]:
     return {
-        "id": str(s.id), "dataset": s.dataset, "file_name": s.file_name,
-        "file_type": s.file_type, "sha256": s.sha256, "submitted_by": s.submitted_by,
-        "submitted_at": s.submitted_at.isoformat(), "status": s.status, "rows": s.rows,
-        "organisations": s.organisations, "periods": s.periods,
-        "error_count": s.error_count, "errors": s.errors, "counts_by_rule": s.counts_by_rule,
+        "id": str(s.id),
+        "dataset": s.dataset,
+        "file_name": s.file_name,
+        "file_type": s.file_type,
+        "sha256": s.sha256,
+        "submitted_by": s.submitted_by,
+        "submitted_at": s.submitted_at.isoformat(),
+        "status": s.status,
+        "rows": s.rows,
+        "organisations": s.organisations,
+        "periods": s.periods,
+        "error_count": s.error_count,
+        "errors": s.errors,
+        "counts_by_rule": s.counts_by_rule,
         "slices": [
-            {"org_code": x.org_code, "segment": x.segment,
-             "period": x.period.strftime("%Y-%m") if x.period else None, "rows": x.rows,
-             "status": x.status,
-             "superseded_by": str(x.superseded_by_id) if x.superseded_by_id else None}
-            for x in s.slices.all()],
+            {
+                "org_code": x.org_code,
+                "segment": x.segment,
+                "period": x.period.strftime("%Y-%m") if x.period else None,
+                "rows": x.rows,
+                "status": x.status,
+                "superseded_by": str(x.superseded_by_id) if x.superseded_by_id else None,
+            }
+            for x in s.slices.all()
+        ],
     }

@@ -67,8 +67,12 @@ class ValidationReport:
         }
 
     @classmethod
-    def from_errors(cls, errors: list[ValidationError], total: int | None = None,
-                    counts: dict[str, int] | None = None) -> ValidationReport:
+    def from_errors(
+        cls,
+        errors: list[ValidationError],
+        total: int | None = None,
+        counts: dict[str, int] | None = None,
+    ) -> ValidationReport:
         if counts is None:
             counts = {}
             for e in errors:

@@ -37,29 +37,61 @@ def match_headings(dataset: Dataset, headings: tuple[str, ...], file: str) -> He
     for heading in headings:
         name = lookup.get(normalise_token(heading))
         if name is None:
-            errors.append(ValidationError(
-                file, None, heading, None, "unknown_column",
-                f"heading '{heading}' is not part of the {dataset.name} format; "
-                f"the expected headings are: {expected}"))
+            errors.append(
+                ValidationError(
+                    file,
+                    None,
+                    heading,
+                    None,
+                    "unknown_column",
+                    f"heading '{heading}' is not part of the {dataset.name} format; "
+                    f"the expected headings are: {expected}",
+                )
+            )
         elif name in found:
-            errors.append(ValidationError(
-                file, None, heading, None, "duplicate_column",
-                f"headings '{found[name]}' and '{heading}' both mean '{name}'; keep one"))
+            errors.append(
+                ValidationError(
+                    file,
+                    None,
+                    heading,
+                    None,
+                    "duplicate_column",
+                    f"headings '{found[name]}' and '{heading}' both mean '{name}'; keep one",
+                )
+            )
         else:
             found[name] = heading
     for column in dataset.columns:
         if column.required and column.default is None and column.name not in found:
             accepted = ", ".join(f"'{s}'" for s in spellings(column))
-            errors.append(ValidationError(
-                file, None, column.name, None, "missing_column",
-                f"required column '{column.name}' is missing (accepted headings: {accepted}); "
-                f"the expected headings are: {expected}"))
+            errors.append(
+                ValidationError(
+                    file,
+                    None,
+                    column.name,
+                    None,
+                    "missing_column",
+                    f"required column '{column.name}' is missing (accepted headings: {accepted}); "
+                    f"the expected headings are: {expected}",
+                )
+            )
     if dataset.exactly_one_of and not any(c in found for c in dataset.exactly_one_of):
         either = " or ".join(f"'{c}'" for c in dataset.exactly_one_of)
-        errors.append(ValidationError(file, None, None, None, "missing_column",
-                                      f"the file needs a column {either}"))
+        errors.append(
+            ValidationError(
+                file, None, None, None, "missing_column", f"the file needs a column {either}"
+            )
+        )
     if dataset.at_least_one_of and not any(c in found for c in dataset.at_least_one_of):
         options = ", ".join(f"'{c}'" for c in dataset.at_least_one_of)
-        errors.append(ValidationError(file, None, None, None, "missing_column",
-                                      f"the file needs at least one of the columns {options}"))
+        errors.append(
+            ValidationError(
+                file,
+                None,
+                None,
+                None,
+                "missing_column",
+                f"the file needs at least one of the columns {options}",
+            )
+        )
     return HeadingMap(found, tuple(errors))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import time
 import uuid
 from collections.abc import Callable
@@ -30,7 +31,7 @@ from oneworkforce.data.errors import ValidationError, ValidationReport
 from oneworkforce.data.headings import match_headings
 from oneworkforce.data.lake import ALL_DATASETS, Lake
 from oneworkforce.data.readers import UnreadableFile, open_source
-from oneworkforce.data.schemas import Dataset, stored_columns
+from oneworkforce.data.schemas import Dataset
 from oneworkforce.data.validation import (
     CompiledDataset,
     count_duplicates,
@@ -68,11 +69,17 @@ class ImportResult:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "file": self.file, "dataset": self.dataset, "status": self.status,
-            "submission_id": self.submission_id, "rows": self.rows,
-            "organisations": self.organisations, "periods": self.periods,
-            "superseded": self.superseded, "duplicate_of": self.duplicate_of,
-            "seconds": round(self.seconds, 3), "validation": self.report.to_dict(),
+            "file": self.file,
+            "dataset": self.dataset,
+            "status": self.status,
+            "submission_id": self.submission_id,
+            "rows": self.rows,
+            "organisations": self.organisations,
+            "periods": self.periods,
+            "superseded": self.superseded,
+            "duplicate_of": self.duplicate_of,
+            "seconds": round(self.seconds, 3),
+            "validation": self.report.to_dict(),
         }
 
 
@@ -87,8 +94,13 @@ def sha256_of(path: Path) -> str:
 def _scratch(home: Home) -> duckdb.DuckDBPyConnection:
     # Bounded memory: DuckDB spills to the data directory's tmp/ beyond this limit.
     limit = os.environ.get("ONEWORKFORCE_IMPORT_MEMORY", "2GB")
-    return duckdb.connect(config={"memory_limit": limit, "temp_directory": str(home.tmp),
-                                  "preserve_insertion_order": True})
+    return duckdb.connect(
+        config={
+            "memory_limit": limit,
+            "temp_directory": str(home.tmp),
+            "preserve_insertion_order": False,
+        }
+    )
 
 
 class Importer:
@@ -102,13 +114,15 @@ class Importer:
     def current_org_codes(self) -> list[str]:
         con = self.lake.connect()
         try:
-            return [r[0] for r in con.execute("SELECT upper(org_code) FROM organisations")
-                    .fetchall()]
+            return [
+                r[0] for r in con.execute("SELECT upper(org_code) FROM organisations").fetchall()
+            ]
         finally:
             con.close()
 
-    def import_file(self, dataset_name: str, path: Path,
-                    progress: Progress | None = None) -> ImportResult:
+    def import_file(
+        self, dataset_name: str, path: Path, progress: Progress | None = None
+    ) -> ImportResult:
         from oneworkforce.data.ledger import service
 
         started = time.perf_counter()
@@ -119,8 +133,14 @@ class Importer:
         if not path.is_file():
             raise FileNotFoundError(f"{path}: no such file")
         note("checking for an identical earlier file")
-        facts = service.FileFacts(dataset_name, label, path.suffix.lower().lstrip("."),
-                                  sha256_of(path), path.stat().st_size, self.submitted_by)
+        facts = service.FileFacts(
+            dataset_name,
+            label,
+            path.suffix.lower().lstrip("."),
+            sha256_of(path),
+            path.stat().st_size,
+            self.submitted_by,
+        )
         earlier = service.find_duplicate(dataset_name, facts.sha256)
         if earlier is not None:
             result.status, result.duplicate_of = "duplicate", str(earlier.id)
@@ -143,15 +163,21 @@ class Importer:
         result.organisations = sorted({s.org_code for s in slices})
         result.periods = sorted({s.period.strftime("%Y-%m") for s in slices if s.period})
         result.superseded = [
-            {"submission_id": str(s.submission_id), "org_code": s.org_code,
-             "segment": s.segment, "period": s.period.strftime("%Y-%m") if s.period else None}
-            for s in superseded]
+            {
+                "submission_id": str(s.submission_id),
+                "org_code": s.org_code,
+                "segment": s.segment,
+                "period": s.period.strftime("%Y-%m") if s.period else None,
+            }
+            for s in superseded
+        ]
         result.seconds = time.perf_counter() - started
         return result
 
     # -- steps ----------------------------------------------------------------------------------
-    def _validate_and_stage(self, dataset: Dataset, path: Path, submission_id: str,
-                            note: Progress) -> tuple[ValidationReport, list]:
+    def _validate_and_stage(
+        self, dataset: Dataset, path: Path, submission_id: str, note: Progress
+    ) -> tuple[ValidationReport, list]:
         from oneworkforce.data.ledger.service import SlicePlan
 
         label = path.name
@@ -168,57 +194,95 @@ class Importer:
             compiled = CompiledDataset(dataset, headings)
             org_codes = [] if dataset.name == "organisations" else self.current_org_codes()
             install_reference_tables(con, dataset, org_codes)
-            note("validating")
-            try:
-                con.execute("CREATE TEMP TABLE typed AS " + compiled.typed_sql(source.relation_sql))
-            except duckdb.Error as exc:
-                return _file_error(label, "unreadable_file",
-                                   f"could not be read: {_first_line(exc)}"), []
-            bad, rows = con.execute("SELECT count_if(_bad), count(*) FROM typed").fetchone() or (0, 0)
-            if rows == 0:
-                return _file_error(label, "no_rows", "the file has headings but no rows"), []
-            if bad or count_duplicates(con, dataset, "typed"):
-                note("describing errors")
-                return describe_errors(con, compiled, source, label), []
-            slices = [SlicePlan(*row) for row in con.execute(self._slice_sql(dataset)).fetchall()]
-            note("storing")
+            note("validating and storing")
             staging = self.lake.new_staging(dataset.name, submission_id)
-            columns = ", ".join(
-                f'CAST("{n}" AS {t}) AS "{n}"' if n != "submission_id"
-                else f"'{submission_id}' AS submission_id"
-                for n, t in stored_columns(dataset))
-            con.execute(f"COPY (SELECT {columns} FROM typed) TO '{staging / 'data.parquet'}' "
-                        "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 250000)")
+            try:
+                parts = self._stream_to_staging(
+                    con, compiled, source.relation_sql, submission_id, staging
+                )
+            except duckdb.Error as exc:
+                return _file_error(
+                    label, "unreadable_file", f"could not be read: {_first_line(exc)}"
+                ), []
+            if parts is None or (parts and count_duplicates(con, dataset, _parquet(parts))):
+                note("describing errors")
+                report = describe_errors(con, compiled, source, label)
+                if report.ok:  # the two passes disagree: never accept on a doubt
+                    report = _file_error(
+                        label, "internal_check", "the file failed a check that could not be located"
+                    )
+                return report, []
+            if not parts:
+                return _file_error(label, "no_rows", "the file has headings but no rows"), []
+            slices = [
+                SlicePlan(*row)
+                for row in con.execute(
+                    self._slice_sql(dataset).format(table=_parquet(parts))
+                ).fetchall()
+            ]
             checkpoint("after_staging")
             return ValidationReport((), 0, {}), slices
         finally:
             con.close()
 
     @staticmethod
+    def _stream_to_staging(
+        con: duckdb.DuckDBPyConnection,
+        compiled: CompiledDataset,
+        relation_sql: str,
+        submission_id: str,
+        staging: Path,
+    ) -> list[Path] | None:
+        """One streaming pass from the file to Parquet; None when any row breaks a check."""
+        if compiled.dictionary_columns:
+            con.execute("CREATE TEMP TABLE __distinct AS " + compiled.distinct_sql(relation_sql))
+            for column in compiled.dictionary_columns:
+                con.execute(
+                    f"CREATE TEMP TABLE __map_{column.name} AS "
+                    + compiled.map_sql(column, "__distinct")
+                )
+        out = staging / "parts"
+        con.execute(
+            f"COPY ({compiled.fast_sql(relation_sql, submission_id)}) TO '{out}' "
+            "(FORMAT parquet, PARTITION_BY (_bad), COMPRESSION zstd, "
+            "ROW_GROUP_SIZE 250000)"
+        )
+        if (out / "_bad=true").exists():
+            return None
+        parts = []
+        for i, part in enumerate(sorted((out / "_bad=false").glob("*.parquet"))):
+            target = staging / f"data_{i}.parquet"
+            os.replace(part, target)
+            parts.append(target)
+        shutil.rmtree(out, ignore_errors=True)
+        return parts
+
+    @staticmethod
     def _slice_sql(dataset: Dataset) -> str:
         if dataset.name == "organisations":
-            return "SELECT NULL, '*', NULL::DATE, count(*) FROM typed"
+            return "SELECT NULL, '*', NULL::DATE, count(*) FROM {table}"
         if dataset.name == "aggregate":
-            return ("SELECT segment, coalesce(org_code, area_code), period, count(*) FROM typed "
-                    "GROUP BY ALL ORDER BY ALL")
-        return "SELECT NULL, org_code, period, count(*) FROM typed GROUP BY ALL ORDER BY ALL"
+            return (
+                "SELECT segment, coalesce(org_code, area_code), period, count(*) FROM {table} "
+                "GROUP BY ALL ORDER BY ALL"
+            )
+        return "SELECT NULL, org_code, period, count(*) FROM {table} GROUP BY ALL ORDER BY ALL"
 
     def _commit(self, submission_id: str, facts, slices, seconds: float) -> list:
         from django.db import transaction
 
         from oneworkforce.data.ledger import service
 
-        published = False
         try:
             with transaction.atomic():
                 _, superseded = service.record_accepted(submission_id, facts, slices, seconds)
                 checkpoint("before_publish")
                 self.lake.publish(facts.dataset, submission_id)
-                published = True
                 checkpoint("after_publish")
         except BaseException:
-            if published:
-                self.lake.unpublish(facts.dataset, submission_id)
+            # The transaction has rolled back: take the files back out too (a no-op if the
+            # rename never happened).
+            self.lake.unpublish(facts.dataset, submission_id)
             self.lake.discard_staging(facts.dataset, submission_id)
             raise
         checkpoint("after_commit")
@@ -252,6 +316,10 @@ def reconcile(home: Home) -> dict[str, int]:
             lake.write_manifest(slices)
             lake.refresh_catalogue()
     return {"orphans_removed": removed, "manifest_rewritten": int(stale)}
+
+
+def _parquet(parts: list[Path]) -> str:
+    return "read_parquet([" + ", ".join(f"'{p}'" for p in parts) + "])"
 
 
 def _file_error(label: str, rule: str, message: str) -> ValidationReport:

@@ -2,7 +2,7 @@
 
 Layout under the data directory::
 
-    lake/<dataset>/submission=<id>/data.parquet   one folder per accepted file, never rewritten
+    lake/<dataset>/submission=<id>/data_N.parquet one folder per accepted file, never rewritten
     lake/<dataset>/.staging/<id>/                 a file being loaded; invisible to readers
     lake/_manifest/slices.parquet                 every slice (dataset, organisation, period)
                                                   with its status: accepted or superseded
@@ -33,11 +33,17 @@ from oneworkforce.config import Home
 from oneworkforce.data.reference import default_organisations_csv
 from oneworkforce.data.schemas import DATASETS, ORGANISATIONS, Dataset, stored_columns
 
-MANIFEST_SCHEMA = pa.schema([
-    ("submission_id", pa.string()), ("dataset", pa.string()), ("segment", pa.string()),
-    ("org_code", pa.string()), ("period", pa.date32()), ("rows", pa.int64()),
-    ("status", pa.string()),
-])
+MANIFEST_SCHEMA = pa.schema(
+    [
+        ("submission_id", pa.string()),
+        ("dataset", pa.string()),
+        ("segment", pa.string()),
+        ("org_code", pa.string()),
+        ("period", pa.date32()),
+        ("rows", pa.int64()),
+        ("status", pa.string()),
+    ]
+)
 ALL_DATASETS: dict[str, Dataset] = {**DATASETS, "organisations": ORGANISATIONS}
 
 
@@ -93,8 +99,9 @@ class Lake:
 
     def publish(self, dataset: str, submission_id: str) -> None:
         """Make a staged submission's files part of the lake in one atomic rename."""
-        os.replace(self.staging_dir(dataset, submission_id),
-                   self.published_dir(dataset, submission_id))
+        os.replace(
+            self.staging_dir(dataset, submission_id), self.published_dir(dataset, submission_id)
+        )
 
     def discard_staging(self, dataset: str, submission_id: str) -> None:
         shutil.rmtree(self.staging_dir(dataset, submission_id), ignore_errors=True)
@@ -103,15 +110,18 @@ class Lake:
         shutil.rmtree(self.published_dir(dataset, submission_id), ignore_errors=True)
 
     def write_manifest(self, slices: Sequence[Slice]) -> None:
-        table = pa.table({
-            "submission_id": [s.submission_id for s in slices],
-            "dataset": [s.dataset for s in slices],
-            "segment": [s.segment for s in slices],
-            "org_code": [s.org_code for s in slices],
-            "period": [s.period for s in slices],
-            "rows": [s.rows for s in slices],
-            "status": [s.status for s in slices],
-        }, schema=MANIFEST_SCHEMA)
+        table = pa.table(
+            {
+                "submission_id": [s.submission_id for s in slices],
+                "dataset": [s.dataset for s in slices],
+                "segment": [s.segment for s in slices],
+                "org_code": [s.org_code for s in slices],
+                "period": [s.period for s in slices],
+                "rows": [s.rows for s in slices],
+                "status": [s.status for s in slices],
+            },
+            schema=MANIFEST_SCHEMA,
+        )
         self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.manifest_path.with_suffix(".parquet.tmp")
         pq.write_table(table, tmp)
@@ -153,27 +163,35 @@ class Lake:
                 superseded.add(s.submission_id)
         columns = stored_columns(dataset)
         select = ", ".join(f'CAST("{n}" AS {t}) AS "{n}"' for n, t in columns)
-        empty = "SELECT " + ", ".join(f'CAST(NULL AS {t}) AS "{n}"' for n, t in columns) + (
-            " WHERE false")
+        empty = (
+            "SELECT "
+            + ", ".join(f'CAST(NULL AS {t}) AS "{n}"' for n, t in columns)
+            + (" WHERE false")
+        )
         whole = [sid for sid in current if sid not in superseded]
         partial = [sid for sid in current if sid in superseded]
         parts = []
         if whole:
-            files = ", ".join(_lit(str(self.published_dir(dataset.name, s) / "data.parquet"))
-                              for s in sorted(whole))
+            files = ", ".join(
+                _lit(str(self.published_dir(dataset.name, s) / "*.parquet")) for s in sorted(whole)
+            )
             parts.append(f"SELECT {select} FROM read_parquet([{files}])")
         if partial:
-            files = ", ".join(_lit(str(self.published_dir(dataset.name, s) / "data.parquet"))
-                              for s in sorted(partial))
-            key = ("coalesce(t.org_code, t.area_code)" if dataset.name == "aggregate"
-                   else "t.org_code")
+            files = ", ".join(
+                _lit(str(self.published_dir(dataset.name, s) / "*.parquet"))
+                for s in sorted(partial)
+            )
+            key = (
+                "coalesce(t.org_code, t.area_code)" if dataset.name == "aggregate" else "t.org_code"
+            )
             seg = "t.segment" if dataset.name == "aggregate" else "CAST(NULL AS VARCHAR)"
             parts.append(
                 f"SELECT {select} FROM read_parquet([{files}]) AS t "
                 f"SEMI JOIN (SELECT * FROM _slices WHERE dataset = {_lit(dataset.name)} "
                 f"AND status = 'accepted') AS m ON m.submission_id = t.submission_id "
                 f"AND m.org_code = {key} AND m.period = t.period "
-                f"AND m.segment IS NOT DISTINCT FROM {seg}")
+                f"AND m.segment IS NOT DISTINCT FROM {seg}"
+            )
         if dataset.name == "organisations" and not parts:
             return self._default_register_sql()
         return " UNION ALL ".join(parts) if parts else empty
@@ -184,26 +202,39 @@ class Lake:
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        return (f"SELECT org_code, org_name, segment, place, sector, "
-                f"CAST(partner AS BOOLEAN) AS partner, CAST(NULL AS VARCHAR) AS submission_id "
-                f"FROM read_csv({_lit(str(path))}, header=true, all_varchar=true)")
+        return (
+            f"SELECT org_code, org_name, segment, place, sector, "
+            f"CAST(partner AS BOOLEAN) AS partner, CAST(NULL AS VARCHAR) AS submission_id "
+            f"FROM read_csv({_lit(str(path))}, header=true, all_varchar=true)"
+        )
 
-    def install_views(self, con: duckdb.DuckDBPyConnection,
-                      slices: Sequence[Slice] | None = None) -> None:
+    def install_views(
+        self, con: duckdb.DuckDBPyConnection, slices: Sequence[Slice] | None = None
+    ) -> None:
         slices = self.read_manifest() if slices is None else slices
-        con.execute("CREATE OR REPLACE TABLE _slices (submission_id VARCHAR, dataset VARCHAR, "
-                    "segment VARCHAR, org_code VARCHAR, period DATE, rows BIGINT, status VARCHAR)")
-        if slices:
-            con.executemany("INSERT INTO _slices VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            [(s.submission_id, s.dataset, s.segment, s.org_code, s.period,
-                              s.rows, s.status) for s in slices])
+        if self.manifest_path.exists():
+            con.execute(
+                "CREATE OR REPLACE VIEW _slices AS SELECT * FROM read_parquet("
+                f"{_lit(str(self.manifest_path))})"
+            )
+        else:
+            con.execute(
+                "CREATE OR REPLACE VIEW _slices AS SELECT CAST(NULL AS VARCHAR) AS "
+                "submission_id, CAST(NULL AS VARCHAR) AS dataset, CAST(NULL AS VARCHAR) "
+                "AS segment, CAST(NULL AS VARCHAR) AS org_code, CAST(NULL AS DATE) AS "
+                "period, CAST(NULL AS BIGINT) AS rows, CAST(NULL AS VARCHAR) AS status "
+                "WHERE false"
+            )
         for dataset in ALL_DATASETS.values():
-            con.execute(f'CREATE OR REPLACE VIEW "{dataset.name}" AS '
-                        + self.view_sql(dataset, slices))
+            con.execute(
+                f'CREATE OR REPLACE VIEW "{dataset.name}" AS ' + self.view_sql(dataset, slices)
+            )
 
     def connect(self, *, threads: int | None = None) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB session with one view per dataset (current rows only)."""
-        config: dict[str, str | int] = {"temp_directory": str(self.home.tmp)}
+        config: dict[str, str | bool | int | float | list[str]] = {
+            "temp_directory": str(self.home.tmp)
+        }
         if threads:
             config["threads"] = threads
         con = duckdb.connect(config=config)

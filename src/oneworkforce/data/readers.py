@@ -88,8 +88,11 @@ def _csv_headings(path: Path) -> tuple[str, ...]:
         head = fh.read(1 << 16)
     if b"\x00" in head:
         raise ValueError("it contains binary data; save it as CSV UTF-8")
-    text = head.decode("utf-8-sig", errors="strict") if len(head) < (1 << 16) else (
-        head.decode("utf-8-sig", errors="ignore"))
+    text = (
+        head.decode("utf-8-sig", errors="strict")
+        if len(head) < (1 << 16)
+        else (head.decode("utf-8-sig", errors="ignore"))
+    )
     first = next(csv.reader(io.StringIO(text)), None)
     if not first or not any(h.strip() for h in first):
         raise ValueError("the first line has no headings")
@@ -143,7 +146,9 @@ def _open_xlsx(con: duckdb.DuckDBPyConnection, path: Path, *, dataset: str) -> S
         chosen = next((n for n in names if normalise_token(n) in wanted), names[0])
         rows = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own error types for corrupt files
-        raise UnreadableFile(f"{path.name}: could not be read as Excel ({_first_line(exc)})") from exc
+        raise UnreadableFile(
+            f"{path.name}: could not be read as Excel ({_first_line(exc)})"
+        ) from exc
     if not rows:
         raise UnreadableFile(f"{path.name}: sheet '{chosen}' is empty")
     header = [_cell_text(h) or "" for h in rows[0]]
@@ -151,7 +156,8 @@ def _open_xlsx(con: duckdb.DuckDBPyConnection, path: Path, *, dataset: str) -> S
     body = [row for row in body if any(v is not None for v in row)]
     # Excel often carries blank trailing columns: drop those with no heading and no values.
     keep = [
-        i for i, h in enumerate(header)
+        i
+        for i, h in enumerate(header)
         if h.strip() or any(i < len(r) and r[i] is not None for r in body)
     ]
     headings = tuple(header[i].strip() or f"column {i + 1}" for i in keep)

@@ -10,8 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["month", "org_code", "code", "vocab", "enum", "text", "decimal", "money",
-               "integer", "date", "boolean"]
+Kind = Literal[
+    "month",
+    "org_code",
+    "code",
+    "vocab",
+    "enum",
+    "text",
+    "decimal",
+    "money",
+    "integer",
+    "date",
+    "boolean",
+]
 
 
 @dataclass(frozen=True)
@@ -23,9 +34,9 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     exclusive_minimum: bool = False
-    vocabulary: str | None = None          # for kind="vocab": segment, staff_group, band
-    values: tuple[str, ...] = ()            # for kind="enum"
-    default: str | None = None              # used when the column is absent or the cell blank
+    vocabulary: str | None = None  # for kind="vocab": segment, staff_group, band
+    values: tuple[str, ...] = ()  # for kind="enum"
+    default: str | None = None  # used when the column is absent or the cell blank
     value_synonyms: tuple[tuple[str, str], ...] = ()  # for kind="enum": (spelling, value)
     meaning: str = ""
 
@@ -45,11 +56,11 @@ class Dataset:
     name: str
     title: str
     columns: tuple[Column, ...]
-    key: tuple[str, ...]                    # unique within a file
+    key: tuple[str, ...]  # unique within a file
     key_message: str
     rules: tuple[CrossFieldRule, ...] = ()
-    at_least_one_of: tuple[str, ...] = ()   # e.g. workforce_plan: one plan column at least
-    exactly_one_of: tuple[str, ...] = ()    # aggregate: org_code or area_code
+    at_least_one_of: tuple[str, ...] = ()  # e.g. workforce_plan: one plan column at least
+    exactly_one_of: tuple[str, ...] = ()  # aggregate: org_code or area_code
     slice_by: tuple[str, ...] = ("org_code", "period")
     person_level: bool = False
     description: str = ""
@@ -66,26 +77,56 @@ class Dataset:
         return tuple(c.name for c in self.columns)
 
 
-PERIOD = Column("period", "month", synonyms=("month", "reporting period", "snapshot month",
-                                             "period end", "reporting month", "date", "tm year month"),
-                meaning="calendar month, YYYY-MM")
-ORG = Column("org_code", "org_code", synonyms=("organisation code", "org code", "ods code",
-                                               "organisation", "org", "ods", "trust code",
-                                               "practice code", "provider code", "org id"),
-             meaning="ODS code of the organisation")
-STAFF_GROUP = Column("staff_group", "vocab", vocabulary="staff_group",
-                     synonyms=("staff group", "main staff group", "staff group name", "group"),
-                     meaning="staff group (reference data)")
+PERIOD = Column(
+    "period",
+    "month",
+    synonyms=(
+        "month",
+        "reporting period",
+        "snapshot month",
+        "period end",
+        "reporting month",
+        "date",
+        "tm year month",
+    ),
+    meaning="calendar month, YYYY-MM",
+)
+ORG = Column(
+    "org_code",
+    "org_code",
+    synonyms=(
+        "organisation code",
+        "org code",
+        "ods code",
+        "organisation",
+        "org",
+        "ods",
+        "trust code",
+        "practice code",
+        "provider code",
+        "org id",
+    ),
+    meaning="ODS code of the organisation",
+)
+STAFF_GROUP = Column(
+    "staff_group",
+    "vocab",
+    vocabulary="staff_group",
+    synonyms=("staff group", "main staff group", "staff group name", "group"),
+    meaning="staff group (reference data)",
+)
 
 
 def _money(name: str, *synonyms: str, required: bool = True) -> Column:
-    return Column(name, "money", required=required, synonyms=synonyms, minimum=0,
-                  meaning="pounds, >= 0")
+    return Column(
+        name, "money", required=required, synonyms=synonyms, minimum=0, meaning="pounds, >= 0"
+    )
 
 
 def _fte(name: str, *synonyms: str, required: bool = True) -> Column:
-    return Column(name, "decimal", required=required, synonyms=synonyms, minimum=0,
-                  meaning="FTE, >= 0")
+    return Column(
+        name, "decimal", required=required, synonyms=synonyms, minimum=0, meaning="FTE, >= 0"
+    )
 
 
 STAFF_IN_POST = Dataset(
@@ -96,65 +137,161 @@ STAFF_IN_POST = Dataset(
     columns=(
         PERIOD,
         ORG,
-        Column("person_id", "text", synonyms=("person id", "unique nhs identifier", "employee number",
-                                              "pseudonymised person id", "staff id", "person"),
-               meaning="pseudonymised person key, stable across months and partners"),
-        Column("assignment_id", "text", required=False,
-               synonyms=("assignment id", "assignment number", "assignment"),
-               meaning="distinguishes a person's concurrent assignments"),
+        Column(
+            "person_id",
+            "text",
+            synonyms=(
+                "person id",
+                "unique nhs identifier",
+                "employee number",
+                "pseudonymised person id",
+                "staff id",
+                "person",
+            ),
+            meaning="pseudonymised person key, stable across months and partners",
+        ),
+        Column(
+            "assignment_id",
+            "text",
+            required=False,
+            synonyms=("assignment id", "assignment number", "assignment"),
+            meaning="distinguishes a person's concurrent assignments",
+        ),
         STAFF_GROUP,
-        Column("band", "vocab", required=False, vocabulary="band",
-               synonyms=("afc band", "pay band", "grade", "agenda for change band")),
-        Column("fte", "decimal", synonyms=("wte", "contracted wte", "contracted fte", "fte value",
-                                           "whole time equivalent", "full time equivalent"),
-               minimum=0, exclusive_minimum=True, maximum=1.5,
-               meaning="contracted FTE of this assignment, > 0 and <= 1.5"),
-        Column("contract_type", "enum", required=False, default="permanent",
-               values=("permanent", "fixed_term", "bank", "locum"),
-               value_synonyms=(("substantive", "permanent"), ("perm", "permanent"),
-                               ("fixed term temp", "fixed_term"), ("temporary", "fixed_term"),
-                               ("bank only", "bank"), ("locum doctor", "locum")),
-               synonyms=("contract type", "assignment category", "employment type")),
-        Column("age", "integer", required=False, minimum=16, maximum=90,
-               synonyms=("age in years", "age years")),
-        Column("sex", "enum", required=False, values=("female", "male", "not_stated"),
-               value_synonyms=(("f", "female"), ("m", "male"), ("unknown", "not_stated"),
-                               ("not known", "not_stated"), ("prefer not to say", "not_stated"),
-                               ("not specified", "not_stated")),
-               synonyms=("gender",)),
-        Column("ethnic_group", "enum", required=False, values=("white", "bme", "not_stated"),
-               value_synonyms=(("bame", "bme"), ("black and minority ethnic", "bme"),
-                               ("white british", "white"), ("unknown", "not_stated"),
-                               ("not known", "not_stated"), ("prefer not to say", "not_stated")),
-               synonyms=("ethnicity", "ethnic origin", "wres ethnic group")),
-        Column("disability", "enum", required=False, values=("yes", "no", "not_stated"),
-               value_synonyms=(("y", "yes"), ("n", "no"), ("disabled", "yes"),
-                               ("not disabled", "no"), ("unknown", "not_stated"),
-                               ("prefer not to say", "not_stated")),
-               synonyms=("disabled", "disability flag")),
-        Column("start_date", "date", required=False,
-               synonyms=("start date", "date started", "hire date", "date of joining")),
+        Column(
+            "band",
+            "vocab",
+            required=False,
+            vocabulary="band",
+            synonyms=("afc band", "pay band", "grade", "agenda for change band"),
+        ),
+        Column(
+            "fte",
+            "decimal",
+            synonyms=(
+                "wte",
+                "contracted wte",
+                "contracted fte",
+                "fte value",
+                "whole time equivalent",
+                "full time equivalent",
+            ),
+            minimum=0,
+            exclusive_minimum=True,
+            maximum=1.5,
+            meaning="contracted FTE of this assignment, > 0 and <= 1.5",
+        ),
+        Column(
+            "contract_type",
+            "enum",
+            required=False,
+            default="permanent",
+            values=("permanent", "fixed_term", "bank", "locum"),
+            value_synonyms=(
+                ("substantive", "permanent"),
+                ("perm", "permanent"),
+                ("fixed term temp", "fixed_term"),
+                ("temporary", "fixed_term"),
+                ("bank only", "bank"),
+                ("locum doctor", "locum"),
+            ),
+            synonyms=("contract type", "assignment category", "employment type"),
+        ),
+        Column(
+            "age",
+            "integer",
+            required=False,
+            minimum=16,
+            maximum=90,
+            synonyms=("age in years", "age years"),
+        ),
+        Column(
+            "sex",
+            "enum",
+            required=False,
+            values=("female", "male", "not_stated"),
+            value_synonyms=(
+                ("f", "female"),
+                ("m", "male"),
+                ("unknown", "not_stated"),
+                ("not known", "not_stated"),
+                ("prefer not to say", "not_stated"),
+                ("not specified", "not_stated"),
+            ),
+            synonyms=("gender",),
+        ),
+        Column(
+            "ethnic_group",
+            "enum",
+            required=False,
+            values=("white", "bme", "not_stated"),
+            value_synonyms=(
+                ("bame", "bme"),
+                ("black and minority ethnic", "bme"),
+                ("white british", "white"),
+                ("unknown", "not_stated"),
+                ("not known", "not_stated"),
+                ("prefer not to say", "not_stated"),
+            ),
+            synonyms=("ethnicity", "ethnic origin", "wres ethnic group"),
+        ),
+        Column(
+            "disability",
+            "enum",
+            required=False,
+            values=("yes", "no", "not_stated"),
+            value_synonyms=(
+                ("y", "yes"),
+                ("n", "no"),
+                ("disabled", "yes"),
+                ("not disabled", "no"),
+                ("unknown", "not_stated"),
+                ("prefer not to say", "not_stated"),
+            ),
+            synonyms=("disabled", "disability flag"),
+        ),
+        Column(
+            "start_date",
+            "date",
+            required=False,
+            synonyms=("start date", "date started", "hire date", "date of joining"),
+        ),
     ),
     key=("period", "org_code", "person_id", "assignment_id"),
     key_message="the same person appears more than once in this organisation and month with "
-                "the same assignment",
+    "the same assignment",
 )
 
 LEAVERS = Dataset(
     name="leavers",
     title="Leavers (person-level reasons)",
-    description="Why people left. Who left is derived from the staff-in-post snapshots; this adds reasons.",
+    description="Why people left. Who left is derived from the staff-in-post snapshots; "
+    "this adds reasons.",
     person_level=True,
     columns=(
         PERIOD,
         ORG,
-        Column("person_id", "text", synonyms=("person id", "unique nhs identifier", "employee number",
-                                              "staff id")),
-        Column("leave_date", "date", synonyms=("leave date", "leaving date", "termination date",
-                                               "date left")),
-        Column("reason", "text", synonyms=("leaving reason", "reason for leaving", "esr leaving reason")),
-        Column("destination", "text", required=False, synonyms=("destination on leaving",
-                                                                "leaver destination")),
+        Column(
+            "person_id",
+            "text",
+            synonyms=("person id", "unique nhs identifier", "employee number", "staff id"),
+        ),
+        Column(
+            "leave_date",
+            "date",
+            synonyms=("leave date", "leaving date", "termination date", "date left"),
+        ),
+        Column(
+            "reason",
+            "text",
+            synonyms=("leaving reason", "reason for leaving", "esr leaving reason"),
+        ),
+        Column(
+            "destination",
+            "text",
+            required=False,
+            synonyms=("destination on leaving", "leaver destination"),
+        ),
     ),
     key=("period", "org_code", "person_id", "leave_date"),
     key_message="the same person leaves this organisation more than once on the same date",
@@ -165,17 +302,38 @@ SICKNESS_ABSENCE = Dataset(
     title="Sickness absence",
     description="FTE days lost and available, per organisation, staff group and month.",
     columns=(
-        PERIOD, ORG, STAFF_GROUP,
-        Column("fte_days_lost", "decimal", minimum=0,
-               synonyms=("fte days sick", "fte number of days sick", "days lost", "fte days lost to sickness")),
-        Column("fte_days_available", "decimal", minimum=0, exclusive_minimum=True,
-               synonyms=("fte number of days available", "days available", "fte days avail")),
+        PERIOD,
+        ORG,
+        STAFF_GROUP,
+        Column(
+            "fte_days_lost",
+            "decimal",
+            minimum=0,
+            synonyms=(
+                "fte days sick",
+                "fte number of days sick",
+                "days lost",
+                "fte days lost to sickness",
+            ),
+        ),
+        Column(
+            "fte_days_available",
+            "decimal",
+            minimum=0,
+            exclusive_minimum=True,
+            synonyms=("fte number of days available", "days available", "fte days avail"),
+        ),
     ),
     key=("period", "org_code", "staff_group"),
     key_message="this organisation, staff group and month appears more than once",
-    rules=(CrossFieldRule("days_lost_above_available", ("fte_days_lost", "fte_days_available"),
-                          "fte_days_lost > fte_days_available",
-                          "FTE days lost are more than FTE days available"),),
+    rules=(
+        CrossFieldRule(
+            "days_lost_above_available",
+            ("fte_days_lost", "fte_days_available"),
+            "fte_days_lost > fte_days_available",
+            "FTE days lost are more than FTE days available",
+        ),
+    ),
 )
 
 ESTABLISHMENT = Dataset(
@@ -183,9 +341,17 @@ ESTABLISHMENT = Dataset(
     title="Establishment and vacancies",
     description="Funded establishment FTE and, where a partner reports it, vacancy FTE.",
     columns=(
-        PERIOD, ORG, STAFF_GROUP,
-        _fte("establishment_fte", "establishment", "funded establishment", "budgeted establishment",
-             "establishment wte", "planned workforce"),
+        PERIOD,
+        ORG,
+        STAFF_GROUP,
+        _fte(
+            "establishment_fte",
+            "establishment",
+            "funded establishment",
+            "budgeted establishment",
+            "establishment wte",
+            "planned workforce",
+        ),
         _fte("vacancy_fte", "vacancies", "vacancy wte", "vacancies fte", required=False),
     ),
     key=("period", "org_code", "staff_group"),
@@ -195,25 +361,47 @@ ESTABLISHMENT = Dataset(
 TEMPORARY_STAFFING = Dataset(
     name="temporary_staffing",
     title="Bank and agency use and spend",
-    description="Bank and agency FTE, pay bill by kind of staffing, and agency shifts against the price cap.",
+    description="Bank and agency FTE, pay bill by kind of staffing, and agency shifts "
+    "against the price cap.",
     columns=(
-        PERIOD, ORG, STAFF_GROUP,
+        PERIOD,
+        ORG,
+        STAFF_GROUP,
         _fte("bank_fte", "bank wte"),
         _fte("agency_fte", "agency wte"),
         _money("substantive_spend", "substantive pay", "substantive costs", "substantive"),
         _money("bank_spend", "bank pay", "bank costs", "bank"),
         _money("agency_spend", "agency pay", "agency costs", "agency"),
-        Column("agency_shifts", "integer", required=False, minimum=0,
-               synonyms=("agency shifts filled", "shifts")),
-        Column("agency_shifts_over_cap", "integer", required=False, minimum=0,
-               synonyms=("shifts over cap", "price cap breaches", "shifts above price cap",
-                         "agency shifts above cap")),
+        Column(
+            "agency_shifts",
+            "integer",
+            required=False,
+            minimum=0,
+            synonyms=("agency shifts filled", "shifts"),
+        ),
+        Column(
+            "agency_shifts_over_cap",
+            "integer",
+            required=False,
+            minimum=0,
+            synonyms=(
+                "shifts over cap",
+                "price cap breaches",
+                "shifts above price cap",
+                "agency shifts above cap",
+            ),
+        ),
     ),
     key=("period", "org_code", "staff_group"),
     key_message="this organisation, staff group and month appears more than once",
-    rules=(CrossFieldRule("shifts_over_cap_above_shifts", ("agency_shifts_over_cap", "agency_shifts"),
-                          "agency_shifts_over_cap > agency_shifts",
-                          "agency shifts over the price cap are more than agency shifts"),),
+    rules=(
+        CrossFieldRule(
+            "shifts_over_cap_above_shifts",
+            ("agency_shifts_over_cap", "agency_shifts"),
+            "agency_shifts_over_cap > agency_shifts",
+            "agency shifts over the price cap are more than agency shifts",
+        ),
+    ),
 )
 
 WORKFORCE_PLAN = Dataset(
@@ -221,42 +409,90 @@ WORKFORCE_PLAN = Dataset(
     title="Workforce plan (operating-plan trajectory)",
     description="Planned substantive, bank and agency FTE and agency spend by month.",
     columns=(
-        PERIOD, ORG, STAFF_GROUP,
-        _fte("plan_substantive_fte", "planned substantive fte", "substantive plan", "plan substantive wte",
-             required=False),
+        PERIOD,
+        ORG,
+        STAFF_GROUP,
+        _fte(
+            "plan_substantive_fte",
+            "planned substantive fte",
+            "substantive plan",
+            "plan substantive wte",
+            required=False,
+        ),
         _fte("plan_bank_fte", "planned bank fte", "bank plan", "plan bank wte", required=False),
-        _fte("plan_agency_fte", "planned agency fte", "agency plan", "plan agency wte", required=False),
+        _fte(
+            "plan_agency_fte",
+            "planned agency fte",
+            "agency plan",
+            "plan agency wte",
+            required=False,
+        ),
         _money("plan_agency_spend", "planned agency spend", "agency spend plan", required=False),
     ),
     key=("period", "org_code", "staff_group"),
     key_message="this organisation, staff group and month appears more than once",
-    at_least_one_of=("plan_substantive_fte", "plan_bank_fte", "plan_agency_fte", "plan_agency_spend"),
+    at_least_one_of=(
+        "plan_substantive_fte",
+        "plan_bank_fte",
+        "plan_agency_fte",
+        "plan_agency_spend",
+    ),
 )
 
 AGGREGATE = Dataset(
     name="aggregate",
     title="Aggregate return (sectors without person-level data)",
     description="Totals for sectors that only have them: Skills for Care estimates, VCSE surveys, "
-                "dental and pharmacy workforce surveys.",
+    "dental and pharmacy workforce surveys.",
     columns=(
         PERIOD,
         Column("segment", "vocab", vocabulary="segment", synonyms=("sector", "workforce segment")),
         Column("org_code", "org_code", required=False, synonyms=ORG.synonyms),
-        Column("area_code", "code", required=False,
-               synonyms=("area", "local authority code", "la code", "place code", "ons code", "area id")),
-        Column("metric", "vocab", vocabulary="aggregate_metric",
-               synonyms=("measure", "metric code", "indicator")),
+        Column(
+            "area_code",
+            "code",
+            required=False,
+            synonyms=(
+                "area",
+                "local authority code",
+                "la code",
+                "place code",
+                "ons code",
+                "area id",
+            ),
+        ),
+        Column(
+            "metric",
+            "vocab",
+            vocabulary="aggregate_metric",
+            synonyms=("measure", "metric code", "indicator"),
+        ),
         Column("value", "decimal", synonyms=("figure", "amount", "result")),
-        Column("unit", "enum", values=("percent", "fraction", "fte", "headcount", "days", "pounds"),
-               value_synonyms=(("pct", "percent"), ("percentage", "percent"),
-                               ("proportion", "fraction"), ("wte", "fte"), ("hc", "headcount"),
-                               ("people", "headcount"), ("posts", "headcount"), ("gbp", "pounds")),
-               synonyms=("units", "unit of measure")),
+        Column(
+            "unit",
+            "enum",
+            values=("percent", "fraction", "fte", "headcount", "days", "pounds"),
+            value_synonyms=(
+                ("pct", "percent"),
+                ("percentage", "percent"),
+                ("proportion", "fraction"),
+                ("wte", "fte"),
+                ("hc", "headcount"),
+                ("people", "headcount"),
+                ("posts", "headcount"),
+                ("gbp", "pounds"),
+            ),
+            synonyms=("units", "unit of measure"),
+        ),
         Column("numerator", "decimal", required=False, minimum=0),
         Column("denominator", "decimal", required=False, minimum=0),
         Column("basis", "text", synonyms=("source", "method", "how measured")),
-        Column("quality", "enum", values=("actual", "estimate", "partial"),
-               synonyms=("data quality", "status")),
+        Column(
+            "quality",
+            "enum",
+            values=("actual", "estimate", "partial"),
+            synonyms=("data quality", "status"),
+        ),
     ),
     key=("period", "segment", "org_code", "area_code", "metric"),
     key_message="this segment, organisation or area, metric and month appears more than once",
@@ -264,16 +500,33 @@ AGGREGATE = Dataset(
     slice_by=("segment", "org_code", "period"),  # org_code here holds the org or the area code
     rules=(
         CrossFieldRule("negative_value", ("value",), "value < 0", "the figure is negative"),
-        CrossFieldRule("percent_above_100", ("value", "unit"),
-                       "unit = 'percent' AND value > 100", "a percentage is above 100"),
-        CrossFieldRule("fraction_above_1", ("value", "unit"),
-                       "unit = 'fraction' AND value > 1", "a fraction is above 1"),
+        CrossFieldRule(
+            "percent_above_100",
+            ("value", "unit"),
+            "unit = 'percent' AND value > 100",
+            "a percentage is above 100",
+        ),
+        CrossFieldRule(
+            "fraction_above_1",
+            ("value", "unit"),
+            "unit = 'fraction' AND value > 1",
+            "a fraction is above 1",
+        ),
     ),
 )
 
-DATASETS: dict[str, Dataset] = {d.name: d for d in (
-    STAFF_IN_POST, LEAVERS, SICKNESS_ABSENCE, ESTABLISHMENT, TEMPORARY_STAFFING, WORKFORCE_PLAN,
-    AGGREGATE)}
+DATASETS: dict[str, Dataset] = {
+    d.name: d
+    for d in (
+        STAFF_IN_POST,
+        LEAVERS,
+        SICKNESS_ABSENCE,
+        ESTABLISHMENT,
+        TEMPORARY_STAFFING,
+        WORKFORCE_PLAN,
+        AGGREGATE,
+    )
+}
 
 ORGANISATIONS = Dataset(
     name="organisations",
@@ -284,9 +537,18 @@ ORGANISATIONS = Dataset(
         Column("org_name", "text", synonyms=("organisation name", "name", "org name")),
         Column("segment", "vocab", vocabulary="segment", synonyms=("workforce segment",)),
         Column("place", "text", synonyms=("place name", "locality", "place based partnership")),
-        Column("sector", "enum", values=("nhs", "primary_care", "local_authority", "independent", "vcse")),
-        Column("partner", "boolean", required=False, default="true",
-               synonyms=("ics partner", "is partner", "partner organisation")),
+        Column(
+            "sector",
+            "enum",
+            values=("nhs", "primary_care", "local_authority", "independent", "vcse"),
+        ),
+        Column(
+            "partner",
+            "boolean",
+            required=False,
+            default="true",
+            synonyms=("ics partner", "is partner", "partner organisation"),
+        ),
     ),
     key=("org_code",),
     key_message="this organisation code appears more than once",
@@ -294,9 +556,17 @@ ORGANISATIONS = Dataset(
 )
 
 SQL_TYPES: dict[str, str] = {
-    "month": "DATE", "org_code": "VARCHAR", "code": "VARCHAR", "vocab": "VARCHAR",
-    "enum": "VARCHAR", "text": "VARCHAR", "decimal": "DOUBLE", "money": "DECIMAL(18,2)",
-    "integer": "BIGINT", "date": "DATE", "boolean": "BOOLEAN",
+    "month": "DATE",
+    "org_code": "VARCHAR",
+    "code": "VARCHAR",
+    "vocab": "VARCHAR",
+    "enum": "VARCHAR",
+    "text": "VARCHAR",
+    "decimal": "DOUBLE",
+    "money": "DECIMAL(18,2)",
+    "integer": "BIGINT",
+    "date": "DATE",
+    "boolean": "BOOLEAN",
 }
 
 

@@ -32,7 +32,9 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("ONEWORKFORCE_DEBUG", "") == "1"
-ALLOWED_HOSTS = [h for h in os.environ.get("ONEWORKFORCE_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("ONEWORKFORCE_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -43,8 +45,11 @@ INSTALLED_APPS = [
 DATABASES = {
     "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)
     if os.environ.get("DATABASE_URL")
-    else {"ENGINE": "django.db.backends.sqlite3", "NAME": str(HOME.sqlite),
-          "OPTIONS": {"timeout": 30}},
+    else {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(HOME.sqlite),
+        "OPTIONS": {"timeout": 30},
+    },
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True

@@ -35,7 +35,7 @@ class Submission(models.Model):
     seconds = models.FloatField(null=True)
 
     class Meta:
-        ordering = ["-submitted_at"]
+        ordering = ("-submitted_at",)
 
     def __str__(self) -> str:
         return f"{self.dataset} {self.file_name} ({self.status})"
@@ -49,12 +49,13 @@ class SubmissionSlice(models.Model):
     period = models.DateField(null=True)
     rows = models.BigIntegerField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACCEPTED)
-    superseded_by = models.ForeignKey(Submission, null=True, blank=True,
-                                      on_delete=models.PROTECT, related_name="superseding")
+    superseded_by = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.PROTECT, related_name="superseding"
+    )
     superseded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["dataset", "org_code", "period", "status"])]
+        indexes = (models.Index(fields=["dataset", "org_code", "period", "status"]),)
 
     def __str__(self) -> str:
         return f"{self.dataset} {self.org_code} {self.period} ({self.status})"

@@ -35,23 +35,34 @@ class SlicePlan:
 
 def find_duplicate(dataset: str, sha256: str) -> Submission | None:
     """An earlier accepted file with exactly the same bytes, if any."""
-    return (Submission.objects
-            .filter(dataset=dataset, sha256=sha256,
-                    status__in=[Status.ACCEPTED, Status.SUPERSEDED])
-            .order_by("submitted_at").first())
+    return (
+        Submission.objects.filter(
+            dataset=dataset, sha256=sha256, status__in=[Status.ACCEPTED, Status.SUPERSEDED]
+        )
+        .order_by("submitted_at")
+        .first()
+    )
 
 
 def record_rejected(facts: FileFacts, report: ValidationReport, seconds: float) -> Submission:
     return Submission.objects.create(
-        dataset=facts.dataset, file_name=facts.file_name, file_type=facts.file_type,
-        sha256=facts.sha256, size_bytes=facts.size_bytes, submitted_by=facts.submitted_by,
-        status=Status.REJECTED, error_count=report.total,
-        errors=[e.to_dict() for e in report.errors], counts_by_rule=report.counts_by_rule,
-        seconds=seconds)
+        dataset=facts.dataset,
+        file_name=facts.file_name,
+        file_type=facts.file_type,
+        sha256=facts.sha256,
+        size_bytes=facts.size_bytes,
+        submitted_by=facts.submitted_by,
+        status=Status.REJECTED,
+        error_count=report.total,
+        errors=[e.to_dict() for e in report.errors],
+        counts_by_rule=report.counts_by_rule,
+        seconds=seconds,
+    )
 
 
-def record_accepted(submission_id: str, facts: FileFacts, slices: Sequence[SlicePlan],
-                    seconds: float) -> tuple[Submission, list[SubmissionSlice]]:
+def record_accepted(
+    submission_id: str, facts: FileFacts, slices: Sequence[SlicePlan], seconds: float
+) -> tuple[Submission, list[SubmissionSlice]]:
     """Record an accepted file and supersede the current slices it replaces.
 
     Must run inside ``transaction.atomic()``; returns the slices it superseded.
@@ -59,21 +70,39 @@ def record_accepted(submission_id: str, facts: FileFacts, slices: Sequence[Slice
     assert transaction.get_connection().in_atomic_block, "record_accepted needs a transaction"
     now = timezone.now()
     submission = Submission.objects.create(
-        id=submission_id, dataset=facts.dataset, file_name=facts.file_name,
-        file_type=facts.file_type, sha256=facts.sha256, size_bytes=facts.size_bytes,
-        submitted_by=facts.submitted_by, status=Status.ACCEPTED, submitted_at=now,
+        id=submission_id,
+        dataset=facts.dataset,
+        file_name=facts.file_name,
+        file_type=facts.file_type,
+        sha256=facts.sha256,
+        size_bytes=facts.size_bytes,
+        submitted_by=facts.submitted_by,
+        status=Status.ACCEPTED,
+        submitted_at=now,
         rows=sum(s.rows for s in slices),
         organisations=sorted({s.org_code for s in slices}),
         periods=sorted({s.period.strftime("%Y-%m") for s in slices if s.period}),
-        seconds=seconds)
+        seconds=seconds,
+    )
     superseded = _current_matching(facts.dataset, slices)
     touched = {s.submission_id for s in superseded}
     SubmissionSlice.objects.filter(pk__in=[s.pk for s in superseded]).update(
-        status=Status.SUPERSEDED, superseded_by=submission, superseded_at=now)
+        status=Status.SUPERSEDED, superseded_by=submission, superseded_at=now
+    )
     SubmissionSlice.objects.bulk_create(
-        [SubmissionSlice(submission=submission, dataset=facts.dataset, segment=s.segment,
-                         org_code=s.org_code, period=s.period, rows=s.rows) for s in slices],
-        batch_size=2000)
+        [
+            SubmissionSlice(
+                submission=submission,
+                dataset=facts.dataset,
+                segment=s.segment,
+                org_code=s.org_code,
+                period=s.period,
+                rows=s.rows,
+            )
+            for s in slices
+        ],
+        batch_size=2000,
+    )
     # A file all of whose slices are now superseded is itself superseded.
     for old in Submission.objects.filter(pk__in=touched):
         if not old.slices.filter(status=Status.ACCEPTED).exists():
@@ -89,21 +118,29 @@ def _current_matching(dataset: str, slices: Sequence[SlicePlan]) -> list[Submiss
     wanted = {(s.segment, s.org_code, s.period) for s in slices}
     orgs = {s.org_code for s in slices}
     candidates = current.filter(org_code__in=orgs).filter(
-        Q(period__in={s.period for s in slices if s.period}) | Q(period__isnull=True))
+        Q(period__in={s.period for s in slices if s.period}) | Q(period__isnull=True)
+    )
     return [c for c in candidates if (c.segment, c.org_code, c.period) in wanted]
 
 
 def all_slices() -> list[Slice]:
     rows = SubmissionSlice.objects.values_list(
-        "submission_id", "dataset", "segment", "org_code", "period", "rows", "status")
-    return [Slice(str(sid), ds, seg, org, period, n, status)
-            for sid, ds, seg, org, period, n, status in rows.iterator(chunk_size=5000)]
+        "submission_id", "dataset", "segment", "org_code", "period", "rows", "status"
+    )
+    return [
+        Slice(str(sid), ds, seg, org, period, n, status)
+        for sid, ds, seg, org, period, n, status in rows.iterator(chunk_size=5000)
+    ]
 
 
 def recorded_ids() -> set[str]:
     """Ids of every submission whose files belong in the lake (accepted or superseded)."""
-    return {str(i) for i in Submission.objects.filter(
-        status__in=[Status.ACCEPTED, Status.SUPERSEDED]).values_list("id", flat=True)}
+    return {
+        str(i)
+        for i in Submission.objects.filter(
+            status__in=[Status.ACCEPTED, Status.SUPERSEDED]
+        ).values_list("id", flat=True)
+    }
 
 
 def ledger(dataset: str | None = None, limit: int | None = None) -> Iterable[Submission]:

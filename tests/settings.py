@@ -1,0 +1,9 @@
+"""Django settings for the tests: a throwaway data directory and a test-only key."""
+
+import os
+import tempfile
+
+os.environ.setdefault("ONEWORKFORCE_HOME", tempfile.mkdtemp(prefix="oneworkforce-test-"))
+os.environ.setdefault("ONEWORKFORCE_SECRET_KEY", "test-only-not-a-secret")
+
+from oneworkforce.web.settings import *  # noqa: F403
