@@ -1,0 +1,544 @@
+"""Making Data Count XmR statistical process control ("plot the dots").
+
+This module reproduces the XmR method of the R package NHSRplotthedots as written up in
+the project research note ``research/spc_spec.md`` (cited below as "spec §N"). In short:
+
+* the series is split into calculation groups at the rebase indices (spec §2);
+* each group gets a mean, an average moving range (optionally screened for outlying moving
+  ranges) and process limits ``mean -/+ 2.66 x AMR`` (spec §3);
+* every point is judged against its group's limits and four special-cause rules (spec §4-§5),
+  labelled by priority and typed as improvement/concern/neutral (spec §6);
+* the chart gets one variation icon from its last point (spec §7) and, when a target is set
+  and the direction is not neutral, one assurance outcome from the last row's limits (spec §8).
+
+Deliberate choices where the reference implementation has no usable behaviour
+---------------------------------------------------------------------------
+* **Missing values** (``None`` or NaN). The R package assumes there are none and stops with an
+  error when a missing value sits inside an otherwise rising or falling 7-point window
+  (spec §10). Here a missing value never raises. It is left out of the mean; both moving ranges
+  touching it are dropped (the gap is not bridged); the point itself is neither outside nor close
+  to the limits, has no side of the mean (``relative_to_mean is None``), is labelled "Common
+  Cause", and it *breaks* every trend, 2-of-3 window and shift that would span it (a difference
+  or a side that involves a missing value is neither rising, falling, above nor below).
+  Where the R code does not crash this gives the same labels as the R code.
+* **Missing limits and a target.** When the last row's limits are missing (a group with fewer
+  than two usable moving ranges, or a constant series with screening on), the R code falls
+  through to "inconsistent". We return ``assurance=None`` instead: with no limits there is
+  nothing to compare the target with.
+* **Trial limits** (spec §9) are reported as ``SpcGroup.trial_limits``; no Python warning is
+  emitted, so callers decide how to show it.
+* ``rebase_at`` indices are 0-based positions. Index 0, negative and out-of-range indices are
+  ignored, like rebase dates that are not present in the data (spec §2); duplicates count once.
+* Rule lengths (7 and 7) and constants (2.66, 3.267) are fixed, as in the R package (spec §11).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, Literal, get_args
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = [
+    "IMPROVEMENT_DIRECTIONS",
+    "MIN_FIX_AFTER",
+    "TRIAL_LIMITS_THRESHOLD",
+    "Improvement",
+    "SpcGroup",
+    "SpcPoint",
+    "SpcResult",
+    "analyse",
+]
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+Improvement = Literal["increase", "decrease", "neutral"]
+IMPROVEMENT_DIRECTIONS: Final[tuple[str, ...]] = get_args(Improvement)
+
+#: Process limits sit this many average moving ranges from the mean (spec §3.6).
+LIMIT_FACTOR: Final = 2.66
+#: Moving ranges at or above this multiple of the AMR are screened out (spec §3.5, D4).
+SCREEN_FACTOR: Final = 3.267
+#: The "2 sigma" near-limit bands used only by the 2-of-3 rule (spec §3.7).
+NEAR_LIMIT_FACTOR: Final = 2 * LIMIT_FACTOR / 3
+#: Points in a trend (spec §5 rule 2) and in a shift (spec §5 rule 4).
+TREND_LENGTH: Final = 7
+SHIFT_LENGTH: Final = 7
+#: Smallest allowed ``fix_after`` (spec §1, §9).
+MIN_FIX_AFTER: Final = 12
+#: Groups with fewer rows than this have trial limits (spec §9: code default 13).
+TRIAL_LIMITS_THRESHOLD: Final = 13
+
+ABOVE_UCL: Final = "Above UCL"
+BELOW_LCL: Final = "Below LCL"
+TREND_UP: Final = "7 Point Trend (Increasing)"
+TREND_DOWN: Final = "7 Point Trend (Decreasing)"
+TWO_IN_THREE_ABOVE: Final = "2 in 3 Above CL"
+TWO_IN_THREE_BELOW: Final = "2 in 3 Below CL"
+SHIFT_ABOVE: Final = "7 Points Above CL"
+SHIFT_BELOW: Final = "7 Points Below CL"
+COMMON_CAUSE: Final = "Common Cause"
+
+#: Every label a point can carry (spec §6).
+RULE_LABELS: Final[tuple[str, ...]] = (
+    ABOVE_UCL,
+    BELOW_LCL,
+    TREND_UP,
+    TREND_DOWN,
+    TWO_IN_THREE_ABOVE,
+    TWO_IN_THREE_BELOW,
+    SHIFT_ABOVE,
+    SHIFT_BELOW,
+    COMMON_CAUSE,
+)
+#: Every point type (spec §6).
+POINT_TYPES: Final[tuple[str, ...]] = (
+    "common_cause",
+    "special_cause_improvement",
+    "special_cause_concern",
+    "special_cause_neutral_high",
+    "special_cause_neutral_low",
+)
+
+
+@dataclass(frozen=True)
+class SpcGroup:
+    """One calculation period (rebase group), spec §2-§3 and §9."""
+
+    start_index: int
+    n: int
+    mean: float | None
+    lpl: float | None
+    upl: float | None
+    trial_limits: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start_index": self.start_index,
+            "n": self.n,
+            "mean": self.mean,
+            "lpl": self.lpl,
+            "upl": self.upl,
+            "trial_limits": self.trial_limits,
+        }
+
+
+@dataclass(frozen=True)
+class SpcPoint:
+    """One point with its group's limits, flags, label and type (spec §4-§6)."""
+
+    index: int
+    value: float | None
+    mean: float | None
+    lpl: float | None
+    upl: float | None
+    outside_limits: bool
+    close_to_limits: bool
+    relative_to_mean: int | None
+    special_cause_flag: bool
+    point_type: str
+    rule: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "value": self.value,
+            "outside_limits": self.outside_limits,
+            "close_to_limits": self.close_to_limits,
+            "relative_to_mean": self.relative_to_mean,
+            "special_cause_flag": self.special_cause_flag,
+            "point_type": self.point_type,
+        }
+
+
+@dataclass(frozen=True)
+class SpcResult:
+    """The whole chart: groups, points, variation icon (spec §7) and assurance (spec §8)."""
+
+    groups: tuple[SpcGroup, ...]
+    points: tuple[SpcPoint, ...]
+    variation_icon: str
+    assurance: str | None
+    improvement: str
+    target: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The published JSON shape; missing numbers are ``None``, never NaN."""
+        return {
+            "groups": [group.to_dict() for group in self.groups],
+            "points": [point.to_dict() for point in self.points],
+            "variation_icon": self.variation_icon,
+            "assurance": self.assurance,
+        }
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """Centre line, process limits and near-limit bands of one group (spec §3)."""
+
+    mean: float
+    lpl: float
+    upl: float
+    near_low: float
+    near_high: float
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _validate_improvement(improvement: str) -> str:
+    if improvement not in IMPROVEMENT_DIRECTIONS:
+        choices = ", ".join(IMPROVEMENT_DIRECTIONS)
+        raise ValueError(f"improvement must be one of {choices}; got {improvement!r}")
+    return improvement
+
+
+def _validate_target(target: float | None) -> float | None:
+    if target is None:
+        return None
+    if isinstance(target, bool) or not isinstance(target, numbers.Real):
+        raise ValueError(f"target must be a number or None; got {target!r}")
+    if not math.isfinite(float(target)):
+        raise ValueError(f"target must be finite; got {target!r}")
+    return float(target)
+
+
+def _validate_fix_after(fix_after: int | None) -> int | None:
+    """``fix_after_n_points`` must be a single whole number >= 12 (spec §1, §9)."""
+    if fix_after is None:
+        return None
+    if isinstance(fix_after, bool) or not isinstance(fix_after, numbers.Integral):
+        raise ValueError(f"fix_after must be a whole number or None; got {fix_after!r}")
+    if fix_after < MIN_FIX_AFTER:
+        raise ValueError(f"fix_after must be at least {MIN_FIX_AFTER}; got {fix_after}")
+    return int(fix_after)
+
+
+def _to_array(values: Sequence[float | None]) -> FloatArray:
+    """Convert the input to floats, with NaN for missing values (``None`` or NaN)."""
+    if isinstance(values, str | bytes):
+        raise ValueError("values must be a sequence of numbers, not a string")
+    out = np.empty(len(values), dtype=np.float64)
+    for i, value in enumerate(values):
+        if value is None:
+            out[i] = math.nan
+            continue
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise ValueError(f"values[{i}] is not a number: {value!r}")
+        number = float(value)
+        if math.isinf(number):
+            raise ValueError(f"values[{i}] is not finite: {value!r}")
+        out[i] = number
+    return out
+
+
+def _group_starts(n: int, rebase_at: Iterable[int]) -> list[int]:
+    """0-based first index of every calculation group (spec §2)."""
+    starts = {0}
+    for index in rebase_at:
+        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
+            raise ValueError(f"rebase_at must contain whole-number indices; got {index!r}")
+        if 0 < index < n:
+            starts.add(int(index))
+    return sorted(starts)
+
+
+# --------------------------------------------------------------------------- limits (spec §3)
+
+
+def _mean_of_present(values: FloatArray) -> float:
+    """Mean of the non-missing values, NaN when there are none (no numpy warning)."""
+    present = values[~np.isnan(values)]
+    return float(present.mean()) if present.size else math.nan
+
+
+def _moving_ranges(baseline: FloatArray) -> FloatArray:
+    """|x_i - x_(i-1)| for i >= 1; missing when either side is missing (spec §3.3)."""
+    return np.abs(np.diff(baseline))
+
+
+def _average_moving_range(moving_ranges: FloatArray, screen_outliers: bool) -> float:
+    """AMR, optionally after one pass of screening: keep MR < 3.267 x AMR (spec §3.4-§3.5)."""
+    amr = _mean_of_present(moving_ranges)
+    if not screen_outliers or math.isnan(amr):
+        return amr
+    kept = moving_ranges[moving_ranges < SCREEN_FACTOR * amr]
+    return _mean_of_present(kept)
+
+
+def _group_limits(values: FloatArray, fix_after: int | None, screen_outliers: bool) -> _Limits:
+    """Mean, process limits and near-limit bands of one group (spec §3, §9)."""
+    baseline = values if fix_after is None else values[:fix_after]
+    mean = _mean_of_present(baseline)
+    amr = _average_moving_range(_moving_ranges(baseline), screen_outliers)
+    return _Limits(
+        mean=mean,
+        lpl=mean - LIMIT_FACTOR * amr,
+        upl=mean + LIMIT_FACTOR * amr,
+        near_low=mean - NEAR_LIMIT_FACTOR * amr,
+        near_high=mean + NEAR_LIMIT_FACTOR * amr,
+    )
+
+
+# --------------------------------------------------------------------------- rules (spec §4-§5)
+
+
+def _outside_limits(values: FloatArray, limits: _Limits) -> BoolArray:
+    """Strictly beyond a process limit; never true for missing values or limits (spec §4)."""
+    return (values > limits.upl) | (values < limits.lpl)
+
+
+def _close_to_limits(values: FloatArray, limits: _Limits, outside: BoolArray) -> BoolArray:
+    """Strictly beyond a near-limit band but not outside; on a limit counts (spec §4)."""
+    beyond_band = (values > limits.near_high) | (values < limits.near_low)
+    return beyond_band & ~outside
+
+
+def _relative_to_mean(values: FloatArray, mean: float) -> FloatArray:
+    """+1 above, -1 below, 0 exactly on the mean, NaN for a missing value (spec §4)."""
+    return np.sign(values - mean)
+
+
+def _back_fill(ends: BoolArray, length: int) -> BoolArray:
+    """Flag each window end and the ``length - 1`` points before it (spec §5 rules 2, 4)."""
+    flagged = np.zeros(ends.size, dtype=np.bool_)
+    for end in np.flatnonzero(ends):
+        flagged[end - length + 1 : end + 1] = True
+    return flagged
+
+
+def _trend_points(values: FloatArray) -> BoolArray:
+    """Points in 7 strictly rising or strictly falling points (spec §5 rule 2).
+
+    A tie (zero difference) or a missing value gives a difference that is neither > 0 nor < 0,
+    so it breaks the trend.
+    """
+    n = values.size
+    ends = np.zeros(n, dtype=np.bool_)
+    diffs = np.diff(values)
+    steps = TREND_LENGTH - 1
+    for end in range(TREND_LENGTH - 1, n):
+        window = diffs[end - steps : end]
+        ends[end] = bool(np.all(window > 0) or np.all(window < 0))
+    return _back_fill(ends, TREND_LENGTH)
+
+
+def _trend_directions(values: FloatArray, in_trend: BoolArray) -> NDArray[np.int_]:
+    """+1 (Increasing) or -1 (Decreasing) for trend points, 0 elsewhere (spec §5 rule 2).
+
+    A trend point looks at the next point when that point is also in a trend, otherwise at the
+    previous point. A zero difference counts as decreasing (the tie-join quirk, spec §10).
+    """
+    n = values.size
+    directions = np.zeros(n, dtype=np.int_)
+    for i in np.flatnonzero(in_trend):
+        if i + 1 < n and in_trend[i + 1]:
+            step = values[i + 1] - values[i]
+        else:
+            step = values[i] - values[i - 1]
+        directions[i] = 1 if step > 0 else -1
+    return directions
+
+
+def _same_side(relative: FloatArray) -> bool:
+    """All points strictly above, or all strictly below, the mean."""
+    return bool(np.all(relative == 1) or np.all(relative == -1))
+
+
+def _two_in_three_points(close: BoolArray, relative: FloatArray) -> BoolArray:
+    """Close points in a 3-window with >= 2 close points all on one side (spec §5 rule 3)."""
+    n = close.size
+    flagged = np.zeros(n, dtype=np.bool_)
+    for start in range(n - 2):
+        window = slice(start, start + 3)
+        if np.count_nonzero(close[window]) >= 2 and _same_side(relative[window]):
+            flagged[window] |= close[window]
+    return flagged
+
+
+def _shift_points(relative: FloatArray) -> BoolArray:
+    """Points in 7 consecutive points on the same side of the mean (spec §5 rule 4)."""
+    n = relative.size
+    ends = np.zeros(n, dtype=np.bool_)
+    for end in range(SHIFT_LENGTH - 1, n):
+        ends[end] = _same_side(relative[end - SHIFT_LENGTH + 1 : end + 1])
+    return _back_fill(ends, SHIFT_LENGTH)
+
+
+# --------------------------------------------------------------------------- labels (spec §6-§8)
+
+
+def _label(
+    side: float,
+    outside: bool,
+    trend_direction: int,
+    two_in_three: bool,
+    shift: bool,
+) -> str:
+    """The single label of a point, first match wins (spec §6)."""
+    if outside:
+        return ABOVE_UCL if side == 1 else BELOW_LCL
+    if trend_direction != 0:
+        return TREND_UP if trend_direction > 0 else TREND_DOWN
+    if two_in_three:
+        return TWO_IN_THREE_ABOVE if side == 1 else TWO_IN_THREE_BELOW
+    if shift:
+        return SHIFT_ABOVE if side == 1 else SHIFT_BELOW
+    return COMMON_CAUSE
+
+
+def _orientation(label: str) -> int:
+    """+1 for high labels, -1 for low labels, 0 for common cause (spec §6)."""
+    if "Above" in label or "Increasing" in label:
+        return 1
+    if "Below" in label or "Decreasing" in label:
+        return -1
+    return 0
+
+
+def _point_type(label: str, improvement: str) -> str:
+    """Map a label's orientation to a point type for the improvement direction (spec §6)."""
+    orientation = _orientation(label)
+    if orientation == 0:
+        return "common_cause"
+    if improvement == "neutral":
+        return "special_cause_neutral_high" if orientation > 0 else "special_cause_neutral_low"
+    good = 1 if improvement == "increase" else -1
+    return "special_cause_improvement" if orientation == good else "special_cause_concern"
+
+
+def _variation_icon(last_point: SpcPoint) -> str:
+    """Icon from the type and orientation of the last point only (spec §7)."""
+    if last_point.point_type == "common_cause":
+        return "common_cause"
+    kind = last_point.point_type.removeprefix("special_cause_")
+    if kind.startswith("neutral_"):
+        return kind
+    height = "high" if _orientation(last_point.rule) > 0 else "low"
+    return f"{kind}_{height}"
+
+
+def _assurance(
+    target: float | None, improvement: str, lpl: float | None, upl: float | None
+) -> str | None:
+    """Target against the last row's limits (spec §8); None when it cannot be judged."""
+    if target is None or improvement == "neutral" or lpl is None or upl is None:
+        return None
+    if target > upl:
+        return "consistent_fail" if improvement == "increase" else "consistent_pass"
+    if target < lpl:
+        return "consistent_pass" if improvement == "increase" else "consistent_fail"
+    return "inconsistent"
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def _optional(number: float) -> float | None:
+    return None if math.isnan(number) else float(number)
+
+
+def _analyse_group(
+    values: FloatArray,
+    start: int,
+    improvement: str,
+    fix_after: int | None,
+    screen_outliers: bool,
+) -> tuple[SpcGroup, list[SpcPoint]]:
+    """Limits, rules and labels for one calculation group (spec §3-§6)."""
+    limits = _group_limits(values, fix_after, screen_outliers)
+    outside = _outside_limits(values, limits)
+    close = _close_to_limits(values, limits, outside)
+    relative = _relative_to_mean(values, limits.mean)
+    in_trend = _trend_points(values)
+    directions = _trend_directions(values, in_trend)
+    two_in_three = _two_in_three_points(close, relative)
+    shift = _shift_points(relative)
+
+    mean, lpl, upl = _optional(limits.mean), _optional(limits.lpl), _optional(limits.upl)
+    group = SpcGroup(
+        start_index=start,
+        n=int(values.size),
+        mean=mean,
+        lpl=lpl,
+        upl=upl,
+        trial_limits=values.size < TRIAL_LIMITS_THRESHOLD,
+    )
+    points = []
+    for i in range(values.size):
+        side = float(relative[i])
+        label = _label(
+            side, bool(outside[i]), int(directions[i]), bool(two_in_three[i]), bool(shift[i])
+        )
+        points.append(
+            SpcPoint(
+                index=start + i,
+                value=_optional(values[i]),
+                mean=mean,
+                lpl=lpl,
+                upl=upl,
+                outside_limits=bool(outside[i]),
+                close_to_limits=bool(close[i]),
+                relative_to_mean=None if math.isnan(side) else int(side),
+                special_cause_flag=label != COMMON_CAUSE,
+                point_type=_point_type(label, improvement),
+                rule=label,
+            )
+        )
+    return group, points
+
+
+def analyse(
+    values: Sequence[float | None],
+    *,
+    improvement: str = "increase",
+    target: float | None = None,
+    rebase_at: Iterable[int] = (),
+    fix_after: int | None = None,
+    screen_outliers: bool = True,
+) -> SpcResult:
+    """Run the Making Data Count XmR analysis of ``values`` (spec §1-§10).
+
+    Args:
+        values: the series in time order; ``None`` or NaN marks a missing value.
+        improvement: ``"increase"``, ``"decrease"`` or ``"neutral"`` (spec §1, §6).
+        target: optional target for the assurance outcome (spec §8).
+        rebase_at: 0-based indices where a new calculation group starts (spec §2).
+        fix_after: freeze each group's limits after its first ``fix_after`` rows (>= 12,
+            spec §9); ``None`` uses every row.
+        screen_outliers: screen moving ranges >= 3.267 x AMR before the limits (spec §3.5).
+
+    Raises:
+        ValueError: empty or non-numeric values, or an invalid option.
+    """
+    direction = _validate_improvement(improvement)
+    checked_target = _validate_target(target)
+    fixed = _validate_fix_after(fix_after)
+    series = _to_array(values)
+    if series.size == 0:
+        raise ValueError("values must contain at least one point")
+    starts = _group_starts(series.size, rebase_at)
+
+    groups: list[SpcGroup] = []
+    points: list[SpcPoint] = []
+    for start, stop in zip(starts, [*starts[1:], series.size], strict=True):
+        group, group_points = _analyse_group(
+            series[start:stop], start, direction, fixed, bool(screen_outliers)
+        )
+        groups.append(group)
+        points.extend(group_points)
+
+    last = points[-1]
+    return SpcResult(
+        groups=tuple(groups),
+        points=tuple(points),
+        variation_icon=_variation_icon(last),
+        assurance=_assurance(checked_target, direction, last.lpl, last.upl),
+        improvement=direction,
+        target=checked_target,
+    )
