@@ -25,3 +25,11 @@ def importer(home: Home, db):
     )
     assert result.status == "accepted", result.report.summary()
     return imp
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that touches the operational store is also an ``opstore`` test, so that
+    ``scripts/test`` can run them a second time on SQLite when DATABASE_URL is PostgreSQL."""
+    for item in items:
+        if item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.opstore)
