@@ -1,0 +1,134 @@
+"""What every engine shares: the interface, running a compiled plan, assembling results.
+
+An engine answers ``compute(source, metrics=..., periods=..., by=...)`` with a list of
+:class:`~oneworkforce.metrics.results.MetricResult`. SQL engines differ only in how they
+materialise a relation and fetch rows (:class:`Database`); the plan, the values, the quality,
+the sources and the ``aggregate`` figures are worked out here, once.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from oneworkforce.metrics.aggregates import PLACEABLE, aggregate_results
+from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
+from oneworkforce.metrics.compiler import Plan, Query, compile_plan
+from oneworkforce.metrics.provenance import Provenance
+from oneworkforce.metrics.request import Request
+from oneworkforce.metrics.results import MetricResult, RawRow, finish, in_order
+
+
+class Engine(Protocol):
+    name: str
+
+    def compute(
+        self,
+        source: Any,
+        metrics: Sequence[str] | None = None,
+        periods: Sequence[str] | None = None,
+        by: Sequence[str] = (),
+        catalogue: Catalogue = CATALOGUE,
+    ) -> list[MetricResult]: ...
+
+
+def wants_aggregate(request: Request) -> bool:
+    return bool(request.by) and set(request.by) <= PLACEABLE
+
+
+def assemble(
+    request: Request,
+    rows: Iterable[RawRow],
+    organisations: Iterable[tuple[str, str | None, str | None]],
+    submissions: Iterable[tuple[str, int, str, str]],
+    aggregate: Iterable[Mapping[str, Any]],
+) -> list[MetricResult]:
+    """Results from raw rows plus the ``aggregate`` figures, in catalogue order."""
+    provenance = Provenance.build(organisations, submissions)
+    computed = finish(request.metrics, rows, provenance)
+    entered = aggregate_results(request, aggregate, provenance.organisations)
+    return in_order([*computed, *entered])
+
+
+def raw_rows(query: Query, rows: Iterable[Sequence[Any]]) -> Iterator[RawRow]:
+    """Rows of a compiled query (``m``, dimensions, numerator, denominator, months)."""
+    width = len(query.dims)
+    for row in rows:
+        numerator, denominator, num_months, den_months = row[1 + width :]
+        yield RawRow(
+            metric=query.metric,
+            m=int(row[0]),
+            dimensions=tuple(zip(query.dims, row[1 : 1 + width], strict=True)),
+            numerator=None if numerator is None else float(numerator),
+            denominator=None if denominator is None else float(denominator),
+            numerator_months=None if num_months is None else int(num_months),
+            denominator_months=None if den_months is None else int(den_months),
+        )
+
+
+class Database(ABC):
+    """A connection able to materialise a named relation and fetch rows."""
+
+    @abstractmethod
+    def materialise(self, name: str, sql: str) -> None: ...
+
+    @abstractmethod
+    def fetch(self, sql: str) -> list[tuple[Any, ...]]: ...
+
+    @abstractmethod
+    def fetch_dicts(self, sql: str) -> list[dict[str, Any]]: ...
+
+    @abstractmethod
+    def drop(self, name: str) -> None: ...
+
+
+class SqlEngine(ABC):
+    """Runs the compiled plan on a SQL database; subclasses say how to reach it."""
+
+    name: str
+    dialect: str
+
+    @abstractmethod
+    def database(self, source: Any) -> Database: ...
+
+    def compute(
+        self,
+        source: Any,
+        metrics: Sequence[str] | None = None,
+        periods: Sequence[str] | None = None,
+        by: Sequence[str] = (),
+        catalogue: Catalogue = CATALOGUE,
+    ) -> list[MetricResult]:
+        request = Request.build(metrics, periods, by, catalogue)
+        if not request.metrics:
+            return []
+        plan = compile_plan(request).to_dialect(self.dialect)
+        with self._materialised(self.database(source), plan) as db:
+            answers: dict[str, list[tuple[Any, ...]]] = {}
+            rows: list[RawRow] = []
+            for query in plan.queries:
+                if query.sql not in answers:  # metrics sharing a measure share its query
+                    answers[query.sql] = db.fetch(query.sql)
+                rows.extend(raw_rows(query, answers[query.sql]))
+            organisations = [(r[0], r[1], r[2]) for r in db.fetch(plan.organisations)]
+            submissions = [
+                (r[0], int(r[1]), r[2], r[3])
+                for r in (db.fetch(plan.submissions) if plan.submissions else [])
+            ]
+            aggregate = db.fetch_dicts(plan.aggregate) if wants_aggregate(request) else []
+        return assemble(request, rows, organisations, submissions, aggregate)
+
+    @staticmethod
+    @contextmanager
+    def _materialised(db: Database, plan: Plan) -> Iterator[Database]:
+        done: list[str] = []
+        try:
+            for step in plan.steps:
+                db.materialise(step.name, step.sql)
+                done.append(step.name)
+            yield db
+        finally:
+            for name in reversed(done):
+                db.drop(name)

@@ -1,0 +1,67 @@
+"""Which submissions a result came from.
+
+A submission covers one organisation and month of one dataset, so the sources of a result are
+the submissions of its datasets, for the partner organisations of its group, in the months its
+window reads (both ends of a 12-month flow; every month of a rolling or year-to-date sum).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from oneworkforce.metrics.definitions import Metric
+from oneworkforce.metrics.periods import source_months
+
+ORG_KEYS = ("place", "segment")
+
+
+@dataclass
+class Provenance:
+    """Partner organisations (code -> place, segment) and submissions per dataset and month."""
+
+    organisations: Mapping[str, tuple[str | None, str | None]]
+    submissions: Mapping[tuple[str, int], Mapping[str, frozenset[str]]]
+    _cache: dict[tuple[object, ...], tuple[str, ...]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(
+        cls,
+        organisations: Iterable[tuple[str, str | None, str | None]],
+        submissions: Iterable[tuple[str, int, str, str]],
+    ) -> Provenance:
+        """From ``(org_code, place, segment)`` rows and ``(dataset, m, org, submission)`` rows."""
+        index: dict[tuple[str, int], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for dataset, m, org, submission in submissions:
+            index[dataset, m][org].add(submission)
+        frozen = {
+            key: {org: frozenset(subs) for org, subs in per_org.items()}
+            for key, per_org in index.items()
+        }
+        return cls({code: (place, segment) for code, place, segment in organisations}, frozen)
+
+    def orgs_in(self, dims: Mapping[str, str | None]) -> tuple[str, ...]:
+        """The partner organisations of a group (staff group and band do not narrow it)."""
+        return tuple(
+            code
+            for code, (place, segment) in self.organisations.items()
+            if dims.get("org_code", code) == code
+            and dims.get("place", place) == place
+            and dims.get("segment", segment) == segment
+        )
+
+    def sources(self, metric: Metric, m: int, dims: Mapping[str, str | None]) -> tuple[str, ...]:
+        org_key = tuple(dims.get(k) for k in ("org_code", *ORG_KEYS))
+        months = source_months(metric.window, metric.measure, m)
+        key = (metric.datasets, months, org_key, tuple(k in dims for k in ("org_code", *ORG_KEYS)))
+        if key not in self._cache:
+            orgs = self.orgs_in(dims)
+            found: set[str] = set()
+            for dataset in metric.datasets:
+                for month in months:
+                    per_org = self.submissions.get((dataset, month), {})
+                    for org in orgs:
+                        found.update(per_org.get(org, ()))
+            self._cache[key] = tuple(sorted(found))
+        return self._cache[key]

@@ -1,0 +1,137 @@
+"""The catalogue as data: the v1 codes, their definitions' shape, JSON, targets."""
+
+from __future__ import annotations
+
+import csv
+import json
+from importlib import resources
+
+import pytest
+
+from oneworkforce.metrics import CATALOGUE, Target
+from oneworkforce.metrics.catalogue import BAND_CLUSTER_TOTAL, BAND_CLUSTERS
+from oneworkforce.metrics.compiler import compile_plan
+from oneworkforce.metrics.definitions import Condition, PersonFlow
+from oneworkforce.metrics.periods import (
+    financial_year_start,
+    month_index,
+    month_range,
+    period_label,
+    window_months,
+)
+from oneworkforce.metrics.request import Request
+
+V1 = (
+    "staff_in_post_fte",
+    "staff_in_post_headcount",
+    "turnover_rate",
+    "leaver_rate",
+    "joiner_rate",
+    "stability_index",
+    "sickness_absence_rate",
+    "sickness_absence_rate_12m",
+    "vacancy_fte",
+    "vacancy_rate",
+    "agency_fte",
+    "bank_fte",
+    "agency_spend",
+    "agency_share_of_paybill",
+    "agency_share_of_paybill_fytd",
+    "agency_cost_avoided_fytd",
+    "price_cap_compliance",
+    "plan_variance_substantive_fte",
+    "plan_variance_substantive_fte_pct",
+    "plan_variance_agency_fte",
+    "plan_variance_agency_fte_pct",
+    "wres_bme_share",
+)
+
+
+def test_the_v1_codes():
+    assert CATALOGUE.codes == V1
+
+
+def test_every_metric_cites_its_official_definition():
+    for metric in CATALOGUE:
+        assert metric.source.section.startswith("§"), metric.code
+        assert metric.source.url.startswith("https://"), metric.code
+        assert metric.segments and metric.datasets and metric.description
+
+
+def test_the_catalogue_is_json():
+    listed = json.loads(json.dumps(CATALOGUE.to_list()))
+    turnover = next(m for m in listed if m["code"] == "turnover_rate")
+    assert turnover["measure"] == {
+        "node": "PersonFlow",
+        "count": "leavers",
+        "denominator": "mean_headcount",
+        "counting": "organisation",
+        "leaving": "group",
+        "months": 12,
+    }
+    assert turnover["targets"][0] | {"label": ""} == {
+        "node": "Target",
+        "label": "",
+        "lower": 0.08,
+        "upper": 0.12,
+        "kind": "range",
+    }
+    assert turnover["window"] == "rolling_12m" and turnover["unit"] == "fraction"
+
+
+def test_seed_targets():
+    targets = {m.code: m.targets for m in CATALOGUE if m.targets}
+    assert targets["sickness_absence_rate"][0].upper == 0.045
+    assert targets["agency_share_of_paybill"][0].upper == 0.032
+    assert (targets["vacancy_rate"][0].lower, targets["vacancy_rate"][0].upper) == (0.08, 0.12)
+
+
+def test_an_ics_sets_its_own_targets():
+    mine = CATALOGUE.with_targets({"sickness_absence_rate": [Target("ours", upper=0.04)]})
+    assert mine.get("sickness_absence_rate").targets[0].upper == 0.04
+    assert CATALOGUE.get("sickness_absence_rate").targets[0].upper == 0.045
+    with pytest.raises(KeyError):
+        CATALOGUE.with_targets({"no_such_metric": []})
+
+
+def test_definitions_are_checked():
+    with pytest.raises(ValueError):
+        Condition("band", "in")
+    with pytest.raises(ValueError):
+        PersonFlow("joiners", "mean_headcount", "level", "system")
+    with pytest.raises(ValueError):
+        Target("none")
+
+
+def test_band_clusters_match_the_reference_bands():
+    text = resources.files("oneworkforce.data.reference").joinpath("bands.csv").read_text()
+    reference = {r["band"]: r["wres_cluster"] for r in csv.DictReader(text.splitlines())}
+    ours = {band: cluster for cluster, bands in BAND_CLUSTERS.items() for band in bands}
+    assert ours == {b: c for b, c in reference.items() if c != "other"}
+    assert BAND_CLUSTER_TOTAL not in BAND_CLUSTERS
+
+
+def test_months():
+    assert month_index("2024-03") - month_index("2023-03") == 12
+    assert period_label(month_index("2024-01")) == "2024-01"
+    assert month_range("2023-11", "2024-02") == ["2023-11", "2023-12", "2024-01", "2024-02"]
+    assert period_label(financial_year_start(month_index("2024-03"))) == "2023-04"
+    assert period_label(financial_year_start(month_index("2024-04"))) == "2024-04"
+    assert len(window_months("fytd", month_index("2024-03"))) == 12
+    assert list(window_months("rolling_12m", 100, lag=12)) == list(range(77, 89))
+    with pytest.raises(ValueError):
+        month_index("2024-13")
+
+
+def test_requests_are_checked():
+    with pytest.raises(ValueError, match="unknown dimension"):
+        Request.build(by=["ward"])
+    with pytest.raises(KeyError):
+        Request.build(metrics=["nope"])
+
+
+def test_every_metric_compiles_to_spark_sql():
+    pytest.importorskip("sqlglot")
+    plan = compile_plan(Request.build(by=["segment", "staff_group"])).to_dialect("spark")
+    assert len(plan.queries) == len(V1)
+    assert all("owm_" in q.sql for q in plan.queries)
