@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from oneworkforce.cli import common, demo, imports, ledger
+from oneworkforce.cli import common, demo, imports, ledger, metrics
 
 app = typer.Typer(
     name="oneworkforce",
@@ -31,7 +31,7 @@ def _main(
     common.STATE.home_arg = home
 
 
-for module in (imports, ledger, demo):
+for module in (imports, ledger, metrics, demo):
     module.register(app)
 
 for optional in ("synth", "spc"):

@@ -251,3 +251,83 @@ class Lake:
         finally:
             con.close()
         os.replace(tmp, self.home.catalogue)
+
+
+def register_spark_views(lake: Lake, spark) -> None:
+    """The same current-data views in a Spark session, read from the same Parquet files."""
+    slices = lake.read_manifest()
+    manifest = spark.read.parquet(str(lake.manifest_path)) if slices else None
+    for dataset in ALL_DATASETS.values():
+        current = {
+            s.submission_id for s in slices if s.dataset == dataset.name and s.status == "accepted"
+        }
+        partial = {
+            s.submission_id for s in slices if s.dataset == dataset.name and s.status != "accepted"
+        } & current
+        columns = [name for name, _ in stored_columns(dataset)]
+        frames = []
+        whole = sorted(current - partial)
+        if whole:
+            frames.append(
+                spark.read.parquet(
+                    *[str(lake.published_dir(dataset.name, s)) for s in whole]
+                ).select(*columns)
+            )
+        if partial and manifest is not None:
+            rows = spark.read.parquet(
+                *[str(lake.published_dir(dataset.name, s)) for s in sorted(partial)]
+            )
+            keep = manifest.filter(
+                (manifest.dataset == dataset.name) & (manifest.status == "accepted")
+            )
+            org = "coalesce(org_code, area_code)" if dataset.name == "aggregate" else "org_code"
+            rows = rows.selectExpr("*", f"{org} AS __org")
+            cond = [
+                rows.submission_id == keep.submission_id,
+                rows.__org == keep.org_code,
+                rows.period == keep.period,
+            ]
+            if dataset.name == "aggregate":
+                cond.append(rows.segment == keep.segment)
+            frames.append(rows.join(keep, cond, "left_semi").select(*columns))
+        if dataset.name == "organisations" and not frames:
+            con = lake.connect()
+            try:
+                table = con.execute("SELECT * FROM organisations").arrow()
+            finally:
+                con.close()
+            frames.append(spark.createDataFrame(table.to_pandas()))
+        if frames:
+            frame = frames[0]
+            for other in frames[1:]:
+                frame = frame.unionByName(other)
+        else:
+            con = lake.connect()
+            try:
+                empty = con.execute(f'SELECT * FROM "{dataset.name}" LIMIT 0').arrow()
+            finally:
+                con.close()
+            frame = spark.createDataFrame([], schema=_spark_schema(empty.schema))
+        frame.createOrReplaceTempView(dataset.name)
+
+
+def _spark_schema(schema: pa.Schema):
+    from pyspark.sql import types as T
+
+    mapping = {
+        pa.string(): T.StringType(),
+        pa.large_string(): T.StringType(),
+        pa.date32(): T.DateType(),
+        pa.float64(): T.DoubleType(),
+        pa.int64(): T.LongType(),
+        pa.bool_(): T.BooleanType(),
+    }
+    fields = []
+    for f in schema:
+        spark_type: T.DataType = (
+            T.DecimalType(f.type.precision, f.type.scale)
+            if pa.types.is_decimal(f.type)
+            else mapping.get(f.type, T.StringType())
+        )
+        fields.append(T.StructField(f.name, spark_type, True))
+    return T.StructType(fields)

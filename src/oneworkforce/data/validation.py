@@ -166,7 +166,11 @@ class CompiledDataset:
                 f"THEN CAST({number} AS BIGINT) END"
             )
         elif kind == "date":
-            typed = f"CAST(try_strptime({raw}, {_list(DATE_FORMATS)}) AS DATE)"
+            # ISO dates cast directly; other spellings only when that fails (coalesce is lazy)
+            typed = (
+                f"coalesce(TRY_CAST({raw} AS DATE), "
+                f"CAST(try_strptime({raw}, {_list(DATE_FORMATS)}) AS DATE))"
+            )
         else:  # text
             typed = raw
         if column.default is not None:
@@ -434,7 +438,9 @@ class CompiledDataset:
         )
 
 
-DICTIONARY_KINDS = ("month", "org_code", "code", "vocab", "enum", "boolean", "date", "integer")
+#: Kinds typed once per distinct value. Dates are not among them: they have thousands of
+#: distinct values, and an ISO date casts faster than a join finds it.
+DICTIONARY_KINDS = ("month", "org_code", "code", "vocab", "enum", "boolean", "integer")
 
 
 def _join_table(column: Column) -> str:
