@@ -20,7 +20,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +40,9 @@ from oneworkforce.data.validation import (
 )
 
 Progress = Callable[[str], None]
+#: Called with the result after each accepted file, outside the store's lock (e.g. to refresh
+#: the stored metric results). A hook's error does not undo the import; it is reported.
+AfterCommit = Callable[["ImportResult"], None]
 CRASH_ENV = "ONEWORKFORCE_TEST_CRASH_AT"  # used by the tests to kill an import part-way
 
 
@@ -62,6 +65,7 @@ class ImportResult:
     report: ValidationReport = field(default_factory=lambda: ValidationReport((), 0, {}))
     duplicate_of: str | None = None
     seconds: float = 0.0
+    hook_errors: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -80,7 +84,7 @@ class ImportResult:
             "duplicate_of": self.duplicate_of,
             "seconds": round(self.seconds, 3),
             "validation": self.report.to_dict(),
-        }
+        } | ({"hook_errors": self.hook_errors} if self.hook_errors else {})
 
 
 def sha256_of(path: Path) -> str:
@@ -106,10 +110,13 @@ def _scratch(home: Home) -> duckdb.DuckDBPyConnection:
 class Importer:
     """Imports files into one data directory's stores. Django must be set up (``opstore``)."""
 
-    def __init__(self, home: Home, *, submitted_by: str = "cli"):
+    def __init__(
+        self, home: Home, *, submitted_by: str = "cli", after_commit: Sequence[AfterCommit] = ()
+    ):
         self.home = home
         self.lake = Lake(home)
         self.submitted_by = submitted_by
+        self.after_commit = list(after_commit)
 
     def current_org_codes(self) -> list[str]:
         con = self.lake.connect()
@@ -172,6 +179,11 @@ class Importer:
             for s in superseded
         ]
         result.seconds = time.perf_counter() - started
+        for hook in self.after_commit:
+            try:
+                hook(result)
+            except Exception as exc:
+                result.hook_errors.append(f"{type(exc).__name__}: {exc}")
         return result
 
     # -- steps ----------------------------------------------------------------------------------
@@ -234,13 +246,6 @@ class Importer:
         staging: Path,
     ) -> list[Path] | None:
         """One streaming pass from the file to Parquet; None when any row breaks a check."""
-        if compiled.dictionary_columns:
-            con.execute("CREATE TEMP TABLE __distinct AS " + compiled.distinct_sql(relation_sql))
-            for column in compiled.dictionary_columns:
-                con.execute(
-                    f"CREATE TEMP TABLE __map_{column.name} AS "
-                    + compiled.map_sql(column, "__distinct")
-                )
         out = staging / "parts"
         con.execute(
             f"COPY ({compiled.fast_sql(relation_sql, submission_id)}) TO '{out}' "
