@@ -34,7 +34,7 @@ def _main(
 for module in (imports, ledger, metrics, demo):
     module.register(app)
 
-for optional in ("synth", "spc"):
+for optional in ("synth", "spc", "results"):
     try:
         module = __import__(f"oneworkforce.cli.{optional}", fromlist=["register"])
     except ModuleNotFoundError:  # pragma: no cover - while a command is being built

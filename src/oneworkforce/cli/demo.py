@@ -72,6 +72,10 @@ def demo(
             bar.advance(task)
     for r in rejected:
         err.print(f"{r.file} was rejected: {r.report.summary()}", markup=False)
+    from oneworkforce.metrics.store import ResultsStore
+
+    err.print("Computing the stored results and their SPC ...")
+    ResultsStore(home.lake).rebuild()
     _summary(Lake(home))
     out.print(f"\nData directory: {home.root}")
     if rejected:

@@ -32,7 +32,9 @@ def import_files(
     if missing:
         fail(f"no such file: {', '.join(missing)}")
     home = open_stores()
-    importer = Importer(home, submitted_by=submitted_by)
+    from oneworkforce.metrics.store import after_commit_hook
+
+    importer = Importer(home, submitted_by=submitted_by, after_commit=[after_commit_hook(home)])
     results: list[ImportResult] = []
     with Progress(
         SpinnerColumn(),
@@ -75,6 +77,8 @@ def _print_result(r: ImportResult) -> None:
         if r.superseded:
             line += f"; supersedes {len(r.superseded)} earlier slice(s)"
         out.print(line, markup=False)
+        for problem in r.hook_errors:
+            err.print(f"  stored results not refreshed: {problem}", markup=False)
         return
     out.print(f"✘ {r.file}: rejected, nothing was loaded. {r.report.summary()}", markup=False)
     for e in r.report.errors:

@@ -72,7 +72,7 @@ class ImportResult:
         return self.status in ("accepted", "duplicate")
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "file": self.file,
             "dataset": self.dataset,
             "status": self.status,
@@ -84,7 +84,10 @@ class ImportResult:
             "duplicate_of": self.duplicate_of,
             "seconds": round(self.seconds, 3),
             "validation": self.report.to_dict(),
-        } | ({"hook_errors": self.hook_errors} if self.hook_errors else {})
+        }
+        if self.hook_errors:
+            out["hook_errors"] = self.hook_errors
+        return out
 
 
 def sha256_of(path: Path) -> str:

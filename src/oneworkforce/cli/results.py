@@ -1,0 +1,69 @@
+"""``oneworkforce results rebuild|status``: the stored metric results and their SPC."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from oneworkforce.cli.common import OutputFormat, open_stores, out, print_json
+
+results_app = typer.Typer(
+    name="results",
+    help="The stored metric results (standard splits, with SPC) that dashboards and board "
+    "packs read. They are refreshed after every accepted import.",
+    no_args_is_help=True,
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(results_app, name="results")
+
+
+@results_app.command("rebuild", help="Compute every stored result and its SPC afresh.")
+def rebuild(
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json"),
+) -> None:
+    from oneworkforce.metrics.store import ResultsStore
+
+    home = open_stores()
+    report = ResultsStore(home.lake).rebuild()
+    if fmt is OutputFormat.json:
+        print_json(report.to_dict())
+        return
+    out.print(f"Rebuilt the stored results at data version {report.data_version}:")
+    for split, rows in report.rows_written.items():
+        series = report.series_analysed.get(split, 0)
+        out.print(f"  {split}: {rows:,} rows, {series:,} series", markup=False)
+
+
+@results_app.command("status", help="The stored results' data version, rows and age.")
+def status(
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json"),
+) -> None:
+    from oneworkforce.metrics.store import ResultsStore
+
+    home = open_stores()
+    state = ResultsStore(home.lake).status()
+    if fmt is OutputFormat.json:
+        print_json(state)
+        return
+    if not state["built"]:
+        out.print("No stored results yet: run `oneworkforce results rebuild`.", markup=False)
+        return
+    freshness = "stale: the lake has changed since" if state["stale"] else "up to date"
+    out.print(
+        f"Data version {state['data_version']} ({freshness}), computed {state['computed_at']}",
+        markup=False,
+    )
+    table = Table()
+    for heading in ("split", "by", "rows", "series", "computed at"):
+        table.add_column(heading)
+    for name, info in state["splits"].items():
+        table.add_row(
+            name,
+            "+".join(info["by"]) or "-",
+            f"{info['rows']:,}",
+            f"{info['series']:,}",
+            info["computed_at"],
+        )
+    out.print(table)

@@ -1,0 +1,187 @@
+"""Which stored results a change of data can alter: the standard splits, and the reach of a
+changed month through each metric's window.
+
+A change is one slice of the lake (dataset, organisation, month) that appeared, disappeared or
+changed status. It can alter a result when the result's metric reads that dataset, the
+result's period reads that month (its *reach*: the month itself for a snapshot; that month and
+the twelve after it at most for rolling sums and 12-month flows; the rest of the financial year
+for a year-to-date sum, and the next financial year for one compared with the previous year),
+and the result's group contains the organisation. Some changes reach every group:
+
+* a month that gains or loses its first (or last) partner submission of a dataset, because an
+  engine gives results only for months with data, so every group's row for that month can
+  appear or disappear;
+* the system ``leaver_rate``, whose leavers are people in *no* partner organisation at ``p``, so
+  a move into one organisation changes the leavers of the organisation the person came from.
+
+A change of the organisations register moves organisations between places and segments, so it
+asks for a full rebuild (:func:`affected` returns None). Nothing here imports Django.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+
+from oneworkforce.metrics.aggregates import PLACEABLE
+from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
+from oneworkforce.metrics.definitions import Metric, PersonFlow
+from oneworkforce.metrics.periods import source_months
+
+#: Organisation-level dimensions, most specific first: a split's groups are narrowed by one.
+ORG_LEVELS = ("org_code", "place", "segment")
+#: The furthest a month reaches forward: a year-to-date sum compared with the previous year
+#: reads month q for every period up to the March of the financial year after q's.
+MAX_REACH = 24
+
+
+@dataclass(frozen=True)
+class Split:
+    """A standard split of the stored results: a name and the dimensions it is split by."""
+
+    name: str
+    by: tuple[str, ...]
+
+    @property
+    def org_level(self) -> str | None:
+        """The organisation-level dimension of the split (None for system and staff group)."""
+        return next((d for d in ORG_LEVELS if d in self.by), None)
+
+    def supports(self, metric: Metric) -> bool:
+        return set(self.by) <= set(metric.dimensions)
+
+
+#: The splits the dashboard and the board packs read, stored after every recompute.
+SPLITS: tuple[Split, ...] = (
+    Split("system", ()),
+    Split("place", ("place",)),
+    Split("segment", ("segment",)),
+    Split("org_code", ("org_code",)),
+    Split("staff_group", ("staff_group",)),
+    Split("segment_staff_group", ("segment", "staff_group")),
+    Split("org_code_staff_group", ("org_code", "staff_group")),
+)
+SPLITS_BY_NAME: dict[str, Split] = {s.name: s for s in SPLITS}
+
+#: Organisation code -> (place, segment), for partner organisations only.
+Register = Mapping[str, tuple[str | None, str | None]]
+
+#: For one split: (metric, month) -> the values of the split's organisation-level dimension
+#: whose groups are affected, or None for every group of the split.
+SplitScope = dict[tuple[str, int], frozenset[str] | None]
+Scope = dict[str, SplitScope]
+
+
+@dataclass(frozen=True, order=True)
+class Change:
+    """One changed slice: a dataset's rows for one organisation (or, in ``aggregate``, an area
+    and a segment) and month. The register's slices have no organisation and no month."""
+
+    dataset: str
+    org: str | None
+    segment: str | None
+    m: int | None
+
+
+def reach(metric: Metric, q: int) -> tuple[int, ...]:
+    """The result periods of ``metric`` that read data of month ``q``."""
+    return tuple(
+        p
+        for p in range(q, q + MAX_REACH + 1)
+        if q in source_months(metric.window, metric.measure, p)
+    )
+
+
+def reaches_every_group(metric: Metric) -> bool:
+    """Whether a change in one organisation can alter every group's result of the metric."""
+    return isinstance(metric.measure, PersonFlow) and metric.measure.leaving == "system"
+
+
+def _groups(split: Split, org: str, register: Register) -> frozenset[str] | None:
+    level = split.org_level
+    if level is None:
+        return None
+    place, segment = register[org]
+    value = {"org_code": org, "place": place, "segment": segment}[level]
+    return frozenset() if value is None else frozenset({value})
+
+
+def _aggregate_groups(split: Split, change: Change, register: Register) -> frozenset[str]:
+    """An ``aggregate`` row is placed by its own segment, and by organisation and place when it
+    names a partner organisation (see ``aggregates.py``)."""
+    level = split.org_level
+    if level == "segment":
+        return frozenset() if change.segment is None else frozenset({change.segment})
+    if change.org is None or change.org not in register:
+        return frozenset()
+    value = change.org if level == "org_code" else register[change.org][0]
+    return frozenset() if value is None else frozenset({value})
+
+
+def _add(scope: Scope, split: str, key: tuple[str, int], groups: frozenset[str] | None) -> None:
+    per_split = scope.setdefault(split, {})
+    if key in per_split:
+        known = per_split[key]
+        per_split[key] = None if known is None or groups is None else known | groups
+    else:
+        per_split[key] = groups
+
+
+def affected(
+    changes: Iterable[Change],
+    register: Register,
+    *,
+    months_changed: Collection[tuple[str, int]] = (),
+    aggregate_metrics: Collection[str] = (),
+    catalogue: Catalogue = CATALOGUE,
+) -> Scope | None:
+    """The results the changes can alter, by split; None when everything must be rebuilt.
+
+    ``register`` holds the partner organisations (changes of other organisations alter
+    nothing: engines read partners only). ``months_changed`` lists the (dataset, month) pairs
+    that gained or lost all their partner data. ``aggregate_metrics`` are the metric codes
+    named in the ``aggregate`` submissions involved.
+    """
+    scope: Scope = {}
+    for change in changes:
+        if change.dataset == "organisations" or change.m is None:
+            return None
+        q = change.m
+        if change.dataset == "aggregate":
+            for metric in catalogue.select(None):
+                if metric.code not in aggregate_metrics or metric.split_dimensions:
+                    continue
+                for split in SPLITS:
+                    if split.by and set(split.by) <= PLACEABLE:
+                        groups = _aggregate_groups(split, change, register)
+                        if groups:
+                            _add(scope, split.name, (metric.code, q), groups)
+            continue
+        if change.org is None or change.org not in register:
+            continue
+        everywhere = (change.dataset, q) in months_changed
+        for metric in catalogue.select(None):
+            if change.dataset not in metric.datasets:
+                continue
+            wide = everywhere or reaches_every_group(metric)
+            for split in SPLITS:
+                if not split.supports(metric):
+                    continue
+                narrow = None if wide else _groups(split, change.org, register)
+                if narrow is not None and not narrow:
+                    continue
+                for p in reach(metric, q):
+                    _add(scope, split.name, (metric.code, p), narrow)
+    return scope
+
+
+def months_with_data(
+    slices: Iterable[tuple[str, str | None, int | None]], register: Register
+) -> set[tuple[str, int]]:
+    """(dataset, month) pairs with at least one partner organisation's slice; ``slices`` are
+    (dataset, org, month) of current slices."""
+    return {
+        (dataset, m)
+        for dataset, org, m in slices
+        if m is not None and dataset not in ("organisations", "aggregate") and org in register
+    }

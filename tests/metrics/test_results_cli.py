@@ -1,0 +1,44 @@
+"""``oneworkforce import`` refreshes the stored results; ``results status|rebuild``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from oneworkforce.metrics.impact import SPLITS
+from oneworkforce.metrics.store import ResultsStore
+from tests.data.samples import SAMPLES, write
+from tests.data.test_atomicity import cli
+
+pytestmark = pytest.mark.slow
+
+
+def test_import_refreshes_and_the_results_commands_report(tmp_path):
+    home = tmp_path / "home"
+    register = write(tmp_path / "reg.csv", SAMPLES["organisations"])
+    assert cli(home, "import", "organisations", str(register)).returncode == 0
+    sickness = write(tmp_path / "sick.csv", SAMPLES["sickness_absence"])
+    run = cli(home, "import", "sickness_absence", str(sickness), "--format", "json")
+    assert run.returncode == 0, run.stderr
+    assert "hook_errors" not in json.loads(run.stdout)[0]
+
+    status = json.loads(cli(home, "results", "status", "--format", "json").stdout)
+    assert status["built"] and not status["stale"]
+    assert set(status["splits"]) == {s.name for s in SPLITS}
+    # sickness for RZA and RZB in 2024-03: the monthly and 12-month rate, one row each
+    assert status["splits"]["system"]["rows"] == 2
+    store = ResultsStore(home / "lake")
+    rows = store.results("sickness_absence_rate", "system")
+    assert [r["period"] for r in rows] == ["2024-03"]
+    assert rows[0]["value"] == pytest.approx(120.5 / (2480.0 + 310.0))
+
+    run = cli(home, "results", "rebuild", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert report["mode"] == "rebuild"
+    assert report["data_version"] == status["data_version"]
+    assert report["rows_written"]["org_code"] == 4  # two rates for each of RZA and RZB
+
+    table = cli(home, "results", "status")
+    assert table.returncode == 0 and "up to date" in table.stdout
