@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from django.db import transaction
@@ -46,12 +46,7 @@ def find_duplicate(dataset: str, sha256: str) -> Submission | None:
 
 def record_rejected(facts: FileFacts, report: ValidationReport, seconds: float) -> Submission:
     return Submission.objects.create(
-        dataset=facts.dataset,
-        file_name=facts.file_name,
-        file_type=facts.file_type,
-        sha256=facts.sha256,
-        size_bytes=facts.size_bytes,
-        submitted_by=facts.submitted_by,
+        **asdict(facts),
         status=Status.REJECTED,
         error_count=report.total,
         errors=[e.to_dict() for e in report.errors],
@@ -70,13 +65,8 @@ def record_accepted(
     assert transaction.get_connection().in_atomic_block, "record_accepted needs a transaction"
     now = timezone.now()
     submission = Submission.objects.create(
+        **asdict(facts),
         id=submission_id,
-        dataset=facts.dataset,
-        file_name=facts.file_name,
-        file_type=facts.file_type,
-        sha256=facts.sha256,
-        size_bytes=facts.size_bytes,
-        submitted_by=facts.submitted_by,
         status=Status.ACCEPTED,
         submitted_at=now,
         rows=sum(s.rows for s in slices),
