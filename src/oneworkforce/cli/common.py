@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import NoReturn
@@ -58,3 +60,24 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 def print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+@contextmanager
+def split_progress(title: str) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar for work done split by split (``progress(name, done, total)``)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(title, total=None)
+
+        def update(name: str, done: int, total: int) -> None:
+            bar.update(task, total=total, completed=done, description=f"{title}: {name}")
+
+        yield update

@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from oneworkforce.cli.common import err, fail, open_stores, out
+from oneworkforce.cli.common import err, fail, open_stores, out, split_progress
 from oneworkforce.data.importer import Importer
 from oneworkforce.data.lake import ALL_DATASETS, Lake
 
@@ -74,8 +74,8 @@ def demo(
         err.print(f"{r.file} was rejected: {r.report.summary()}", markup=False)
     from oneworkforce.metrics.store import ResultsStore
 
-    err.print("Computing the stored results and their SPC ...")
-    ResultsStore(home.lake).rebuild()
+    with split_progress("computing the metrics and their SPC") as progress:
+        ResultsStore(home.lake).rebuild(progress=progress)
     _summary(Lake(home))
     out.print(f"\nData directory: {home.root}")
     if rejected:

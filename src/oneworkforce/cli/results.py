@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from oneworkforce.cli.common import OutputFormat, open_stores, out, print_json
+from oneworkforce.cli.common import OutputFormat, open_stores, out, print_json, split_progress
 
 results_app = typer.Typer(
     name="results",
@@ -26,7 +26,8 @@ def rebuild(
     from oneworkforce.metrics.store import ResultsStore
 
     home = open_stores()
-    report = ResultsStore(home.lake).rebuild()
+    with split_progress("computing the metrics and their SPC") as progress:
+        report = ResultsStore(home.lake).rebuild(progress=progress)
     if fmt is OutputFormat.json:
         print_json(report.to_dict())
         return

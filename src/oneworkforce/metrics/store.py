@@ -300,13 +300,16 @@ class ResultsStore:
         return {r[0]: (r[1], r[2]) for r in rows}
 
     # -- writing: rebuild and refresh -------------------------------------------------------
-    def rebuild(self, source: Any = None) -> RefreshReport:
+    def rebuild(
+        self, source: Any = None, progress: Callable[[str, int, int], None] | None = None
+    ) -> RefreshReport:
         """Compute every standard split afresh (``source``: a DuckDB connection with the lake's
-        views; by default the lake's current data)."""
+        views; by default the lake's current data). ``progress(split, done, total)`` is called
+        as each split starts and once at the end."""
         with self._lock():
             manifest = self._manifest()
             with self._source(source) as con:
-                return self._rebuild(con, manifest)
+                return self._rebuild(con, manifest, progress)
 
     def refresh(self, source: Any = None) -> RefreshReport:
         """Bring the stored results in line with the lake, recomputing only what changed."""
@@ -404,13 +407,20 @@ class ResultsStore:
             rows.append(row)
         return rows
 
-    def _rebuild(self, con: Any, manifest: list[Row]) -> RefreshReport:
+    def _rebuild(
+        self,
+        con: Any,
+        manifest: list[Row],
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> RefreshReport:
         version = data_version(manifest)
         now = datetime.now(UTC)
         origin = self._origin(manifest)
         report = RefreshReport("rebuild", version)
         tables: dict[str, tuple[list[Row], list[Row]]] = {}
-        for split in SPLITS:
+        for i, split in enumerate(SPLITS):
+            if progress:
+                progress(split.name, i, len(SPLITS))
             codes = [m.code for m in self.catalogue if split.supports(m)]
             results = self.compute(con, metrics=codes, by=split.by, catalogue=self.catalogue)
             rows = sorted(self._rows(results, origin, now, version), key=_sort_key(self._order))
@@ -419,6 +429,8 @@ class ResultsStore:
             report.rows_written[split.name] = len(rows)
             report.series_analysed[split.name] = count
         self._commit(tables, manifest, version, now, previous=None)
+        if progress:
+            progress("done", len(SPLITS), len(SPLITS))
         return report
 
     def _update(
