@@ -42,9 +42,23 @@ from oneworkforce.metrics.periods import first_day
 from oneworkforce.metrics.request import Request
 
 PREFIX = "owm_"
-ORGS, SIP, SIP_ORGS, MONTHS, OFFSETS = (
-    f"{PREFIX}{n}" for n in ("orgs", "sip", "sip_orgs", "months", "offsets")
+ORGS, SIP, SIP_ORGS, MONTHS, OFFSETS, TARGET_WORDS, WORDS, PEOPLE, SUBMITTED, PERIOD_BITS = (
+    f"{PREFIX}{n}"
+    for n in (
+        "orgs",
+        "sip",
+        "sip_orgs",
+        "months",
+        "offsets",
+        "target_words",
+        "words",
+        "people",
+        "submitted",
+        "period_bits",
+    )
 )
+#: Months held by one BIGINT mask (bits 0-61: never the sign bit, in DuckDB or Spark).
+BITS = 62
 #: How far before the first month asked for the data is read: a year-to-date window
 #: compared with the previous year reaches 23 months back.
 LOOKBACK = 24
@@ -152,6 +166,25 @@ class Compiler:
         self.lo = None if months is None else months[0] - LOOKBACK
         self.hi = None if months is None else months[-1]
         self.datasets = sorted({d for m in request.metrics for d in m.datasets})
+        measures = [m.measure for m in request.metrics]
+        flows = [m for m in measures if isinstance(m, PersonFlow)]
+        counts = [m for m in measures if isinstance(m, PersonCount)]
+        #: months before the first result month a word must hold (the longest flow)
+        self.lookback = max((f.months for f in flows), default=0)
+        if self.lookback >= BITS - 1:
+            raise ValueError(f"a flow over {self.lookback} months is longer than supported")
+        #: one mask per distinct population filter of the head counts
+        filters = [w for c in counts for w in (c.numerator_where, c.denominator_where) if w]
+        self.masks = {w: f"mask_{i}" for i, w in enumerate(dict.fromkeys(filters))}
+        totals = [m for m in measures if isinstance(m, AssignmentTotal)] + [
+            m.actual
+            for m in measures
+            if isinstance(m, Gap | PlanComparison) and isinstance(m.actual, AssignmentTotal)
+        ]
+        grouped = {"m", "org_code", "place", "segment", "staff_group", "band", "contract_type"}
+        self.cell_columns = tuple(
+            sorted({c.column for t in totals for c in t.where} - grouped)
+        )
 
     # --- the plan ---------------------------------------------------------------------------
 
@@ -184,22 +217,28 @@ class Compiler:
 
     def _base_steps(self) -> None:
         self.steps[ORGS] = "SELECT org_code, place, segment FROM organisations WHERE partner"
+        # One scan for every FTE sum, the months and organisations with staff in post and
+        # its submissions: assignments summed per month, organisation, staff group, band and
+        # contract type (bank included: a bank-only return is still a return).
+        keys = ("period", "org_code", "staff_group", "band", "contract_type", *self.cell_columns)
+        inner = ", ".join(
+            "COALESCE(contract_type, 'permanent') AS contract_type" if k == "contract_type" else k
+            for k in keys
+        )
         self.steps[SIP] = (
-            f"SELECT {month_of('s.period')} AS m, s.org_code, o.place, o.segment, s.staff_group, "
-            f"s.band, {band_cluster_sql('s.band')} AS band_cluster, s.person_id, "
-            "CAST(s.fte AS DOUBLE) AS fte, COALESCE(s.contract_type, 'permanent') AS "
-            "contract_type, s.ethnic_group "
-            f"FROM staff_in_post s JOIN {ORGS} o ON o.org_code = s.org_code "
-            "WHERE COALESCE(s.contract_type, 'permanent') <> 'bank' "
-            f"AND {self.period_filter('s.period')}"
+            f"SELECT {month_of('c.period')} AS m, c.period, c.org_code, o.place, o.segment"
+            f"{_cols(keys[2:], 'c.')}, c.submission_id, c.fte FROM ("
+            f"SELECT {inner}, submission_id, SUM(CAST(fte AS DOUBLE)) AS fte "
+            f"FROM staff_in_post WHERE {self.period_filter('period')} "
+            f"GROUP BY {', '.join(keys)}, submission_id) c "
+            f"JOIN {ORGS} o ON o.org_code = c.org_code"
         )
-        self.steps[SIP_ORGS] = (
-            f"SELECT DISTINCT {month_of('s.period')} AS m, s.org_code FROM staff_in_post s "
-            f"JOIN {ORGS} o ON o.org_code = s.org_code WHERE {self.period_filter('s.period')}"
-        )
+        self.steps[SIP_ORGS] = f"SELECT DISTINCT m, org_code FROM {SIP}"
         wanted = "TRUE" if self.request.months is None else f"m IN {_list(self.request.months)}"
         per_dataset = [
-            f"SELECT DISTINCT '{d}' AS dataset, {month_of('t.period')} AS m FROM {d} t "
+            f"SELECT DISTINCT '{d}' AS dataset, m FROM {SIP}"
+            if d == "staff_in_post"
+            else f"SELECT DISTINCT '{d}' AS dataset, {month_of('t.period')} AS m FROM {d} t "
             f"JOIN {ORGS} o ON o.org_code = t.org_code"
             for d in self.datasets
         ]
@@ -209,8 +248,10 @@ class Compiler:
 
     def _submissions_sql(self) -> str | None:
         parts = [
-            f"SELECT DISTINCT '{d}' AS dataset, {month_of('period')} AS m, org_code, submission_id "
-            f"FROM {d} WHERE {self.period_filter('period')}"
+            f"SELECT DISTINCT 'staff_in_post' AS dataset, m, org_code, submission_id FROM {SIP}"
+            if d == "staff_in_post"
+            else f"SELECT DISTINCT '{d}' AS dataset, {month_of('period')} AS m, org_code, "
+            f"submission_id FROM {d} WHERE {self.period_filter('period')}"
             for d in self.datasets
         ]
         return " UNION ALL ".join(parts) or None
@@ -221,37 +262,134 @@ class Compiler:
     def measure(self, measure: object, metric: Metric) -> str:
         raise TypeError(f"no SQL for {type(measure).__name__}")
 
+    # --- people: months present as bits ---------------------------------------------------------
+    #
+    # Person-level measures never look at a person's rows month by month. Each person's
+    # presence in an organisation (and staff group, band cluster) is folded, in one scan, into
+    # a BIGINT whose bit ``m - base`` is set when they are in post in month ``m``; a window
+    # ending at ``m`` then compares bit ``m - base`` with bit ``m - base - 12``. A word holds
+    # ``BITS`` months: the lookback of the longest flow, then ``BITS - lookback`` result months
+    # (50 for 12-month flows); longer requests use more words, each row feeding the one or two
+    # words whose range it falls in. Counting is exact: people are grouped by their text id,
+    # never by a hash.
+
+    def _words(self) -> tuple[str, str]:
+        """Steps: each result month with its word and base, and the words themselves."""
+        if WORDS not in self.steps:
+            step = BITS - self.lookback
+            targets = f"SELECT m FROM {MONTHS} WHERE dataset = 'staff_in_post'"
+            self.steps[TARGET_WORDS] = (
+                f"SELECT m, w, lo - {self.lookback} + {step} * w AS base FROM ("
+                f"SELECT t.m, s.lo, CAST(FLOOR((t.m - s.lo) / {step}) AS BIGINT) AS w "
+                f"FROM ({targets}) t CROSS JOIN (SELECT MIN(m) AS lo FROM ({targets}) x) s) y"
+            )
+            self.steps[WORDS] = f"SELECT DISTINCT w, base FROM {TARGET_WORDS}"
+        return TARGET_WORDS, WORDS
+
+    def _people(self) -> str:
+        """Each person's months in post per word, organisation, staff group and band, with one
+        mask per population filter of the request's head counts (every organisation: the
+        steps reading it keep the partners)."""
+        if PEOPLE not in self.steps:
+            _, words = self._words()
+            self.steps[PERIOD_BITS] = (
+                f"SELECT DISTINCT s.period, w.w, CAST(1 AS BIGINT) << (s.m - w.base) AS bit "
+                f"FROM {SIP} s JOIN {words} w ON s.m - w.base BETWEEN 0 AND {BITS - 1}"
+            )
+            masks = "".join(
+                f", BIT_OR(CASE WHEN {conditions_sql(c, 's.')} THEN p.bit ELSE 0 END) AS {name}"
+                for c, name in self.masks.items()
+            )
+            extra = {c.column for conditions in self.masks for c in conditions}
+            columns = ["period", "org_code", "staff_group", "band", "person_id"]
+            columns += sorted(extra - {"contract_type", "band_cluster", *columns})
+            columns.append("COALESCE(contract_type, 'permanent') AS contract_type")
+            if "band_cluster" in extra:
+                columns.append(f"{band_cluster_sql('band')} AS band_cluster")
+            self.steps[PEOPLE] = (
+                "SELECT p.w, s.org_code, s.staff_group, s.band, s.person_id, "
+                f"BIT_OR(p.bit) AS here{masks} FROM (SELECT {', '.join(columns)} "
+                f"FROM staff_in_post) s JOIN {PERIOD_BITS} p ON p.period = s.period "
+                "WHERE s.contract_type <> 'bank' "
+                "GROUP BY p.w, s.org_code, s.staff_group, s.band, s.person_id"
+            )
+        return PEOPLE
+
+    @staticmethod
+    def _grain(grain: Sequence[str]) -> tuple[str, str]:
+        """Select and group-by lists of ``grain`` over ``owm_people p JOIN owm_orgs o``."""
+        exprs = {
+            "place": "o.place",
+            "segment": "o.segment",
+            "band_cluster": band_cluster_sql("p.band"),
+        }
+        group = "".join(f", {exprs.get(d, 'p.' + d)}" for d in grain)
+        select = "".join(f", {exprs.get(d, 'p.' + d)} AS {d}" for d in grain)
+        return select, group
+
+    def _bit(self, mask: str, back: int = 0) -> str:
+        """1 when ``mask`` has the bit of the result month ``back`` months before, else 0."""
+        shift = "t.m - t.base" + (f" - {back}" if back else "")
+        return f"(({mask} >> ({shift})) & 1)"
+
     @measure.register
     def _person_count(self, measure: PersonCount, metric: Metric) -> str:
         by = self.request.by
-        numerator = self._count_people(measure.numerator_where)
-        denominator = (
-            _NULL_DOUBLE
-            if measure.denominator_where is None
-            else self._count_people(measure.denominator_where)
-        )
-        tail = f"{numerator} AS numerator, {denominator} AS denominator, {_NO_MONTHS}"
-        where = f"m IN {self.targets('staff_in_post')}"
-        if measure.split is None:
-            return f"SELECT m{_cols(by)}, {tail} FROM {SIP} WHERE {where} GROUP BY m{_cols(by)}"
-        split = measure.split
-        parts = [
-            f"SELECT m{_cols(by)}, {split}, {tail} FROM {SIP} WHERE {where} AND {split} IS NOT "
-            f"NULL GROUP BY m{_cols(by)}, {split}"
-        ]
-        if measure.split_total:
-            parts.append(
-                f"SELECT m{_cols(by)}, '{measure.split_total}' AS {split}, {tail} FROM {SIP} "
-                f"WHERE {where} GROUP BY m{_cols(by)}"
+        targets, _ = self._words()
+
+        def counts(grain: Sequence[str], label: str = "", label_group: str = "") -> str:
+            level = self._level(grain)
+            num = self.masks.get(measure.numerator_where, "here")
+            den = None
+            if measure.denominator_where is not None:
+                den = self.masks.get(measure.denominator_where, "here")
+            masks = ["here", num] + ([den] if den else [])
+            masks = list(dict.fromkeys(masks))
+            grouped = (
+                f"SELECT w{_cols(grain)}{_cols(masks)}, COUNT(*) AS n FROM {level} "
+                f"GROUP BY w{_cols(grain)}{_cols(masks)}"
             )
+            denominator = (
+                _NULL_DOUBLE
+                if den is None
+                else f"CAST(SUM(c.n * {self._bit('c.' + den)}) AS DOUBLE)"
+            )
+            return (
+                f"SELECT t.m AS m{_cols(by, 'c.')}{label}, "
+                f"CAST(SUM(c.n * {self._bit('c.' + num)}) AS DOUBLE) AS numerator, "
+                f"{denominator} AS denominator, {_NO_MONTHS} "
+                f"FROM ({grouped}) c JOIN {targets} t ON t.w = c.w "
+                f"GROUP BY t.m{_cols(by, 'c.')}{label_group} "
+                f"HAVING SUM(c.n * {self._bit('c.here')}) > 0"
+            )
+
+        if measure.split is None:
+            return counts(by)
+        split = measure.split
+        parts = [counts((*by, split), f", c.{split} AS {split}", f", c.{split}")]
+        if measure.split_total:
+            parts.append(counts(by, f", '{measure.split_total}' AS {split}"))
         return " UNION ALL ".join(parts)
 
-    @staticmethod
-    def _count_people(conditions: Sequence[Condition]) -> str:
-        if not conditions:
-            return "CAST(COUNT(DISTINCT person_id) AS DOUBLE)"
-        counted = f"CASE WHEN {conditions_sql(conditions)} THEN person_id END"
-        return f"CAST(COUNT(DISTINCT {counted}) AS DOUBLE)"
+    def _level(self, grain: Sequence[str]) -> str:
+        """Each person's months (and filter masks) in each group of ``grain``, counted once."""
+        name = f"{PREFIX}level_" + ("_".join(grain) or "system")
+        if name not in self.steps:
+            people = self._people()
+            masks = ["here", *self.masks.values()]
+            select, group = self._grain(grain)
+            where = (
+                f" WHERE {band_cluster_sql('p.band')} IS NOT NULL"
+                if "band_cluster" in grain
+                else ""
+            )
+            self.steps[name] = (
+                f"SELECT p.w{select}, p.person_id"
+                + "".join(f", BIT_OR(p.{m}) AS {m}" for m in masks)
+                + f" FROM {people} p JOIN {ORGS} o ON o.org_code = p.org_code{where} "
+                f"GROUP BY p.w{group}, p.person_id"
+            )
+        return name
 
     @measure.register
     def _assignment_total(self, measure: AssignmentTotal, metric: Metric) -> str:
@@ -259,8 +397,8 @@ class Compiler:
         return (
             f"SELECT m{_cols(by)}, SUM(CAST({measure.column} AS DOUBLE)) AS numerator, "
             f"{_NULL_DOUBLE} AS denominator, {_NO_MONTHS} FROM {SIP} "
-            f"WHERE m IN {self.targets('staff_in_post')} AND {conditions_sql(measure.where)} "
-            f"GROUP BY m{_cols(by)}"
+            f"WHERE m IN {self.targets('staff_in_post')} AND contract_type <> 'bank' "
+            f"AND {conditions_sql(measure.where)} GROUP BY m{_cols(by)}"
         )
 
     @measure.register
@@ -270,65 +408,92 @@ class Compiler:
             grain = ("org_code", *[d for d in by if d != "org_code"])
         else:
             grain = by
-        flags = self._flags(grain, measure.months)
-        start_only = "f.at_start = 1 AND f.at_end = 0"
+        targets, _ = self._words()
+        flow = self._flow(grain, measure.months)
+        selected = ["f.at_start", "f.at_end"]
+        grouped_by = list(selected)
+        joined = f"{flow} f"
+        present = ""
         if measure.leaving == "system":
-            present = self._present(self.request.person_dims)
-            join = (
-                f" LEFT JOIN {present} p ON p.m = f.m AND p.person_id = f.person_id"
-                f"{_eq(self.request.person_dims, 'p', 'f')}"
-            )
-            start_only = "f.at_start = 1 AND p.person_id IS NULL"
-        else:
-            join = ""
+            person_dims = self.request.person_dims
+            if set(grain) == set(person_dims):  # the group is the person-level split itself
+                selected.append("f.here")
+                grouped_by.append("f.here")
+                present = "c.here"
+            else:
+                joined += (
+                    f" LEFT JOIN {self._present(person_dims)} p ON p.w = f.w "
+                    f"AND p.person_id = f.person_id{_eq(person_dims, 'p', 'f')}"
+                )
+                selected.append("COALESCE(p.here, 0) AS present")
+                grouped_by.append("COALESCE(p.here, 0)")
+                present = "c.present"
+        grouped = (
+            f"SELECT f.w{_cols(grain, 'f.')}, {', '.join(selected)}, COUNT(*) AS n "
+            f"FROM {joined} GROUP BY f.w{_cols(grain, 'f.')}, {', '.join(grouped_by)}"
+        )
+        start = self._bit("c.at_start", measure.months)
+        end = self._bit("c.at_end")
         counted = {
-            "leavers": start_only,
-            "joiners": "f.at_start = 0 AND f.at_end = 1",
-            "stayers": "f.at_start = 1 AND f.at_end = 1",
+            "leavers": f"{start} * (1 - {end})",
+            "joiners": f"(1 - {start}) * {end}",
+            "stayers": f"{start} * {end}",
         }[measure.count]
+        if measure.leaving == "system":
+            counted = f"{start} * (1 - {self._bit(present)})"
         denominator = {
-            "mean_headcount": "CAST(SUM(f.at_start) + SUM(f.at_end) AS DOUBLE) / 2",
-            "start_headcount": "CAST(SUM(f.at_start) AS DOUBLE)",
+            "mean_headcount": f"CAST(SUM(c.n * {start}) + SUM(c.n * {end}) AS DOUBLE) / 2",
+            "start_headcount": f"CAST(SUM(c.n * {start}) AS DOUBLE)",
         }[measure.denominator]
         return (
-            f"SELECT f.m AS m{_cols(by, 'f.')}, "
-            f"CAST(SUM(CASE WHEN {counted} THEN 1 ELSE 0 END) AS DOUBLE) AS numerator, "
+            f"SELECT t.m AS m{_cols(by, 'c.')}, "
+            f"CAST(SUM(c.n * {counted}) AS DOUBLE) AS numerator, "
             f"{denominator} AS denominator, {_NO_MONTHS} "
-            f"FROM {flags} f{join} GROUP BY f.m{_cols(by, 'f.')}"
+            f"FROM ({grouped}) c JOIN {targets} t ON t.w = c.w GROUP BY t.m{_cols(by, 'c.')} "
+            f"HAVING SUM(c.n * ({start} + {end})) > 0"
         )
 
-    def _flags(self, grain: Sequence[str], months: int) -> str:
-        """Who is in each group at the start and at the end of the window ending at ``m``.
+    def _flow(self, grain: Sequence[str], months: int) -> str:
+        """Who is in each group at the start and at the end of the windows of a word.
 
-        A row counts only when its organisation submitted staff in post at both ends.
+        Bit ``b`` of ``at_end`` is set when the person is in the group in the month of bit
+        ``b`` in an organisation that submitted staff in post ``months`` earlier; bit ``b`` of
+        ``at_start`` when they are in it in an organisation that submitted ``months`` later.
         """
         name = f"{PREFIX}flow_{months}_" + ("_".join(grain) or "system")
         if name not in self.steps:
-            targets = self.targets("staff_in_post")
-            end = (
-                f"SELECT s.m AS m{_cols(grain, 's.')}, s.person_id, 0 AS at_start, 1 AS at_end "
-                f"FROM {SIP} s JOIN {SIP_ORGS} c "
-                f"ON c.org_code = s.org_code AND c.m = s.m - {months} "
-                f"WHERE s.m IN {targets}"
-            )
-            start = (
-                f"SELECT s.m + {months} AS m{_cols(grain, 's.')}, s.person_id, 1 AS at_start, 0 AS "
-                f"at_end FROM {SIP} s JOIN {SIP_ORGS} c ON c.org_code = s.org_code AND "
-                f"c.m = s.m + {months} WHERE s.m + {months} IN {targets}"
-            )
+            people, submitted = self._people(), self._submitted()
+            low = (1 << (BITS - months)) - 1
+            select, group = self._grain(grain)
             self.steps[name] = (
-                f"SELECT m{_cols(grain)}, person_id, MAX(at_start) AS at_start, MAX(at_end) AS "
-                f"at_end FROM ({end} UNION ALL {start}) t GROUP BY m{_cols(grain)}, person_id"
+                f"SELECT p.w{select}, p.person_id, "
+                f"BIT_OR(p.here & ((c.sub & {low}) << {months})) AS at_end, "
+                f"BIT_OR(p.here & (c.sub >> {months})) AS at_start, BIT_OR(p.here) AS here "
+                f"FROM {people} p JOIN {submitted} c ON c.w = p.w AND c.org_code = p.org_code "
+                f"JOIN {ORGS} o ON o.org_code = p.org_code "
+                f"GROUP BY p.w{group}, p.person_id"
             )
         return name
 
+    def _submitted(self) -> str:
+        """The months each organisation submitted staff in post, as bits of each word."""
+        if SUBMITTED not in self.steps:
+            _, words = self._words()
+            self.steps[SUBMITTED] = (
+                "SELECT w.w, c.org_code, BIT_OR(CAST(1 AS BIGINT) << (c.m - w.base)) AS sub "
+                f"FROM {SIP_ORGS} c JOIN {words} w ON c.m - w.base BETWEEN 0 AND {BITS - 1} "
+                "GROUP BY w.w, c.org_code"
+            )
+        return SUBMITTED
+
     def _present(self, person_dims: Sequence[str]) -> str:
-        """Who is in post in any partner organisation at ``m`` (by staff group, band)."""
+        """Who is in post in any partner organisation (by staff group, band), as bits."""
         name = f"{PREFIX}present_" + ("_".join(person_dims) or "any")
         if name not in self.steps:
             self.steps[name] = (
-                f"SELECT DISTINCT m{_cols(person_dims)}, person_id FROM {SIP} "
-                f"WHERE m IN {self.targets('staff_in_post')}"
+                f"SELECT p.w{_cols(person_dims, 'p.')}, p.person_id, BIT_OR(p.here) AS here "
+                f"FROM {self._people()} p JOIN {ORGS} o ON o.org_code = p.org_code "
+                f"GROUP BY p.w{_cols(person_dims, 'p.')}, p.person_id"
             )
         return name
 
@@ -382,8 +547,8 @@ class Compiler:
         if isinstance(actual, AssignmentTotal):
             sql = (
                 f"SELECT m, org_code, staff_group, SUM(CAST({actual.column} AS DOUBLE)) AS actual "
-                f"FROM {SIP} WHERE {conditions_sql(actual.where)} AND m IN {self.targets(dataset)} "
-                "GROUP BY m, org_code, staff_group"
+                f"FROM {SIP} WHERE contract_type <> 'bank' AND {conditions_sql(actual.where)} "
+                f"AND m IN {self.targets(dataset)} GROUP BY m, org_code, staff_group"
             )
             return sql, "CASE WHEN c.org_code IS NOT NULL THEN COALESCE(a.actual, 0) END"
         sql = (

@@ -24,6 +24,8 @@ class Provenance:
     organisations: Mapping[str, tuple[str | None, str | None]]
     submissions: Mapping[tuple[str, int], Mapping[str, frozenset[str]]]
     _cache: dict[tuple[object, ...], tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _orgs: dict[tuple[object, ...], tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _months: dict[tuple[object, ...], frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
@@ -43,6 +45,22 @@ class Provenance:
 
     def orgs_in(self, dims: Mapping[str, str | None]) -> tuple[str, ...]:
         """The partner organisations of a group (staff group and band do not narrow it)."""
+        key = tuple((k, dims[k]) for k in ("org_code", *ORG_KEYS) if k in dims)
+        if key not in self._orgs:
+            self._orgs[key] = self._find_orgs(dims)
+        return self._orgs[key]
+
+    def _find_orgs(self, dims: Mapping[str, str | None]) -> tuple[str, ...]:
+        if "org_code" in dims:  # one organisation, if it is a partner in the place/segment
+            code = dims["org_code"]
+            if not isinstance(code, str):
+                return ()
+            found = self.organisations.get(code)
+            if found is None:
+                return ()
+            place, segment = found
+            ok = dims.get("place", place) == place and dims.get("segment", segment) == segment
+            return (code,) if ok else ()
         return tuple(
             code
             for code, (place, segment) in self.organisations.items()
@@ -56,12 +74,26 @@ class Provenance:
         months = source_months(metric.window, metric.measure, m)
         key = (metric.datasets, months, org_key, tuple(k in dims for k in ("org_code", *ORG_KEYS)))
         if key not in self._cache:
-            orgs = self.orgs_in(dims)
+            group = key[2:]
             found: set[str] = set()
             for dataset in metric.datasets:
                 for month in months:
-                    per_org = self.submissions.get((dataset, month), {})
-                    for org in orgs:
-                        found.update(per_org.get(org, ()))
+                    found.update(self._month_sources(dataset, month, group, dims))
             self._cache[key] = tuple(sorted(found))
         return self._cache[key]
+
+    def _month_sources(
+        self, dataset: str, month: int, group: tuple[object, ...], dims: Mapping[str, str | None]
+    ) -> frozenset[str]:
+        """The submissions of one dataset and month for the organisations of a group."""
+        key = (dataset, month, group)
+        if key not in self._months:
+            per_org = self.submissions.get((dataset, month), {})
+            orgs = self.orgs_in(dims)
+            if len(per_org) < len(orgs):
+                members = frozenset(orgs)
+                pairs = [subs for org, subs in per_org.items() if org in members]
+            else:
+                pairs = [per_org[org] for org in orgs if org in per_org]
+            self._months[key] = frozenset().union(*pairs)
+        return self._months[key]

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from oneworkforce.metrics.aggregates import PLACEABLE, aggregate_results
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
-from oneworkforce.metrics.compiler import Plan, Query, compile_plan
+from oneworkforce.metrics.compiler import Plan, Query, Step, compile_plan
 from oneworkforce.metrics.provenance import Provenance
 from oneworkforce.metrics.request import Request
 from oneworkforce.metrics.results import MetricResult, RawRow, finish, in_order
@@ -101,31 +101,57 @@ class SqlEngine(ABC):
         by: Sequence[str] = (),
         catalogue: Catalogue = CATALOGUE,
     ) -> list[MetricResult]:
-        request = Request.build(metrics, periods, by, catalogue)
-        if not request.metrics:
-            return []
-        plan = compile_plan(request).to_dialect(self.dialect)
-        with self._materialised(self.database(source), plan) as db:
-            answers: dict[str, list[tuple[Any, ...]]] = {}
-            rows: list[RawRow] = []
-            for query in plan.queries:
-                if query.sql not in answers:  # metrics sharing a measure share its query
-                    answers[query.sql] = db.fetch(query.sql)
-                rows.extend(raw_rows(query, answers[query.sql]))
-            organisations = [(r[0], r[1], r[2]) for r in db.fetch(plan.organisations)]
-            submissions = [
-                (r[0], int(r[1]), r[2], r[3])
-                for r in (db.fetch(plan.submissions) if plan.submissions else [])
-            ]
-            aggregate = db.fetch_dicts(plan.aggregate) if wants_aggregate(request) else []
+        return self.compute_many(source, [by], metrics, periods, catalogue)[0]
+
+    def compute_many(
+        self,
+        source: Any,
+        splits: Sequence[Sequence[str]],
+        metrics: Sequence[str] | None = None,
+        periods: Sequence[str] | None = None,
+        catalogue: Catalogue = CATALOGUE,
+    ) -> list[list[MetricResult]]:
+        """``compute`` for several splits at once, in order: the shared steps (the scans of
+        staff in post, each person's months) are materialised once for all of them."""
+        requests = [Request.build(metrics, periods, by, catalogue) for by in splits]
+        plans = [
+            compile_plan(r).to_dialect(self.dialect) if r.metrics else None for r in requests
+        ]
+        steps: dict[str, Step] = {}
+        for plan in plans:
+            for step in plan.steps if plan else ():
+                if steps.setdefault(step.name, step) != step:
+                    raise AssertionError(f"two plans define {step.name} differently")
+        if not steps:
+            return [[] for _ in splits]
+        out: list[list[MetricResult]] = []
+        with self._materialised(self.database(source), list(steps.values())) as db:
+            for request, plan in zip(requests, plans, strict=True):
+                out.append([] if plan is None else self._run(db, request, plan))
+        return out
+
+    @staticmethod
+    def _run(db: Database, request: Request, plan: Plan) -> list[MetricResult]:
+        answers: dict[str, list[tuple[Any, ...]]] = {}
+        rows: list[RawRow] = []
+        for query in plan.queries:
+            if query.sql not in answers:  # metrics sharing a measure share its query
+                answers[query.sql] = db.fetch(query.sql)
+            rows.extend(raw_rows(query, answers[query.sql]))
+        organisations = [(r[0], r[1], r[2]) for r in db.fetch(plan.organisations)]
+        submissions = [
+            (r[0], int(r[1]), r[2], r[3])
+            for r in (db.fetch(plan.submissions) if plan.submissions else [])
+        ]
+        aggregate = db.fetch_dicts(plan.aggregate) if wants_aggregate(request) else []
         return assemble(request, rows, organisations, submissions, aggregate)
 
     @staticmethod
     @contextmanager
-    def _materialised(db: Database, plan: Plan) -> Iterator[Database]:
+    def _materialised(db: Database, steps: Sequence[Step]) -> Iterator[Database]:
         done: list[str] = []
         try:
-            for step in plan.steps:
+            for step in steps:
                 db.materialise(step.name, step.sql)
                 done.append(step.name)
             yield db
