@@ -22,6 +22,10 @@ _SESSION: SparkSession | None = None
 DEFAULT_CONFIG = {
     "spark.ui.enabled": "false",
     "spark.sql.session.timeZone": "UTC",
+    # Spark's default of 200 shuffle partitions suits a cluster, not a few cores: on 2 cores
+    # the whole catalogue by organisation for the small ICS took 251 s with it and 49 s with 4.
+    # A cluster sets its own through ``config``.
+    "spark.sql.shuffle.partitions": "4",
 }
 
 
