@@ -249,6 +249,13 @@ class Importer:
         staging: Path,
     ) -> list[Path] | None:
         """One streaming pass from the file to Parquet; None when any row breaks a check."""
+        if compiled.dictionary_columns:
+            con.execute("CREATE TEMP TABLE __distinct AS " + compiled.distinct_sql(relation_sql))
+            for column in compiled.dictionary_columns:
+                con.execute(
+                    f"CREATE TEMP TABLE __map_{column.name} AS "
+                    + compiled.map_sql(column, "__distinct")
+                )
         out = staging / "parts"
         con.execute(
             f"COPY ({compiled.fast_sql(relation_sql, submission_id)}) TO '{out}' "

@@ -1,13 +1,9 @@
 """Validation of a submitted file, compiled to SQL from the dataset's definition.
 
-The file streams once from disk to Parquet, typed, with one ``_bad`` flag per row; a clean
-file is then already staged. Only when something is wrong is the file read again,
-row-numbered, to say which row, column, value and rule -- so the common case stays fast and
-the error report stays exact. Typing takes the fast road where it can and falls back lazily
-(DuckDB's COALESCE evaluates its later arguments only for rows where the earlier are NULL):
-``2024-03`` casts straight to a date, other month spellings are parsed; a coded value is
-found by its exact spelling in a table of known spellings, and only an unusual spelling is
-normalised (case, punctuation) and looked up.
+The file is read once into a typed table with one ``_bad`` flag per row; a clean file goes
+straight on to the lake. Only when something is wrong is the file read again, row-numbered,
+to say which row, column, value and rule -- so the common case stays fast and the error
+report stays exact.
 """
 
 from __future__ import annotations
@@ -118,43 +114,6 @@ def alias_rows(column: Column) -> list[tuple[str, str]]:
     return list(vocabulary(column.vocabulary).aliases.items())
 
 
-def spelling_rows(column: Column) -> dict[str, str]:
-    """Exact spellings users are likely to write (as given, lower, upper, title case) mapped
-    to their value -- a cache of the normalised lookup, so both always agree."""
-    aliases = dict(alias_rows(column))
-    sources: list[str] = []
-    if column.kind == "boolean":
-        sources = [a for a, _ in TRUE_FALSE]
-    elif column.kind == "enum":
-        sources = [*column.values, *(a for a, _ in column.value_synonyms)]
-    elif column.vocabulary == "aggregate_metric":
-        sources = list(aggregate_metric_codes())
-    elif column.vocabulary is not None:
-        vocab = vocabulary(column.vocabulary)
-        sources = [
-            *vocab.codes,
-            *vocab.titles.values(),
-            *(a.replace("_", " ") for a in vocab.aliases),
-        ]
-    out: dict[str, str] = {}
-    for source in sources:
-        for spelling in {
-            source,
-            source.lower(),
-            source.upper(),
-            source.title(),
-            source.capitalize(),
-        }:
-            code = aliases.get(normalise_token(spelling))
-            if code is not None:
-                out[spelling] = code
-    return out
-
-
-def _map_literal(pairs: dict[str, str]) -> str:
-    return "MAP {" + ", ".join(f"{_lit(k)}: {_lit(v)}" for k, v in sorted(pairs.items())) + "}"
-
-
 class CompiledDataset:
     """The SQL that types and checks one dataset, given the headings a file used."""
 
@@ -178,11 +137,9 @@ class CompiledDataset:
         name = column.name
         kind = column.kind
         if kind == "month":
-            parsed = (
-                f"coalesce(TRY_CAST({raw} || '-01' AS DATE), "
-                f"try_strptime({raw}, {_list(PERIOD_FORMATS)}))"
+            typed = (
+                f"CAST(date_trunc('month', try_strptime({raw}, {_list(PERIOD_FORMATS)})) AS DATE)"
             )
-            typed = f"CAST(date_trunc('month', {parsed}) AS DATE)"
         elif kind == "org_code":
             self.joins.append(
                 f"LEFT JOIN ref_organisations AS j_{name} ON j_{name}.org_code = upper({raw})"
@@ -192,10 +149,9 @@ class CompiledDataset:
             typed = f"upper({raw})"
         elif kind in ("vocab", "enum", "boolean"):
             self.joins.append(
-                f"LEFT JOIN spell_{name} AS j_{name} ON j_{name}.spelling = src.{_q(name)}"
+                f"LEFT JOIN vocab_{name} AS j_{name} ON j_{name}.alias = {_normalised(raw)}"
             )
-            aliases = _map_literal(dict(alias_rows(column)))
-            typed = f"coalesce(j_{name}.code, map_extract_value({aliases}, {_normalised(raw)}))"
+            typed = f"j_{name}.code"
             if kind == "boolean":
                 typed = f"CAST({typed} AS BOOLEAN)"
         elif kind == "decimal":
@@ -205,13 +161,9 @@ class CompiledDataset:
             typed = f"CAST({_number(pounds)} AS DECIMAL(18, 2))"
         elif kind == "integer":
             number = _number(raw)
-            # "34" casts straight; TRY_CAST would round "34.5", so it counts only when the
-            # number reads back as written, and anything else takes the careful road
-            whole = f"TRY_CAST({raw} AS BIGINT)"
             typed = (
-                f"coalesce(CASE WHEN CAST({whole} AS VARCHAR) = {raw} THEN {whole} END, "
                 f"CASE WHEN {number} = floor({number}) AND abs({number}) < 1e15 "
-                f"THEN CAST({number} AS BIGINT) END)"
+                f"THEN CAST({number} AS BIGINT) END"
             )
         elif kind == "date":
             # ISO dates cast directly; other spellings only when that fails (coalesce is lazy)
@@ -414,16 +366,89 @@ class CompiledDataset:
             return f"SELECT *, {flags} FROM ({typed}) AS t"
         return f"SELECT *, ({' OR '.join(conditions)}) AS _bad FROM ({typed}) AS t"
 
+    # -- the fast path: type each distinct value once ---------------------------------------
+    @property
+    def dictionary_columns(self) -> list[Column]:
+        """Columns with few distinct values (months, codes, dates...), typed per value."""
+        return [c for c in self.present if c.kind in DICTIONARY_KINDS]
+
+    def distinct_sql(self, relation_sql: str) -> str:
+        lists = ", ".join(
+            f"list(DISTINCT src.{_q(c.name)}) AS {_q(c.name)}" for c in self.dictionary_columns
+        )
+        return f"SELECT {lists} FROM ({self.source_sql(relation_sql, False)}) AS src"
+
+    def map_sql(self, column: Column, distinct_table: str) -> str:
+        """One row per distinct raw value: its typed value and whether it breaks a check."""
+        name = _q(column.name)
+        own = [c for c in self.checks if self._checked_in_map(c, {column.name})]
+        prefix = f"LEFT JOIN {_join_table(column)} AS j_{column.name} "
+        own_join = " ".join(j for j in self.joins if j.startswith(prefix))
+        typed = (
+            f"SELECT src.{name} AS __key, {self.typed[column.name]} AS {name}, "
+            f"({self._raw(column)} IS NULL) AS {_q('__null_' + column.name)} "
+            f"FROM (SELECT unnest({name}) AS {name} FROM {distinct_table}) AS src "
+            f"{own_join}"
+        )
+        bad = " OR ".join(f"coalesce({c.broken_when}, false)" for c in own) or "false"
+        return (
+            f"SELECT __key, {name}, {_q('__null_' + column.name)}, ({bad}) AS __bad FROM ({typed})"
+        )
+
+    @staticmethod
+    def _checked_in_map(check: Check, mapped: set[str]) -> bool:
+        return check.column in mapped and not check.row_level and check.rule != "missing_value"
+
     def fast_sql(self, relation_sql: str, submission_id: str) -> str:
-        """Typed rows in their stored types with one ``_bad`` flag, for a streaming COPY."""
+        """Typed rows with their stored columns and one ``_bad`` flag, for a streaming COPY."""
+        mapped = {c.name for c in self.dictionary_columns}
+        select, nulls, joins = [], [], []
+        for column in self.dataset.columns:
+            name = column.name
+            if name in mapped:
+                joins.append(
+                    f"LEFT JOIN __map_{name} AS m_{name} ON m_{name}.__key = src.{_q(name)}"
+                )
+                select.append(f"m_{name}.{_q(name)} AS {_q(name)}")
+                nulls.append(
+                    f"coalesce(m_{name}.{_q('__null_' + name)}, true) AS {_q('__null_' + name)}"
+                )
+            else:
+                select.append(f"{self.typed[name]} AS {_q(name)}")
+                nulls.append(f"({self._raw(column)} IS NULL) AS {_q('__null_' + name)}")
+        map_bad = [f"coalesce(m_{n}.__bad, false)" for n in mapped]
+        other = [
+            f"coalesce({c.broken_when}, false)"
+            for c in self.checks
+            if not self._checked_in_map(c, mapped)
+        ]
+        typed = (
+            f"SELECT {', '.join(select + nulls)}, ({' OR '.join(map_bad) or 'false'}) AS __mapbad "
+            f"FROM ({self.source_sql(relation_sql, False)}) AS src "
+            f"{' '.join(joins)} {' '.join(j for j in self.joins if not _is_mapped_join(j, mapped))}"
+        )
         stored = ", ".join(
             f"CAST({_q(n)} AS {SQL_TYPES[self.dataset.column(n).kind]}) AS {_q(n)}"
             for n in self.dataset.column_names
         )
+        bad = " OR ".join(["__mapbad", *other])
         return (
-            f"SELECT {stored}, {_lit(submission_id)} AS submission_id, _bad "
-            f"FROM ({self.typed_sql(relation_sql)}) AS t"
+            f"SELECT {stored}, {_lit(submission_id)} AS submission_id, ({bad}) AS _bad "
+            f"FROM ({typed}) AS t"
         )
+
+
+#: Kinds typed once per distinct value. Dates are not among them: they have thousands of
+#: distinct values, and an ISO date casts faster than a join finds it.
+DICTIONARY_KINDS = ("month", "org_code", "code", "vocab", "enum", "boolean", "integer")
+
+
+def _join_table(column: Column) -> str:
+    return "ref_organisations" if column.kind == "org_code" else f"vocab_{column.name}"
+
+
+def _is_mapped_join(join: str, mapped: set[str]) -> bool:
+    return any(f" AS j_{name} " in join for name in mapped)
 
 
 def _vocabulary_codes(name: str) -> tuple[str, ...]:
@@ -440,13 +465,10 @@ def install_reference_tables(
         con.executemany("INSERT INTO ref_organisations VALUES (?)", [(c,) for c in org_codes])
     for column in dataset.columns:
         if column.kind in ("vocab", "enum", "boolean"):
-            table = f"spell_{column.name}"
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {table} (spelling VARCHAR PRIMARY KEY, code VARCHAR)"
-            )
-            con.executemany(
-                f"INSERT INTO {table} VALUES (?, ?)", list(spelling_rows(column).items())
-            )
+            table = f"vocab_{column.name}"
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {table} (alias VARCHAR, code VARCHAR)")
+            rows = dict(alias_rows(column))  # one code per spelling
+            con.executemany(f"INSERT INTO {table} VALUES (?, ?)", list(rows.items()))
 
 
 def describe_errors(
