@@ -77,6 +77,7 @@ def demo(
     with split_progress("computing the metrics and their SPC") as progress:
         ResultsStore(home.lake).rebuild(progress=progress)
     _summary(Lake(home))
+    _people_story(ResultsStore(home.lake))
     out.print(f"\nData directory: {home.root}")
     if rejected:
         raise typer.Exit(1)
@@ -115,3 +116,48 @@ def _summary(lake: Lake) -> None:
 
 def _month(value) -> str:
     return value.strftime("%Y-%m") if value else "-"
+
+
+PEOPLE_STORY = (
+    ("staff_in_post_fte", "Staff in post (FTE)"),
+    ("vacancy_rate", "Vacancies"),
+    ("sickness_absence_rate", "Sickness"),
+    ("agency_share_of_paybill", "Agency share"),
+    ("turnover_rate", "Turnover"),
+    ("leaver_rate", "Leaver rate"),
+)
+
+
+ICONS = {
+    "improvement_high": " ↑ better",
+    "improvement_low": " ↓ better",
+    "concern_high": " ↑ worse",
+    "concern_low": " ↓ worse",
+    "neutral_high": " ↑",
+    "neutral_low": " ↓",
+}
+
+
+def _people_story(store) -> None:
+    """The segment-by-metric matrix of the board papers, from the stored results: the latest
+    value of each series with its Making Data Count variation (↑/↓ special cause)."""
+    codes = [code for code, _ in PEOPLE_STORY]
+    cells: dict[tuple[str, str], str] = {}
+    periods = set()
+    for row in store.latest(codes, split="segment"):
+        value = row["value"]
+        if value is None:
+            continue
+        shown = f"{value:,.0f}" if row["unit"] == "fte" else f"{value * 100:.1f}%"
+        cells[(row["segment"], row["metric"])] = shown + ICONS.get(row.get("variation_icon"), "")
+        periods.add(row["period"])
+    if not cells:
+        return
+    latest = max(periods)
+    table = Table(title=f"People Story, latest month ({latest}; arrows: special-cause variation)")
+    table.add_column("segment")
+    for _, title in PEOPLE_STORY:
+        table.add_column(title, justify="right")
+    for segment in sorted({s for s, _ in cells}):
+        table.add_row(segment, *[cells.get((segment, code), "-") for code in codes])
+    out.print(table)
