@@ -182,9 +182,7 @@ class Compiler:
             if isinstance(m, Gap | PlanComparison) and isinstance(m.actual, AssignmentTotal)
         ]
         grouped = {"m", "org_code", "place", "segment", "staff_group", "band", "contract_type"}
-        self.cell_columns = tuple(
-            sorted({c.column for t in totals for c in t.where} - grouped)
-        )
+        self.cell_columns = tuple(sorted({c.column for t in totals for c in t.where} - grouped))
 
     # --- the plan ---------------------------------------------------------------------------
 

@@ -114,9 +114,7 @@ class SqlEngine(ABC):
         """``compute`` for several splits at once, in order: the shared steps (the scans of
         staff in post, each person's months) are materialised once for all of them."""
         requests = [Request.build(metrics, periods, by, catalogue) for by in splits]
-        plans = [
-            compile_plan(r).to_dialect(self.dialect) if r.metrics else None for r in requests
-        ]
+        plans = [compile_plan(r).to_dialect(self.dialect) if r.metrics else None for r in requests]
         steps: dict[str, Step] = {}
         for plan in plans:
             for step in plan.steps if plan else ():

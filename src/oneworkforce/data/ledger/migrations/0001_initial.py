@@ -8,53 +8,106 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('dataset', models.CharField(db_index=True, max_length=40)),
-                ('file_name', models.CharField(max_length=255)),
-                ('file_type', models.CharField(blank=True, max_length=10)),
-                ('sha256', models.CharField(db_index=True, max_length=64)),
-                ('size_bytes', models.BigIntegerField(default=0)),
-                ('submitted_by', models.CharField(max_length=150)),
-                ('submitted_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('status', models.CharField(choices=[('accepted', 'Accepted'), ('rejected', 'Rejected'), ('superseded', 'Superseded')], max_length=12)),
-                ('rows', models.BigIntegerField(default=0)),
-                ('organisations', models.JSONField(default=list)),
-                ('periods', models.JSONField(default=list)),
-                ('error_count', models.IntegerField(default=0)),
-                ('errors', models.JSONField(default=list)),
-                ('counts_by_rule', models.JSONField(default=dict)),
-                ('seconds', models.FloatField(null=True)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("dataset", models.CharField(db_index=True, max_length=40)),
+                ("file_name", models.CharField(max_length=255)),
+                ("file_type", models.CharField(blank=True, max_length=10)),
+                ("sha256", models.CharField(db_index=True, max_length=64)),
+                ("size_bytes", models.BigIntegerField(default=0)),
+                ("submitted_by", models.CharField(max_length=150)),
+                (
+                    "submitted_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                            ("superseded", "Superseded"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("rows", models.BigIntegerField(default=0)),
+                ("organisations", models.JSONField(default=list)),
+                ("periods", models.JSONField(default=list)),
+                ("error_count", models.IntegerField(default=0)),
+                ("errors", models.JSONField(default=list)),
+                ("counts_by_rule", models.JSONField(default=dict)),
+                ("seconds", models.FloatField(null=True)),
             ],
             options={
-                'ordering': ('-submitted_at',),
+                "ordering": ("-submitted_at",),
             },
         ),
         migrations.CreateModel(
-            name='SubmissionSlice',
+            name="SubmissionSlice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dataset', models.CharField(max_length=40)),
-                ('segment', models.CharField(blank=True, max_length=40, null=True)),
-                ('org_code', models.CharField(max_length=20)),
-                ('period', models.DateField(null=True)),
-                ('rows', models.BigIntegerField()),
-                ('status', models.CharField(choices=[('accepted', 'Accepted'), ('rejected', 'Rejected'), ('superseded', 'Superseded')], default='accepted', max_length=12)),
-                ('superseded_at', models.DateTimeField(blank=True, null=True)),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='slices', to='ledger.submission')),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseding', to='ledger.submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("dataset", models.CharField(max_length=40)),
+                ("segment", models.CharField(blank=True, max_length=40, null=True)),
+                ("org_code", models.CharField(max_length=20)),
+                ("period", models.DateField(null=True)),
+                ("rows", models.BigIntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                            ("superseded", "Superseded"),
+                        ],
+                        default="accepted",
+                        max_length=12,
+                    ),
+                ),
+                ("superseded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="slices",
+                        to="ledger.submission",
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseding",
+                        to="ledger.submission",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['dataset', 'org_code', 'period', 'status'], name='ledger_subm_dataset_573c8e_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["dataset", "org_code", "period", "status"],
+                        name="ledger_subm_dataset_573c8e_idx",
+                    )
+                ],
             },
         ),
     ]
