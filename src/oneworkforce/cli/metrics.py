@@ -100,37 +100,11 @@ def metrics(
 
 
 def _columns(rows: list[dict], dims: list[str]) -> list[str]:
-    extra = [
-        k
-        for r in rows
-        for k in r
-        if k
-        not in (
-            "metric",
-            "period",
-            "value",
-            "numerator",
-            "denominator",
-            "unit",
-            "basis",
-            "quality",
-            "sources",
-            "note",
-        )
-    ]
-    keys = list(dict.fromkeys([*dims, *extra]))
-    return [
-        "metric",
-        "period",
-        *keys,
-        "value",
-        "numerator",
-        "denominator",
-        "unit",
-        "basis",
-        "quality",
-        "sources",
-    ]
+    from oneworkforce.metrics.results import LEADING_FIELDS, OPTIONAL_FIELDS, VALUE_FIELDS
+
+    fixed = {*LEADING_FIELDS, *VALUE_FIELDS, *OPTIONAL_FIELDS}
+    keys = list(dict.fromkeys([*dims, *(k for r in rows for k in r if k not in fixed)]))
+    return [*LEADING_FIELDS, *keys, *VALUE_FIELDS]
 
 
 def _csv(rows: list[dict], dims: list[str]) -> None:

@@ -28,6 +28,12 @@ class RawRow:
     denominator_months: int | None = None
 
 
+#: The keys of a result's JSON around its dimensions, in order; ``note`` only when there is one.
+LEADING_FIELDS = ("metric", "period")
+VALUE_FIELDS = ("value", "numerator", "denominator", "unit", "basis", "quality", "sources")
+OPTIONAL_FIELDS = ("note",)
+
+
 @dataclass(frozen=True)
 class MetricResult:
     """One figure: rates as fractions; ``value`` is None where the denominator is 0 or data is
@@ -50,15 +56,8 @@ class MetricResult:
         """The JSON shape of the CLI: one key per dimension asked for (none at system level)."""
         out: dict[str, Any] = {"metric": self.metric, "period": self.period}
         out.update(self.dimensions)
-        out.update(
-            value=self.value,
-            numerator=self.numerator,
-            denominator=self.denominator,
-            unit=self.unit,
-            basis=self.basis,
-            quality=self.quality,
-            sources=list(self.sources),
-        )
+        out.update({name: getattr(self, name) for name in VALUE_FIELDS})
+        out["sources"] = list(self.sources)
         if self.note:
             out["note"] = self.note
         return out
