@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from oneworkforce.cli import common, demo, imports, ledger, metrics
+from oneworkforce.cli import common, demo, imports, ledger, metrics, web
 
 app = typer.Typer(
     name="oneworkforce",
@@ -31,10 +31,10 @@ def _main(
     common.STATE.home_arg = home
 
 
-for module in (imports, ledger, metrics, demo):
+for module in (imports, ledger, metrics, demo, web):
     module.register(app)
 
-for optional in ("synth", "spc", "results"):
+for optional in ("synth", "spc", "results", "registers", "report", "plan"):
     try:
         module = __import__(f"oneworkforce.cli.{optional}", fromlist=["register"])
     except ModuleNotFoundError:  # pragma: no cover - while a command is being built

@@ -241,6 +241,22 @@ class Lake:
         self.install_views(con)
         return con
 
+    def organisations(self) -> list[dict[str, object]]:
+        """The current organisation register, one dict per organisation, by code."""
+        con = self.connect(threads=1)
+        try:
+            cur = con.execute(
+                "SELECT org_code, org_name, segment, place, sector, partner "
+                "FROM organisations ORDER BY org_code"
+            )
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        finally:
+            con.close()
+
+    def organisation_codes(self) -> set[str]:
+        return {str(o["org_code"]) for o in self.organisations()}
+
     def refresh_catalogue(self) -> None:
         """Rewrite catalogue.duckdb so analysts' own DuckDB sessions see the current views."""
         tmp = self.home.catalogue.with_suffix(".duckdb.tmp")

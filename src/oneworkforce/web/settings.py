@@ -1,4 +1,4 @@
-"""Django settings: the operational store (ledger, users, registers) and, later, the web app.
+"""Django settings: the operational store (ledger, users, registers) and the web app.
 
 SQLite in the data directory by default; PostgreSQL (or any database Django supports) when
 ``DATABASE_URL`` is set. The secret key comes from ``ONEWORKFORCE_SECRET_KEY`` or is made once
@@ -36,11 +36,165 @@ ALLOWED_HOSTS = [
     h for h in os.environ.get("ONEWORKFORCE_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h
 ]
 
+
+def _optional_apps(*names: str) -> list[str]:
+    """Apps still being built are installed once their package has an ``apps`` module."""
+    from importlib.util import find_spec
+
+    def has_apps(name: str) -> bool:
+        try:
+            return find_spec(f"{name}.apps") is not None
+        except ModuleNotFoundError:
+            return False
+
+    return [n for n in names if has_apps(n)]
+
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "axes",
+    "mozilla_django_oidc",
+    "oneworkforce.audit",
     "oneworkforce.data.ledger",
+    "oneworkforce.web.accounts",
+    "oneworkforce.web.dashboard",
+    *_optional_apps("oneworkforce.registers", "oneworkforce.reports", "oneworkforce.planning"),
+    "oneworkforce.web",
 ]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "oneworkforce.web.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "oneworkforce.web.urls"
+WSGI_APPLICATION = "oneworkforce.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "oneworkforce.web.context.navigation",
+            ],
+        },
+    },
+]
+
+# --- accounts, passwords, sign-in -------------------------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # reads hashes made before Argon2
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses sign-in after repeated failures
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# Throttle: five failures for one username from one address lock it for 15 minutes.
+AXES_FAILURE_LIMIT = int(os.environ.get("ONEWORKFORCE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Sign-in with an organisation's OpenID Connect provider (NHS mail users through Entra ID),
+# switched on by configuration; people without an NHS mail address keep local accounts.
+OIDC_ENABLED = bool(os.environ.get("ONEWORKFORCE_OIDC_CLIENT_ID"))
+if OIDC_ENABLED:
+    _tenant = os.environ.get("ONEWORKFORCE_OIDC_ENTRA_TENANT", "")
+    _issuer = os.environ.get(
+        "ONEWORKFORCE_OIDC_ISSUER",
+        f"https://login.microsoftonline.com/{_tenant}/v2.0" if _tenant else "",
+    )
+    _base = f"https://login.microsoftonline.com/{_tenant}" if _tenant else _issuer
+    OIDC_RP_CLIENT_ID = os.environ["ONEWORKFORCE_OIDC_CLIENT_ID"]
+    OIDC_RP_CLIENT_SECRET = os.environ.get("ONEWORKFORCE_OIDC_CLIENT_SECRET", "")
+    OIDC_RP_SIGN_ALGO = "RS256"
+    OIDC_RP_SCOPES = "openid email profile"
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get(
+        "ONEWORKFORCE_OIDC_AUTHORIZATION_ENDPOINT", f"{_base}/oauth2/v2.0/authorize"
+    )
+    OIDC_OP_TOKEN_ENDPOINT = os.environ.get(
+        "ONEWORKFORCE_OIDC_TOKEN_ENDPOINT", f"{_base}/oauth2/v2.0/token"
+    )
+    OIDC_OP_USER_ENDPOINT = os.environ.get(
+        "ONEWORKFORCE_OIDC_USER_ENDPOINT", "https://graph.microsoft.com/oidc/userinfo"
+    )
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get(
+        "ONEWORKFORCE_OIDC_JWKS_ENDPOINT", f"{_base}/discovery/v2.0/keys"
+    )
+    OIDC_ALLOWED_EMAIL_DOMAINS = [
+        d.strip().lower()
+        for d in os.environ.get("ONEWORKFORCE_OIDC_EMAIL_DOMAINS", "nhs.net").split(",")
+        if d.strip()
+    ]
+    AUTHENTICATION_BACKENDS.append("oneworkforce.web.accounts.oidc.OrganisationOIDCBackend")
+
+# --- sessions, cookies, headers ------------------------------------------------------------
+HTTPS = os.environ.get("ONEWORKFORCE_HTTPS", "") == "1"  # behind TLS in production
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("ONEWORKFORCE_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
+
+# --- static files (nhsuk-frontend, htmx, vega from npm; see scripts/assets) ----------------
+STATIC_URL = "/static/"
+STATIC_ROOT = HOME.root / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# the design system's CSS asks for /assets/images/...; serve them from the copied package
+WHITENOISE_ROOT = BASE_DIR / "static" / "vendor" / "nhsuk"
+STATICFILES_DIRS: list[Path] = []
+WHITENOISE_USE_FINDERS = True
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = str(HOME.tmp)
+#: the largest partner file the upload page accepts
+MAX_UPLOAD_BYTES = int(os.environ.get("ONEWORKFORCE_MAX_UPLOAD_MB", "200")) * 1024 * 1024
 
 DATABASES = {
     "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)
@@ -55,3 +209,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "Europe/London"
 LANGUAGE_CODE = "en-gb"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("ONEWORKFORCE_LOG_LEVEL", "WARNING")},
+}

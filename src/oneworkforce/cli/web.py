@@ -1,0 +1,114 @@
+"""``oneworkforce serve`` (the web app under gunicorn) and ``oneworkforce createuser``."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from oneworkforce.cli.common import OutputFormat, err, fail, open_stores, print_json
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="serve", help="Serve the web app (gunicorn; migrations run first).")(serve)
+    app.command(name="createuser", help="Create a user, or give an existing one another role.")(
+        createuser
+    )
+
+
+def serve(
+    port: int = typer.Option(8000, "--port", help="port to listen on"),
+    host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
+    workers: int = typer.Option(
+        0, "--workers", help="worker processes (default: 2 per core, at least 2)"
+    ),
+    threads: int = typer.Option(4, "--threads", help="threads per worker"),
+) -> None:
+    home = open_stores()  # migrates the operational store before any worker starts
+    run_server(home, host=host, port=port, workers=workers, threads=threads)
+
+
+def run_server(home, *, host: str, port: int, workers: int = 0, threads: int = 4) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from oneworkforce.config import HOME_ENV
+
+    os.environ[HOME_ENV] = str(home.root)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oneworkforce.web.settings")
+    workers = workers or max(2, 2 * (os.cpu_count() or 1))
+
+    class Server(BaseApplication):
+        def load_config(self):
+            for key, value in {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread",
+                "timeout": 120,
+                "accesslog": None,
+                "errorlog": "-",
+                "loglevel": "warning",
+                "proc_name": "oneworkforce",
+                "forwarded_allow_ips": "127.0.0.1",
+            }.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            from oneworkforce.web.wsgi import application
+
+            return application
+
+    err.print(f"Serving OneWorkforce at http://{host}:{port}/ (Ctrl+C stops it)")
+    Server().run()
+
+
+def createuser(
+    username: str = typer.Argument(..., help="the sign-in name (an e-mail address for NHS mail)"),
+    role: str = typer.Option(
+        ...,
+        "--role",
+        help="admin, analyst, programme_lead, org_data_lead, board or viewer",
+    ),
+    org: list[str] = typer.Option(
+        [], "--org", help="organisation code the role is for (repeat; org_data_lead needs one)"
+    ),
+    email: str = typer.Option("", "--email", help="e-mail address"),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="read the password from standard input"
+    ),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json"),
+) -> None:
+    home = open_stores()
+    from oneworkforce.data.lake import Lake
+    from oneworkforce.web.accounts.service import AccountError, create_user
+
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            fail("no password on standard input")
+    known = Lake(home).organisation_codes() if org else None
+    try:
+        user = create_user(
+            username,
+            role,
+            password=password,
+            organisations=org,
+            email=email,
+            actor="cli",
+            known_organisations=known,
+        )
+    except AccountError as exc:
+        fail(str(exc))
+    memberships = [
+        {"role": m.role, "organisation": m.organisation or None} for m in user.memberships.all()
+    ]
+    if fmt is OutputFormat.json:
+        print_json({"username": user.username, "memberships": memberships})
+    else:
+        roles = ", ".join(
+            f"{m['role']}" + (f" ({m['organisation']})" if m["organisation"] else "")
+            for m in memberships
+        )
+        err.print(f"User {user.username}: {roles}")

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from oneworkforce.web.dashboard import views
+
+app_name = "dashboard"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("metrics/<slug:metric>/", views.drilldown, name="drilldown"),
+    path("metrics/<slug:metric>/table.<str:fmt>", views.table_download, name="table"),
+    path("agency/", views.agency, name="agency"),
+    path("coverage/", views.coverage, name="coverage"),
+    path("coverage/<slug:segment>/<slug:metric>/", views.coverage_edit, name="coverage_edit"),
+]
