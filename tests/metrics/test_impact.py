@@ -123,6 +123,8 @@ def test_other_organisations_the_register_and_aggregate_figures():
         "segment": {("turnover_rate", q): frozenset({"care_homes", "general_practice"})},
         "org_code": {("turnover_rate", q): frozenset({"B99001"})},
         "place": {("turnover_rate", q): frozenset({"North"})},
+        # B99001 is in North and general practice; E06000014 is no partner, so has no place
+        "place_segment": {("turnover_rate", q): frozenset({"North|general_practice"})},
     }
 
 

@@ -230,6 +230,7 @@ def expected_touch(key, metrics, periods, org):
         "staff_group": True,
         "place": place == own_place,
         "segment": segment == own_segment,
+        "place_segment": place == own_place and segment == own_segment,
         "segment_staff_group": segment == own_segment,
         "org_code": org_code == org,
         "org_code_staff_group": org_code == org,

@@ -47,6 +47,21 @@ class Split:
         """The organisation-level dimension of the split (None for system and staff group)."""
         return next((d for d in ORG_LEVELS if d in self.by), None)
 
+    @property
+    def org_levels(self) -> tuple[str, ...]:
+        """Every organisation-level dimension of the split (place and segment together narrow
+        to the organisations in both); an organisation code alone is the most specific."""
+        if "org_code" in self.by:
+            return ("org_code",)
+        return tuple(d for d in ORG_LEVELS if d in self.by)
+
+    def group_value(self, values: Mapping[str, str | None]) -> str | None:
+        """The key of a group by its organisation-level dimensions (None if one is missing)."""
+        if not self.org_levels:
+            return None
+        parts = [values.get(d) for d in self.org_levels]
+        return None if any(p is None for p in parts) else "|".join(str(p) for p in parts)
+
     def supports(self, metric: Metric) -> bool:
         return set(self.by) <= set(metric.dimensions)
 
@@ -56,6 +71,7 @@ SPLITS: tuple[Split, ...] = (
     Split("system", ()),
     Split("place", ("place",)),
     Split("segment", ("segment",)),
+    Split("place_segment", ("place", "segment")),  # the People Story matrix filtered by place
     Split("org_code", ("org_code",)),
     Split("staff_group", ("staff_group",)),
     Split("segment_staff_group", ("segment", "staff_group")),
@@ -98,23 +114,23 @@ def reaches_every_group(metric: Metric) -> bool:
 
 
 def _groups(split: Split, org: str, register: Register) -> frozenset[str] | None:
-    level = split.org_level
-    if level is None:
+    if not split.org_levels:
         return None
     place, segment = register[org]
-    value = {"org_code": org, "place": place, "segment": segment}[level]
+    value = split.group_value({"org_code": org, "place": place, "segment": segment})
     return frozenset() if value is None else frozenset({value})
 
 
 def _aggregate_groups(split: Split, change: Change, register: Register) -> frozenset[str]:
     """An ``aggregate`` row is placed by its own segment, and by organisation and place when it
     names a partner organisation (see ``aggregates.py``)."""
-    level = split.org_level
-    if level == "segment":
-        return frozenset() if change.segment is None else frozenset({change.segment})
-    if change.org is None or change.org not in register:
-        return frozenset()
-    value = change.org if level == "org_code" else register[change.org][0]
+    partner = change.org is not None and change.org in register
+    values = {
+        "org_code": change.org if partner else None,
+        "place": register[change.org][0] if partner and change.org is not None else None,
+        "segment": change.segment,
+    }
+    value = split.group_value(values)
     return frozenset() if value is None else frozenset({value})
 
 

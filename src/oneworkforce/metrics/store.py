@@ -157,8 +157,7 @@ def series_key(row: Mapping[str, Any]) -> SeriesKey:
 
 
 def _group_value(row: Mapping[str, Any], split: Split) -> str | None:
-    level = split.org_level
-    return None if level is None else row[level]
+    return split.group_value(row)
 
 
 def _sort_key(order: Mapping[str, int]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:

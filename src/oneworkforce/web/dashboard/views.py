@@ -1,38 +1,513 @@
-"""People Story pages (being built)."""
+"""The People Story dashboard, its drill-downs and downloads, the agency and pay-bill page and
+the data coverage map. Every figure comes from the results store (aggregates only); figures for
+one organisation are shown only where the user's scope allows it."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+import csv
+import io
+from typing import Any
 
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from oneworkforce.data.reference import vocabulary
+from oneworkforce.metrics import charts, people_story
+from oneworkforce.metrics.catalogue import CATALOGUE
+from oneworkforce.metrics.store import spc_target
 from oneworkforce.web.access import Permission as P
+from oneworkforce.web.dashboard import coverage as coverage_map
+from oneworkforce.web.dashboard import data
+from oneworkforce.web.dashboard.models import Availability
 from oneworkforce.web.decorators import requires
+
+AGENCY_METRICS = (
+    "agency_fte",
+    "bank_fte",
+    "agency_spend",
+    "agency_share_of_paybill",
+    "agency_share_of_paybill_fytd",
+    "agency_cost_avoided_fytd",
+    "price_cap_compliance",
+    "plan_variance_agency_fte",
+    "plan_variance_agency_fte_pct",
+)
+TABLE_COLUMNS = (
+    ("period", "Month"),
+    ("value", "Value"),
+    ("numerator", "Numerator"),
+    ("denominator", "Denominator"),
+    ("mean", "Mean"),
+    ("lpl", "Lower process limit"),
+    ("upl", "Upper process limit"),
+    ("point_type", "Variation"),
+)
+
+
+class BadFilter(ValueError):
+    pass
+
+
+def _filters(request, *, allow: tuple[str, ...]) -> dict[str, str]:
+    """The page's filters from the query string, each checked against the reference data."""
+    chosen = {k: request.GET.get(k, "").strip() for k in allow}
+    chosen = {k: v for k, v in chosen.items() if v}
+    if "segment" in chosen and chosen["segment"] not in vocabulary("segment").codes:
+        raise BadFilter(f"unknown segment {chosen['segment']!r}")
+    if "staff_group" in chosen and chosen["staff_group"] not in vocabulary("staff_group").codes:
+        raise BadFilter(f"unknown staff group {chosen['staff_group']!r}")
+    if "place" in chosen and chosen["place"] not in data.places():
+        raise BadFilter(f"unknown place {chosen['place']!r}")
+    if "org" in chosen and chosen["org"] not in data.organisation_names():
+        raise BadFilter(f"unknown organisation {chosen['org']!r}")
+    if "period" in chosen:
+        p = chosen["period"]
+        if len(p) != 7 or p[4] != "-" or not (p[:4] + p[5:]).isdigit():
+            raise BadFilter("a period is a month written YYYY-MM")
+    return chosen
+
+
+def _bad(request, exc: Exception):
+    return render(request, "dashboard/bad_filter.html", {"message": str(exc)}, status=400)
 
 
 @requires(P.VIEW_AGGREGATES)
 def home(request):
-    return HttpResponse("People Story")
+    try:
+        chosen = _filters(request, allow=("period", "place"))
+    except BadFilter as exc:
+        return _bad(request, exc)
+    matrix = data.matrix(chosen.get("period"), chosen.get("place"))
+    return render(
+        request,
+        "dashboard/home.html",
+        {
+            "matrix": matrix,
+            "places": data.places(),
+            "chosen": chosen,
+            "status": data.store().status(),
+            "availability_labels": people_story.AVAILABILITY_LABELS,
+        },
+    )
+
+
+def _metric(code: str):
+    try:
+        return CATALOGUE.get(code)
+    except (KeyError, ValueError):
+        raise Http404(f"no metric {code}") from None
+
+
+def _series_split(chosen: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """The stored split and group of the series the filters describe."""
+    if "org" in chosen:
+        group = {"org_code": chosen["org"]}
+        if "staff_group" in chosen:
+            return "org_code_staff_group", {**group, "staff_group": chosen["staff_group"]}
+        return "org_code", group
+    if "place" in chosen and "segment" in chosen:
+        return "place_segment", {"place": chosen["place"], "segment": chosen["segment"]}
+    if "segment" in chosen:
+        if "staff_group" in chosen:
+            return "segment_staff_group", {
+                "segment": chosen["segment"],
+                "staff_group": chosen["staff_group"],
+            }
+        return "segment", {"segment": chosen["segment"]}
+    if "place" in chosen:
+        return "place", {"place": chosen["place"]}
+    if "staff_group" in chosen:
+        return "staff_group", {"staff_group": chosen["staff_group"]}
+    return "system", {}
+
+
+def _series(metric, chosen: dict[str, str]) -> tuple[str, dict[str, str], list[dict[str, Any]]]:
+    split, group = _series_split(chosen)
+    if metric.code == "wres_bme_share":
+        group = {**group, "band_cluster": "all"}
+    store = data.store()
+    try:
+        points = store.series(metric.code, split, group)
+    except ValueError:
+        points = []
+    if points:  # the SPC points carry the value; the stored results its parts
+        origin = points[0]["origin"]
+        parts = {
+            r["period"]: r
+            for r in store.results(metric.code, split, {**group, "origin": origin})
+        }
+        for p in points:
+            row = parts.get(p["period"], {})
+            p["numerator"], p["denominator"] = row.get("numerator"), row.get("denominator")
+            p["basis"], p["sources"] = row.get("basis"), row.get("sources")
+    return split, group, points
+
+
+def _scope_orgs(request, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+    """The organisation rows the user may see, and how many were left out."""
+    visible = [r for r in rows if request.scope.can(P.VIEW_ORGANISATION, r["org_code"])]
+    return visible, len(rows) - len(visible)
+
+
+def _breakdowns(request, metric, chosen: dict[str, str], period: str | None) -> dict[str, Any]:
+    if period is None:
+        return {}
+    store = data.store()
+    names = data.organisation_names()
+    register = {str(o["org_code"]): o for o in data.organisations()}
+    extra = {"band_cluster": "all"} if metric.code == "wres_bme_share" else {}
+    # by place (within the chosen segment, if any)
+    if "segment" in chosen:
+        by_place = store.results(
+            metric.code, "place_segment", {"segment": chosen["segment"], "period": period, **extra}
+        )
+    else:
+        by_place = store.results(metric.code, "place", {"period": period, **extra})
+    by_place = [{"group": r["place"], **r} for r in by_place if r["place"]]
+    # by organisation (within the chosen segment and place)
+    orgs = [
+        r
+        for r in store.results(metric.code, "org_code", {"period": period, **extra})
+        if r["org_code"] in register
+        and ("segment" not in chosen or register[r["org_code"]]["segment"] == chosen["segment"])
+        and ("place" not in chosen or register[r["org_code"]]["place"] == chosen["place"])
+    ]
+    orgs, hidden = _scope_orgs(request, orgs)
+    by_org = [{"group": f"{names.get(r['org_code'], r['org_code'])}", **r} for r in orgs]
+    # by staff group (within the chosen organisation or segment)
+    if "org" in chosen:
+        if request.scope.can(P.VIEW_ORGANISATION, chosen["org"]):
+            by_sg = store.results(
+                metric.code, "org_code_staff_group", {"org_code": chosen["org"], "period": period}
+            )
+        else:
+            by_sg = []
+    elif "segment" in chosen:
+        by_sg = store.results(
+            metric.code, "segment_staff_group", {"segment": chosen["segment"], "period": period}
+        )
+    else:
+        by_sg = store.results(metric.code, "staff_group", {"period": period})
+    titles = vocabulary("staff_group").titles
+    by_sg = [{"group": titles.get(r["staff_group"], r["staff_group"]), **r} for r in by_sg]
+    out = {}
+    for key, rows, label in (
+        ("place", by_place, "Place"),
+        ("organisation", by_org, "Organisation"),
+        ("staff_group", by_sg, "Staff group"),
+    ):
+        rows = [r for r in rows if r.get("origin", "computed") == "computed" or len(rows) < 2]
+        for r in rows:
+            r["display"] = charts.format_value(r["value"], metric.unit)
+        out[key] = {
+            "label": label,
+            "chart_id": f"chart-{key}",
+            "rows": rows,
+            "chart": charts.bar_chart(
+                rows, category="group", category_title=label, title=metric.title, unit=metric.unit
+            )
+            if rows
+            else None,
+        }
+    out["organisation"]["hidden"] = hidden
+    return out
 
 
 @requires(P.VIEW_AGGREGATES)
 def drilldown(request, metric):
-    return HttpResponse(metric)
+    metric = _metric(metric)
+    try:
+        chosen = _filters(request, allow=("segment", "place", "org", "staff_group", "period"))
+    except BadFilter as exc:
+        return _bad(request, exc)
+    if "org" in chosen:
+        request.scope.require(P.VIEW_ORGANISATION, chosen["org"])
+    split, _group, points = _series(metric, chosen)
+    target = spc_target(metric)
+    latest = next((p for p in reversed(points) if p.get("value") is not None), None)
+    period = chosen.get("period") or (latest["period"] if latest else None)
+    for p in points:
+        p["display"] = charts.format_value(p.get("value"), metric.unit)
+        p["mean_display"] = charts.format_value(p.get("mean"), metric.unit)
+        p["lpl_display"] = charts.format_value(p.get("lpl"), metric.unit)
+        p["upl_display"] = charts.format_value(p.get("upl"), metric.unit)
+        p["point_label"] = charts.POINT_LABELS.get(p.get("point_type") or "", "")
+    title = _series_title(metric, chosen)
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "dashboard/drilldown.html",
+        {
+            "metric": metric,
+            "chosen": chosen,
+            "title": title,
+            "split": split,
+            "points": points,
+            "latest": latest,
+            "period": period,
+            "target": target,
+            "target_label": people_story.target_label(metric.code),
+            "variation_label": people_story.VARIATION_LABELS.get(
+                (latest or {}).get("variation_icon") or "", ""
+            ),
+            "assurance_label": people_story.ASSURANCE_LABELS.get(
+                (latest or {}).get("assurance") or "", ""
+            ),
+            "chart": charts.spc_chart(points, title=title, unit=metric.unit, target=target)
+            if points
+            else None,
+            "chart_description": charts.spc_description(points, title=title, unit=metric.unit),
+            "breakdowns": _breakdowns(request, metric, chosen, period),
+            "segments": [{"code": c, "title": t} for c, t in vocabulary("segment").titles.items()],
+            "staff_groups": [
+                {"code": c, "title": t} for c, t in vocabulary("staff_group").titles.items()
+            ],
+            "places": data.places(),
+            "csv_url": reverse("dashboard:table", args=[metric.code, "csv"])
+            + (f"?{query}" if query else ""),
+            "xlsx_url": reverse("dashboard:table", args=[metric.code, "xlsx"])
+            + (f"?{query}" if query else ""),
+        },
+    )
+
+
+def _series_title(metric, chosen: dict[str, str]) -> str:
+    parts = [metric.title]
+    if "org" in chosen:
+        parts.append(data.organisation_names().get(chosen["org"], chosen["org"]))
+    if "segment" in chosen:
+        parts.append(vocabulary("segment").titles[chosen["segment"]])
+    if "place" in chosen:
+        parts.append(chosen["place"])
+    if "staff_group" in chosen:
+        parts.append(vocabulary("staff_group").titles[chosen["staff_group"]])
+    return " – ".join(parts)
 
 
 @requires(P.VIEW_AGGREGATES)
 def table_download(request, metric, fmt):
-    return HttpResponse(metric)
+    metric = _metric(metric)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("download as csv or xlsx")
+    try:
+        chosen = _filters(request, allow=("segment", "place", "org", "staff_group", "period"))
+    except BadFilter as exc:
+        return HttpResponseBadRequest(str(exc))
+    if "org" in chosen:
+        request.scope.require(P.VIEW_ORGANISATION, chosen["org"])
+    _, _, points = _series(metric, chosen)
+    title = _series_title(metric, chosen)
+    header = [label for _, label in TABLE_COLUMNS]
+    rows = [
+        [
+            charts.POINT_LABELS.get(p.get(k) or "", p.get(k)) if k == "point_type" else p.get(k)
+            for k, _ in TABLE_COLUMNS
+        ]
+        for p in points
+    ]
+    name = "-".join([metric.code, *[chosen[k] for k in sorted(chosen)]])
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([f"{title} ({metric.unit})"])
+        writer.writerow(header)
+        writer.writerows(rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            _xlsx(title, metric.unit, header, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _xlsx(title: str, unit: str, header: list[str], rows: list[list[Any]]) -> bytes:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("Series")
+    bold = book.add_format({"bold": True})
+    number = book.add_format({"num_format": "0.0%" if unit == "fraction" else "#,##0.00"})
+    sheet.write(0, 0, f"{title} ({unit})", bold)
+    sheet.write_row(1, 0, header, bold)
+    for i, row in enumerate(rows, start=2):
+        for j, value in enumerate(row):
+            if isinstance(value, int | float) and 1 <= j <= 6:
+                sheet.write_number(i, j, value, number if j in (1, 4, 5, 6) else None)
+            elif value is not None:
+                sheet.write(i, j, value)
+    sheet.set_column(0, 0, 10)
+    sheet.set_column(1, 7, 16)
+    book.close()
+    return buffer.getvalue()
 
 
 @requires(P.VIEW_AGGREGATES)
 def agency(request):
-    return HttpResponse("agency")
+    try:
+        chosen = _filters(request, allow=("period",))
+    except BadFilter as exc:
+        return _bad(request, exc)
+    store = data.store()
+    headline = []
+    for row in store.latest(list(AGENCY_METRICS), "system"):
+        if chosen.get("period") and row["period"] != chosen["period"]:
+            continue
+        metric = CATALOGUE.get(row["metric"])
+        headline.append(
+            {
+                "metric": metric,
+                "row": row,
+                "display": charts.format_value(row["value"], metric.unit),
+                "target": people_story.target_label(metric.code),
+                "variation_label": people_story.VARIATION_LABELS.get(
+                    row.get("variation_icon") or "", ""
+                ),
+                "assurance_label": people_story.ASSURANCE_LABELS.get(
+                    row.get("assurance") or "", ""
+                ),
+            }
+        )
+    period = chosen.get("period") or (headline[0]["row"]["period"] if headline else None)
+    names = data.organisation_names()
+    columns = [CATALOGUE.get(c) for c in AGENCY_METRICS]
+    by_org: dict[str, dict[str, Any]] = {}
+    hidden: set[str] = set()
+    by_sg: dict[str, dict[str, Any]] = {}
+    if period:
+        for r in store.results(list(AGENCY_METRICS), "org_code", {"period": period}):
+            if not request.scope.can(P.VIEW_ORGANISATION, r["org_code"]):
+                hidden.add(r["org_code"])
+                continue
+            entry = by_org.setdefault(
+                r["org_code"], {"name": names.get(r["org_code"], r["org_code"]), "cells": {}}
+            )
+            entry["cells"][r["metric"]] = charts.format_value(
+                r["value"], CATALOGUE.get(r["metric"]).unit
+            )
+        titles = vocabulary("staff_group").titles
+        for r in store.results(list(AGENCY_METRICS), "staff_group", {"period": period}):
+            entry = by_sg.setdefault(
+                r["staff_group"], {"name": titles.get(r["staff_group"]), "cells": {}}
+            )
+            entry["cells"][r["metric"]] = charts.format_value(
+                r["value"], CATALOGUE.get(r["metric"]).unit
+            )
+    share = store.series("agency_share_of_paybill", "system") if period else []
+    share_metric = CATALOGUE.get("agency_share_of_paybill")
+    chart = (
+        charts.spc_chart(
+            share,
+            title="Agency share of pay bill, system",
+            unit="fraction",
+            target=spc_target(share_metric),
+        )
+        if share
+        else None
+    )
+    return render(
+        request,
+        "dashboard/agency.html",
+        {
+            "headline": headline,
+            "period": period,
+            "columns": columns,
+            "by_org": sorted(by_org.items(), key=lambda kv: kv[1]["name"]),
+            "by_sg": list(by_sg.items()),
+            "hidden": len(hidden),
+            "chart": chart,
+            "chart_description": charts.spc_description(
+                share, title="Agency share of pay bill, system", unit="fraction"
+            ),
+        },
+    )
 
 
 @requires(P.VIEW_AGGREGATES)
 def coverage(request):
-    return HttpResponse("coverage")
+    matrix = data.matrix(None, None)
+    return render(
+        request,
+        "dashboard/coverage.html",
+        {
+            "matrix": matrix,
+            "grid": coverage_map.grid(matrix),
+            "can_edit": request.scope.can(P.EDIT_COVERAGE),
+            "counts": _availability_counts(matrix),
+        },
+    )
+
+
+def _availability_counts(matrix: people_story.Matrix) -> list[tuple[str, int]]:
+    counts = dict.fromkeys(people_story.AVAILABILITY, 0)
+    for row in matrix.rows:
+        for cell in row["cells"]:
+            counts[cell.availability] += 1
+    return [(people_story.AVAILABILITY_LABELS[k], v) for k, v in counts.items()]
 
 
 @requires(P.EDIT_COVERAGE)
 def coverage_edit(request, segment, metric):
-    return HttpResponse("edit")
+    if segment not in vocabulary("segment").codes:
+        raise Http404("unknown segment")
+    if metric not in {c for c, _ in people_story.COLUMNS}:
+        raise Http404("unknown metric")
+    matrix = data.matrix(None, None)
+    cell = matrix.cell(segment, metric)
+    record = coverage_map.CoverageCell.objects.filter(segment=segment, metric=metric).first()
+    errors: dict[str, str] = {}
+    values = {
+        "availability": record.availability if record else cell.availability,
+        "source": record.source if record else "",
+        "owner": record.owner if record else "",
+        "next_step": record.next_step if record else "",
+        "version": record.version if record else 0,
+    }
+    if request.method == "POST":
+        values = {f: request.POST.get(f, "").strip() for f in coverage_map.FIELDS}
+        try:
+            values["version"] = int(request.POST.get("version", "0"))
+        except ValueError:
+            values["version"] = 0
+        if values["availability"] not in Availability.values:
+            errors["availability"] = "Choose how available this figure is"
+        if len(values["source"]) > 200:
+            errors["source"] = "Source must be 200 characters or fewer"
+        if len(values["owner"]) > 200:
+            errors["owner"] = "Owner must be 200 characters or fewer"
+        if not errors:
+            try:
+                coverage_map.save(
+                    segment,
+                    metric,
+                    coverage_map.CellEdit(
+                        values["availability"],
+                        values["source"],
+                        values["owner"],
+                        values["next_step"],
+                    ),
+                    actor=request.user.get_username(),
+                    expected_version=values["version"] or None,
+                )
+            except coverage_map.StaleEdit as exc:
+                errors["stale"] = str(exc)
+            else:
+                messages.success(request, "The coverage map was updated.")
+                return redirect("dashboard:coverage")
+    return render(
+        request,
+        "dashboard/coverage_edit.html",
+        {
+            "cell": cell,
+            "segment_title": vocabulary("segment").titles[segment],
+            "metric": CATALOGUE.get(metric),
+            "values": values,
+            "errors": errors,
+            "choices": Availability.choices,
+        },
+        status=409 if "stale" in errors else (400 if errors else 200),
+    )

@@ -1,0 +1,208 @@
+"""Vega-Lite specifications of the charts: one definition, drawn by the web pages (vega-embed)
+and by the board packs (vl-convert), so the board reads the same chart the analyst saw.
+
+A Making Data Count chart (spc_spec.md) shows the values, the mean and the process limits of
+each group (a rebase starts a new group, so the lines step), special-cause points coloured by
+their type, and the target when there is one. Nothing here imports Django.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+
+#: Making Data Count colours: improvement blue, concern orange, neutral purple, common grey.
+POINT_COLOURS: dict[str, str] = {
+    "common_cause": "#768692",
+    "special_cause_improvement": "#005eb8",
+    "special_cause_concern": "#ed8b00",
+    "special_cause_neutral_high": "#7c2855",
+    "special_cause_neutral_low": "#7c2855",
+}
+POINT_LABELS: dict[str, str] = {
+    "common_cause": "Common cause",
+    "special_cause_improvement": "Special cause: improvement",
+    "special_cause_concern": "Special cause: concern",
+    "special_cause_neutral_high": "Special cause: neither (high)",
+    "special_cause_neutral_low": "Special cause: neither (low)",
+}
+
+
+def value_format(unit: str) -> str:
+    """A d3 format for a unit: fractions as percentages, pounds with a £, counts plain."""
+    return {"fraction": ".1%", "pounds": "$,.0f", "fte": ",.1f", "headcount": ",.0f"}.get(
+        unit, ",.2f"
+    )
+
+
+def _month(period: str) -> str:
+    return f"{period}-01" if len(period) == 7 else period
+
+
+def spc_chart(
+    points: Sequence[Mapping[str, Any]],
+    *,
+    title: str,
+    unit: str,
+    target: float | None = None,
+    width: int | str = "container",
+    height: int = 260,
+) -> dict[str, Any]:
+    """The SPC chart of one stored series (``ResultsStore.series`` rows, in period order)."""
+    rows = []
+    for p in points:
+        if p.get("value") is None:
+            continue
+        point_type = p.get("point_type") or "common_cause"
+        rows.append(
+            {
+                "month": _month(str(p["period"])),
+                "value": p["value"],
+                "mean": p.get("mean"),
+                "upl": p.get("upl"),
+                "lpl": p.get("lpl"),
+                "point_type": POINT_LABELS.get(point_type, point_type),
+                "target": target if target is not None else p.get("target"),
+            }
+        )
+    fmt = value_format(unit)
+    x = {"field": "month", "type": "temporal", "title": None, "axis": {"format": "%b %y"}}
+    y_title = {"fraction": "%", "pounds": "£"}.get(unit, unit)
+    domain = [POINT_LABELS[k] for k in POINT_COLOURS]
+    colours = list(POINT_COLOURS.values())
+    layers: list[dict[str, Any]] = [
+        {
+            "mark": {"type": "line", "color": "#d8dde0", "strokeDash": [6, 3]},
+            "encoding": {"x": x, "y": {"field": "upl", "type": "quantitative"}},
+        },
+        {
+            "mark": {"type": "line", "color": "#d8dde0", "strokeDash": [6, 3]},
+            "encoding": {"x": x, "y": {"field": "lpl", "type": "quantitative"}},
+        },
+        {
+            "mark": {"type": "line", "color": "#425563", "strokeWidth": 1},
+            "encoding": {"x": x, "y": {"field": "mean", "type": "quantitative"}},
+        },
+        {
+            "mark": {"type": "line", "color": "#768692"},
+            "encoding": {"x": x, "y": {"field": "value", "type": "quantitative"}},
+        },
+        {
+            "mark": {"type": "point", "filled": True, "size": 45},
+            "encoding": {
+                "x": x,
+                "y": {"field": "value", "type": "quantitative"},
+                "color": {
+                    "field": "point_type",
+                    "type": "nominal",
+                    "title": "Variation",
+                    "scale": {"domain": domain, "range": colours},
+                    "legend": {"orient": "bottom", "columns": 2},
+                },
+                "shape": {"field": "point_type", "type": "nominal", "legend": None},
+                "tooltip": [
+                    {"field": "month", "type": "temporal", "format": "%B %Y", "title": "Month"},
+                    {"field": "value", "type": "quantitative", "format": fmt, "title": title},
+                    {"field": "mean", "type": "quantitative", "format": fmt, "title": "Mean"},
+                    {"field": "point_type", "type": "nominal", "title": "Variation"},
+                ],
+            },
+        },
+    ]
+    if any(r["target"] is not None for r in rows):
+        layers.append(
+            {
+                "mark": {"type": "line", "color": "#d5281b", "strokeWidth": 1.5},
+                "encoding": {"x": x, "y": {"field": "target", "type": "quantitative"}},
+            }
+        )
+    return {
+        "$schema": SCHEMA,
+        "title": {"text": title, "anchor": "start", "fontSize": 14},
+        "description": spc_description(points, title=title, unit=unit),
+        "width": width,
+        "height": height,
+        "data": {"values": rows},
+        "encoding": {
+            "y": {
+                "type": "quantitative",
+                "title": y_title,
+                "axis": {"format": fmt},
+                "scale": {"zero": False},
+            }
+        },
+        "layer": layers,
+        "config": {"font": "Arial", "view": {"stroke": None}},
+    }
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """A figure as a board paper prints it."""
+    if value is None:
+        return "–"
+    if unit == "fraction":
+        return f"{value * 100:.1f}%"
+    if unit == "pounds":
+        sign = "-" if value < 0 else ""
+        return f"{sign}£{abs(value):,.0f}"
+    if unit == "headcount":
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def spc_description(points: Sequence[Mapping[str, Any]], *, title: str, unit: str) -> str:
+    """The text alternative of an SPC chart: what a reader of the chart would take from it."""
+    shown = [p for p in points if p.get("value") is not None]
+    if not shown:
+        return f"{title}: no data."
+    first, last = shown[0], shown[-1]
+    specials = sum(1 for p in shown if (p.get("point_type") or "common_cause") != "common_cause")
+    text = (
+        f"{title}, {len(shown)} months from {first['period']} to {last['period']}. "
+        f"Latest {format_value(last['value'], unit)}"
+    )
+    if last.get("mean") is not None:
+        text += f" against a mean of {format_value(last['mean'], unit)}"
+        if last.get("lpl") is not None and last.get("upl") is not None:
+            text += (
+                f" (process limits {format_value(last['lpl'], unit)} to "
+                f"{format_value(last['upl'], unit)})"
+            )
+    text += f". {specials} point{'s' if specials != 1 else ''} show special-cause variation"
+    latest_type = POINT_LABELS.get(last.get("point_type") or "common_cause", "")
+    return text + (f"; the latest is {latest_type.lower()}." if latest_type else ".")
+
+
+def bar_chart(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    category: str,
+    category_title: str,
+    title: str,
+    unit: str,
+    height: int | None = None,
+) -> dict[str, Any]:
+    """A horizontal bar chart of one metric across groups (places, organisations...)."""
+    data = [{"group": r[category], "value": r["value"]} for r in rows if r.get("value") is not None]
+    fmt = value_format(unit)
+    return {
+        "$schema": SCHEMA,
+        "title": {"text": title, "anchor": "start", "fontSize": 14},
+        "description": f"{title} by {category_title.lower()}: "
+        + "; ".join(f"{d['group']} {format_value(d['value'], unit)}" for d in data[:30]),
+        "width": "container",
+        "height": height or max(60, 18 * len(data)),
+        "data": {"values": data},
+        "mark": {"type": "bar", "color": "#005eb8"},
+        "encoding": {
+            "y": {"field": "group", "type": "nominal", "title": category_title, "sort": "-x"},
+            "x": {"field": "value", "type": "quantitative", "title": None, "axis": {"format": fmt}},
+            "tooltip": [
+                {"field": "group", "type": "nominal", "title": category_title},
+                {"field": "value", "type": "quantitative", "format": fmt, "title": title},
+            ],
+        },
+        "config": {"font": "Arial", "view": {"stroke": None}},
+    }

@@ -1,0 +1,305 @@
+"""The People Story matrix of the board papers (seed 001, "What does impact look like?"):
+segments by the leading workforce metrics, each cell with its latest value, the same month a
+year before, the target, the Making Data Count icons, its basis and source, and whether the
+system can see it at all (an availability state).
+
+Read by the dashboard, the board packs and the demo. Nothing here imports Django: coverage
+overrides (the analysts' data coverage map) come in as a plain mapping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
+from oneworkforce.metrics.charts import format_value
+from oneworkforce.metrics.periods import month_index, period_label
+
+#: The matrix columns, in the order of seed 001: (metric code, heading).
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("staff_in_post_fte", "Staff in post (FTE)"),
+    ("vacancy_rate", "Vacancies"),
+    ("sickness_absence_rate", "Sickness"),
+    ("agency_share_of_paybill", "Use of agency"),
+    ("turnover_rate", "Turnover rate"),
+    ("leaver_rate", "Leaver rate"),
+)
+
+#: The availability states of a cell, best first (issue 4; seed 001's "Not available",
+#: "To be investigated" and "N/A").
+AVAILABILITY = ("available", "partial", "estimate", "planned", "not_available", "not_applicable")
+AVAILABILITY_LABELS = {
+    "available": "Available",
+    "partial": "Partial",
+    "estimate": "Estimate",
+    "planned": "Planned",
+    "not_available": "Not available",
+    "not_applicable": "Not applicable",
+}
+
+VARIATION_LABELS = {
+    "common_cause": "Common cause variation",
+    "improvement_high": "Special cause improvement (high)",
+    "improvement_low": "Special cause improvement (low)",
+    "concern_high": "Special cause concern (high)",
+    "concern_low": "Special cause concern (low)",
+    "neutral_high": "Special cause, neither improvement nor concern (high)",
+    "neutral_low": "Special cause, neither improvement nor concern (low)",
+}
+ASSURANCE_LABELS = {
+    "consistent_pass": "Consistently passes the target",
+    "consistent_fail": "Consistently fails the target",
+    "inconsistent": "Hits and misses the target",
+}
+
+
+@dataclass(frozen=True)
+class Override:
+    """An analyst's entry in the data coverage map for one segment and metric."""
+
+    availability: str
+    source: str = ""
+    owner: str = ""
+    next_step: str = ""
+
+
+@dataclass
+class Cell:
+    segment: str
+    metric: str
+    period: str | None
+    value: float | None
+    display: str
+    unit: str
+    comparator_period: str | None = None
+    comparator: float | None = None
+    comparator_display: str = ""
+    change_display: str = ""
+    target: str = ""
+    variation_icon: str | None = None
+    variation_label: str = ""
+    assurance: str | None = None
+    assurance_label: str = ""
+    basis: str = ""
+    origin: str = ""
+    note: str = ""
+    sources: list[str] = field(default_factory=list)
+    availability: str = "not_available"
+    availability_label: str = ""
+    organisations_reporting: int | None = None
+    organisations_expected: int | None = None
+    source: str = ""
+    owner: str = ""
+    next_step: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Matrix:
+    period: str | None
+    place: str | None
+    columns: list[dict[str, str]]
+    rows: list[dict[str, Any]]  # {"segment", "title", "cells": [Cell, ...]}
+    periods: list[str]
+
+    def cell(self, segment: str, metric: str) -> Cell:
+        for row in self.rows:
+            if row["segment"] == segment:
+                for cell in row["cells"]:
+                    if cell.metric == metric:
+                        return cell
+        raise KeyError((segment, metric))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "period": self.period,
+            "place": self.place,
+            "columns": self.columns,
+            "periods": self.periods,
+            "rows": [
+                {
+                    **{k: v for k, v in r.items() if k != "cells"},
+                    "cells": [c.to_dict() for c in r["cells"]],
+                }
+                for r in self.rows
+            ],
+        }
+
+
+def target_label(metric_code: str, catalogue: Catalogue = CATALOGUE) -> str:
+    metric = catalogue.get(metric_code)
+    return "; ".join(t.label for t in metric.targets)
+
+
+def _change(now: float | None, before: float | None, unit: str) -> str:
+    if now is None or before is None:
+        return ""
+    diff = now - before
+    if unit == "fraction":
+        return f"{diff * 100:+.1f} points"
+    if before:
+        return f"{diff / abs(before) * 100:+.1f}%"
+    return ""
+
+
+def build(
+    store: Any,
+    segments: Sequence[Mapping[str, Any]],
+    *,
+    period: str | None = None,
+    place: str | None = None,
+    organisations: Sequence[Mapping[str, Any]] = (),
+    overrides: Mapping[tuple[str, str], Override] | None = None,
+    columns: Sequence[tuple[str, str]] = COLUMNS,
+    catalogue: Catalogue = CATALOGUE,
+) -> Matrix:
+    """The matrix from the results store for ``period`` (the latest with data by default),
+    for the whole system or one ``place``. ``segments`` are the reference segments in board
+    order (``segment``, ``title``); ``organisations`` the register (to count who reports)."""
+    overrides = overrides or {}
+    codes = [c for c, _ in columns]
+    split = "place_segment" if place else "segment"
+    filters: dict[str, Any] = {"place": place} if place else {}
+    rows = store.results(codes, split, filters or None)
+    periods = sorted({r["period"] for r in rows})
+    chosen = period or (periods[-1] if periods else None)
+    if chosen is None:
+        wanted: set[str] = set()
+    else:
+        wanted = {chosen, period_label(month_index(chosen) - 12)}
+    values = {}
+    for r in rows:
+        if r["period"] in wanted:
+            key = (r["segment"], r["metric"], r["period"])
+            # the computed figure is preferred to an aggregate return for the same cell
+            if key not in values or r["origin"] == "computed":
+                values[key] = r
+    icons = {}
+    if chosen:
+        for r in store.latest(codes, split, {**filters, "period": chosen}):
+            key = (r["segment"], r["metric"])
+            if key not in icons or r["origin"] == "computed":
+                icons[key] = r
+    reporting = _reporting(store, codes, chosen, place, organisations)
+    expected: dict[str, int] = {}
+    for org in organisations:
+        if org.get("partner") in (True, "true") and (place is None or org.get("place") == place):
+            expected[str(org["segment"])] = expected.get(str(org["segment"]), 0) + 1
+    before = period_label(month_index(chosen) - 12) if chosen else None
+    out_rows = []
+    for seg in segments:
+        code = str(seg["segment"])
+        cells = []
+        for metric_code, _ in columns:
+            metric = catalogue.get(metric_code)
+            row = values.get((code, metric_code, chosen)) if chosen else None
+            old = values.get((code, metric_code, before)) if before else None
+            latest = icons.get((code, metric_code), {})
+            value = row["value"] if row else None
+            cell = Cell(
+                segment=code,
+                metric=metric_code,
+                period=chosen,
+                value=value,
+                display=format_value(value, metric.unit),
+                unit=metric.unit,
+                comparator_period=before,
+                comparator=old["value"] if old else None,
+                comparator_display=format_value(old["value"], metric.unit) if old else "",
+                change_display=_change(value, old["value"] if old else None, metric.unit),
+                target=target_label(metric_code, catalogue),
+                variation_icon=latest.get("variation_icon") if value is not None else None,
+                assurance=latest.get("assurance") if value is not None else None,
+                basis=(row or {}).get("basis") or metric.basis,
+                origin=(row or {}).get("origin") or "",
+                note=(row or {}).get("note") or "",
+                sources=list((row or {}).get("sources") or []),
+                organisations_reporting=reporting.get((code, metric_code)),
+                organisations_expected=expected.get(code),
+            )
+            cell.variation_label = VARIATION_LABELS.get(cell.variation_icon or "", "")
+            cell.assurance_label = ASSURANCE_LABELS.get(cell.assurance or "", "")
+            _availability(cell, row, code in metric.segments, overrides.get((code, metric_code)))
+            cells.append(cell)
+        out_rows.append({"segment": code, "title": seg.get("title", code), "cells": cells})
+    return Matrix(
+        period=chosen,
+        place=place,
+        columns=[{"metric": c, "title": t, "unit": catalogue.get(c).unit} for c, t in columns],
+        rows=out_rows,
+        periods=periods,
+    )
+
+
+def _reporting(
+    store: Any,
+    codes: Sequence[str],
+    period: str | None,
+    place: str | None,
+    organisations: Sequence[Mapping[str, Any]],
+) -> dict[tuple[str, str], int]:
+    """How many partner organisations of each segment have a computed figure in the month."""
+    if not period or not organisations:
+        return {}
+    where = {
+        str(o["org_code"]): str(o["segment"])
+        for o in organisations
+        if o.get("partner") in (True, "true") and (place is None or o.get("place") == place)
+    }
+    counts: dict[tuple[str, str], int] = {}
+    for r in store.results(codes, "org_code", {"period": period, "origin": "computed"}):
+        segment = where.get(r["org_code"])
+        if segment is not None and r["value"] is not None:
+            counts[(segment, r["metric"])] = counts.get((segment, r["metric"]), 0) + 1
+    return counts
+
+
+def _availability(
+    cell: Cell, row: Mapping[str, Any] | None, applies: bool, override: Override | None
+) -> None:
+    """Data decides whether there is a figure; the coverage map says what to do about gaps
+    and may mark a figure partial or an estimate."""
+    if row is None or cell.value is None:
+        state = "not_applicable" if not applies else "not_available"
+        if override is not None and override.availability in (
+            "planned",
+            "not_available",
+            "not_applicable",
+        ):
+            state = override.availability
+    elif row.get("quality") == "estimate":
+        state = "estimate"
+    elif (
+        cell.origin == "computed"
+        and cell.organisations_expected
+        and (cell.organisations_reporting or 0) < cell.organisations_expected
+    ):
+        state = "partial"
+    else:
+        state = "available"
+    if (
+        override is not None
+        and row is not None
+        and override.availability in ("partial", "estimate")
+    ):
+        state = override.availability
+    cell.availability = state
+    cell.availability_label = AVAILABILITY_LABELS[state]
+    if override is not None:
+        cell.source, cell.owner, cell.next_step = (
+            override.source,
+            override.owner,
+            override.next_step,
+        )
+
+
+def reference_segments() -> list[dict[str, str]]:
+    """The segments of the reference data in board order (``segment``, ``title``)."""
+    from oneworkforce.data.reference import vocabulary
+
+    segments = vocabulary("segment")
+    return [{"segment": code, "title": segments.titles[code]} for code in segments.codes]

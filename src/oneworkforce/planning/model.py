@@ -1,0 +1,241 @@
+"""The stock-flow model, vectorised over runs x segments x staff groups x age bands.
+
+For every run r and cell c = (segment, staff group, age band), month by month::
+
+    stock[t+1] = stock[t] + joiners + transfers_in - leavers - retirements - transfers_out
+
+* joiners      = join[r,s,g] * staff in post of (s,g) * joiner age mix[c]  +  lever inflows
+                 (international recruitment, return to practice, newly qualified staff,
+                 new roles recruited)
+* leavers      = stock * leave[r,c] * (1 + sum of leaver-rate lever changes phased in)
+* retirements  = stock * retire[r,c]
+* transfers    = ageing (stock * 1/(band width in months) moves to the next age band) plus
+                 historical moves between segments and staff groups (out: stock * rate;
+                 in: rate * staff in post of (s,g) * age mix) plus staff developed into new
+                 roles (out of one staff group, into another in the same segment and age band)
+
+Demand is per (s,g) and month; the gap is demand minus supply; bank and agency fill their
+shares of a positive gap and the rest is unfilled. Cost is pay x pay growth x (1 + on-costs)
+for substantive, bank (with its premium) and agency (with its premium) FTE.
+
+Every array operation covers all runs and cells at once; the only Python loop is over
+months. Results are kept by year (year-end stocks, flows and cost summed over the year) and,
+for the fan charts, the system's supply and demand every month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+AGE_WIDTH_YEARS = np.array([9.0, 10.0, 10.0, 10.0, 10.0, np.inf])  # 16-24, 25-34, ... 65+
+
+
+@dataclass
+class Inputs:
+    """Everything one projection needs, as arrays (built by ``levers.compile_inputs``)."""
+
+    months: int
+    stock: np.ndarray  # (S, G, A) starting FTE
+    leave: np.ndarray  # (R, S, G, A) monthly leaver hazard before levers
+    retire: np.ndarray  # (R, S, G, A)
+    transfer_out: np.ndarray  # (S, G, A)
+    join: np.ndarray  # (R, S, G) joiners a month per FTE in post
+    transfer_in: np.ndarray  # (S, G)
+    join_mix: np.ndarray  # (S, G, A)
+    demand0: np.ndarray  # (S, G)
+    demand_index: np.ndarray  # (M, S, G) trajectory index (1 = today)
+    growth: np.ndarray  # (R, S, G) annual demand growth
+    growth_from: np.ndarray  # (S, G) month from which growth applies (after a trajectory)
+    pay: np.ndarray  # (S, G) annual pay per FTE, today's prices, before on-costs
+    pay_index: np.ndarray  # (R, M)
+    on_costs: float
+    bank_premium: float
+    agency_premium: float
+    bank_fill: np.ndarray  # (R,) share of a gap bank staff fill (fill levers change it)
+    agency_fill: np.ndarray  # (R,)
+    # levers, each a list of per-lever arrays
+    leaver_change: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
+    # (change (R,), ramp (M,), mask (S, G))
+    inflows: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    # (fte a month (R, M), allocation (S, G, A) summing to 1)
+    developments: list[tuple[np.ndarray, np.ndarray, int, int]] = field(default_factory=list)
+    # (fte a month (R, M), segment shares (S,), from group, to group)
+    demand_shifts: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    # (cumulative FTE of posts (R, M), allocation (S, G) signed)
+    fills: list[tuple[np.ndarray, np.ndarray, int, np.ndarray]] = field(default_factory=list)
+    # (bank (R,), agency (R,), start month index, mask (S, G))
+
+    @property
+    def runs(self) -> int:
+        return self.leave.shape[0]
+
+
+@dataclass
+class Projection:
+    """Results by year (R, Y, S, G) and the system's monthly totals (R, M)."""
+
+    start: np.ndarray  # (S, G) stock at the start
+    supply: np.ndarray  # year-end FTE
+    demand: np.ndarray  # year-end FTE
+    bank: np.ndarray  # year-end FTE
+    agency: np.ndarray  # year-end FTE
+    cost: np.ndarray  # pounds over the year
+    joiners: np.ndarray  # FTE over the year (lever inflows included)
+    leavers: np.ndarray
+    retirements: np.ndarray
+    transfers_in: np.ndarray
+    transfers_out: np.ndarray
+    supply_monthly: np.ndarray  # (R, M) system total
+    demand_monthly: np.ndarray  # (R, M)
+    cells_monthly: np.ndarray | None = None  # (R, M, S, G) supply, when asked for
+
+    @property
+    def gap(self) -> np.ndarray:
+        return self.demand - self.supply
+
+    @property
+    def unfilled(self) -> np.ndarray:
+        return np.maximum(self.gap, 0.0) - self.bank - self.agency
+
+    FLOWS = ("joiners", "leavers", "retirements", "transfers_in", "transfers_out")
+    YEARLY = ("supply", "demand", "bank", "agency", "cost", *FLOWS)
+
+    @classmethod
+    def concat(cls, parts: list[Projection]) -> Projection:
+        """Join projections of disjoint run sets (in the order given)."""
+        first = parts[0]
+        kwargs = {name: np.concatenate([getattr(p, name) for p in parts]) for name in cls.YEARLY}
+        monthly = None
+        if first.cells_monthly is not None:
+            monthly = np.concatenate([p.cells_monthly for p in parts])  # type: ignore[misc]
+        return cls(
+            start=first.start,
+            supply_monthly=np.concatenate([p.supply_monthly for p in parts]),
+            demand_monthly=np.concatenate([p.demand_monthly for p in parts]),
+            cells_monthly=monthly,
+            **kwargs,
+        )
+
+
+def demand_at(inp: Inputs, t: int) -> np.ndarray:
+    """Demand (R, S, G) at the end of month t (0-based)."""
+    years = np.maximum(t + 1 - inp.growth_from, 0) / 12.0
+    d = inp.demand0 * inp.demand_index[t] * (1.0 + inp.growth) ** years
+    for cumulative, allocation in inp.demand_shifts:
+        d = d + cumulative[:, t, None, None] * allocation
+    return np.maximum(d, 0.0)
+
+
+def fill_shares(inp: Inputs, t: int) -> tuple[np.ndarray, np.ndarray]:
+    """Bank and agency shares of the gap (R, S, G) in month t; together at most 1."""
+    S, G = inp.demand0.shape
+    bank = np.broadcast_to(inp.bank_fill[:, None, None], (inp.runs, S, G))
+    agency = np.broadcast_to(inp.agency_fill[:, None, None], (inp.runs, S, G))
+    for b, a, start, mask in inp.fills:
+        if t >= start:
+            bank = np.where(mask, b[:, None, None], bank)
+            agency = np.where(mask, a[:, None, None], agency)
+    total = bank + agency
+    scale = np.where(total > 1.0, 1.0 / np.maximum(total, 1e-12), 1.0)
+    return bank * scale, agency * scale
+
+
+def project(inp: Inputs, *, monthly_cells: bool = False) -> Projection:
+    R, M = inp.runs, inp.months
+    S, G, A = inp.stock.shape
+    Y = -(-M // 12)
+    yearly = {name: np.zeros((R, Y, S, G)) for name in Projection.YEARLY}
+    supply_m = np.zeros((R, M))
+    demand_m = np.zeros((R, M))
+    cells_m = np.zeros((R, M, S, G)) if monthly_cells else None
+
+    stock = np.broadcast_to(inp.stock, (R, S, G, A)).copy()
+    age_out = 1.0 / (AGE_WIDTH_YEARS * 12.0)
+    monthly_pay = inp.pay * (1.0 + inp.on_costs) / 12.0
+    leave = np.empty_like(stock)
+    joiners = np.empty_like(stock)
+    outflow = np.empty_like(stock)
+    lever_in = np.zeros((R, S * G * A))
+    allocations = [a.reshape(-1) for _, a in inp.inflows]
+
+    for t in range(M):
+        y = t // 12
+        in_post = stock.sum(-1)  # (R, S, G)
+        # leavers: the hazard with every leaver-rate lever's phased change
+        multiplier = np.ones((R, S, G))
+        for change, ramp, mask in inp.leaver_change:
+            if ramp[t] != 0.0:
+                multiplier = multiplier + (change[:, None, None] * ramp[t]) * mask
+        np.multiply(inp.leave, multiplier[..., None], out=leave)
+        np.multiply(leave, stock, out=leave)
+        retirements = stock * inp.retire
+        moved_out = stock * inp.transfer_out
+        aged = stock * age_out
+        # joiners from the history, then lever inflows
+        np.multiply((inp.join * in_post)[..., None], inp.join_mix, out=joiners)
+        moved_in = (inp.transfer_in * in_post)[..., None] * inp.join_mix
+        lever_fte = np.zeros((R, S, G))
+        if inp.inflows:
+            lever_in[:] = 0.0
+            for (fte, _), alloc in zip(inp.inflows, allocations, strict=True):
+                lever_in += fte[:, t, None] * alloc
+            extra = lever_in.reshape(R, S, G, A)
+            joiners += extra
+            lever_fte = extra.sum(-1)
+        # development into new roles: a transfer between staff groups within a segment
+        dev_in = np.zeros((R, S, G))
+        for fte, shares, source, target in inp.developments:
+            planned = fte[:, t, None] * shares  # (R, S)
+            available = in_post[:, :, source]
+            share = np.minimum(
+                np.divide(planned, available, out=np.zeros_like(planned), where=available > 0),
+                0.05,
+            )
+            moving = stock[:, :, source, :] * share[..., None]  # (R, S, A)
+            moved_out[:, :, source, :] += moving
+            moved_in[:, :, target, :] += moving
+            dev_in[:, :, target] += moving.sum(-1)
+
+        np.add(leave, retirements, out=outflow)
+        outflow += moved_out
+        outflow += aged
+        stock += joiners
+        stock += moved_in
+        stock[..., 1:] += aged[..., :-1]
+        stock -= outflow
+
+        # record flows (ageing is a transfer between age bands inside a cell: it nets out)
+        yearly["joiners"][:, y] += (inp.join * in_post) + lever_fte
+        yearly["leavers"][:, y] += leave.sum(-1)
+        yearly["retirements"][:, y] += retirements.sum(-1)
+        yearly["transfers_in"][:, y] += (inp.transfer_in * in_post) + dev_in
+        yearly["transfers_out"][:, y] += moved_out.sum(-1)
+
+        supply = stock.sum(-1)
+        demand = demand_at(inp, t)
+        shortfall = np.maximum(demand - supply, 0.0)
+        bank_share, agency_share = fill_shares(inp, t)
+        bank = shortfall * bank_share
+        agency = shortfall * agency_share
+        pay = monthly_pay * inp.pay_index[:, t, None, None]
+        yearly["cost"][:, y] += pay * (
+            supply + bank * (1.0 + inp.bank_premium) + agency * (1.0 + inp.agency_premium)
+        )
+        if t % 12 == 11 or t == M - 1:
+            yearly["supply"][:, y] = supply
+            yearly["demand"][:, y] = demand
+            yearly["bank"][:, y] = bank
+            yearly["agency"][:, y] = agency
+        supply_m[:, t] = supply.sum((1, 2))
+        demand_m[:, t] = demand.sum((1, 2))
+        if cells_m is not None:
+            cells_m[:, t] = supply
+    return Projection(
+        start=inp.stock.sum(-1),
+        supply_monthly=supply_m,
+        demand_monthly=demand_m,
+        cells_monthly=cells_m,
+        **yearly,
+    )

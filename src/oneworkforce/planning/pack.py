@@ -1,0 +1,112 @@
+"""What the board pack shows of the chosen scenarios, and the fan chart both it and the web
+page draw (a Vega-Lite spec: P10-P90 band and P50 line for supply and demand)."""
+
+from __future__ import annotations
+
+from oneworkforce.config import Home
+from oneworkforce.planning.results import ALL, MEASURES, PlanRun, load
+
+SERIES_COLOURS = {"supply": "#005eb8", "demand": "#d5281b"}  # NHS blue, NHS red
+
+
+def fan_spec(runs: list[PlanRun], variant: str = "scenario", title: str = "") -> dict:
+    """A Vega-Lite fan chart of system supply and demand, one panel per scenario."""
+    values = []
+    for run in runs:
+        label = run.meta.get("title") or run.scenario
+        for point in run.fan.get(variant, []):
+            values.append({**point, "scenario": label})
+    colour = {
+        "field": "series",
+        "type": "nominal",
+        "title": "Series",
+        "scale": {"domain": list(SERIES_COLOURS), "range": list(SERIES_COLOURS.values())},
+    }
+    x = {"field": "month", "type": "temporal", "title": "Month"}
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": title,
+        "data": {"values": values},
+        "facet": {"row": {"field": "scenario", "type": "nominal", "title": None}},
+        "spec": {
+            "width": 560,
+            "height": 200,
+            "layer": [
+                {
+                    "mark": {"type": "area", "opacity": 0.25},
+                    "encoding": {
+                        "x": x,
+                        "y": {"field": "p10", "type": "quantitative", "title": "FTE"},
+                        "y2": {"field": "p90"},
+                        "color": colour,
+                    },
+                },
+                {
+                    "mark": {"type": "line", "strokeWidth": 2},
+                    "encoding": {
+                        "x": x,
+                        "y": {"field": "p50", "type": "quantitative"},
+                        "color": colour,
+                        "strokeDash": {"field": "series", "type": "nominal", "title": "Series"},
+                    },
+                },
+            ],
+        },
+        "resolve": {"scale": {"y": "independent"}},
+    }
+
+
+def system_rows(run: PlanRun, variant: str = "scenario") -> list[dict]:
+    """Year by year, P10/P50/P90 of each measure for the whole system."""
+    by_year: dict[int, dict] = {}
+    for row in run.summaries:
+        if row["variant"] != variant or row["segment"] != ALL or row["staff_group"] != ALL:
+            continue
+        entry = by_year.setdefault(
+            row["year"], {"year": row["year"], "year_ending": row["year_ending"]}
+        )
+        entry[row["measure"]] = {k: row[k] for k in ("p10", "p50", "p90")}
+    return [by_year[y] for y in sorted(by_year)]
+
+
+def lever_rows(run: PlanRun) -> list[dict]:
+    """Each lever's effect on the system gap in the final year (P10/P50/P90)."""
+    final = run.meta["horizon_years"]
+    return [
+        {k: row[k] for k in ("lever", "kind", "p10", "p50", "p90")}
+        for row in run.lever_effects
+        if row["segment"] == ALL and row["year"] == final and row["measure"] == "gap_closed_fte"
+    ]
+
+
+def pack_section(home: Home, run_ids: list[str]) -> dict:
+    """Structured content for the board pack: per chosen scenario, system supply, demand,
+    gap and cost by year (with the do-nothing case beside it), lever effects, and one fan
+    chart spec for all of them. Unknown run ids raise KeyError."""
+    runs = [load(home, run_id) for run_id in run_ids]
+    scenarios = []
+    for run in runs:
+        scenarios.append(
+            {
+                "run_id": run.run_id,
+                "scenario": run.scenario,
+                "title": run.meta.get("title") or run.scenario,
+                "description": run.meta.get("description", ""),
+                "runs": run.meta["runs"],
+                "seed": run.meta["seed"],
+                "data_version": run.meta["data_version"],
+                "as_of": run.meta["as_of"],
+                "measures": list(MEASURES),
+                "years": system_rows(run, "scenario"),
+                "do_nothing": system_rows(run, "do_nothing"),
+                "levers": lever_rows(run),
+            }
+        )
+    return {
+        "title": "Workforce plan scenarios",
+        "scenarios": scenarios,
+        "chart": fan_spec(runs, title="System supply and demand (FTE), P10-P90 and P50"),
+        "note": "Supply is substantive staff in post (FTE); demand is funded establishment "
+        "grown as each scenario says; the gap is demand minus supply. Bands show the 10th to "
+        "90th percentile of the Monte Carlo runs.",
+    }
