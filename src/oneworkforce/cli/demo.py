@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -37,11 +38,10 @@ def demo(
     scale: str = typer.Option("ics", "--scale", help="small, ics or national"),
     seed: int = typer.Option(1, "--seed", help="the same seed gives the same ICS"),
     no_serve: bool = typer.Option(
-        False,
-        "--no-serve",
-        help="stop after loading (the web app "
-        "is not built yet, so the demo always stops there for now)",
+        False, "--no-serve", help="stop after loading instead of serving the web app"
     ),
+    port: int = typer.Option(8000, "--port", help="port for the web app"),
+    host: str = typer.Option("127.0.0.1", "--host", help="address for the web app"),
 ) -> None:
     home = open_stores()
     from oneworkforce.data.synth import generate
@@ -77,10 +77,103 @@ def demo(
     with split_progress("computing the metrics and their SPC") as progress:
         ResultsStore(home.lake).rebuild(progress=progress)
     _summary(Lake(home))
-    _people_story(ResultsStore(home.lake))
+    _people_story(home)
+    for step in (_registers, _plans, _board_pack):
+        step(home)
+    accounts = _accounts(home)
     out.print(f"\nData directory: {home.root}")
     if rejected:
         raise typer.Exit(1)
+    if no_serve:
+        return
+    from oneworkforce.cli.web import run_server
+
+    out.print(f"\nOneWorkforce is at http://{host}:{port}/ - sign in with one of these accounts:")
+    _print_accounts(accounts)
+    run_server(home, host=host, port=port)
+
+
+def _registers(home) -> None:
+    """The seed papers' programme grid, portfolio, risks, actions and declarations."""
+    try:
+        from oneworkforce.registers.demo import load_demo
+    except ImportError:  # pragma: no cover - while the registers are being built
+        return
+    counts = load_demo(actor="demo")
+    err.print("Registers loaded: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+def _plans(home) -> None:
+    """The example planning scenarios, run on the demo ICS."""
+    try:
+        from oneworkforce.planning import load_scenario, run_scenario
+    except ImportError:  # pragma: no cover - while planning is being built
+        return
+    for path in _example_scenarios():
+        run = run_scenario(home, load_scenario(path), runs=DEMO_PLAN_RUNS, seed=1)
+        err.print(f"Planning scenario {path.stem}: run {run.run_id}")
+
+
+def _board_pack(home) -> None:
+    """This month's board pack, full and public, in every format."""
+    try:
+        from oneworkforce.reports.api import create_pack
+    except ImportError:  # pragma: no cover - while board packs are being built
+        return
+    for public in (False, True):
+        pack = create_pack(home, public=public, created_by="demo")
+        err.print(f"Board pack {'(public) ' if public else ''}written: {pack.folder}")
+
+
+DEMO_PLAN_RUNS = 200
+
+
+def _example_scenarios() -> list[Path]:
+    """The example scenarios of the repository (``examples/scenarios``)."""
+    import oneworkforce
+
+    folder = Path(oneworkforce.__file__).resolve().parents[2] / "examples" / "scenarios"
+    return sorted(folder.glob("*.toml"))
+DEMO_ROLES = ("admin", "analyst", "programme_lead", "org_data_lead", "board", "viewer")
+
+
+def _accounts(home) -> list[tuple[str, str, str]]:
+    """One demo account per role, with a password made once per data directory and kept in
+    it (mode 600): (username, role, password)."""
+    import secrets
+
+    from oneworkforce.web.accounts.service import create_user
+
+    path = home.root / "demo-accounts.txt"
+    known: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            name, _, password = line.partition(" ")
+            known[name] = password
+    lake = Lake(home)
+    orgs = [
+        o for o in lake.organisations() if o.get("partner") and o["segment"] == "secondary_care"
+    ]
+    accounts = []
+    for role in DEMO_ROLES:
+        name = f"demo-{role.replace('_', '-')}"
+        password = known.get(name) or secrets.token_urlsafe(12)
+        org_codes = [str(orgs[0]["org_code"])] if role == "org_data_lead" and orgs else []
+        create_user(name, role, password=password, organisations=org_codes, actor="demo")
+        accounts.append((name, role + (f" ({org_codes[0]})" if org_codes else ""), password))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write("".join(f"{n} {p}\n" for n, _, p in accounts))
+    return accounts
+
+
+def _print_accounts(accounts) -> None:
+    table = Table()
+    for heading in ("username", "role", "password"):
+        table.add_column(heading)
+    for row in accounts:
+        table.add_row(*row)
+    out.print(table)
 
 
 def _summary(lake: Lake) -> None:
@@ -118,16 +211,6 @@ def _month(value) -> str:
     return value.strftime("%Y-%m") if value else "-"
 
 
-PEOPLE_STORY = (
-    ("staff_in_post_fte", "Staff in post (FTE)"),
-    ("vacancy_rate", "Vacancies"),
-    ("sickness_absence_rate", "Sickness"),
-    ("agency_share_of_paybill", "Agency share"),
-    ("turnover_rate", "Turnover"),
-    ("leaver_rate", "Leaver rate"),
-)
-
-
 ICONS = {
     "improvement_high": " ↑ better",
     "improvement_low": " ↓ better",
@@ -136,28 +219,35 @@ ICONS = {
     "neutral_high": " ↑",
     "neutral_low": " ↓",
 }
+SHORT_HEADINGS = {"staff_in_post_fte": "Staff (FTE)", "agency_share_of_paybill": "Agency"}
 
 
-def _people_story(store) -> None:
-    """The segment-by-metric matrix of the board papers, from the stored results: the latest
-    value of each series with its Making Data Count variation (↑/↓ special cause)."""
-    codes = [code for code, _ in PEOPLE_STORY]
-    cells: dict[tuple[str, str], str] = {}
-    periods = set()
-    for row in store.latest(codes, split="segment"):
-        value = row["value"]
-        if value is None:
-            continue
-        shown = f"{value:,.0f}" if row["unit"] == "fte" else f"{value * 100:.1f}%"
-        cells[(row["segment"], row["metric"])] = shown + ICONS.get(row.get("variation_icon"), "")
-        periods.add(row["period"])
-    if not cells:
+def _people_story(home) -> None:
+    """The segment-by-metric matrix of the board papers (the dashboard's home page), from the
+    stored results: the latest value of each series with its Making Data Count variation."""
+    from oneworkforce.metrics import people_story
+    from oneworkforce.metrics.store import ResultsStore
+
+    lake = Lake(home)
+    matrix = people_story.build(
+        ResultsStore(lake.root),
+        people_story.reference_segments(),
+        organisations=lake.organisations(),
+    )
+    if matrix.period is None:
         return
-    latest = max(periods)
-    table = Table(title=f"People Story, latest month ({latest}; arrows: special-cause variation)")
-    table.add_column("segment")
-    for _, title in PEOPLE_STORY:
-        table.add_column(title, justify="right")
-    for segment in sorted({s for s, _ in cells}):
-        table.add_row(segment, *[cells.get((segment, code), "-") for code in codes])
+    table = Table(
+        title=f"People Story, {matrix.period} (arrows: special-cause variation)",
+        expand=True,
+    )
+    table.add_column("Segment", ratio=3, overflow="fold")
+    for column in matrix.columns:
+        heading = SHORT_HEADINGS.get(column["metric"], column["title"])
+        table.add_column(heading, justify="right", ratio=2, overflow="fold")
+    for row in matrix.rows:
+        shown = [
+            (c.display + ICONS.get(c.variation_icon or "", "")) if c.value is not None else "-"
+            for c in row["cells"]
+        ]
+        table.add_row(row["title"], *shown)
     out.print(table)

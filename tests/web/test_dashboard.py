@@ -1,0 +1,158 @@
+"""The People Story dashboard, its drill-down and downloads, the agency page and the coverage
+map, read as each role. Expected figures are worked by hand in tests/web/conftest.py."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from oneworkforce.audit.models import AuditEvent
+from oneworkforce.web.dashboard.models import CoverageCell
+
+pytestmark = pytest.mark.django_db
+
+
+def cell_html(page: str, segment: str, metric: str) -> str:
+    match = re.search(
+        rf'<td[^>]*data-segment="{segment}" data-metric="{metric}"[^>]*>(.*?)</td>', page, re.S
+    )
+    assert match, (segment, metric)
+    return match.group(1)
+
+
+def test_the_matrix_shows_latest_value_comparator_and_availability(story, browser_for):
+    page = browser_for("board").get("/").content.decode()
+    sip = cell_html(page, "secondary_care", "staff_in_post_fte")
+    assert '<span class="owf-value">4.0</span>' in sip
+    assert "2023-06: 4.5" in sip  # the same month a year before
+    assert "1 of 1 organisations" in sip
+    assert "Available" in sip
+    sickness = cell_html(page, "secondary_care", "sickness_absence_rate")
+    assert '<span class="owf-value">4.7%</span>' in sickness
+    assert "2023-06: 3.5%" in sickness and "+1.2 points" in sickness
+    assert "at most 4.5%" in sickness  # the seed target
+    community = cell_html(page, "nhs_community", "sickness_absence_rate")
+    assert '<span class="owf-value">2.9%</span>' in community
+    # no data at all for volunteers; sickness is not collected for them
+    assert "Not available" in cell_html(page, "volunteers_carers", "vacancy_rate")
+    assert "Not applicable" in cell_html(page, "volunteers_carers", "sickness_absence_rate")
+    # every reference segment has a row
+    assert page.count('<th scope="row" class="nhsuk-table__header">') == 14
+
+
+def test_filters_by_place_and_period(story, browser_for):
+    client = browser_for("analyst")
+    south = client.get("/?place=South").content.decode()
+    assert '<span class="owf-value">2.9%</span>' in cell_html(
+        south, "nhs_community", "sickness_absence_rate"
+    )
+    assert "owf-value" not in cell_html(south, "secondary_care", "sickness_absence_rate")
+    earlier = client.get("/?period=2023-06").content.decode()
+    assert '<span class="owf-value">3.5%</span>' in cell_html(
+        earlier, "secondary_care", "sickness_absence_rate"
+    )
+    assert client.get("/?place=Atlantis").status_code == 400
+    assert client.get("/?period=June").status_code == 400
+
+
+def test_drilldown_shows_chart_breakdowns_and_the_table(story, browser_for):
+    page = (
+        browser_for("analyst")
+        .get("/metrics/sickness_absence_rate/?segment=secondary_care")
+        .content.decode()
+    )
+    assert 'data-chart="spc-chart"' in page and 'id="spc-chart"' in page
+    assert '"$schema": "https://vega.github.io/schema/vega-lite/v6.json"' in page
+    assert re.search(r'id="latest-value">4.7%<', page)
+    table = page[page.index('id="series-table"') :]
+    assert table.count('<tr class="nhsuk-table__row"><td') == 18  # 18 months
+    # by organisation: RZA alone is in secondary care
+    by_org = page[page.index('id="by-organisation"') :]
+    assert "Dalesway Acute Hospitals" in by_org and "Wolds Community Health" not in by_org
+
+
+def test_download_as_csv_and_xlsx_gives_the_same_numbers(story, browser_for):
+    client = browser_for("board")
+    url = "/metrics/sickness_absence_rate/table.{}?segment=secondary_care"
+    response = client.get(url.format("csv"))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1][:4] == ["Month", "Value", "Numerator", "Denominator"]
+    last = rows[-1]
+    assert last[0] == "2024-06"
+    assert float(last[1]) == pytest.approx(0.047)
+    assert float(last[2]) == pytest.approx(47.0) and float(last[3]) == pytest.approx(1000.0)
+    xlsx = client.get(url.format("xlsx")).content
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(xlsx)).get_sheet_by_index(0).to_python()
+    assert sheet[-1][0] == "2024-06"
+    assert sheet[-1][1] == pytest.approx(0.047)
+    assert client.get(url.format("pdf")).status_code == 404
+
+
+def test_an_organisation_lead_sees_their_own_organisation_only(story, browser_for):
+    lead = browser_for("org_data_lead")  # RZA
+    page = lead.get("/metrics/staff_in_post_fte/").content.decode()
+    by_org = page[page.index('id="by-organisation"') :]
+    assert "Dalesway Acute Hospitals" in by_org
+    assert "Wolds Community Health" not in by_org and "Moor Lane Surgery" not in by_org
+    assert "2 organisations not shown" in page
+    assert lead.get("/metrics/staff_in_post_fte/?org=RZA").status_code == 200
+    assert lead.get("/metrics/staff_in_post_fte/?org=RZB").status_code == 403
+    assert lead.get("/metrics/staff_in_post_fte/table.csv?org=RZB").status_code == 403
+    # the board reads every organisation
+    board = browser_for("board").get("/metrics/staff_in_post_fte/").content.decode()
+    assert "Wolds Community Health" in board and "Moor Lane Surgery" in board
+
+
+def test_no_person_level_identifier_reaches_a_page(story, browser_for):
+    client = browser_for("analyst")
+    for url in (
+        "/",
+        "/metrics/staff_in_post_headcount/?segment=secondary_care",
+        "/metrics/staff_in_post_headcount/table.csv",
+        "/agency/",
+        "/coverage/",
+    ):
+        body = client.get(url).content.decode()
+        for person_id in ("a1", "a2", "a5", "b3", "g1"):
+            assert f">{person_id}<" not in body and f",{person_id}," not in body, url
+        assert "person_id" not in body, url
+
+
+def test_coverage_edits_are_audited_and_a_stale_edit_is_refused(story, browser_for):
+    analyst, other = browser_for("analyst"), browser_for("admin")
+    url = "/coverage/volunteers_carers/vacancy_rate/"
+    form = {
+        "availability": "planned",
+        "source": "Breakthrough research",
+        "owner": "VCSE lead",
+        "next_step": "Survey in Q3",
+        "version": "0",
+    }
+    assert analyst.post(url, form).status_code == 302
+    cell = CoverageCell.objects.get(segment="volunteers_carers", metric="vacancy_rate")
+    assert (cell.availability, cell.owner, cell.version) == ("planned", "VCSE lead", 1)
+    page = analyst.get("/").content.decode()
+    shown = cell_html(page, "volunteers_carers", "vacancy_rate")
+    assert "Planned" in shown and "Survey in Q3" in shown
+    # both open version 1; the first save wins, the second is told and changes nothing
+    assert other.post(url, {**form, "owner": "Admin", "version": "1"}).status_code == 302
+    stale = analyst.post(url, {**form, "owner": "Analyst", "version": "1"})
+    assert stale.status_code == 409
+    assert "changed this cell after you opened it" in stale.content.decode()
+    cell.refresh_from_db()
+    assert (cell.owner, cell.version) == ("Admin", 2)
+    events = AuditEvent.objects.filter(object_type="coverage_cell").order_by("id")
+    assert [e.action for e in events] == ["coverage.create", "coverage.update"]
+    assert events[1].changes == {"owner": ["VCSE lead", "Admin"]} and events[1].actor == "admin"
+    bad = analyst.post(url, {**form, "availability": "maybe", "version": "2"})
+    assert bad.status_code == 400 and "Choose how available" in bad.content.decode()
+
+
+def test_the_agency_page_reads_without_temporary_staffing_data(story, browser_for):
+    page = browser_for("board").get("/agency/").content.decode()
+    assert "No agency or pay bill figures have been submitted yet" in page

@@ -1,0 +1,80 @@
+"""``oneworkforce serve``: gunicorn starts after migrating, serves pages and static files."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(url, timeout=10) as response:
+            return response.status, response.headers.get("Location", ""), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("Location", ""), exc.read()
+
+
+@pytest.mark.slow
+def test_serve_migrates_and_serves_pages_and_static_files(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["ONEWORKFORCE_SECRET_KEY"] = "test"
+    log = (tmp_path / "server.log").open("wb")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "oneworkforce",
+            "--home",
+            str(tmp_path / "home"),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, _, body = fetch(f"{base}/healthz")
+                break
+            except OSError:
+                assert server.poll() is None, (tmp_path / "server.log").read_text()
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.3)
+        assert (status, body) == (200, b"ok")
+        status, location, _ = fetch(f"{base}/")
+        assert status == 302 and location.startswith("/accounts/login/")
+        status, _, body = fetch(f"{base}/accounts/login/")
+        assert status == 200 and b"Sign in to OneWorkforce" in body
+        assert (tmp_path / "home" / "operational.sqlite3").exists()  # migrated on start
+        status, _, css = fetch(f"{base}/static/oneworkforce/app.css")
+        assert status == 200 and b".owf-matrix" in css
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()

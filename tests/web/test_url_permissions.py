@@ -1,0 +1,121 @@
+"""The metatest: every URL of the site, requested anonymously, as each role and as a member of
+another organisation, answers as the role matrix says.
+
+Each URL name is classified here, by hand, with the permission its page needs; a URL that is
+not classified fails the test, so a new page cannot ship without a decision about who may see
+it. The role matrix itself (web/access.py) is pinned by the first test against the issue's
+words, so neither can drift without a test saying so.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from oneworkforce.web.access import MATRIX, ORG_SCOPED, Permission, Role
+from tests.web.conftest import PEOPLE
+
+pytestmark = pytest.mark.django_db
+
+P = Permission
+PUBLIC = "public"  # no sign-in needed
+
+#: url name -> (permission needed or PUBLIC, args, query string)
+URLS: dict[str, tuple[object, tuple, str]] = {
+    "login": (PUBLIC, (), ""),
+    "logout": (PUBLIC, (), ""),  # POST only; GET is refused for everyone alike
+    "healthz": (PUBLIC, (), ""),
+    "accessibility": (PUBLIC, (), ""),
+    "oidc_authentication_init": (PUBLIC, (), ""),
+    "oidc_authentication_callback": (PUBLIC, (), ""),
+    "oidc_logout": (PUBLIC, (), ""),
+    "published": (P.VIEW_PUBLISHED, (), ""),
+    "dashboard:home": (P.VIEW_AGGREGATES, (), ""),
+    "dashboard:drilldown": (P.VIEW_AGGREGATES, ("staff_in_post_fte",), "segment=secondary_care"),
+    "dashboard:table": (P.VIEW_AGGREGATES, ("staff_in_post_fte", "csv"), ""),
+    "dashboard:agency": (P.VIEW_AGGREGATES, (), ""),
+    "dashboard:coverage": (P.VIEW_AGGREGATES, (), ""),
+    "dashboard:coverage_edit": (P.EDIT_COVERAGE, ("secondary_care", "vacancy_rate"), ""),
+}
+
+#: organisation-scoped requests: (url name, args, query, organisation the page is about)
+ORG_PAGES = [
+    ("dashboard:drilldown", ("staff_in_post_fte",), "org=RZA", "RZA"),
+    ("dashboard:table", ("staff_in_post_fte", "xlsx"), "org=RZA", "RZA"),
+]
+
+
+def test_the_role_matrix_says_what_the_issue_says():
+    assert MATRIX[Role.VIEWER] == {P.VIEW_PUBLISHED}  # published views only
+    for role in (Role.ADMIN, Role.ANALYST, Role.BOARD, Role.PROGRAMME_LEAD, Role.ORG_DATA_LEAD):
+        assert P.VIEW_AGGREGATES in MATRIX[role]  # the system in aggregate
+    assert P.SUBMIT_DATA in MATRIX[Role.ORG_DATA_LEAD] and P.SUBMIT_DATA in ORG_SCOPED
+    assert P.SUBMIT_DATA not in MATRIX[Role.BOARD] | MATRIX[Role.PROGRAMME_LEAD]
+    assert P.MANAGE_USERS in MATRIX[Role.ADMIN]
+    assert all(P.MANAGE_USERS not in MATRIX[r] for r in Role if r is not Role.ADMIN)
+    assert P.EDIT_REGISTERS in MATRIX[Role.PROGRAMME_LEAD]
+    assert P.EDIT_REGISTERS not in MATRIX[Role.BOARD]
+    assert MATRIX[Role.ANALYST] <= MATRIX[Role.ADMIN]
+
+
+def all_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, namespace):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+                walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(f"{namespace}{p.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_url_is_classified():
+    unclassified = sorted(all_url_names() - set(URLS))
+    assert not unclassified, f"classify these URLs in {__file__}: {unclassified}"
+
+
+def allowed(person: str, needed) -> bool:
+    if needed is PUBLIC:
+        return True
+    role, orgs = PEOPLE[person]
+    granted = MATRIX[Role(role)]
+    return needed in granted
+
+
+def _is_api(name: str) -> bool:
+    return name.startswith("api:")
+
+
+@pytest.mark.parametrize("person", [None, *PEOPLE])
+def test_each_url_answers_as_the_matrix_says(story, browser_for, person):
+    client = browser_for(person)
+    wrong = []
+    for name, (needed, args, query) in URLS.items():
+        url = reverse(name, args=args) + (f"?{query}" if query else "")
+        status = client.get(url).status_code
+        if needed is PUBLIC:
+            ok = status < 500 and status != 403
+        elif person is None:
+            ok = status == (401 if _is_api(name) else 302)
+        elif allowed(person, needed):
+            ok = status in (200, 302, 405)
+        else:
+            ok = status == 403
+        if not ok:
+            wrong.append((name, url, status))
+    assert not wrong, f"{person or 'anonymous'}: {wrong}"
+
+
+@pytest.mark.parametrize("person", list(PEOPLE))
+def test_organisation_pages_only_for_their_organisations(story, browser_for, person):
+    client = browser_for(person)
+    role, orgs = PEOPLE[person]
+    for name, args, query, org in ORG_PAGES:
+        status = client.get(reverse(name, args=args) + f"?{query}").status_code
+        system_wide = P.VIEW_ORGANISATION in MATRIX[Role(role)] and not orgs
+        expected = 200 if system_wide or org in orgs else 403
+        assert status == expected, (person, name, status)
