@@ -18,6 +18,8 @@ from oneworkforce.metrics.store import after_commit_hook
 from oneworkforce.web.accounts.service import create_user, issue_token
 from tests.data.samples import SAMPLES, write
 
+__all__ = ["client_for", "loaded", "submissions_templates", "token_for", "users"]
+
 PASSWORD = "a-long-test-password-1"
 SUBMISSIONS_TEMPLATES = (
     Path(__file__).resolve().parents[2] / "src/oneworkforce/web/submissions/templates"

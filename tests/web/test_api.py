@@ -14,13 +14,7 @@ from oneworkforce.data.schemas import DATASETS
 from oneworkforce.metrics.results import LEADING_FIELDS, VALUE_FIELDS
 from oneworkforce.web.accounts.models import ApiToken
 from tests.data.samples import SAMPLES, write
-from tests.web.fixtures_api import (  # noqa: F401 (fixtures)
-    client_for,
-    loaded,
-    submissions_templates,
-    token_for,
-    users,
-)
+from tests.web.fixtures_api import *  # noqa: F403 (the fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -224,9 +218,7 @@ def test_submission_filters(ledger, client_for):
 
 
 def test_submission_detail_is_scoped(ledger, client_for):
-    ids = {
-        s["file_name"]: s["id"] for s in client_for("analyst").get("/api/v1/submissions").json()
-    }
+    ids = {s["file_name"]: s["id"] for s in client_for("analyst").get("/api/v1/submissions").json()}
     lead = client_for("org_data_lead")
     staff = lead.get(f"/api/v1/submissions/{ids['staff.csv']}").json()
     assert [x["org_code"] for x in staff["slices"]] == ["RZA", "RZA"]  # 2024-03 and 2024-04

@@ -81,7 +81,7 @@ def test_every_url_is_classified():
 def allowed(person: str, needed) -> bool:
     if needed is PUBLIC:
         return True
-    role, orgs = PEOPLE[person]
+    role, _orgs = PEOPLE[person]
     granted = MATRIX[Role(role)]
     return needed in granted
 

@@ -54,6 +54,12 @@ def backtest(home: Home, runs: int = BACKTEST_RUNS, seed: int = BACKTEST_SEED) -
     """Per segment: months compared, MAPE, and the end-of-year actual against P10/P50/P90."""
     last, actual = _actuals(home)
     fit = _month_back(last, 12)
+    first = min((min(series) for series in actual.values() if series), default=last)
+    if first > fit:
+        raise ValueError(
+            f"the backtest needs history from {fit:%Y-%m}, a year before the last month "
+            f"({last:%Y-%m}); the store starts at {first:%Y-%m}"
+        )
     base = from_store(home, as_of=fit)
     scenario = Scenario(name="backtest", horizon={"years": 1})
     draws = draw(scenario, base, seed, np.arange(runs))

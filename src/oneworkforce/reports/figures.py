@@ -11,7 +11,7 @@ rounded to the nearest £1,000. Adult social care segments also get the Skills f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from oneworkforce.metrics import disclosure
@@ -49,8 +49,10 @@ class Figures:
         asc = segment in ADULT_SOCIAL_CARE
         if unit in PEOPLE_UNITS:
             controlled = disclosure.control_count(
-                _whole(value), level=LEVEL, rules=self.rules, adult_social_care=asc
+                _whole(abs(value)), level=LEVEL, rules=self.rules, adult_social_care=asc
             )
+            if value < 0 and controlled.value:  # a shortfall: controlled by its size
+                controlled = replace(controlled, value=-controlled.value)
             return self._cell(controlled, unit, note, status)
         if unit == "fraction":
             if numerator is None or denominator is None:
@@ -92,6 +94,7 @@ class Figures:
             return self._suppressed(unit, note, controlled.rule, controlled.display)
         value: Any = controlled.value
         shown = f"{int(value):,}" if unit in PEOPLE_UNITS and value is not None else None
+        shown = shown.replace("-", "−") if shown else shown
         return number(value, unit, display=shown, note=note, status=status, rule=controlled.rule)
 
     def _suppressed(self, unit: str, note: str, rule: str, display: str | None = None) -> Cell:
