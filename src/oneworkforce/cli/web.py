@@ -15,6 +15,9 @@ def register(app: typer.Typer) -> None:
     app.command(name="createuser", help="Create a user, or give an existing one another role.")(
         createuser
     )
+    app.command(name="token", help="Make an API token for a user (Power BI, Excel, scripts).")(
+        token
+    )
 
 
 def serve(
@@ -112,3 +115,25 @@ def createuser(
             for m in memberships
         )
         err.print(f"User {user.username}: {roles}")
+
+
+def token(
+    username: str = typer.Argument(..., help="the user the token acts as"),
+    name: str = typer.Option(..., "--name", help="what the token is for, e.g. 'Power BI'"),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json"),
+) -> None:
+    """The key is printed once; only its hash is kept. It reads what its user may read."""
+    open_stores()
+    from django.contrib.auth import get_user_model
+
+    from oneworkforce.web.accounts.service import issue_token
+
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        fail(f"no active user {username!r}")
+    key = issue_token(user, name, actor="cli")
+    if fmt is OutputFormat.json:
+        print_json({"username": username, "name": name, "token": key})
+    else:
+        err.print(f"API token for {username} ({name}); it is shown only now:")
+        sys.stdout.write(key + "\n")
