@@ -54,6 +54,7 @@ def run_server(home, *, host: str, port: int, workers: int = 0, threads: int = 4
                 "loglevel": "warning",
                 "proc_name": "oneworkforce",
                 "forwarded_allow_ips": "127.0.0.1",
+                "post_worker_init": _warm_worker,
             }.items():
                 self.cfg.set(key, value)
 
@@ -64,6 +65,12 @@ def run_server(home, *, host: str, port: int, workers: int = 0, threads: int = 4
 
     err.print(f"Serving OneWorkforce at http://{host}:{port}/ (Ctrl+C stops it)")
     Server().run()
+
+
+def _warm_worker(worker) -> None:
+    from oneworkforce.web.dashboard.data import warm
+
+    warm()
 
 
 def createuser(

@@ -23,14 +23,52 @@ def lake() -> Lake:
     return Lake(settings.HOME)
 
 
-def store() -> ResultsStore:
+def _store() -> ResultsStore:
     return ResultsStore(lake().root)
 
 
 def data_version() -> str:
-    """The stored results' data version ('' before the first build)."""
-    index = store().index()
+    """The stored results' generation ('' before the first build): changes with every write."""
+    index = _store().index()
     return "" if index is None else f"{index['data_version']}:{index['computed_at']}"
+
+
+def _freeze(value: Any) -> Hashable:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+class CachedStore:
+    """The results store's reads, cached per process for the current generation. Rows are
+    copied out, so a page may add display fields without changing the cache."""
+
+    def __init__(self) -> None:
+        self._inner = _store()
+        self.version = data_version()
+
+    def _read(self, method: str, *args: Any) -> Any:
+        key = ("store", self.version, method, _freeze(args))
+        rows = cached(key, lambda: getattr(self._inner, method)(*args))
+        return [dict(r) for r in rows]
+
+    def results(self, metric=None, split="system", filters=None):
+        return self._read("results", metric, split, filters)
+
+    def series(self, metric, split="system", group=None, origin=None):
+        return self._read("series", metric, split, group, origin)
+
+    def latest(self, metric=None, split="system", filters=None):
+        return self._read("latest", metric, split, filters)
+
+    def index(self) -> dict[str, Any] | None:
+        return self._inner.index()
+
+
+def store() -> CachedStore:
+    return CachedStore()
 
 
 def cached(key: Hashable, make: Callable[[], Any]) -> Any:
@@ -74,3 +112,12 @@ def matrix(period: str | None, place: str | None) -> people_story.Matrix:
             overrides=coverage.overrides(),
         ),
     )
+
+
+def warm() -> None:
+    """Read the home page's figures once, so a new server process answers its first visitor
+    as fast as the rest (called by each gunicorn worker after it starts)."""
+    try:
+        matrix(None, None)
+    except Exception:  # an empty or unreadable store is shown on the page, not here
+        return

@@ -11,7 +11,9 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from oneworkforce.data.reference import vocabulary
 from oneworkforce.metrics import charts, people_story
@@ -80,16 +82,20 @@ def home(request):
     except BadFilter as exc:
         return _bad(request, exc)
     matrix = data.matrix(chosen.get("period"), chosen.get("place"))
+    key = ("home", data.data_version(), coverage_map.version(), matrix.period, matrix.place)
+    matrix_html = data.cached(
+        key,
+        lambda: mark_safe(  # our own template, every value escaped when rendered
+            render_to_string(
+                "dashboard/_matrix.html",
+                {"matrix": matrix, "status": data.store().index() or {}},
+            )
+        ),
+    )
     return render(
         request,
         "dashboard/home.html",
-        {
-            "matrix": matrix,
-            "places": data.places(),
-            "chosen": chosen,
-            "status": data.store().status(),
-            "availability_labels": people_story.AVAILABILITY_LABELS,
-        },
+        {"matrix": matrix, "places": data.places(), "chosen": chosen, "matrix_html": matrix_html},
     )
 
 
@@ -135,8 +141,7 @@ def _series(metric, chosen: dict[str, str]) -> tuple[str, dict[str, str], list[d
     if points:  # the SPC points carry the value; the stored results its parts
         origin = points[0]["origin"]
         parts = {
-            r["period"]: r
-            for r in store.results(metric.code, split, {**group, "origin": origin})
+            r["period"]: r for r in store.results(metric.code, split, {**group, "origin": origin})
         }
         for p in points:
             row = parts.get(p["period"], {})
@@ -224,6 +229,40 @@ def drilldown(request, metric):
         return _bad(request, exc)
     if "org" in chosen:
         request.scope.require(P.VIEW_ORGANISATION, chosen["org"])
+    visible = request.scope.organisations(P.VIEW_ORGANISATION)
+    key = (
+        "drilldown",
+        data.data_version(),
+        metric.code,
+        tuple(sorted(chosen.items())),
+        "all" if visible is None else tuple(sorted(visible)),
+    )
+    body_html = data.cached(
+        key,
+        lambda: mark_safe(  # our own template, every value escaped when rendered
+            render_to_string(
+                "dashboard/_drilldown_body.html", _drilldown_context(request, metric, chosen)
+            )
+        ),
+    )
+    return render(
+        request,
+        "dashboard/drilldown.html",
+        {
+            "metric": metric,
+            "chosen": chosen,
+            "title": _series_title(metric, chosen),
+            "body_html": body_html,
+            "segments": [{"code": c, "title": t} for c, t in vocabulary("segment").titles.items()],
+            "staff_groups": [
+                {"code": c, "title": t} for c, t in vocabulary("staff_group").titles.items()
+            ],
+            "places": data.places(),
+        },
+    )
+
+
+def _drilldown_context(request, metric, chosen: dict[str, str]) -> dict[str, Any]:
     split, _group, points = _series(metric, chosen)
     target = spc_target(metric)
     latest = next((p for p in reversed(points) if p.get("value") is not None), None)
@@ -236,41 +275,37 @@ def drilldown(request, metric):
         p["point_label"] = charts.POINT_LABELS.get(p.get("point_type") or "", "")
     title = _series_title(metric, chosen)
     query = request.GET.urlencode()
-    return render(
-        request,
-        "dashboard/drilldown.html",
-        {
-            "metric": metric,
-            "chosen": chosen,
-            "title": title,
-            "split": split,
-            "points": points,
-            "latest": latest,
-            "period": period,
-            "target": target,
-            "target_label": people_story.target_label(metric.code),
-            "variation_label": people_story.VARIATION_LABELS.get(
-                (latest or {}).get("variation_icon") or "", ""
-            ),
-            "assurance_label": people_story.ASSURANCE_LABELS.get(
-                (latest or {}).get("assurance") or "", ""
-            ),
-            "chart": charts.spc_chart(points, title=title, unit=metric.unit, target=target)
-            if points
-            else None,
-            "chart_description": charts.spc_description(points, title=title, unit=metric.unit),
-            "breakdowns": _breakdowns(request, metric, chosen, period),
-            "segments": [{"code": c, "title": t} for c, t in vocabulary("segment").titles.items()],
-            "staff_groups": [
-                {"code": c, "title": t} for c, t in vocabulary("staff_group").titles.items()
-            ],
-            "places": data.places(),
-            "csv_url": reverse("dashboard:table", args=[metric.code, "csv"])
-            + (f"?{query}" if query else ""),
-            "xlsx_url": reverse("dashboard:table", args=[metric.code, "xlsx"])
-            + (f"?{query}" if query else ""),
-        },
-    )
+    return {
+        "metric": metric,
+        "chosen": chosen,
+        "title": title,
+        "split": split,
+        "points": points,
+        "latest": latest,
+        "period": period,
+        "target": target,
+        "target_label": people_story.target_label(metric.code),
+        "variation_label": people_story.VARIATION_LABELS.get(
+            (latest or {}).get("variation_icon") or "", ""
+        ),
+        "assurance_label": people_story.ASSURANCE_LABELS.get(
+            (latest or {}).get("assurance") or "", ""
+        ),
+        "chart": charts.spc_chart(points, title=title, unit=metric.unit, target=target)
+        if points
+        else None,
+        "chart_description": charts.spc_description(points, title=title, unit=metric.unit),
+        "breakdowns": _breakdowns(request, metric, chosen, period),
+        "segments": [{"code": c, "title": t} for c, t in vocabulary("segment").titles.items()],
+        "staff_groups": [
+            {"code": c, "title": t} for c, t in vocabulary("staff_group").titles.items()
+        ],
+        "places": data.places(),
+        "csv_url": reverse("dashboard:table", args=[metric.code, "csv"])
+        + (f"?{query}" if query else ""),
+        "xlsx_url": reverse("dashboard:table", args=[metric.code, "xlsx"])
+        + (f"?{query}" if query else ""),
+    }
 
 
 def _series_title(metric, chosen: dict[str, str]) -> str:
