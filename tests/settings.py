@@ -7,3 +7,5 @@ os.environ.setdefault("ONEWORKFORCE_HOME", tempfile.mkdtemp(prefix="oneworkforce
 os.environ.setdefault("ONEWORKFORCE_SECRET_KEY", "test-only-not-a-secret")
 
 from oneworkforce.web.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["tests.hashers.QuickArgon2PasswordHasher"]

@@ -13,12 +13,17 @@ B99001: general practice, North):
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
+from django.db import transaction
 from django.test import Client
 
+from oneworkforce.config import Home
+from oneworkforce.data.importer import Importer
 from oneworkforce.metrics.store import ResultsStore
 from oneworkforce.web.accounts.service import create_user
-from tests.data.samples import write
+from tests.data.samples import SAMPLES, write
 from tests.metrics.test_results_store import MONTHS, ORG, sickness, staff
 
 PASSWORD = "a-long-test-password-1"
@@ -35,19 +40,34 @@ PEOPLE = {
 }
 
 
+@pytest.fixture(scope="session")
+def story_lake(tmp_path_factory, django_db_setup, django_db_blocker):
+    """The story data loaded and every result stored, once per session. The ledger rows the
+    import writes are rolled back; the pages read only the lake and the results."""
+    root = tmp_path_factory.mktemp("story")
+    home = Home.resolve(root / "home")
+    with django_db_blocker.unblock(), transaction.atomic():
+        importer = Importer(home, submitted_by="tester")
+        for name, dataset, rows in (
+            ("register", "organisations", SAMPLES["organisations"]),
+            ("sip", "staff_in_post", [r for m in MONTHS for o in ORG for r in staff(o, m)]),
+            ("sick_rza", "sickness_absence", [sickness("RZA", m) for m in MONTHS]),
+            ("sick_rzb", "sickness_absence", [sickness("RZB", m) for m in MONTHS]),
+        ):
+            result = importer.import_file(dataset, write(root / f"{name}.csv", rows))
+            assert result.status == "accepted", result.report.summary()
+        ResultsStore(home.lake).rebuild()
+        transaction.set_rollback(True)
+    return home
+
+
 @pytest.fixture
-def story(importer, settings, tmp_path):
-    """The data directory with the story data loaded and every result stored."""
-    for name, dataset, rows in (
-        ("sip", "staff_in_post", [r for m in MONTHS for o in ORG for r in staff(o, m)]),
-        ("sick_rza", "sickness_absence", [sickness("RZA", m) for m in MONTHS]),
-        ("sick_rzb", "sickness_absence", [sickness("RZB", m) for m in MONTHS]),
-    ):
-        result = importer.import_file(dataset, write(tmp_path / f"{name}.csv", rows))
-        assert result.status == "accepted", result.report.summary()
-    ResultsStore(importer.home.lake).rebuild()
-    settings.HOME = importer.home
-    return importer.home
+def story(story_lake, settings, tmp_path, db):
+    """A copy of the story data directory of its own for one test."""
+    home = Home.resolve(tmp_path / "home")
+    shutil.copytree(story_lake.lake, home.lake, dirs_exist_ok=True)
+    settings.HOME = home
+    return home
 
 
 @pytest.fixture

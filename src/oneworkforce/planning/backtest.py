@@ -29,9 +29,7 @@ def _actuals(home: Home) -> tuple[date, dict[str, dict[date, float]]]:
     r = _Reader(home, None)
     try:
         series: dict[str, dict[date, float]] = {}
-        for period, segment, fte in r.rows(
-            "SELECT period, segment, sum(fte) FROM pm GROUP BY ALL"
-        ):
+        for period, segment, fte in r.rows("SELECT period, segment, sum(fte) FROM pm GROUP BY ALL"):
             series.setdefault(segment, {})[period] = float(fte)
         per_period: dict[tuple[str, date], dict[str, float]] = {}
         for segment, period, metric, total in r.rows(

@@ -226,8 +226,7 @@ def from_store(home: Home, as_of: date | None = None) -> Baseline:
         start = _month_back(r.as_of, 12)
         flows = _flow_rows(r, start)
         stock_rows = r.rows(
-            "SELECT segment, staff_group, age_band, sum(fte) FROM pm WHERE period = ? "
-            "GROUP BY ALL",
+            "SELECT segment, staff_group, age_band, sum(fte) FROM pm WHERE period = ? GROUP BY ALL",
             [r.as_of],
         )
         band_rows = r.rows(
@@ -320,8 +319,8 @@ def assemble(
     demand = np.where(est > 0, np.maximum(est, demand), demand)
 
     person_level = tuple(s in person_segments for s in segments)
-    retire_by_age = _pooled(retirements, exposure) if exposure.sum() else monthly(
-        DEFAULT_RETIREMENT
+    retire_by_age = (
+        _pooled(retirements, exposure) if exposure.sum() else monthly(DEFAULT_RETIREMENT)
     )
     for seg in agg_segments:
         values = aggregates[seg]

@@ -181,7 +181,7 @@ def compile_inputs(
                 per_month = v[f"{name}.fte_per_year"][:, None] / 12.0
                 fte = per_month * _active(lever.start_month, lever.years, M)[None, :]
             else:
-                delay = int(round(lever.years_to_qualify * 12))
+                delay = round(lever.years_to_qualify * 12)
                 starts = _active(lever.start_month, lever.years, M)
                 arrive = np.zeros(M)
                 arrive[delay:] = starts[: M - delay] if delay < M else 0.0

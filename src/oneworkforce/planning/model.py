@@ -143,6 +143,8 @@ def fill_shares(inp: Inputs, t: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def project(inp: Inputs, *, monthly_cells: bool = False) -> Projection:
+    """Project every run at once. Internally the age band is the first axis, (A, R, S, G),
+    so sums over age bands add six contiguous blocks instead of reducing a short axis."""
     R, M = inp.runs, inp.months
     S, G, A = inp.stock.shape
     Y = -(-M // 12)
@@ -151,39 +153,55 @@ def project(inp: Inputs, *, monthly_cells: bool = False) -> Projection:
     demand_m = np.zeros((R, M))
     cells_m = np.zeros((R, M, S, G)) if monthly_cells else None
 
-    stock = np.broadcast_to(inp.stock, (R, S, G, A)).copy()
-    age_out = 1.0 / (AGE_WIDTH_YEARS * 12.0)
+    def band_major(array: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(np.moveaxis(np.broadcast_to(array, (R, S, G, A)), -1, 0))
+
+    stock = band_major(inp.stock)
+    base_leave = band_major(inp.leave)
+    retire = band_major(inp.retire)
+    transfer_out = band_major(inp.transfer_out)
+    mix = np.ascontiguousarray(np.moveaxis(inp.join_mix, -1, 0))[:, None]  # (A, 1, S, G)
+    age_out = (1.0 / (AGE_WIDTH_YEARS * 12.0))[:, None, None, None]
+    fixed_out = retire + transfer_out  # hazards no lever changes
+    # lever inflows land in few cells: keep each allocation's non-zero cells only
+    allocations = []
+    for fte, alloc in inp.inflows:
+        s_idx, g_idx, a_idx = np.nonzero(alloc)
+        allocations.append((fte, a_idx, s_idx, g_idx, alloc[s_idx, g_idx, a_idx]))
     monthly_pay = inp.pay * (1.0 + inp.on_costs) / 12.0
-    leave = np.empty_like(stock)
-    joiners = np.empty_like(stock)
-    outflow = np.empty_like(stock)
-    lever_in = np.zeros((R, S * G * A))
-    allocations = [a.reshape(-1) for _, a in inp.inflows]
+    leave = base_leave
+    hazard = fixed_out + leave + age_out
+    last_multiplier: np.ndarray | None = None
+    in_post = stock.sum(0)  # (R, S, G)
 
     for t in range(M):
         y = t // 12
-        in_post = stock.sum(-1)  # (R, S, G)
-        # leavers: the hazard with every leaver-rate lever's phased change
         multiplier = np.ones((R, S, G))
         for change, ramp, mask in inp.leaver_change:
             if ramp[t] != 0.0:
                 multiplier = multiplier + (change[:, None, None] * ramp[t]) * mask
-        np.multiply(inp.leave, multiplier[..., None], out=leave)
-        np.multiply(leave, stock, out=leave)
-        retirements = stock * inp.retire
-        moved_out = stock * inp.transfer_out
-        aged = stock * age_out
-        # joiners from the history, then lever inflows
-        np.multiply((inp.join * in_post)[..., None], inp.join_mix, out=joiners)
-        moved_in = (inp.transfer_in * in_post)[..., None] * inp.join_mix
+        if last_multiplier is None or not np.array_equal(multiplier, last_multiplier):
+            leave = base_leave * multiplier if inp.leaver_change else base_leave
+            hazard = fixed_out + leave
+            hazard += age_out
+            last_multiplier = multiplier
+        # flows out of each cell, measured on the stock at the start of the month
+        leavers = np.einsum("arsg,arsg->rsg", stock, leave)
+        retirements = np.einsum("arsg,arsg->rsg", stock, retire)
+        moved_out = np.einsum("arsg,arsg->rsg", stock, transfer_out)
+        aged = stock[:-1] * age_out[:-1]
+        outflow = stock * hazard
+        # joiners and historical transfers in, spread over age bands by the joiner mix
+        joining = inp.join * in_post
+        moving_in = inp.transfer_in * in_post
+        arriving = mix * (joining + moving_in)
         lever_fte = np.zeros((R, S, G))
-        if inp.inflows:
-            lever_in[:] = 0.0
-            for (fte, _), alloc in zip(inp.inflows, allocations, strict=True):
-                lever_in += fte[:, t, None] * alloc
-            extra = lever_in.reshape(R, S, G, A)
-            joiners += extra
-            lever_fte = extra.sum(-1)
+        for fte, a_idx, s_idx, g_idx, weight in allocations:
+            if not fte[:, t].any():
+                continue
+            amount = fte[:, t, None] * weight  # (R, cells)
+            np.add.at(arriving, (a_idx, slice(None), s_idx, g_idx), amount.T)
+            np.add.at(lever_fte, (slice(None), s_idx, g_idx), amount)
         # development into new roles: a transfer between staff groups within a segment
         dev_in = np.zeros((R, S, G))
         for fte, shares, source, target in inp.developments:
@@ -193,27 +211,25 @@ def project(inp: Inputs, *, monthly_cells: bool = False) -> Projection:
                 np.divide(planned, available, out=np.zeros_like(planned), where=available > 0),
                 0.05,
             )
-            moving = stock[:, :, source, :] * share[..., None]  # (R, S, A)
-            moved_out[:, :, source, :] += moving
-            moved_in[:, :, target, :] += moving
-            dev_in[:, :, target] += moving.sum(-1)
+            moving = stock[:, :, :, source] * share[None]  # (A, R, S)
+            outflow[:, :, :, source] += moving
+            arriving[:, :, :, target] += moving
+            moved_out[:, :, source] += moving.sum(0)
+            dev_in[:, :, target] += moving.sum(0)
 
-        np.add(leave, retirements, out=outflow)
-        outflow += moved_out
-        outflow += aged
-        stock += joiners
-        stock += moved_in
-        stock[..., 1:] += aged[..., :-1]
         stock -= outflow
+        stock += arriving
+        stock[1:] += aged
 
-        # record flows (ageing is a transfer between age bands inside a cell: it nets out)
-        yearly["joiners"][:, y] += (inp.join * in_post) + lever_fte
-        yearly["leavers"][:, y] += leave.sum(-1)
-        yearly["retirements"][:, y] += retirements.sum(-1)
-        yearly["transfers_in"][:, y] += (inp.transfer_in * in_post) + dev_in
-        yearly["transfers_out"][:, y] += moved_out.sum(-1)
+        # record flows (ageing moves FTE between age bands inside a cell: it nets out)
+        yearly["joiners"][:, y] += joining + lever_fte
+        yearly["leavers"][:, y] += leavers
+        yearly["retirements"][:, y] += retirements
+        yearly["transfers_in"][:, y] += moving_in + dev_in
+        yearly["transfers_out"][:, y] += moved_out
 
-        supply = stock.sum(-1)
+        supply = stock.sum(0)
+        in_post = supply
         demand = demand_at(inp, t)
         shortfall = np.maximum(demand - supply, 0.0)
         bank_share, agency_share = fill_shares(inp, t)

@@ -100,9 +100,7 @@ def sigmas(baseline: Baseline, scenario: Scenario) -> tuple[np.ndarray, np.ndarr
     return leave, join
 
 
-def draw(
-    scenario: Scenario, baseline: Baseline, seed: int, runs: np.ndarray | list[int]
-) -> Draws:
+def draw(scenario: Scenario, baseline: Baseline, seed: int, runs: np.ndarray | list[int]) -> Draws:
     """Draw the parameters of the given run indices (any subset, any order)."""
     runs = np.asarray(runs, dtype=np.int64)
     specs = ranges(scenario)
@@ -112,7 +110,9 @@ def draw(
     z = np.zeros((len(runs), width))
     for row, i in enumerate(runs):
         if i > 0:
-            stream = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(int(i),))))
+            stream = np.random.Generator(
+                np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(int(i),)))
+            )
             z[row] = stream.standard_normal(width)
     u = scenario.uncertainty
     leave_sigma, join_sigma = sigmas(baseline, scenario)

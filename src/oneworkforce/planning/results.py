@@ -20,6 +20,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -65,7 +66,7 @@ def _measures(p: Projection) -> dict[str, np.ndarray]:
 
 def _levels(a: np.ndarray) -> list[tuple[int | None, int | None, np.ndarray]]:
     """(segment index or None, staff group index or None, (R, Y) values) at every level."""
-    R, Y, S, G = a.shape
+    S, G = a.shape[2:]
     out: list[tuple[int | None, int | None, np.ndarray]] = [(None, None, a.sum((2, 3)))]
     by_segment = a.sum(3)
     out += [(s, None, by_segment[:, :, s]) for s in range(S)]
@@ -127,9 +128,9 @@ def summarise_levers(
 ) -> list[dict]:
     """Per lever, the P10/P50/P90 of what it added, by year, for the system and segments."""
     rows: list[dict] = []
-    for (_, _, before), (lever, kind, after) in zip(ladder, ladder[1:], strict=False):
+    for (_, _, before), (lever, kind, after) in pairwise(ladder):
         for measure, array in lever_deltas(before, after).items():
-            for s, g, values in _levels(array)[: 1 + array.shape[2]]:
+            for s, _, values in _levels(array)[: 1 + array.shape[2]]:
                 q, central = _quantiles(values, runs)
                 for y in range(array.shape[1]):
                     rows.append(
@@ -222,7 +223,7 @@ def write(
     pq.write_table(pa.concat_tables(parts, promote_options="permissive"), tmp / "results.parquet")
     lever_parts = [
         _cells_table(base, runs, lever_deltas(before, after), {**common, "lever": lever})
-        for (_, _, before), (lever, _, after) in zip(ladder, ladder[1:], strict=False)
+        for (_, _, before), (lever, _, after) in pairwise(ladder)
     ]
     if lever_parts:
         pq.write_table(

@@ -76,7 +76,10 @@ def _params(scenario: Scenario, base: Baseline, seed: int, runs: np.ndarray) -> 
     table["segment"] = [None] * n
     table["staff_group"] = [None] * n
     S, G = base.stock.shape[:2]
-    for label, factors in (("leaver_factor", draws.leave_factor), ("joiner_factor", draws.join_factor)):
+    for label, factors in (
+        ("leaver_factor", draws.leave_factor),
+        ("joiner_factor", draws.join_factor),
+    ):
         for s in range(S):
             for g in range(G):
                 if base.stock[s, g].sum() == 0 and base.demand[s, g] == 0:

@@ -35,7 +35,7 @@ class Record(models.Model):
     class Meta:
         abstract = True
 
-    def delete(self, *args, **kwargs):  # noqa: D102 - the rule is the point
+    def delete(self, *args, **kwargs):
         raise ArchiveOnly(f"{type(self).__name__} records are archived, never deleted")
 
 
@@ -216,7 +216,8 @@ class RiskAssessment(models.Model):
 
     risk = models.ForeignKey(Risk, on_delete=models.PROTECT, related_name="assessments")
     stage = models.CharField(
-        max_length=10, choices=[("initial", "Initial"), ("current", "Current"), ("target", "Target")]
+        max_length=10,
+        choices=[("initial", "Initial"), ("current", "Current"), ("target", "Target")],
     )
     assessed_at = models.DateTimeField()
     likelihood = models.PositiveSmallIntegerField()

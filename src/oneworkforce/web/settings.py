@@ -132,6 +132,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Sign-in with an organisation's OpenID Connect provider (NHS mail users through Entra ID),
 # switched on by configuration; people without an NHS mail address keep local accounts.
 OIDC_ENABLED = bool(os.environ.get("ONEWORKFORCE_OIDC_CLIENT_ID"))
+OIDC_ALLOWED_EMAIL_DOMAINS: list[str] = []
 if OIDC_ENABLED:
     _tenant = os.environ.get("ONEWORKFORCE_OIDC_ENTRA_TENANT", "")
     _issuer = os.environ.get(

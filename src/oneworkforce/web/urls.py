@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib.util import find_spec
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -17,11 +18,13 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("oidc/", include("mozilla_django_oidc.urls")),
     path("published/", views.published, name="published"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
 ]
+
+if settings.OIDC_ENABLED:  # sign-in with an organisation's OpenID Connect provider
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
 _OPTIONAL = [
     ("submissions/", "oneworkforce.web.submissions.urls"),

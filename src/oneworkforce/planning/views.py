@@ -1,0 +1,120 @@
+"""Pick scenarios, run one, and compare runs side by side with fan charts and a table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from oneworkforce.planning import pack
+from oneworkforce.planning.results import list_runs, load
+from oneworkforce.web.access import Permission as P
+from oneworkforce.web.decorators import requires
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "scenarios"
+MAX_PAGE_RUNS = 5000
+MAX_COMPARED = 4
+
+
+def scenario_files() -> dict[str, Path]:
+    """Scenario documents the page can run: the data directory's own, then the examples."""
+    found: dict[str, Path] = {}
+    for folder in (settings.HOME.root / "planning" / "scenarios", EXAMPLES):
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.toml")) + sorted(folder.glob("*.y*ml")):
+                found.setdefault(path.stem, path)
+    return found
+
+
+def _fmt(row: dict | None, money: bool = False) -> str:
+    if not row:
+        return "–"
+    if money:
+        return f"£{row['p50'] / 1e6:,.1f}m (£{row['p10'] / 1e6:,.1f}m to £{row['p90'] / 1e6:,.1f}m)"
+    return f"{row['p50']:,.0f} ({row['p10']:,.0f} to {row['p90']:,.0f})"
+
+
+def _table(run) -> list[dict]:
+    rows = []
+    nothing = {r["year"]: r for r in pack.system_rows(run, "do_nothing")}
+    for year in pack.system_rows(run, "scenario"):
+        rows.append(
+            {
+                "year": year["year"],
+                "year_ending": year["year_ending"],
+                "supply": _fmt(year.get("supply_fte")),
+                "demand": _fmt(year.get("demand_fte")),
+                "gap": _fmt(year.get("gap_fte")),
+                "gap_do_nothing": _fmt(nothing.get(year["year"], {}).get("gap_fte")),
+                "cost": _fmt(year.get("cost"), money=True),
+            }
+        )
+    return rows
+
+
+@requires(P.VIEW_PLANS)
+def scenarios(request):
+    runs = list_runs(settings.HOME)
+    known = {m["run_id"] for m in runs}
+    chosen = [r for r in request.GET.getlist("run") if r in known][:MAX_COMPARED]
+    if not chosen and runs:
+        latest: dict[str, str] = {}
+        for m in runs:
+            latest.setdefault(m["scenario"], m["run_id"])
+        chosen = list(latest.values())[:MAX_COMPARED]
+    compared = [load(settings.HOME, run_id) for run_id in chosen]
+    context = {
+        "runs": runs,
+        "chosen": set(chosen),
+        "compared": [
+            {"run": run, "table": _table(run), "levers": pack.lever_rows(run)} for run in compared
+        ],
+        "chart": pack.fan_spec(compared) if compared else None,
+        "files": sorted(scenario_files()),
+        "can_run": request.scope.can(P.RUN_PLANS),
+        "max_runs": MAX_PAGE_RUNS,
+    }
+    return render(request, "planning/scenarios.html", context)
+
+
+@require_POST
+@requires(P.RUN_PLANS)
+def run(request):
+    from oneworkforce.planning import ScenarioError, load_scenario, run_scenario
+    from oneworkforce.planning.levers import LeverError
+
+    files = scenario_files()
+    name = request.POST.get("scenario", "")
+    try:
+        runs = int(request.POST.get("runs", "1000"))
+    except ValueError:
+        runs = 0
+    errors = {}
+    if name not in files:
+        errors["scenario"] = "Choose a scenario"
+    if not 1 <= runs <= MAX_PAGE_RUNS:
+        errors["runs"] = f"Enter a whole number of runs from 1 to {MAX_PAGE_RUNS:,}"
+    if not errors:
+        try:
+            result = run_scenario(settings.HOME, load_scenario(files[name]), runs=runs)
+        except (ScenarioError, LeverError, ValueError) as exc:
+            errors["scenario"] = str(exc).splitlines()[0]
+    if errors:
+        context = {
+            "runs": list_runs(settings.HOME),
+            "chosen": set(),
+            "compared": [],
+            "chart": None,
+            "files": sorted(files),
+            "can_run": True,
+            "max_runs": MAX_PAGE_RUNS,
+            "errors": errors,
+            "values": {"scenario": name, "runs": request.POST.get("runs", "")},
+        }
+        return render(request, "planning/scenarios.html", context, status=400)
+    messages.success(request, f"Ran {result.meta['title']} ({runs:,} runs).")
+    return redirect(reverse("planning:scenarios") + f"?run={result.run_id}")

@@ -1,0 +1,318 @@
+"""Demo data: the seed papers' own tables, imported as their authors wrote them, plus a
+synthetic year of status reports and benefit actuals so the history pages have something to
+show. Idempotent: running it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.utils import timezone
+
+from oneworkforce.registers import actions, importing, models, vocab
+
+DEMO = Path(__file__).resolve().parent / "demo"
+
+#: (register, file, defaults) in load order; the files keep the seed papers' headings
+SEED_FILES = [
+    ("programmes", "programme_grid.csv", None),  # seed 000, Appendix 1
+    ("programmes", "portfolio_table.csv", None),  # seed 004, section 3.4
+    ("risks", "risk_register.csv", None),  # seed 003
+    ("actions", "action_log.csv", None),  # seed 002, action plan
+    ("declarations", "declarations_register.csv", None),  # seed 002, conflicts register
+    ("milestones", "workstream_activities.csv", {"programme": "NOTTS-WF"}),  # seed 003
+]
+
+#: grid programme -> (People Plan domains, colleague-journey stages), from seeds 001 and 002
+SERVES = {
+    "HNY Inclusion Assembly": ([3], ["Support", "Develop", "Retain"]),
+    "Ethical International Recruitment Committee": ([2], ["Attract", "Recruit", "Onboard"]),
+    "Health and Wellbeing Committee": ([1], ["Support", "Retain"]),
+    "Education and Training Committee": ([6], ["Inspire", "Develop"]),
+    "Paybill and Agency Management Committee": ([5, 9], ["Recruit", "Retain"]),
+    "People Story Committee": ([9], ["Understand"]),
+    "Inclusive health and care careers": ([2, 7], ["Inspire", "Attract"]),
+    "Workforce health equity": ([7], ["Support"]),
+    "Stay and thrive: retaining our staff": ([1, 3], ["Support", "Retain", "Release"]),
+    "Leadership, talent and succession": ([4, 6], ["Develop"]),
+    "Volunteers at the heart of the system": ([7], ["Inspire", "Attract"]),
+    "People digital": ([8], ["Develop"]),
+    "Whole system reward and recognition": ([3], ["Retain"]),
+    "Care at Home workforce integration": ([5, 10], ["Support"]),
+}
+
+#: Breakthrough deliverables (seed 001) and the catalogue metrics each is meant to move
+DELIVERABLES = [
+    (
+        "Inclusive health and care careers",
+        "A work experience platform and a model for intensive school careers support",
+        ["joiner_rate", "vacancy_rate"],
+    ),
+    (
+        "Paybill and Agency Management Committee",
+        "A business case for an HNY Collaborative Bank",
+        ["agency_share_of_paybill", "bank_fte", "agency_spend"],
+    ),
+    (
+        "Leadership, talent and succession",
+        "An HNY high potential talent scheme feeding regional director level programme",
+        ["stability_index"],
+    ),
+    (
+        "Stay and thrive: retaining our staff",
+        "Shared policy on flexible working and a shared system for analysing exit intelligence "
+        "data",
+        ["turnover_rate", "leaver_rate", "stability_index"],
+    ),
+    (
+        "Health and Wellbeing Committee",
+        "A shared system offer for colleague health and wellbeing, spanning EAP, Occupational "
+        "Health, psychological support and physical health support",
+        ["sickness_absence_rate", "sickness_absence_rate_12m"],
+    ),
+    (
+        "Ethical International Recruitment Committee",
+        "102 international colleague arrivals, plus Nov 23 and Jan 24 events",
+        ["vacancy_rate", "joiner_rate"],
+    ),
+    (
+        "People Story Committee",
+        "A whole system People Story dashboard",
+        ["staff_in_post_fte", "vacancy_fte"],
+    ),
+    ("HNY Inclusion Assembly", "An Assembly-led inclusion action plan", ["wres_bme_share"]),
+]
+
+_RAG_CYCLE = ["green", "green", "amber", "green", "amber", "red", "amber", "green"]
+
+
+def _pick(seed: str, options: list[str]) -> str:
+    digest = hashlib.sha256(seed.encode()).digest()
+    return options[digest[0] % len(options)]
+
+
+def _programme(code: str, **values) -> tuple[models.Programme, bool]:
+    found = models.Programme.objects.filter(code=code).first()
+    if found:
+        return found, False
+    return actions.create(_ACTOR[0], models.Programme, code=code, **values), True
+
+
+_ACTOR = ["demo"]
+
+
+def _status_history(actor: str, programmes: list[models.Programme], today: dt.date) -> int:
+    made = 0
+    first = today.replace(day=1) - relativedelta(months=11)
+    for prog in programmes:
+        previous = None
+        for i in range(12):
+            day = first + relativedelta(months=i)
+            if models.StatusReport.objects.filter(programme=prog, report_date=day).exists():
+                previous = None
+                continue
+            overall = _pick(f"{prog.code}{i // 3}", _RAG_CYCLE)
+            rag = {
+                f"rag_{dim}": _pick(f"{prog.code}{dim}{i // 4}", _RAG_CYCLE)
+                for dim, _ in vocab.RAG_DIMENSIONS
+                if dim != "overall"
+            }
+            reason = ""
+            if previous and previous != overall:
+                reason = f"Moved from {previous} to {overall} (synthetic demo history)."
+            report = actions.create(
+                actor,
+                models.StatusReport,
+                programme=prog,
+                report_date=day,
+                rag_overall=overall,
+                narrative=f"Synthetic monthly update {i + 1} of 12 for {prog.name}.",
+                change_reason=reason,
+                import_key=f"demo|{prog.code}|{day}",
+                **rag,
+            )
+            actions.submit_report(actor, report, report.version)
+            previous = overall
+            made += 1
+    return made
+
+
+def _benefits(actor: str, today: dt.date) -> int:
+    made = 0
+    for prog in models.Programme.objects.filter(kind="portfolio", savings_amount__isnull=False):
+        key = f"demo|benefit|{prog.code}"
+        if models.Benefit.objects.filter(import_key=key).exists():
+            continue
+        total = prog.savings_amount
+        benefit = actions.create(
+            actor,
+            models.Benefit,
+            programme=prog,
+            name=f"Savings: {prog.name}",
+            kind="recurrent",
+            unit="£",
+            owner=prog.sro,
+            rag=_pick(prog.code, _RAG_CYCLE),
+            planned_total=total,
+            import_key=key,
+        )
+        start = dt.date(2022, 4, 1)
+        monthly = (total / 12).quantize(Decimal("0.01"))
+        for i in range(12):
+            month = start + relativedelta(months=i)
+            factor = Decimal(60 + hashlib.sha256(f"{key}{i}".encode()).digest()[0] % 50) / 100
+            actual = (monthly * factor).quantize(Decimal("0.01")) if month <= today else None
+            row = models.BenefitMonth.objects.create(
+                benefit=benefit, month=month, planned=monthly, actual=actual
+            )
+            from oneworkforce.audit import trail
+
+            trail.record(
+                actor,
+                "benefitmonth.create",
+                "registers.benefitmonth",
+                row.pk,
+                {"benefit_id": benefit.pk, "month": month, "planned": monthly, "actual": actual},
+            )
+        made += 1
+    return made
+
+
+def _meeting(actor: str) -> int:
+    key = "demo|meeting|icb-2022-07-01"
+    if models.Meeting.objects.filter(import_key=key).exists():
+        return 0
+    agenda = [
+        {"number": "1", "title": "Welcome and Apologies", "lead": "Prem Singh", "handling": ""},
+        {
+            "number": "2",
+            "title": "Minutes of the Meeting held on 21 April 2022",
+            "lead": "Prem Singh",
+            "handling": "",
+        },
+        {
+            "number": "5",
+            "title": "ICB Chair and Chief Executive Update",
+            "lead": "Prem Singh/ Peter Axon",
+            "handling": "",
+        },
+        {
+            "number": "6",
+            "title": "Delegation of Services from NHS England to ICB Boards",
+            "lead": "Peter Axon",
+            "handling": "",
+        },
+        {
+            "number": "8",
+            "title": "ICS People Plan and Annual Report",
+            "lead": "Alex Brett",
+            "handling": "Interests noted; no member excluded from the discussion.",
+        },
+    ]
+    names = [
+        "Prem Singh",
+        "Peter Axon",
+        "Paul Brown",
+        "Heather Johnstone",
+        "Alexandra Brett",
+        "Julie Houlder",
+        "Josephine Spencer",
+        "Megan Nurse",
+        "Shokat Lal",
+        "Sally Young",
+    ]
+    attendance = [{"name": n, "role": "", "present": True} for n in names]
+    meeting = actions.create(
+        actor,
+        models.Meeting,
+        title="Integrated Care Board meeting in public",
+        date=dt.date(2022, 7, 1),
+        agenda=agenda,
+        attendance=attendance,
+        decisions=[{"item": "8", "decision": "The ICS People Plan was approved."}],
+        import_key=key,
+    )
+    for action in models.Action.objects.filter(meeting__isnull=True):
+        actions.update(actor, action, None, {"meeting": meeting})
+    return 1
+
+
+def load_demo(actor: str = "demo", today: dt.date | None = None) -> dict[str, int]:
+    """Load the seed tables and synthetic history; returns counts of what is there."""
+    today = today or timezone.localdate()
+    _ACTOR[0] = actor
+    with transaction.atomic():
+        portfolio, _ = _programme(
+            "BHNY",
+            name="Breakthrough HNY",
+            kind="portfolio",
+            phase="delivery",
+            ce_sponsor="Jayne Adamson",
+        )
+        _programme(
+            "NOTTS-WF",
+            name="Nottinghamshire workforce workstream",
+            kind="workstream",
+            ce_sponsor="Lyn Bacon",
+            sro="Lyn Bacon",
+            programme_director="Jackie Hewlett-Davies & Charlotte Lawson",
+            clinical_lead="TBC",
+            phase="planning",
+        )
+        for kind, name, defaults in SEED_FILES:
+            importing.import_file(kind, DEMO / name, actor, defaults=defaults)
+        grid = [p for p in models.Programme.objects.filter(name__in=list(SERVES))]
+        for prog in grid:
+            domains, stages = SERVES[prog.name]
+            changes = {"domains": domains, "journey_stages": stages}
+            if prog.parent_id is None:
+                changes["parent"] = portfolio
+            actions.update(actor, prog, None, changes)
+        notts = models.Programme.objects.get(code="NOTTS-WF")
+        for risk in models.Risk.objects.all():
+            changes = {} if risk.review_date else {"review_date": dt.date(2016, 5, 13)}
+            if not risk.owner:
+                changes["owner"] = "Lyn Bacon"
+            actions.update(
+                actor,
+                risk,
+                None,
+                changes,
+                m2m={"programmes": [notts.code]} if not risk.programmes.exists() else None,
+            )
+        by_name = {p.name: p for p in grid}
+        for prog_name, name, metrics in DELIVERABLES:
+            key = f"demo|deliverable|{name[:60]}"
+            if (
+                prog_name in by_name
+                and not models.Milestone.objects.filter(import_key=key).exists()
+            ):
+                actions.create(
+                    actor,
+                    models.Milestone,
+                    programme=by_name[prog_name],
+                    name=name,
+                    kind="deliverable",
+                    metrics=metrics,
+                    status="on_track",
+                    due_date=dt.date(2025, 3, 31),
+                    import_key=key,
+                )
+        _status_history(actor, grid, today)
+        _benefits(actor, today)
+        _meeting(actor)
+    return {
+        "programmes": models.Programme.objects.count(),
+        "status_reports": models.StatusReport.objects.count(),
+        "milestones": models.Milestone.objects.count(),
+        "benefits": models.Benefit.objects.count(),
+        "risks": models.Risk.objects.count(),
+        "actions": models.Action.objects.count(),
+        "declarations": models.Declaration.objects.count(),
+        "meetings": models.Meeting.objects.count(),
+    }

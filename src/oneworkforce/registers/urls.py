@@ -1,0 +1,29 @@
+from django.urls import path
+
+from oneworkforce.registers import views
+
+app_name = "registers"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("programmes/", views.programmes, name="programmes"),
+    path("programmes/<str:code>/", views.programme, name="programme"),
+    path("programmes/<str:code>/reports/new/", views.report_new, name="report_new"),
+    path("reports/<int:pk>/submit/", views.report_submit, name="report_submit"),
+    path("portfolio/", views.portfolio, name="portfolio"),
+    path("risks/", views.risks, name="risks"),
+    path("risks/<int:pk>/", views.risk, name="risk"),
+    path("actions/", views.action_log, name="actions"),
+    path("actions/<int:pk>/", views.action, name="action"),
+    path("milestones/", views.milestones, name="milestones"),
+    path("milestones/<int:pk>/", views.milestone, name="milestone"),
+    path("benefits/", views.benefits, name="benefits"),
+    path("meetings/", views.meetings, name="meetings"),
+    path("meetings/<int:pk>/", views.meeting, name="meeting"),
+    path("declarations/", views.declarations, name="declarations"),
+    path("declarations/<int:pk>/edit/", views.declaration_edit, name="declaration_edit"),
+    path("published/declarations/", views.published_declarations, name="published_declarations"),
+    path("edit/<slug:key>/<int:pk>/", views.edit, name="edit"),
+    path("archive/<slug:key>/<int:pk>/", views.archive, name="archive"),
+    path("import/", views.import_view, name="import"),
+    path("export/<slug:kind>.<slug:fmt>", views.export, name="export"),
+]

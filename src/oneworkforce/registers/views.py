@@ -1,0 +1,617 @@
+"""Register pages: the assurance grid, portfolio overview, risks and heat map, action log,
+declarations (full and published), meetings, edits, import with preview, and exports.
+
+Every write goes through :mod:`oneworkforce.registers.actions`; a stale edit re-shows the
+form with the reason (HTTP 409) and keeps what the user typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from oneworkforce.registers import (
+    actions,
+    exporting,
+    forms,
+    importing,
+    models,
+    published,
+    scoring,
+    snapshot,
+    vocab,
+)
+from oneworkforce.registers.tabular import REGISTERS, action_rag, milestone_overdue
+from oneworkforce.web.access import Permission as P
+from oneworkforce.web.decorators import requires
+
+
+def _actor(request) -> str:
+    return request.user.get_username()
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- programmes ---------------------------------------------------------------------------
+
+
+@requires(P.VIEW_REGISTERS)
+def programmes(request):
+    """The programme assurance grid in the layout of seed 000's Appendix 1."""
+    qs = models.Programme.objects.filter(archived=False).select_related("parent")
+    kind = request.GET.get("kind", "")
+    phase = request.GET.get("phase", "")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if phase:
+        qs = qs.filter(phase=phase)
+    snap = {p["code"]: p for p in snapshot.board_snapshot(_today())["programmes"]}
+    sections: list[dict] = []
+    for prog in qs:
+        label = prog.section or prog.get_kind_display()
+        if not sections or sections[-1]["label"] != label:
+            sections.append({"label": label, "rows": []})
+        sections[-1]["rows"].append({"programme": prog, "snap": snap.get(prog.code, {})})
+    return render(
+        request,
+        "registers/programmes.html",
+        {
+            "sections": sections,
+            "kinds": vocab.KINDS,
+            "phases": vocab.PHASES,
+            "kind": kind,
+            "phase": phase,
+        },
+    )
+
+
+@requires(P.VIEW_REGISTERS)
+def programme(request, code):
+    prog = get_object_or_404(models.Programme, code=code)
+    reports = list(prog.reports.filter(archived=False).order_by("-report_date"))
+    history = []
+    for i, report in enumerate(reports):
+        before = reports[i + 1] if i + 1 < len(reports) else None
+        history.append(
+            {"report": report, "changed": before is not None and before.rag() != report.rag()}
+        )
+    milestones = [
+        {"m": m, "overdue": milestone_overdue(m)} for m in prog.milestones.filter(archived=False)
+    ]
+    return render(
+        request,
+        "registers/programme.html",
+        {
+            "programme": prog,
+            "history": history,
+            "milestones": milestones,
+            "benefits": prog.benefits.filter(archived=False),
+            "risks": prog.risks.filter(archived=False),
+            "children": prog.children.filter(archived=False),
+            "phases": prog.phases.all(),
+            "domains": [t for n, t in vocab.DOMAINS if n in (prog.domains or [])],
+            "dimensions": vocab.RAG_DIMENSIONS,
+            "report_form": forms.StatusReportForm(initial={"report_date": _today()}),
+        },
+    )
+
+
+@requires(P.EDIT_REGISTERS)
+def report_new(request, code):
+    prog = get_object_or_404(models.Programme, code=code)
+    form = forms.StatusReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if prog.reports.filter(report_date=form.cleaned_data["report_date"]).exists():
+            form.add_error("report_date", "There is already a report for this date.")
+        else:
+            report = actions.create(
+                _actor(request), models.StatusReport, programme=prog, **form.cleaned_data
+            )
+            if request.POST.get("submit"):
+                actions.submit_report(_actor(request), report, report.version)
+            messages.info(request, "Status report saved.")
+            return redirect("registers:programme", code=prog.code)
+    return render(
+        request,
+        "registers/report_form.html",
+        {"programme": prog, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@requires(P.EDIT_REGISTERS)
+@require_POST
+def report_submit(request, pk):
+    report = get_object_or_404(models.StatusReport, pk=pk)
+    try:
+        actions.submit_report(_actor(request), report, request.POST.get("version"))
+        messages.info(request, "Status report submitted; it can no longer be changed.")
+    except (actions.StaleEdit, actions.Frozen) as exc:
+        messages.error(request, str(exc))
+    return redirect("registers:programme", code=report.programme.code)
+
+
+@requires(P.VIEW_REGISTERS)
+def portfolio(request):
+    """Phase counts and benefits against plan, by portfolio and for the system."""
+    snap = snapshot.board_snapshot(_today())
+    counts = {key: 0 for key, _ in vocab.PHASES}
+    unset = 0
+    for prog in snap["programmes"]:
+        if prog["phase"]:
+            counts[prog["phase"]] += 1
+        else:
+            unset += 1
+    system = {"planned_to_date": 0.0, "actual_to_date": 0.0, "planned_total": 0.0}
+    for row in snap["benefits_by_portfolio"]:
+        for k in system:
+            system[k] += row[k] or 0.0
+    portfolios = models.Programme.objects.filter(kind="portfolio", archived=False)
+    return render(
+        request,
+        "registers/portfolio.html",
+        {
+            "phase_counts": [
+                (label, counts[key], vocab.PHASE_MEANINGS[key]) for key, label in vocab.PHASES
+            ],
+            "unset": unset,
+            "by_portfolio": snap["benefits_by_portfolio"],
+            "system": system,
+            "portfolios": portfolios,
+        },
+    )
+
+
+# --- risks --------------------------------------------------------------------------------
+
+
+def _score_at(risk: models.Risk, when: dt.datetime) -> int | None:
+    found = None
+    for a in risk.assessments.all():
+        if a.stage == "current" and a.assessed_at <= when:
+            found = a.score
+    return found
+
+
+@requires(P.VIEW_REGISTERS)
+def risks(request):
+    today = _today()
+    qs = models.Risk.objects.filter(archived=False).prefetch_related("programmes", "assessments")
+    band = request.GET.get("band", "")
+    since_text = request.GET.get("since", "")
+    try:
+        since = dt.date.fromisoformat(since_text) if since_text else today - relativedelta(months=3)
+    except ValueError:
+        since = today - relativedelta(months=3)
+    threshold = scoring.escalation_score()
+    rows = []
+    for risk in qs:
+        row = snapshot.risk_row(risk, today, threshold)
+        if band and row["current_band"] != band:
+            continue
+        since_dt = timezone.make_aware(dt.datetime.combine(since, dt.time.max))
+        before = _score_at(risk, since_dt)
+        row["pk"] = risk.pk
+        row["initial_band"] = scoring.band(row["initial_score"])
+        row["since_score"] = before
+        now = row["current_score"]
+        row["movement"] = (
+            "new since then"
+            if before is None
+            else "no change"
+            if before == now
+            else "down"
+            if now is not None and now < before
+            else "up"
+        )
+        rows.append(row)
+    heat = snapshot.heatmap([r for r in qs if not band or scoring.band(r.score("current")) == band])
+    grid = []
+    for i, counts in enumerate(heat["counts"]):
+        lik = 5 - i
+        cells = []
+        for j, n in enumerate(counts):
+            con = j + 1
+            refs = [
+                r["ref"]
+                for r in rows
+                if r["current_likelihood"] == lik and r["current_consequence"] == con
+            ]
+            cells.append(
+                {"n": n, "score": lik * con, "band": scoring.band(lik * con), "refs": refs}
+            )
+        grid.append({"likelihood": lik, "label": scoring.LIKELIHOOD[lik][0], "cells": cells})
+    return render(
+        request,
+        "registers/risks.html",
+        {
+            "rows": rows,
+            "grid": grid,
+            "since": since,
+            "band": band,
+            "consequences": [(n, scoring.CONSEQUENCE[n][0]) for n in range(1, 6)],
+            "threshold": threshold,
+            "bands": scoring.BANDS,
+        },
+    )
+
+
+@requires(P.VIEW_REGISTERS)
+def risk(request, pk):
+    obj = get_object_or_404(models.Risk, pk=pk)
+    row = snapshot.risk_row(obj, _today(), scoring.escalation_score())
+    return render(
+        request,
+        "registers/risk.html",
+        {
+            "risk": obj,
+            "row": row,
+            "assessments": obj.assessments.all(),
+            "descriptors": {
+                stage: (
+                    scoring.descriptor("likelihood", getattr(obj, f"{stage}_likelihood")),
+                    scoring.descriptor("consequence", getattr(obj, f"{stage}_consequence")),
+                )
+                for stage in ("initial", "current", "target")
+            },
+            "history": _audit(obj),
+        },
+    )
+
+
+def _audit(obj) -> list:
+    from oneworkforce.audit import trail
+
+    return list(trail.history(actions.object_type(obj), obj.pk)[:50])
+
+
+# --- actions ------------------------------------------------------------------------------
+
+
+@requires(P.VIEW_REGISTERS)
+def action_log(request):
+    status = request.GET.get("status", "")
+    qs = models.Action.objects.filter(archived=False).select_related("meeting")
+    if status in {"open", "closed"}:
+        qs = qs.filter(status=status)
+    today = _today()
+    rows = [{"a": a, "rag": action_rag(a, today)} for a in qs]
+    return render(request, "registers/actions.html", {"rows": rows, "status": status})
+
+
+@requires(P.VIEW_REGISTERS)
+def action(request, pk):
+    obj = get_object_or_404(models.Action, pk=pk)
+    form = forms.ActionUpdateForm(initial={"version": obj.version})
+    status = 200
+    if request.method == "POST":
+        request.scope.require(P.EDIT_REGISTERS)
+        form = forms.ActionUpdateForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.add_action_update(
+                    _actor(request),
+                    obj,
+                    form.cleaned_data["version"],
+                    form.cleaned_data["text"],
+                    close=form.cleaned_data["close"],
+                )
+                return redirect("registers:action", pk=obj.pk)
+            except actions.StaleEdit as exc:
+                form.add_error(None, str(exc))
+                status = 409
+        else:
+            status = 400
+    return render(
+        request,
+        "registers/action.html",
+        {
+            "action": obj,
+            "rag": action_rag(obj),
+            "updates": obj.updates.all(),
+            "form": form,
+            "history": _audit(obj),
+        },
+        status=status,
+    )
+
+
+# --- milestones and benefits -------------------------------------------------------------
+
+
+def _spc(metric_code: str) -> dict:
+    from oneworkforce.metrics import CATALOGUE
+
+    title = metric_code
+    unit = ""
+    for metric in CATALOGUE:
+        if metric.code == metric_code:
+            title, unit = metric.title, metric.unit
+    points: list = []
+    try:
+        from oneworkforce.data.lake import Lake
+        from oneworkforce.metrics.store import ResultsStore
+
+        points = ResultsStore(Lake(settings.HOME).root).series(metric_code, "system")
+    except Exception:  # no results computed yet: the page says so instead of failing
+        points = []
+    if not points:
+        return {"code": metric_code, "title": title, "spec": None}
+    from oneworkforce.metrics.charts import format_value, spc_chart, spc_description
+
+    return {
+        "code": metric_code,
+        "title": title,
+        "spec": spc_chart(points, title=title, unit=unit),
+        "description": spc_description(points, title=title, unit=unit),
+        "table": [
+            {"period": p.get("period"), "value": format_value(p.get("value"), unit)}
+            for p in points[-12:]
+        ],
+        "chart_id": f"spc-{metric_code}",
+    }
+
+
+@requires(P.VIEW_REGISTERS)
+def milestone(request, pk):
+    obj = get_object_or_404(models.Milestone, pk=pk)
+    return render(
+        request,
+        "registers/milestone.html",
+        {
+            "milestone": obj,
+            "overdue": milestone_overdue(obj),
+            "charts": [_spc(code) for code in obj.metrics or []],
+        },
+    )
+
+
+@requires(P.VIEW_REGISTERS)
+def milestones(request):
+    qs = models.Milestone.objects.filter(archived=False).select_related("programme")
+    rows = [{"m": m, "overdue": milestone_overdue(m)} for m in qs]
+    if request.GET.get("overdue"):
+        rows = [r for r in rows if r["overdue"]]
+    return render(request, "registers/milestones.html", {"rows": rows})
+
+
+@requires(P.VIEW_REGISTERS)
+def benefits(request):
+    today = _today()
+    rows = []
+    for benefit in (
+        models.Benefit.objects.filter(archived=False)
+        .select_related("programme")
+        .prefetch_related("months")
+    ):
+        rows.append({"b": benefit, **snapshot.benefit_totals(benefit, today)})
+    return render(request, "registers/benefits.html", {"rows": rows})
+
+
+# --- meetings and declarations ------------------------------------------------------------
+
+
+@requires(P.VIEW_REGISTERS)
+def meetings(request):
+    return render(
+        request,
+        "registers/meetings.html",
+        {"meetings": models.Meeting.objects.filter(archived=False)},
+    )
+
+
+@requires(P.VIEW_REGISTERS)
+def meeting(request, pk):
+    obj = get_object_or_404(models.Meeting, pk=pk)
+    conflicts = None
+    if request.scope.can(P.VIEW_DECLARATIONS):
+        conflicts = published.meeting_conflicts(obj, obj.date or _today())
+    return render(
+        request,
+        "registers/meeting.html",
+        {
+            "meeting": obj,
+            "conflicts": conflicts,
+            "actions": obj.actions.filter(archived=False),
+        },
+    )
+
+
+@requires(P.VIEW_DECLARATIONS)
+def declarations(request):
+    qs = models.Declaration.objects.filter(archived=False).prefetch_related("interests")
+    return render(request, "registers/declarations.html", {"declarations": qs})
+
+
+@requires(P.VIEW_PUBLISHED)
+def published_declarations(request):
+    as_of = _today()
+    return render(
+        request,
+        "registers/published_declarations.html",
+        {"entries": published.published_register(as_of), "as_of": as_of},
+    )
+
+
+# --- edits and archive --------------------------------------------------------------------
+
+
+def _edit(request, key, pk):
+    model, form_class = forms.FORMS[key]
+    obj = get_object_or_404(model, pk=pk)
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST, instance=model.objects.get(pk=pk))
+        if form.is_valid():
+            m2m = None
+            if key == "risk":
+                m2m = {"programmes": [p.code for p in form.cleaned_data["programmes"]]}
+            try:
+                actions.update(
+                    _actor(request), obj, form.cleaned_data["version"], form.changes(), m2m=m2m
+                )
+                messages.info(request, "Saved.")
+                return redirect(_detail_url(key, obj))
+            except actions.StaleEdit as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            except (actions.Frozen, scoring.ScoreError) as exc:
+                form.add_error(None, str(exc))
+                status = 400
+        else:
+            status = 400
+    else:
+        initial = {}
+        if key == "risk":
+            initial["programmes"] = list(obj.programmes.all())
+        form = form_class(instance=obj, initial=initial)
+    return render(
+        request,
+        "registers/edit.html",
+        {
+            "form": form,
+            "object": obj,
+            "key": key,
+            "back": _detail_url(key, obj),
+            "title": f"Edit {model._meta.verbose_name}",
+        },
+        status=status,
+    )
+
+
+def _detail_url(key: str, obj) -> str:
+    if key == "programme":
+        return reverse("registers:programme", kwargs={"code": obj.code})
+    if key == "declaration":
+        return reverse("registers:declarations")
+    if key == "benefit":
+        return reverse("registers:benefits")
+    return reverse(f"registers:{key}", kwargs={"pk": obj.pk})
+
+
+@requires(P.EDIT_REGISTERS)
+def edit(request, key, pk):
+    if key not in forms.FORMS or key == "declaration":
+        raise Http404("nothing to edit here")
+    return _edit(request, key, pk)
+
+
+@requires(P.EDIT_DECLARATIONS)
+def declaration_edit(request, pk):
+    return _edit(request, "declaration", pk)
+
+
+@requires(P.EDIT_REGISTERS)
+@require_POST
+def archive(request, key, pk):
+    if key not in forms.FORMS:
+        raise Http404("nothing to archive here")
+    if key == "declaration":
+        request.scope.require(P.EDIT_DECLARATIONS)
+    model, _ = forms.FORMS[key]
+    obj = get_object_or_404(model, pk=pk)
+    try:
+        actions.archive(_actor(request), obj, request.POST.get("version"))
+        messages.info(request, "Archived: it stays in the history and no longer shows in lists.")
+    except actions.StaleEdit as exc:
+        messages.error(request, str(exc))
+    return redirect(reverse("registers:programmes"))
+
+
+# --- import and export --------------------------------------------------------------------
+
+
+def _upload_dir() -> Path:
+    folder = settings.HOME.tmp / "register-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@requires(P.EDIT_REGISTERS)
+def import_view(request):
+    """Upload, preview the mapping and outcome of every row, then confirm."""
+    context: dict = {"form": forms.ImportForm()}
+    status = 200
+    if request.method == "POST" and request.POST.get("token"):
+        token = request.POST["token"]
+        kind = request.POST.get("kind", "")
+        if kind == "declarations":
+            request.scope.require(P.EDIT_DECLARATIONS)
+        stored = next(iter(_upload_dir().glob(f"{token}--*")), None)
+        if kind not in REGISTERS or stored is None or not token.isalnum():
+            raise Http404("that upload has expired; upload the file again")
+        try:
+            headings, table = importing.read_table(stored)
+            plan = importing.plan(kind, headings, table, file_name=stored.name.split("--", 1)[1])
+            counts = importing.apply(plan, _actor(request))
+            messages.info(
+                request,
+                f"Imported: {counts['create']} created, {counts['update']} "
+                f"updated, {counts['unchanged']} unchanged.",
+            )
+        except importing.ImportRefused as exc:
+            messages.error(request, f"{exc}. " + "; ".join(exc.problems[:5]))
+        finally:
+            stored.unlink(missing_ok=True)
+        return redirect("registers:import")
+    if request.method == "POST":
+        form = forms.ImportForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            kind = form.cleaned_data["kind"]
+            if kind == "declarations":
+                request.scope.require(P.EDIT_DECLARATIONS)
+            upload = form.cleaned_data["file"]
+            name = Path(upload.name).name.replace("/", "_")
+            data = upload.read()
+            try:
+                headings, table = importing.read_table(name, data)
+                plan = importing.plan(kind, headings, table, file_name=name)
+                token = secrets.token_hex(16)
+                (_upload_dir() / f"{token}--{name}").write_bytes(data)
+                context |= {"plan": plan, "token": token, "kind": kind, "counts": plan.counts()}
+            except importing.ImportRefused as exc:
+                form.add_error("file", str(exc))
+                status = 400
+        else:
+            status = 400
+    return render(request, "registers/import.html", context, status=status)
+
+
+@requires(P.VIEW_REGISTERS)
+def export(request, kind, fmt):
+    if kind not in REGISTERS:
+        raise Http404("no such register")
+    if kind == "declarations":
+        request.scope.require(P.VIEW_DECLARATIONS)
+    headings = request.GET.get("headings", "original")
+    if fmt == "json":
+        return JsonResponse(exporting.as_json(kind), safe=False)
+    if fmt == "csv":
+        response = HttpResponse(exporting.to_csv(kind, headings), content_type="text/csv")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exporting.to_xlsx(kind, headings),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404("csv, xlsx or json")
+    response["Content-Disposition"] = f'attachment; filename="{kind}.{fmt}"'
+    return response
+
+
+@requires(P.VIEW_REGISTERS)
+def index(request):
+    return redirect("registers:programmes")

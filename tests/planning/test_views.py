@@ -1,0 +1,76 @@
+"""The planning page: who may see and run scenarios, and what a comparison shows."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from oneworkforce.web.accounts.service import create_user
+
+pytestmark = [pytest.mark.django_db]
+
+
+@pytest.fixture
+def page_home(store, settings):
+    settings.HOME = store
+    folder = store.root / "planning" / "scenarios"
+    folder.mkdir(parents=True)
+    (folder / "tiny.toml").write_text(
+        'name = "tiny"\ntitle = "Tiny plan"\n[horizon]\nyears = 2\n', encoding="utf-8"
+    )
+    return store
+
+
+def _client(role: str) -> Client:
+    client = Client()
+    client.force_login(create_user(f"u-{role}", role, password="a-long-test-password-1"))
+    return client
+
+
+def test_anonymous_users_are_sent_to_sign_in(page_home) -> None:
+    response = Client().get("/planning/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_the_board_sees_the_page_but_cannot_run(page_home) -> None:
+    board = _client("board")  # view_plans, not run_plans
+    page = board.get("/planning/")
+    assert page.status_code == 200
+    assert b"Run scenario" not in page.content
+    refused = board.post("/planning/run/", {"scenario": "tiny", "runs": "5"})
+    assert refused.status_code == 403
+
+
+def test_a_viewer_without_view_plans_is_refused(page_home) -> None:
+    assert _client("viewer").get("/planning/").status_code == 403
+
+
+def test_an_analyst_runs_a_scenario_and_sees_the_fan_chart_and_table(page_home) -> None:
+    analyst = _client("analyst")
+    response = analyst.post("/planning/run/", {"scenario": "tiny", "runs": "5"})
+    assert response.status_code == 302
+    page = analyst.get(response["Location"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Tiny plan" in html
+    assert 'data-chart="plan-fan"' in html
+    assert "Gap if we do nothing" in html
+    start = html.index('<script id="plan-fan" type="application/json">') + len(
+        '<script id="plan-fan" type="application/json">'
+    )
+    spec = json.loads(html[start : html.index("</script>", start)])
+    assert {v["series"] for v in spec["data"]["values"]} == {"supply", "demand"}
+    assert len([v for v in spec["data"]["values"] if v["series"] == "supply"]) == 24
+
+
+def test_bad_input_is_shown_in_an_error_summary(page_home) -> None:
+    analyst = _client("analyst")
+    response = analyst.post("/planning/run/", {"scenario": "nope", "runs": "0"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert "Choose a scenario" in html
+    assert "from 1 to 5,000" in html

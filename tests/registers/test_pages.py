@@ -1,0 +1,127 @@
+"""Pages for each role: who sees what (200), who is refused (403), and edits from stale pages."""
+
+import pytest
+from django.urls import reverse
+
+from oneworkforce.registers import actions, demo, models
+from oneworkforce.web.access import Role
+
+VIEW = [
+    "registers:programmes",
+    "registers:portfolio",
+    "registers:risks",
+    "registers:actions",
+    "registers:milestones",
+    "registers:benefits",
+    "registers:meetings",
+]
+
+
+@pytest.fixture
+def loaded(db):
+    return demo.load_demo()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "role", [Role.ANALYST, Role.PROGRAMME_LEAD, Role.BOARD, Role.ADMIN, Role.ORG_DATA_LEAD]
+)
+def test_readers_see_the_registers(loaded, client_for, role):
+    client = client_for(role)
+    for name in VIEW:
+        assert client.get(reverse(name)).status_code == 200, name
+    prog = models.Programme.objects.get(name="Health and Wellbeing Committee")
+    page = client.get(reverse("registers:programme", args=[prog.code]))
+    assert page.status_code == 200 and b"Status reports and RAG history" in page.content
+    risk = models.Risk.objects.get(ref="1")
+    assert client.get(reverse("registers:risk", args=[risk.pk])).status_code == 200
+    ms = models.Milestone.objects.filter(kind="deliverable").first()
+    assert client.get(reverse("registers:milestone", args=[ms.pk])).status_code == 200
+    meeting = models.Meeting.objects.first()
+    assert client.get(reverse("registers:meeting", args=[meeting.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_viewer_sees_only_the_published_register(loaded, client_for):
+    client = client_for(Role.VIEWER)
+    for name in [*VIEW, "registers:declarations", "registers:import"]:
+        assert client.get(reverse(name)).status_code == 403, name
+    page = client.get(reverse("registers:published_declarations"))
+    assert page.status_code == 200 and b"Nil declaration" in page.content
+
+
+@pytest.mark.django_db
+def test_declarations_need_their_permission(loaded, client_for):
+    lead = client_for(Role.PROGRAMME_LEAD)
+    assert lead.get(reverse("registers:declarations")).status_code == 200
+    decl = models.Declaration.objects.first()
+    assert lead.get(reverse("registers:declaration_edit", args=[decl.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_edit_permissions(loaded, client_for):
+    risk = models.Risk.objects.get(ref="1")
+    url = reverse("registers:edit", args=["risk", risk.pk])
+    assert client_for(Role.BOARD).get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_stale_edit_page_tells_the_user(loaded, client_for):
+    client = client_for(Role.PROGRAMME_LEAD)
+    risk = models.Risk.objects.get(ref="1")
+    loaded_version = risk.version
+    actions.update("someone-else", risk, loaded_version, {"owner": "Someone"})
+    form = {
+        "version": loaded_version,
+        "description": risk.description,
+        "owner": "Me",
+        "review_date": "2025-01-31",
+        "current_likelihood": "3",
+        "current_consequence": "3",
+        "initial_likelihood": "4",
+        "initial_consequence": "5",
+    }
+    response = client.post(reverse("registers:edit", args=["risk", risk.pk]), form)
+    assert response.status_code == 409
+    assert b"changed by someone else" in response.content
+    risk.refresh_from_db()
+    assert risk.owner == "Someone"
+    form["version"] = risk.version
+    response = client.post(reverse("registers:edit", args=["risk", risk.pk]), form)
+    assert response.status_code == 302
+    risk.refresh_from_db()
+    assert risk.owner == "Me"
+
+
+@pytest.mark.django_db
+def test_import_preview_then_confirm(db, client_for, seed):
+    client = client_for(Role.ANALYST)
+    with open(seed / "risk_register.csv", "rb") as fh:
+        preview = client.post(reverse("registers:import"), {"kind": "risks", "file": fh})
+    assert preview.status_code == 200 and b"Nothing has been saved yet" in preview.content
+    assert models.Risk.objects.count() == 0
+    token = preview.context["token"]
+    done = client.post(reverse("registers:import"), {"token": token, "kind": "risks"})
+    assert done.status_code == 302 and models.Risk.objects.count() == 10
+
+
+@pytest.mark.django_db
+def test_exports(loaded, client_for):
+    client = client_for(Role.BOARD)
+    response = client.get(reverse("registers:export", args=["risks", "json"]))
+    assert response.status_code == 200 and response.json()[0]["ref"] == "1"
+    assert client.get(reverse("registers:export", args=["risks", "csv"])).status_code == 200
+    assert (
+        client_for(Role.VIEWER).get(reverse("registers:export", args=["risks", "csv"])).status_code
+        == 403
+    )
+
+
+@pytest.mark.django_db
+def test_demo_is_idempotent(loaded):
+    from oneworkforce.audit.models import AuditEvent
+
+    before = AuditEvent.objects.count()
+    assert demo.load_demo() == loaded
+    assert AuditEvent.objects.count() == before
+    assert loaded["risks"] == 10 and loaded["declarations"] == 20
