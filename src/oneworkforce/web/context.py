@@ -14,6 +14,7 @@ NAVIGATION = [
     ("Coverage", "dashboard:coverage", P.VIEW_AGGREGATES, False),
     ("Submissions", "submissions:list", P.VIEW_SUBMISSIONS, True),
     ("Programmes", "registers:programmes", P.VIEW_REGISTERS, False),
+    ("Portfolio", "registers:portfolio", P.VIEW_REGISTERS, False),
     ("Risks", "registers:risks", P.VIEW_REGISTERS, False),
     ("Actions", "registers:actions", P.VIEW_REGISTERS, False),
     ("Planning", "planning:scenarios", P.VIEW_PLANS, False),

@@ -42,12 +42,7 @@ _AVAILABILITY_TAG = {
 }
 
 
-@register.simple_tag
-def variation_icon(code: str | None):
-    if not code or code not in _VARIATION:
-        return ""
-    symbol, kind = _VARIATION[code]
-    label = VARIATION_LABELS[code]
+def _icon(symbol: str, kind: str, label: str):
     return format_html(
         '<span class="owf-icon owf-icon--{}" title="{}" aria-hidden="true">{}</span>'
         '<span class="nhsuk-u-visually-hidden">{}</span>',
@@ -56,22 +51,20 @@ def variation_icon(code: str | None):
         symbol,
         label,
     )
+
+
+@register.simple_tag
+def variation_icon(code: str | None):
+    if not code or code not in _VARIATION:
+        return ""
+    return _icon(*_VARIATION[code], VARIATION_LABELS[code])
 
 
 @register.simple_tag
 def assurance_icon(code: str | None):
     if not code or code not in _ASSURANCE:
         return ""
-    symbol, kind = _ASSURANCE[code]
-    label = ASSURANCE_LABELS[code]
-    return format_html(
-        '<span class="owf-icon owf-icon--{}" title="{}" aria-hidden="true">{}</span>'
-        '<span class="nhsuk-u-visually-hidden">{}</span>',
-        kind,
-        label,
-        symbol,
-        label,
-    )
+    return _icon(*_ASSURANCE[code], ASSURANCE_LABELS[code])
 
 
 @register.simple_tag
