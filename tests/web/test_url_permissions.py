@@ -69,15 +69,31 @@ URLS: dict[str, tuple[object, object, str]] = {
     "registers:archive": (P.EDIT_REGISTERS, lambda: ("risk", first("Risk")()[0]), ""),  # POST
     "registers:import": (P.EDIT_REGISTERS, (), ""),
     "registers:export": (P.VIEW_REGISTERS, ("risks", "csv"), ""),
+    # submissions and the API (the detail pages: the site fixture's submission for RZA)
+    "submissions:list": (P.VIEW_SUBMISSIONS, (), ""),
+    "submissions:upload": (P.SUBMIT_DATA, (), ""),
+    "submissions:detail": (P.VIEW_SUBMISSIONS, lambda: (SUBMISSION["RZA"],), ""),
+    "api:api-root": (PUBLIC, (), ""),  # nothing there: 404 for everyone
+    "api:openapi-json": (PUBLIC, (), ""),
+    "api:openapi-view": (PUBLIC, (), ""),
+    "api:catalogue": (P.VIEW_AGGREGATES, (), ""),
+    "api:metrics": (P.VIEW_AGGREGATES, (), "metric=staff_in_post_fte"),
+    "api:submissions": (P.VIEW_SUBMISSIONS, (), ""),
+    "api:submission": (P.VIEW_SUBMISSIONS, lambda: (SUBMISSION["RZA"],), ""),
     # workforce planning
     "planning:scenarios": (P.VIEW_PLANS, (), ""),
     "planning:run": (P.RUN_PLANS, (), ""),  # POST only
 }
 
+#: organisation -> the id of a submission of its data, made by the site fixture
+SUBMISSION: dict[str, str] = {}
+
 #: organisation-scoped requests: (url name, args, query, organisation the page is about)
 ORG_PAGES = [
     ("dashboard:drilldown", ("staff_in_post_fte",), "org=RZA", "RZA"),
     ("dashboard:table", ("staff_in_post_fte", "xlsx"), "org=RZA", "RZA"),
+    ("submissions:detail", lambda: (SUBMISSION["RZA"],), "", "RZA"),
+    ("api:submission", lambda: (SUBMISSION["RZA"],), "", "RZA"),
 ]
 
 
@@ -114,11 +130,17 @@ def test_every_url_is_classified():
     assert not unclassified, f"classify these URLs in {__file__}: {unclassified}"
 
 
-def allowed(person: str, needed) -> bool:
+#: URLs about one organisation's data in the sweep: url name -> that organisation
+ABOUT_ORGANISATION = {"submissions:detail": "RZA", "api:submission": "RZA"}
+
+
+def allowed(person: str, needed, name: str) -> bool:
     if needed is PUBLIC:
         return True
-    role, _orgs = PEOPLE[person]
+    role, orgs = PEOPLE[person]
     granted = MATRIX[Role(role)]
+    if needed in ORG_SCOPED and orgs and name in ABOUT_ORGANISATION:
+        return needed in granted and ABOUT_ORGANISATION[name] in orgs
     return needed in granted
 
 
@@ -127,11 +149,21 @@ def _is_api(name: str) -> bool:
 
 
 @pytest.fixture
-def site(story):
-    """The story data and the registers' demo records, so every detail page has a record."""
+def site(story, tmp_path):
+    """The story data, the registers' demo records and a submission of RZA's, so every
+    detail page has a record."""
+    from oneworkforce.data.importer import Importer
     from oneworkforce.registers.demo import load_demo
+    from tests.data.samples import write
+    from tests.metrics.test_results_store import sickness
 
     load_demo(actor="tests")
+    rows = [sickness("RZA", "2024-06", days_lost=47.0)]  # the same figure, resent
+    result = Importer(story, submitted_by="org_data_lead").import_file(
+        "sickness_absence", write(tmp_path / "rza.csv", rows)
+    )
+    assert result.status == "accepted", result.report.summary()
+    SUBMISSION["RZA"] = str(result.submission_id)
     return story
 
 
@@ -150,8 +182,10 @@ def test_each_url_answers_as_the_matrix_says(site, browser_for, person):
             ok = status < 500 and status != 403
         elif person is None:
             ok = status == (401 if _is_api(name) else 302)
-        elif allowed(person, needed):
+        elif allowed(person, needed, name):
             ok = status in (200, 302, 405)
+        elif name in ABOUT_ORGANISATION:  # not even named to another organisation
+            ok = status in (403, 404)
         else:
             ok = status == 403
         if not ok:
@@ -164,7 +198,11 @@ def test_organisation_pages_only_for_their_organisations(site, browser_for, pers
     client = browser_for(person)
     role, orgs = PEOPLE[person]
     for name, args, query, org in ORG_PAGES:
+        args = args() if callable(args) else args
         status = client.get(reverse(name, args=args) + f"?{query}").status_code
-        system_wide = P.VIEW_ORGANISATION in MATRIX[Role(role)] and not orgs
-        expected = 200 if system_wide or org in orgs else 403
-        assert status == expected, (person, name, status)
+        needed = P.VIEW_SUBMISSIONS if "submission" in name else P.VIEW_ORGANISATION
+        system_wide = needed in MATRIX[Role(role)] and not orgs
+        if system_wide or (org in orgs and needed in MATRIX[Role(role)]):
+            assert status == 200, (person, name, status)
+        else:  # refused; a submission another organisation may not see is not even named
+            assert status in (403, 404), (person, name, status)

@@ -81,8 +81,8 @@ def scenarios(request):
     return render(request, "planning/scenarios.html", context)
 
 
+@requires(P.RUN_PLANS)  # first: who may, then how
 @require_POST
-@requires(P.RUN_PLANS)
 def run(request):
     from oneworkforce.planning import ScenarioError, load_scenario, run_scenario
     from oneworkforce.planning.levers import LeverError

@@ -59,10 +59,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "mozilla_django_oidc",
+    "ninja",  # serves the API docs page's own assets (no CDN, which the CSP blocks)
     "oneworkforce.audit",
     "oneworkforce.data.ledger",
     "oneworkforce.web.accounts",
     "oneworkforce.web.dashboard",
+    "oneworkforce.web.submissions",
     *_optional_apps("oneworkforce.registers", "oneworkforce.reports", "oneworkforce.planning"),
     "oneworkforce.web",
 ]
