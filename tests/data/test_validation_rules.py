@@ -14,7 +14,13 @@ pytestmark = pytest.mark.django_db
 def _reject(importer, tmp_path, dataset, rows, columns=None, name="bad.csv"):
     result = importer.import_file(dataset, write(tmp_path / name, rows, columns))
     assert result.status == "rejected", "expected the file to be rejected"
-    assert result.rows == 0 and result.submission_id is None
+    assert result.rows == 0
+    # the rejection is in the ledger, with its errors and no slices: nothing was stored
+    from oneworkforce.data.ledger.models import Submission
+
+    entry = Submission.objects.get(id=result.submission_id)
+    assert entry.status == "rejected" and not entry.slices.exists()
+    assert entry.error_count == result.report.total
     return result.report
 
 

@@ -163,8 +163,9 @@ class Importer:
             seconds = time.perf_counter() - started
             if not report.ok:
                 self.lake.discard_staging(dataset_name, submission_id)
-                service.record_rejected(facts, report, seconds)
+                entry = service.record_rejected(facts, report, seconds)
                 result.report, result.seconds = report, seconds
+                result.submission_id = str(entry.id)
                 return result
             note("committing")
             superseded = self._commit(submission_id, facts, slices, seconds)

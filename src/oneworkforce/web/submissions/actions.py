@@ -93,30 +93,11 @@ def submit(home: Home, scope: Scope, dataset: str, upload) -> Outcome:
             home, submitted_by=scope.username or "web", after_commit=[after_commit_hook(home)]
         )
         result = importer.import_file(dataset, path)
-        if result.status == "rejected" and result.submission_id is None:
-            result.submission_id = _rejected_id(scope, result)
         if result.status != "duplicate":
             _record(scope, result)
         return Outcome(name, dataset, time.perf_counter() - started, result=result)
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
-
-
-def _rejected_id(scope: Scope, result: ImportResult) -> str | None:
-    """The ledger entry of a file just rejected (the importer does not return its id)."""
-    from oneworkforce.data.ledger.models import Status, Submission
-
-    entry = (
-        Submission.objects.filter(
-            status=Status.REJECTED,
-            dataset=result.dataset,
-            file_name=result.file,
-            submitted_by=scope.username or "web",
-        )
-        .order_by("-submitted_at")
-        .first()
-    )
-    return str(entry.id) if entry else None
 
 
 def _record(scope: Scope, result: ImportResult) -> None:
