@@ -80,6 +80,12 @@ URLS: dict[str, tuple[object, object, str]] = {
     "api:metrics": (P.VIEW_AGGREGATES, (), "metric=staff_in_post_fte"),
     "api:submissions": (P.VIEW_SUBMISSIONS, (), ""),
     "api:submission": (P.VIEW_SUBMISSIONS, lambda: (SUBMISSION["RZA"],), ""),
+    # board packs (the site fixture's full pack; its public pack is checked below)
+    "reports:packs": (P.VIEW_PACKS, (), ""),
+    "reports:public_packs": (P.VIEW_PUBLISHED, (), ""),
+    "reports:create": (P.MAKE_PACKS, (), ""),  # POST only
+    "reports:detail": (P.VIEW_PACKS, lambda: (PACK["full"],), ""),
+    "reports:download": (P.VIEW_PACKS, lambda: (PACK["full"], "xlsx"), ""),
     # workforce planning
     "planning:scenarios": (P.VIEW_PLANS, (), ""),
     "planning:run": (P.RUN_PLANS, (), ""),  # POST only
@@ -87,6 +93,8 @@ URLS: dict[str, tuple[object, object, str]] = {
 
 #: organisation -> the id of a submission of its data, made by the site fixture
 SUBMISSION: dict[str, str] = {}
+#: "full" and "public" -> the id of a board pack, made by the site fixture
+PACK: dict[str, str] = {}
 
 #: organisation-scoped requests: (url name, args, query, organisation the page is about)
 ORG_PAGES = [
@@ -164,6 +172,11 @@ def site(story, tmp_path):
     )
     assert result.status == "accepted", result.report.summary()
     SUBMISSION["RZA"] = str(result.submission_id)
+    from oneworkforce.reports import freeze
+    from oneworkforce.reports.options import PackOptions
+
+    for kind, public in (("full", False), ("public", True)):
+        PACK[kind] = str(freeze.make(story, PackOptions(public=public), actor="tests").id)
     return story
 
 
@@ -177,7 +190,9 @@ def test_each_url_answers_as_the_matrix_says(site, browser_for, person):
             continue
         args = args() if callable(args) else args
         url = reverse(name, args=args) + (f"?{query}" if query else "")
-        status = client.get(url).status_code
+        response = client.get(url)
+        response.close()  # a file download streams; close it
+        status = response.status_code
         if needed is PUBLIC:
             ok = status < 500 and status != 403
         elif person is None:
@@ -206,3 +221,22 @@ def test_organisation_pages_only_for_their_organisations(site, browser_for, pers
             assert status == 200, (person, name, status)
         else:  # refused; a submission another organisation may not see is not even named
             assert status in (403, 404), (person, name, status)
+
+
+@pytest.mark.parametrize("person", [None, *PEOPLE])
+def test_a_public_pack_is_published_and_a_full_one_is_not(site, browser_for, person):
+    client = browser_for(person)
+    for name, args in (
+        ("reports:detail", (PACK["public"],)),
+        ("reports:download", (PACK["public"], "xlsx")),
+    ):
+        response = client.get(reverse(name, args=args))
+        response.close()
+        status = response.status_code
+        assert status == (302 if person is None else 200), (person, name, status)
+    full = client.get(reverse("reports:detail", args=(PACK["full"],))).status_code
+    if person is None:
+        assert full == 302
+    else:
+        role, _orgs = PEOPLE[person]
+        assert full == (200 if P.VIEW_PACKS in MATRIX[Role(role)] else 403), (person, full)

@@ -78,8 +78,8 @@ def demo(
         ResultsStore(home.lake).rebuild(progress=progress)
     _summary(Lake(home))
     _people_story(home)
-    for step in (_registers, _plans, _board_pack):
-        step(home)
+    _registers(home)
+    _board_pack(home, _plans(home))
     accounts = _accounts(home)
     out.print(f"\nData directory: {home.root}")
     if rejected:
@@ -95,34 +95,35 @@ def demo(
 
 def _registers(home) -> None:
     """The seed papers' programme grid, portfolio, risks, actions and declarations."""
-    try:
-        from oneworkforce.registers.demo import load_demo
-    except ImportError:  # pragma: no cover - while the registers are being built
-        return
+    from oneworkforce.registers.demo import load_demo
+
     counts = load_demo(actor="demo")
     err.print("Registers loaded: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
-def _plans(home) -> None:
-    """The example planning scenarios, run on the demo ICS."""
-    try:
-        from oneworkforce.planning import load_scenario, run_scenario
-    except ImportError:  # pragma: no cover - while planning is being built
-        return
+def _plans(home) -> list[str]:
+    """The example planning scenarios, run on the demo ICS; their run ids."""
+    from oneworkforce.planning import load_scenario, run_scenario
+
+    run_ids = []
     for path in _example_scenarios():
         run = run_scenario(home, load_scenario(path), runs=DEMO_PLAN_RUNS, seed=1)
         err.print(f"Planning scenario {path.stem}: run {run.run_id}")
+        run_ids.append(run.run_id)
+    return run_ids
 
 
-def _board_pack(home) -> None:
-    """This month's board pack, full and public, in every format."""
-    try:
-        from oneworkforce.reports.api import create_pack
-    except ImportError:  # pragma: no cover - while board packs are being built
-        return
+def _board_pack(home, plan_runs: list[str]) -> None:
+    """This month's board pack, full and public, in every format, from what was loaded."""
+    from oneworkforce.reports import service
+    from oneworkforce.reports.options import PackOptions
+
     for public in (False, True):
-        pack = create_pack(home, public=public, created_by="demo")
-        err.print(f"Board pack {'(public) ' if public else ''}written: {pack.folder}")
+        out = home.root / ("demo-pack-public" if public else "demo-pack")
+        options = PackOptions(public=public, plan_runs=[] if public else plan_runs)
+        _, files = service.create(home, options, actor="demo", out=out)
+        kind = "public board pack" if public else "board pack"
+        err.print(f"The {kind} is in {out}: " + ", ".join(p.name for p in files.values()))
 
 
 DEMO_PLAN_RUNS = 200

@@ -274,8 +274,13 @@ def load_demo(actor: str = "demo", today: dt.date | None = None) -> dict[str, in
                 changes["parent"] = portfolio
             actions.update(actor, prog, None, changes)
         notts = models.Programme.objects.get(code="NOTTS-WF")
-        for risk in models.Risk.objects.all():
-            changes = {} if risk.review_date else {"review_date": dt.date(2016, 5, 13)}
+        for i, risk in enumerate(models.Risk.objects.order_by("id")):
+            # the seed register gives no review dates: the demo reviews them over the coming
+            # months, and shows one review a fortnight late so the flag can be seen
+            review = (
+                today - dt.timedelta(days=14) if i == 0 else today + relativedelta(months=1 + i % 4)
+            )
+            changes = {} if risk.review_date else {"review_date": review}
             if not risk.owner:
                 changes["owner"] = "Lyn Bacon"
             actions.update(
@@ -300,9 +305,15 @@ def load_demo(actor: str = "demo", today: dt.date | None = None) -> dict[str, in
                     kind="deliverable",
                     metrics=metrics,
                     status="on_track",
-                    due_date=dt.date(2025, 3, 31),
+                    due_date=today + relativedelta(months=6),
                     import_key=key,
                 )
+        for milestone in models.Milestone.objects.filter(
+            due_date__lt=today - relativedelta(years=2)
+        ).exclude(status="complete"):  # the seed paper's 2016 activities are history
+            actions.update(
+                actor, milestone, None, {"status": "complete", "completed_on": milestone.due_date}
+            )
         _status_history(actor, grid, today)
         _benefits(actor, today)
         _meeting(actor)

@@ -20,7 +20,9 @@ from oneworkforce.reports.blocks import Cell, number
 #: the level public figures are controlled at: an ICS is below national, so all are controlled
 LEVEL = "ics"
 #: segments whose outputs follow the Skills for Care rule as well
-ADULT_SOCIAL_CARE = frozenset({"support_at_home", "personal_care", "care_homes", "adult_social_work"})
+ADULT_SOCIAL_CARE = frozenset(
+    {"support_at_home", "personal_care", "care_homes", "adult_social_work"}
+)
 #: units that count people (controlled as counts)
 PEOPLE_UNITS = frozenset({"headcount", "fte"})
 
@@ -82,7 +84,9 @@ class Figures:
         )
         return self._cell(controlled, "count", note, "")
 
-    def plain(self, value: float | int | None, unit: str, *, note: str = "", status: str = "") -> Cell:
+    def plain(
+        self, value: float | int | None, unit: str, *, note: str = "", status: str = ""
+    ) -> Cell:
         """A figure that does not count people (risk scores, days overdue, organisations)."""
         return number(value, unit, note=note, status=status)
 
@@ -112,4 +116,4 @@ class Figures:
 
 def _whole(value: float) -> int:
     """A count for the disclosure rules: FTE and days are rounded to whole numbers first."""
-    return max(0, int(round(float(value))))
+    return max(0, round(float(value)))

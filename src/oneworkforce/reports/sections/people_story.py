@@ -1,0 +1,105 @@
+"""The People Story matrix (seed 001): segments by the leading workforce metrics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oneworkforce.metrics import people_story
+from oneworkforce.reports.blocks import Section, column, paragraph, section, table, text
+from oneworkforce.reports.context import Context, change_note, month_name
+
+#: Making Data Count variation icons, in words (colour is never the only signal)
+ICON_WORDS = {
+    "common_cause": "Common cause",
+    "improvement_high": "Improvement (high)",
+    "improvement_low": "Improvement (low)",
+    "concern_high": "Concern (high)",
+    "concern_low": "Concern (low)",
+    "neutral_high": "Special cause (high)",
+    "neutral_low": "Special cause (low)",
+}
+
+
+def build(ctx: Context) -> Section:
+    inputs = ctx.inputs
+    matrix = people_story.build(
+        inputs.store,
+        inputs.segments,
+        period=ctx.period,
+        organisations=inputs.organisations,
+        overrides=inputs.overrides,
+    )
+    ctx.facts["matrix"] = matrix
+    codes = [c for c, _ in people_story.COLUMNS]
+    raw = {
+        (r["segment"], r["metric"], r["period"]): r
+        for r in inputs.store.results(
+            codes, "segment", {"period": [ctx.period, ctx.year_before], "origin": "computed"}
+        )
+    }
+    for r in inputs.store.results(
+        codes, "segment", {"period": [ctx.period, ctx.year_before], "origin": "aggregate"}
+    ):
+        raw.setdefault((r["segment"], r["metric"], r["period"]), r)
+    columns = [column("Segment")] + [column(c["title"], c["unit"]) for c in matrix.columns]
+    rows = []
+    for row in matrix.rows:
+        if all(c.availability == "not_applicable" for c in row["cells"]):
+            continue
+        cells = [text(row["title"])]
+        for cell in row["cells"]:
+            cells.append(_cell(ctx, cell, raw))
+        rows.append(cells)
+    return section(
+        "people_story",
+        "The People Story",
+        [
+            paragraph(
+                f"The leading workforce metrics for each part of the workforce in "
+                f"{month_name(ctx.period)}, with the movement on the same month a year before "
+                "and the Making Data Count variation of each series. Where a figure is not "
+                "available, the cell says why (see the data coverage map)."
+            ),
+            table(
+                "people_story",
+                f"People Story matrix, {month_name(ctx.period)}",
+                columns,
+                rows,
+                caption="Rows: segments of the workforce. Columns: leading metrics.",
+            ),
+        ],
+    )
+
+
+def _cell(ctx: Context, cell: people_story.Cell, raw: dict[tuple[str, str, str], Any]) -> dict:
+    if cell.value is None:
+        return text(cell.availability_label, status=cell.availability, note=cell.next_step)
+    now_row = raw.get((cell.segment, cell.metric, ctx.period), {})
+    before_row = raw.get((cell.segment, cell.metric, ctx.year_before))
+    shown = ctx.figures.metric(
+        cell.value,
+        cell.unit,
+        numerator=now_row.get("numerator"),
+        denominator=now_row.get("denominator"),
+        segment=cell.segment,
+    )
+    before = None
+    if before_row is not None and cell.comparator is not None:
+        before = ctx.figures.metric(
+            cell.comparator,
+            cell.unit,
+            numerator=before_row.get("numerator"),
+            denominator=before_row.get("denominator"),
+            segment=cell.segment,
+        )["value"]
+    notes = [
+        ICON_WORDS.get(cell.variation_icon or "", ""),
+        change_note(shown["value"], before, cell.unit),
+    ]
+    if cell.availability in ("partial", "estimate"):
+        notes.append(cell.availability_label)
+    shown["note"] = "; ".join(n for n in notes if n)
+    if cell.variation_icon:
+        shown["status"] = cell.variation_icon
+    ctx.index["figures"][f"{cell.segment}/{cell.metric}"] = shown["value"]
+    return shown

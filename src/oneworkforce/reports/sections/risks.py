@@ -1,0 +1,125 @@
+"""Risks: the 5x5 heat map, the risks at or above the escalation score, and the Board
+Assurance Framework (the risks escalated to it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oneworkforce.reports.blocks import Section, column, paragraph, section, table, text
+from oneworkforce.reports.context import Context
+
+CONSEQUENCE = ("1 Negligible", "2 Minor", "3 Moderate", "4 Major", "5 Catastrophic")
+LIKELIHOOD = {5: "5 Almost certain", 4: "4 Likely", 3: "3 Possible", 2: "2 Unlikely", 1: "1 Rare"}
+
+
+def band(score: int) -> str:
+    """The NHS 5x5 matrix bands: 1-3 low, 4-6 moderate, 8-12 high, 15-25 extreme."""
+    if score >= 15:
+        return "extreme"
+    if score >= 8:
+        return "high"
+    if score >= 4:
+        return "moderate"
+    return "low"
+
+
+def _risk_rows(ctx: Context, risks: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    rows = []
+    for r in risks:
+        score = r.get("current_score")
+        rows.append(
+            [
+                text(r.get("ref") or ""),
+                text(r.get("description") or ""),
+                text(r.get("owner") or ""),
+                ctx.figures.plain(
+                    score,
+                    "score",
+                    note=f"L{r.get('current_likelihood')} × C{r.get('current_consequence')}",
+                    status=f"band-{r.get('current_band') or band(int(score or 0))}",
+                ),
+                ctx.figures.plain(r.get("initial_score"), "score"),
+                ctx.figures.plain(r.get("target_score"), "score"),
+                text(
+                    r.get("review_date") or "", status="overdue" if r.get("review_overdue") else ""
+                ),
+                text("Yes" if r.get("escalated_to_baf") else "No"),
+            ]
+        )
+    return rows
+
+
+RISK_COLUMNS = [
+    column("Ref"),
+    column("Risk"),
+    column("Owner"),
+    column("Current score", "score"),
+    column("Initial score", "score"),
+    column("Target score", "score"),
+    column("Next review"),
+    column("On the BAF"),
+]
+
+
+def build(ctx: Context) -> Section:
+    registers = ctx.inputs.registers
+    if registers is None:
+        return section("risks", "Risks", [paragraph(ctx.inputs.registers_note)])
+    escalation = int(registers.get("escalation_score") or 15)
+    risks = registers.get("risks", [])
+    for r in risks:
+        ctx.index["risks"][r["ref"]] = r.get("current_score")
+    ctx.items("risks", [r["ref"] for r in risks])
+    above = sorted(
+        (r for r in risks if (r.get("current_score") or 0) >= escalation),
+        key=lambda r: (-(r.get("current_score") or 0), r["ref"]),
+    )
+    ctx.facts["risks_above"] = len(above)
+    ctx.facts["escalation_score"] = escalation
+    heat = registers.get("heatmap") or {}
+    counts = heat.get("counts") or [[0] * 5 for _ in range(5)]
+    likelihoods = heat.get("likelihood") or [5, 4, 3, 2, 1]
+    if likelihoods and likelihoods[0] == 1:  # the contract lists likelihood 5 first
+        likelihoods = list(reversed(likelihoods))
+    heat_rows = []
+    for i, likelihood in enumerate(likelihoods):
+        cells = [text(LIKELIHOOD.get(int(likelihood), str(likelihood)))]
+        for j in range(5):
+            score = int(likelihood) * (j + 1)
+            cells.append(
+                ctx.figures.plain(
+                    counts[i][j], "count", status=f"band-{band(score)}", note=f"score {score}"
+                )
+            )
+        heat_rows.append(cells)
+    return section(
+        "risks",
+        "Risks and the Board Assurance Framework",
+        [
+            paragraph(
+                f"The workforce risk register scored on the 5×5 matrix (likelihood × "
+                f"consequence). Risks scoring {escalation} or more are escalated to this Board; "
+                "those on the Board Assurance Framework (BAF) are listed separately."
+            ),
+            table(
+                "risk_heatmap",
+                "Risk heat map: number of risks by current likelihood and consequence",
+                [column("Likelihood \\ consequence"), *(column(c, "count") for c in CONSEQUENCE)],
+                heat_rows,
+            ),
+            table(
+                "risks_escalated",
+                f"Risks at or above the escalation score ({escalation})",
+                RISK_COLUMNS,
+                _risk_rows(ctx, above),
+                empty=f"No risk scores {escalation} or more.",
+            ),
+            table(
+                "baf",
+                "Board Assurance Framework",
+                RISK_COLUMNS,
+                _risk_rows(ctx, registers.get("baf", [])),
+                empty="No risk is escalated to the Board Assurance Framework.",
+            ),
+        ],
+    )

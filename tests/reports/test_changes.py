@@ -1,0 +1,66 @@
+"""What changed since the last pack: RAG changes, risk score movements, new special-cause
+signals, new and closed items."""
+
+from __future__ import annotations
+
+import pytest
+
+from oneworkforce.reports import freeze
+from oneworkforce.reports.options import PackOptions
+from oneworkforce.reports.sections.changes import diff
+from tests.reports.conftest import row_of, table_of
+
+
+def test_diff_of_two_indexes():
+    before = {
+        "rag": {"RET": "green", "BANK": "green"},
+        "risks": {"WF01": 12, "WF02": 9},
+        "special_causes": ["leaver_rate/system"],
+        "items": {"risks": ["WF01", "WF02"], "overdue_actions": ["a"]},
+    }
+    after = {
+        "rag": {"RET": "amber", "BANK": "green", "NEW": "red"},
+        "risks": {"WF01": 16, "WF03": 4},
+        "special_causes": ["leaver_rate/system", "sickness_absence_rate/system"],
+        "items": {"risks": ["WF01", "WF03"], "overdue_actions": []},
+    }
+    changes = diff(before, after)
+    assert changes["rag_changes"] == [{"programme": "RET", "from": "green", "to": "amber"}]
+    assert changes["risk_movements"] == [{"ref": "WF01", "from": 12, "to": 16}]
+    assert changes["new_signals"] == ["sickness_absence_rate/system"]
+    assert changes["ended_signals"] == []
+    assert changes["new_items"] == {"risks": ["WF03"]}
+    assert changes["closed_items"] == {"overdue_actions": ["a"], "risks": ["WF02"]}
+
+
+@pytest.mark.django_db
+def test_second_pack_reports_the_changes(pack_home, registers):
+    first = freeze.make(pack_home.home, PackOptions(), actor="a")
+    changes = next(s for s in first.content["sections"] if s["id"] == "changes")
+    assert "first pack" in changes["blocks"][0]["text"]
+
+    snapshot = registers["snapshot"]
+    snapshot["programmes"][0]["rag"]["overall"] = "red"  # RET: amber -> red
+    snapshot["risks"][1]["current_score"] = 12  # WF02: 9 -> 12
+    snapshot["overdue_actions"] = []  # the action was done
+    second = freeze.make(pack_home.home, PackOptions(), actor="a")
+
+    rag = table_of(second.content, "changes_rag")
+    assert [[c["display"] for c in r] for r in rag["rows"]] == [["RET", "amber", "red"]]
+    risks = table_of(second.content, "changes_risks")
+    assert [c["value"] for c in row_of(risks, "WF02")[1:]] == [9, 12, 3]
+    words = [
+        item
+        for s in second.content["sections"]
+        if s["id"] == "changes"
+        for b in s["blocks"]
+        if b["type"] == "bullets"
+        for item in b["items"]
+    ]
+    assert (
+        "Closed – Overdue actions: Workforce Board 2024-06: Bring the bank business case" in words
+    )
+    grid = table_of(second.content, "programme_grid")
+    assert (
+        row_of(grid, "Stay and thrive: retaining our staff (RET)")[8]["display"] == "Amber to Red"
+    )

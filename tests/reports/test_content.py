@@ -1,0 +1,186 @@
+"""The structured content of a pack: its sections in board order and figures worked out by
+hand from the small data of conftest.py (a snapshot of the parts a board reads)."""
+
+from __future__ import annotations
+
+import pytest
+
+from oneworkforce.reports import freeze
+from oneworkforce.reports.options import OptionError, PackOptions
+from tests.reports.conftest import LAST, row_of, table_of
+
+pytestmark = pytest.mark.django_db
+
+SECTIONS = [
+    ("cover", "Cover sheet"),
+    ("people_story", "The People Story"),
+    ("making_data_count", "Making Data Count"),
+    ("agency", "Agency and pay bill"),
+    ("programmes", "Programme assurance"),
+    ("benefits", "Benefits against plan"),
+    ("risks", "Risks and the Board Assurance Framework"),
+    ("overdue", "Overdue actions and reviews"),
+    ("coverage", "Data coverage"),
+    ("planning", "Workforce plan"),
+    ("changes", "What changed since the last pack"),
+    ("sources", "Appendix: sources and data versions"),
+]
+
+
+def make(pack_home, **options):
+    return freeze.make(pack_home.home, PackOptions(**options), actor="analyst1")
+
+
+def test_sections_in_board_order(pack_home, registers):
+    pack = make(pack_home)
+    assert [(s["id"], s["title"]) for s in pack.content["sections"]] == SECTIONS
+    assert pack.period == LAST  # the latest month with data by default
+
+
+def test_cover_sheet_fields(pack_home, registers):
+    pack = make(
+        pack_home,
+        title="Workforce paper",
+        meeting="Humber ICB Board",
+        meeting_date="2024-07-20",
+        executive_lead="Jayne Adamson",
+        author="Rachel Baillie Smith",
+        action_required="discussion",
+    )
+    cover = pack.content["sections"][0]
+    fields = {f["label"]: f["value"] for f in cover["blocks"][0]["items"]}
+    assert fields["Report to"] == "Humber ICB Board"
+    assert fields["Date of meeting"] == "2024-07-20"
+    assert fields["Title"] == "Workforce paper: June 2024"
+    assert fields["Executive lead"] == "Jayne Adamson"
+    assert fields["Author"] == "Rachel Baillie Smith"
+    assert fields["Action required"] == "Discussion"
+    assert fields["Report exempt from public disclosure"] == "Yes"
+    actions = table_of(pack.content, "action_required")
+    ticked = [
+        c["title"]
+        for c, v in zip(actions["columns"], actions["rows"][0], strict=True)
+        if v["display"]
+    ]
+    assert ticked == ["Discussion"]
+    implications = {
+        r[0]["display"]: r[1]["display"] for r in table_of(pack.content, "implications")["rows"]
+    }
+    assert "no person-level data" in implications["Data protection / IG"]
+    words = " ".join(
+        b.get("text", "") + " ".join(b.get("items", []))
+        for b in cover["blocks"]
+        if b["type"] != "fields"
+    )
+    assert "Recommendations" in words and "The Board is asked to" in words
+
+
+def test_bad_options_are_refused():
+    with pytest.raises(OptionError, match="YYYY-MM"):
+        PackOptions(period="2024-13")
+    with pytest.raises(OptionError, match="Approval"):
+        PackOptions(action_required="Rubber stamp")
+
+
+def test_people_story_figures(pack_home, registers):
+    pack = make(pack_home)
+    matrix = table_of(pack.content, "people_story")
+    assert [c["title"] for c in matrix["columns"]][:3] == [
+        "Segment",
+        "Staff in post (FTE)",
+        "Vacancies",
+    ]
+    # secondary care (RZA): a1, a2, a3, a5 at 1.0 FTE = 4.0
+    secondary = row_of(matrix, "Secondary care")
+    assert secondary[1]["value"] == pytest.approx(4.0)
+    assert secondary[1]["unit"] == "fte"
+    # NHS community (RZB): 1.0 + 1.0 + 0.8 = 2.8; a year before is outside the data
+    assert row_of(matrix, "NHS community services")[1]["value"] == pytest.approx(2.8)
+    # sickness: RZA 41 of 1000 days = 4.1%, RZB 23 of 1000 = 2.3%
+    assert secondary[3]["value"] == pytest.approx(0.041)
+    assert secondary[3]["display"] == "4.1%"
+    assert row_of(matrix, "NHS community services")[3]["value"] == pytest.approx(0.023)
+    # no vacancy return: the cell says so in words
+    assert secondary[2] == {**secondary[2], "value": "Not available", "unit": "text"}
+
+
+def test_making_data_count_summary_and_charts(pack_home, registers):
+    pack = make(pack_home)
+    summary = table_of(pack.content, "mdc_summary")
+    fte = row_of(summary, "Staff in post (FTE)")
+    assert fte[1]["value"] == pytest.approx(8.8)  # 4.0 + 2.8 + 2.0
+    sick = row_of(summary, "Sickness absence rate (month)")
+    assert sick[1]["value"] == pytest.approx(0.032)  # (41 + 23) / 2000
+    assert sick[5]["value"] == pytest.approx(0.045)  # the 4.5% ceiling of the catalogue
+    mdc = next(s for s in pack.content["sections"] if s["id"] == "making_data_count")
+    chart = next(b for b in mdc["blocks"] if b.get("id") == "spc_sickness_absence_rate")
+    assert chart["spec"]["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+    assert len(chart["spec"]["data"]["values"]) == 12  # 2023-07 to 2024-06
+    assert chart["alt"].startswith(
+        "Sickness absence rate (month), 12 months from 2023-07 to 2024-06"
+    )
+
+
+def test_registers_sections(pack_home, registers):
+    pack = make(pack_home)
+    grid = table_of(pack.content, "programme_grid")
+    ret = row_of(grid, "Stay and thrive: retaining our staff (RET)")
+    assert ret[3]["display"] == "Amber" and ret[3]["status"] == "rag-amber"
+    assert ret[7]["display"] == "Red"  # resources
+    escalated = table_of(pack.content, "risks_escalated")
+    assert [r[0]["display"] for r in escalated["rows"]] == ["WF01"]  # 16 >= 15; WF02 is 9
+    assert escalated["rows"][0][3]["value"] == 16
+    heat = table_of(pack.content, "risk_heatmap")
+    likely = row_of(heat, "4 Likely")
+    assert [c["value"] for c in likely[1:]] == [0, 0, 0, 1, 0]
+    assert likely[4]["status"] == "band-extreme"  # 4 x 4 = 16
+    assert [r[0]["display"] for r in table_of(pack.content, "baf")["rows"]] == ["WF01"]
+    assert table_of(pack.content, "overdue_actions")["rows"][0][5]["value"] == 14
+    benefit = table_of(pack.content, "benefits")["rows"][0]
+    assert benefit[6]["value"] == pytest.approx(20000.0)  # 120,000 - 100,000
+
+
+def test_sections_say_when_a_part_is_missing(pack_home, monkeypatch):
+    from oneworkforce.reports import inputs
+
+    monkeypatch.setattr(inputs, "_registers", lambda as_of: (None, "No register data: test."))
+    pack = make(pack_home)
+    programmes = next(s for s in pack.content["sections"] if s["id"] == "programmes")
+    assert programmes["blocks"] == [{"type": "paragraph", "text": "No register data: test."}]
+
+
+def test_manifest_records_what_the_pack_read(pack_home, registers):
+    from oneworkforce.data.ledger.models import Submission
+    from oneworkforce.metrics.catalogue import CATALOGUE
+    from oneworkforce.metrics.store import ResultsStore, catalogue_fingerprint
+
+    pack = make(pack_home)
+    manifest = pack.manifest
+    accepted = {
+        str(s.id) for s in Submission.objects.filter(status="accepted")
+    }  # organisations, staff in post, sickness
+    assert {s["id"] for s in manifest["submissions"]} == accepted
+    assert len(accepted) == 3
+    assert (
+        manifest["results"]["data_version"]
+        == ResultsStore(pack_home.home.lake).status()["data_version"]
+    )
+    assert manifest["registers"]["version"] == "reg-v1"
+    assert manifest["catalogue"]["fingerprint"] == catalogue_fingerprint(CATALOGUE)
+    assert manifest["created_by"] == "analyst1"
+    assert manifest["code"]["version"]
+    assert pack.content_sha256 == freeze.sha256(pack.content)
+
+
+def test_no_data_is_said_plainly(importer):
+    from oneworkforce.reports.inputs import NoData
+
+    with pytest.raises(NoData, match="no stored results"):
+        freeze.make(importer.home, PackOptions(), actor="x")
+
+
+def test_unknown_month_is_refused(pack_home, registers):
+    from oneworkforce.reports.inputs import NoData
+
+    with pytest.raises(NoData, match="2023-07 to 2024-06"):
+        make(pack_home, period="2025-01")

@@ -1,0 +1,112 @@
+"""Each format from the frozen content: the PDF and DOCX show every section, the XLSX reads
+back to the same numbers, the HTML is one self-contained page."""
+
+from __future__ import annotations
+
+import pytest
+
+from oneworkforce.reports import freeze, service
+from oneworkforce.reports.blocks import NUMERIC_UNITS, tables
+from oneworkforce.reports.options import PackOptions
+from oneworkforce.reports.render.xlsx import sheet_name
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rendered(pack_home, registers, tmp_path):
+    pack, files = service.create(
+        pack_home.home, PackOptions(), actor="analyst1", out=tmp_path / "out"
+    )
+    return pack, files
+
+
+def titles(pack) -> list[str]:
+    return [s["title"] for s in pack.content["sections"]]
+
+
+def test_pdf_text_shows_each_section_and_is_tagged(rendered):
+    import pypdf
+
+    pack, files = rendered
+    reader = pypdf.PdfReader(files["pdf"])
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for title in titles(pack):
+        assert title in text
+    assert "Page 1 of" in text  # page numbers
+    assert "Contents" in text
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root  # tagged for screen readers
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=1)  # A4 portrait
+
+
+def test_docx_has_real_headings_tables_and_chart_alt_text(rendered):
+    import docx
+
+    pack, files = rendered
+    document = docx.Document(str(files["docx"]))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["Contents", *titles(pack)]
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    for block in tables(pack.content):
+        assert block["title"] in captions
+    people = next(t for t in document.tables if t.rows[0].cells[0].text == "Segment")
+    assert [c.text for c in people.rows[0].cells][1] == "Staff in post (FTE)"
+    descriptions = [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
+    charts = [b for s in pack.content["sections"] for b in s["blocks"] if b["type"] == "chart"]
+    assert descriptions == [c["alt"] for c in charts]
+    assert all(descriptions)
+
+
+def test_xlsx_reads_back_to_the_same_numbers(rendered):
+    from python_calamine import CalamineWorkbook
+
+    pack, files = rendered
+    book = CalamineWorkbook.from_path(str(files["xlsx"]))
+    used: set[str] = {"contents"}
+    expected_sheets = ["Contents"] + [sheet_name(t["id"], used) for t in tables(pack.content)]
+    assert book.sheet_names == expected_sheets
+    checked = 0
+    for block, name in zip(tables(pack.content), expected_sheets[1:], strict=True):
+        sheet = book.get_sheet_by_name(name).to_python()
+        assert sheet[0][0] == block["title"]
+        assert sheet[2][: len(block["columns"])] == [c["title"] for c in block["columns"]]
+        for r, row in enumerate(block["rows"], start=3):
+            for c, cell in enumerate(row):
+                if cell["unit"] in NUMERIC_UNITS and isinstance(cell["value"], int | float):
+                    assert isinstance(sheet[r][c], int | float), (name, r, c)
+                    assert sheet[r][c] == pytest.approx(cell["value"])
+                    checked += 1
+    assert checked > 20
+    people = book.get_sheet_by_name("people_story").to_python()
+    secondary = next(row for row in people if row[0] == "Secondary care")
+    assert secondary[1] == pytest.approx(4.0)  # stored as a number, not "4.0"
+
+
+def test_html_is_self_contained_and_reads_on_a_phone(rendered):
+    pack, files = rendered
+    page = files["html"].read_text(encoding="utf-8")
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
+    for title in titles(pack):
+        assert f">{title}</h2>" in page.replace("&#x27;", "'")
+    assert page.count('<img src="data:image/svg+xml;base64,') == len(
+        [b for s in pack.content["sections"] for b in s["blocks"] if b["type"] == "chart"]
+    )
+    assert 'scope="col"' in page and 'scope="row"' in page
+
+
+def test_render_again_from_the_store(rendered, tmp_path):
+    pack, files = rendered
+    again = service.render_stored(
+        pack_home_of(pack), freeze.load(str(pack.id)), ["xlsx", "html"], out=tmp_path / "again"
+    )
+    assert set(again) == {"xlsx", "html"}
+    assert again["html"].read_text() == files["html"].read_text()
+
+
+def pack_home_of(pack):
+    from django.conf import settings
+
+    return settings.HOME
