@@ -150,3 +150,13 @@ def test_aggregate_slices_by_segment_and_area(importer, tmp_path):
         ("care_homes", 27.5),
         ("support_at_home", 31.0),
     ]
+
+
+def test_a_nul_character_in_a_bad_value_is_recorded_visibly(importer, tmp_path):
+    # PostgreSQL's JSON cannot hold U+0000; the ledger writes U+2400 (the symbol for NUL)
+    path = write(tmp_path / "nul.parquet", [sickness("R\x00A", "2024-03", 1)])
+    result = importer.import_file("sickness_absence", path)
+    assert result.status == "rejected"
+    entry = Submission.objects.get(id=result.submission_id)
+    values = [e.get("value") for e in entry.errors]
+    assert "R\u2400A" in values, values

@@ -24,7 +24,7 @@ def serve(
     port: int = typer.Option(8000, "--port", help="port to listen on"),
     host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
     workers: int = typer.Option(
-        0, "--workers", help="worker processes (default: 2 per core, at least 2)"
+        0, "--workers", help="worker processes (default: one per core, at least 2)"
     ),
     threads: int = typer.Option(4, "--threads", help="threads per worker"),
 ) -> None:
@@ -39,7 +39,7 @@ def run_server(home, *, host: str, port: int, workers: int = 0, threads: int = 4
 
     os.environ[HOME_ENV] = str(home.root)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oneworkforce.web.settings")
-    workers = workers or max(2, 2 * (os.cpu_count() or 1))
+    workers = workers or max(2, os.cpu_count() or 1)  # measured: more only queue (docs/web.md)
 
     class Server(BaseApplication):
         def load_config(self):

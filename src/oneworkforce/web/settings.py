@@ -169,6 +169,7 @@ if OIDC_ENABLED:
 HTTPS = os.environ.get("ONEWORKFORCE_HTTPS", "") == "1"  # behind TLS in production
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # read from memory, kept in the DB
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

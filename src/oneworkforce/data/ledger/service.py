@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -44,12 +45,24 @@ def find_duplicate(dataset: str, sha256: str) -> Submission | None:
     )
 
 
+def _storable(value: Any) -> Any:
+    """A value PostgreSQL's JSON can hold: a NUL character (which a broken file can carry
+    into an error's quoted value) is written as the visible symbol for it, U+2400."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\u2400")
+    if isinstance(value, dict):
+        return {k: _storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(v) for v in value]
+    return value
+
+
 def record_rejected(facts: FileFacts, report: ValidationReport, seconds: float) -> Submission:
     return Submission.objects.create(
         **asdict(facts),
         status=Status.REJECTED,
         error_count=report.total,
-        errors=[e.to_dict() for e in report.errors],
+        errors=[_storable(e.to_dict()) for e in report.errors],
         counts_by_rule=report.counts_by_rule,
         seconds=seconds,
     )

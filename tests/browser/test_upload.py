@@ -1,0 +1,124 @@
+"""Uploading files as the ICB's data lead: a bad file is refused with its errors listed, a
+good one replaces the ICB's staff in post for the month and the dashboard changes.
+
+The figures after the good upload are worked out by hand from the file below."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.support import (
+    UPLOAD_SEGMENT,
+    axe_violations,
+    describe,
+    fte_text,
+    table_rows,
+)
+
+pytestmark = pytest.mark.browser
+
+HEADING = (
+    "period,org_code,person_id,assignment_id,staff_group,band,fte,contract_type,age,sex,"
+    "ethnic_group,disability,start_date"
+)
+#: rows 3 to 6 (the heading is row 1) each break one rule
+BAD = [
+    "{m},{org},p0000001,a1,admin_estates,band_4,1,permanent,40,female,white,no,2015-01-01",
+    "{m},{org},p0000002,a1,admin_estates,band_4,lots,permanent,40,female,white,no,2015-01-01",
+    "{m},{org},p0000003,a1,admin_estates,band_4,2.0,permanent,40,female,white,no,2015-01-01",
+    "{m},{org},p0000004,a1,wizards,band_4,1,permanent,40,female,white,no,2015-01-01",
+    "{m},{org},p0000005,a1,managers,band_7,1,permanent,12,male,white,no,2015-01-01",
+]
+BAD_ERRORS = [  # row, column, value, rule (docs/formats.md: fte > 0 and <= 1.5, age 16..90)
+    ["3", "fte", "lots", "not_a_number"],
+    ["4", "fte", "2.0", "out_of_range"],
+    ["5", "staff_group", "wizards", "unknown_code"],
+    ["6", "age", "12", "out_of_range"],
+]
+#: the ICB's whole staff in post for the month: five assignments in post and one bank
+#: assignment, which is never staff in post
+GOOD = [
+    "{m},{org},p0000001,a1,admin_estates,band_4,1.0,permanent,40,female,white,no,2015-01-01",
+    "{m},{org},p0000002,a1,admin_estates,band_3,0.8,permanent,33,male,bme,no,2019-06-01",
+    "{m},{org},p0000003,a1,managers,band_7,1.0,permanent,51,female,white,yes,2008-02-11",
+    "{m},{org},p0000004,a1,medical_dental,medical,0.6,locum,45,male,white,no,2025-01-06",
+    "{m},{org},p0000005,a1,ahp,band_5,0.5,fixed_term,29,female,not_stated,not_stated,2024-09-02",
+    "{m},{org},p0000006,a1,nursing_midwifery,band_5,1.0,bank,38,female,white,no,2023-03-01",
+]
+GOOD_FTE = "3.9"  # 1.0 + 0.8 + 1.0 + 0.6 + 0.5; the bank assignment does not count
+
+CELL = f'td[data-segment="{UPLOAD_SEGMENT}"][data-metric="staff_in_post_fte"] .owf-value'
+
+
+def _write(folder: Path, name: str, rows: list[str], month: str, org: str) -> Path:
+    path = folder / name
+    lines = [HEADING, *(r.format(m=month, org=org) for r in rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _upload(page, path: Path) -> None:
+    page.goto("/submissions/upload/")
+    page.get_by_label("Which data is in the file").select_option("staff_in_post")
+    page.get_by_label("The file", exact=True).set_input_files(str(path))
+    page.set_default_navigation_timeout(180_000)  # an accepted file refreshes the figures
+    page.get_by_role("button", name="Check and submit").click()
+    page.wait_for_load_state()
+
+
+def _icb_figure(page) -> str:
+    page.goto("/")
+    return page.locator(CELL).inner_text()
+
+
+def test_a_bad_file_is_refused_with_each_error_named(sign_in, demo, icb_code, tmp_path):
+    analyst = sign_in("analyst")
+    before = _icb_figure(analyst)
+    lead = sign_in("org_data_lead", "/submissions/upload/")
+    _upload(lead, _write(tmp_path, "bad.csv", BAD, demo.latest_month, icb_code))
+
+    summary = lead.locator(".nhsuk-error-summary").inner_text()
+    assert "bad.csv was rejected: 4 problems found. Nothing was loaded." in summary
+    for words in (
+        "A figure is not a number: 1",
+        "A figure is outside its allowed range: 2",
+        "A code is not in the reference list: 1",
+    ):
+        assert words in summary
+    errors = table_rows(lead, "#errors")
+    assert [[row[0], row[1], row[2], row[4]] for row in errors] == BAD_ERRORS
+    assert "greater than 0 and at most 1.5" in errors[1][3]
+    violations = axe_violations(lead)  # the error state is accessible too
+    assert not violations, f"the rejected upload fails WCAG 2.2 AA:\n{describe(violations)}"
+
+    assert _icb_figure(analyst) == before  # nothing was loaded
+
+
+def test_a_good_file_replaces_the_slice_and_the_dashboard_changes(
+    sign_in, demo, icb_code, tmp_path
+):
+    month = demo.latest_month
+    analyst = sign_in("analyst")
+    assert _icb_figure(analyst) == fte_text(demo.fte(UPLOAD_SEGMENT, month))
+    assert fte_text(demo.fte(UPLOAD_SEGMENT, month)) != GOOD_FTE
+
+    lead = sign_in("org_data_lead", "/submissions/upload/")
+    _upload(lead, _write(tmp_path, "icb-staff-in-post.csv", GOOD, month, icb_code))
+    accepted = lead.locator("#accepted").inner_text()
+    expected = (
+        f"icb-staff-in-post.csv was accepted as staff_in_post: 6 rows for {icb_code}, {month}."
+    )
+    assert expected in accepted
+    assert "icb-staff-in-post.csv" in accepted
+    assert "It replaces 1 earlier slice" in accepted
+    assert "The figures on the dashboard have been brought up to date." in accepted
+
+    assert _icb_figure(analyst) == GOOD_FTE
+    analyst.locator(
+        f'td[data-segment="{UPLOAD_SEGMENT}"][data-metric="staff_in_post_fte"] a'
+    ).click()
+    analyst.wait_for_load_state()
+    assert analyst.locator("#latest-value").inner_text() == GOOD_FTE
+    assert table_rows(analyst, "#series-table")[-1][:2] == [month, GOOD_FTE]
