@@ -21,7 +21,6 @@ P = Permission
 PUBLIC = "public"  # no sign-in needed
 
 
-
 def first(model: str, **where):
     """Args of a detail URL: the primary key of a demo record, looked up when requested."""
 

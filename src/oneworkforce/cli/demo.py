@@ -135,6 +135,8 @@ def _example_scenarios() -> list[Path]:
 
     folder = Path(oneworkforce.__file__).resolve().parents[2] / "examples" / "scenarios"
     return sorted(folder.glob("*.toml"))
+
+
 DEMO_ROLES = ("admin", "analyst", "programme_lead", "org_data_lead", "board", "viewer")
 
 

@@ -49,4 +49,3 @@ def _write(fmt: str, content: Mapping[str, Any], manifest: Mapping[str, Any], pa
     tmp = path.with_name(f".{path.name}.tmp")
     writer.write(content, manifest, tmp)
     os.replace(tmp, path)
-
