@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Max
 
 from oneworkforce.audit import trail
 from oneworkforce.metrics import people_story
@@ -36,9 +37,8 @@ def overrides() -> dict[tuple[str, str], people_story.Override]:
 
 def version() -> tuple[int, str]:
     """Changes whenever the map does (for caching the matrix)."""
-    last = CoverageCell.objects.order_by("-updated_at").values_list("updated_at", flat=True)
-    stamp = last.first()
-    return CoverageCell.objects.count(), stamp.isoformat() if stamp else ""
+    seen = CoverageCell.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    return seen["n"], seen["last"].isoformat() if seen["last"] else ""
 
 
 def save(

@@ -27,10 +27,25 @@ def _store() -> ResultsStore:
     return ResultsStore(lake().root)
 
 
+_version: dict[str, Any] = {}
+
+
 def data_version() -> str:
-    """The stored results' generation ('' before the first build): changes with every write."""
-    index = _store().index()
-    return "" if index is None else f"{index['data_version']}:{index['computed_at']}"
+    """The stored results' generation ('' before the first build): changes with every write,
+    which replaces the index file (so its inode and time tell, without reading it)."""
+    store = _store()
+    try:
+        stat = store.index_path.stat()
+    except FileNotFoundError:
+        return ""
+    stamp = (str(store.index_path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    if _version.get("stamp") != stamp:
+        index = store.index()
+        _version["value"] = (
+            "" if index is None else f"{index['data_version']}:{index['computed_at']}"
+        )
+        _version["stamp"] = stamp
+    return _version["value"]
 
 
 def _freeze(value: Any) -> Hashable:

@@ -82,13 +82,18 @@ def home(request):
     except BadFilter as exc:
         return _bad(request, exc)
     matrix = data.matrix(chosen.get("period"), chosen.get("place"))
-    key = ("home", data.data_version(), coverage_map.version(), matrix.period, matrix.place)
+    key = ("home", data.data_version(), coverage_map.version(), tuple(sorted(chosen.items())))
     matrix_html = data.cached(
         key,
         lambda: mark_safe(  # our own template, every value escaped when rendered
             render_to_string(
                 "dashboard/_matrix.html",
-                {"matrix": matrix, "status": data.store().index() or {}},
+                {
+                    "matrix": matrix,
+                    "status": data.store().index() or {},
+                    "places": data.places(),
+                    "chosen": chosen,
+                },
             )
         ),
     )
@@ -248,17 +253,7 @@ def drilldown(request, metric):
     return render(
         request,
         "dashboard/drilldown.html",
-        {
-            "metric": metric,
-            "chosen": chosen,
-            "title": _series_title(metric, chosen),
-            "body_html": body_html,
-            "segments": [{"code": c, "title": t} for c, t in vocabulary("segment").titles.items()],
-            "staff_groups": [
-                {"code": c, "title": t} for c, t in vocabulary("staff_group").titles.items()
-            ],
-            "places": data.places(),
-        },
+        {"metric": metric, "title": _series_title(metric, chosen), "body_html": body_html},
     )
 
 
