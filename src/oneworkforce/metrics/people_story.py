@@ -27,6 +27,13 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("leaver_rate", "Leaver rate"),
 )
 
+#: Where a matrix metric has an operating plan, the metric comparing it with the plan (seed
+#: 001: "Substantive workforce 1.2% under plan", "Agency 102.85% above plan").
+PLAN_METRICS: dict[str, str] = {
+    "staff_in_post_fte": "plan_variance_substantive_fte_pct",
+    "agency_share_of_paybill": "plan_variance_agency_fte_pct",
+}
+
 #: The availability states of a cell, best first (issue 4; seed 001's "Not available",
 #: "To be investigated" and "N/A").
 AVAILABILITY = ("available", "partial", "estimate", "planned", "not_available", "not_applicable")
@@ -78,6 +85,7 @@ class Cell:
     comparator_display: str = ""
     change_display: str = ""
     target: str = ""
+    plan: str = ""
     variation_icon: str | None = None
     variation_label: str = ""
     assurance: str | None = None
@@ -185,6 +193,7 @@ def build(
             if key not in icons or r["origin"] == "computed":
                 icons[key] = r
     reporting = _reporting(store, codes, chosen, place, organisations)
+    plans = _plans(store, split, filters, chosen)
     expected: dict[str, int] = {}
     for org in organisations:
         if org.get("partner") in (True, "true") and (place is None or org.get("place") == place):
@@ -212,6 +221,7 @@ def build(
                 comparator_display=format_value(old["value"], metric.unit) if old else "",
                 change_display=_change(value, old["value"] if old else None, metric.unit),
                 target=target_label(metric_code, catalogue),
+                plan=plans.get((code, metric_code), ""),
                 variation_icon=latest.get("variation_icon") if value is not None else None,
                 assurance=latest.get("assurance") if value is not None else None,
                 basis=(row or {}).get("basis") or metric.basis,
@@ -233,6 +243,25 @@ def build(
         rows=out_rows,
         periods=periods,
     )
+
+
+def _plans(
+    store: Any, split: str, filters: Mapping[str, Any], period: str | None
+) -> dict[tuple[str, str], str]:
+    """'x% under plan' for the cells whose metric has an operating plan in the month."""
+    if not period:
+        return {}
+    wanted = {plan: metric for metric, plan in PLAN_METRICS.items()}
+    out = {}
+    for r in store.results(list(wanted), split, {**filters, "period": period}):
+        if r["value"] is None:
+            continue
+        side = "under" if r["value"] < 0 else "over"
+        words = "FTE " if r["metric"] == "plan_variance_agency_fte_pct" else ""
+        out[(r["segment"], wanted[r["metric"]])] = (
+            f"{words}{abs(r['value']) * 100:.1f}% {side} plan"
+        )
+    return out
 
 
 def _reporting(

@@ -1,0 +1,110 @@
+"""The People Story matrix from stored rows: which figure a cell shows, its comparator, its
+plan, and its availability state. The store here is a stub holding hand-written rows."""
+
+from __future__ import annotations
+
+from oneworkforce.metrics import people_story
+
+
+def row(metric, segment, period, value, *, origin="computed", quality="actual", basis="fte"):
+    return {
+        "metric": metric,
+        "segment": segment,
+        "period": period,
+        "value": value,
+        "origin": origin,
+        "quality": quality,
+        "basis": basis,
+        "note": None,
+        "sources": ["s1"],
+        "org_code": None,
+    }
+
+
+class StubStore:
+    def __init__(self, rows, org_rows=()):
+        self.rows, self.org_rows = rows, list(org_rows)
+
+    def results(self, metrics, split, filters=None):
+        filters = filters or {}
+        source = self.org_rows if split == "org_code" else self.rows
+        wanted = {metrics} if isinstance(metrics, str) else set(metrics)
+        return [
+            r
+            for r in source
+            if r["metric"] in wanted and all(r.get(k) == v for k, v in filters.items())
+        ]
+
+    def latest(self, metrics, split, filters=None):
+        return [
+            {**r, "variation_icon": "common_cause", "assurance": None}
+            for r in self.results(metrics, split, filters)
+        ]
+
+
+SEGMENTS = [
+    {"segment": "secondary_care", "title": "Secondary care"},
+    {"segment": "care_homes", "title": "Care homes"},
+    {"segment": "volunteers_carers", "title": "Volunteers and carers"},
+]
+REGISTER = [
+    {"org_code": "A", "segment": "secondary_care", "place": "North", "partner": True},
+    {"org_code": "B", "segment": "secondary_care", "place": "South", "partner": True},
+]
+
+
+def test_cells_show_value_comparator_plan_and_availability():
+    store = StubStore(
+        [
+            row("staff_in_post_fte", "secondary_care", "2025-03", 980.0),
+            row("staff_in_post_fte", "secondary_care", "2024-03", 1000.0),
+            row("plan_variance_substantive_fte_pct", "secondary_care", "2025-03", -0.012),
+            row(
+                "vacancy_rate",
+                "care_homes",
+                "2025-03",
+                0.084,
+                origin="aggregate",
+                quality="estimate",
+                basis="Skills for Care",
+            ),
+        ],
+        # only A of the two secondary care partners has a computed figure this month
+        org_rows=[{**row("staff_in_post_fte", None, "2025-03", 500.0), "org_code": "A"}],
+    )
+    matrix = people_story.build(store, SEGMENTS, organisations=REGISTER)
+    assert matrix.period == "2025-03"
+    sip = matrix.cell("secondary_care", "staff_in_post_fte")
+    assert (sip.display, sip.comparator_display, sip.change_display) == (
+        "980.0",
+        "1,000.0",
+        "-2.0%",
+    )
+    assert sip.plan == "1.2% under plan"
+    assert (sip.organisations_reporting, sip.organisations_expected) == (1, 2)
+    assert sip.availability == "partial"
+    homes = matrix.cell("care_homes", "vacancy_rate")
+    assert (homes.display, homes.availability) == ("8.4%", "estimate")
+    # no figure: sickness is not collected for volunteers; vacancies could be
+    assert matrix.cell("volunteers_carers", "sickness_absence_rate").availability == (
+        "not_applicable"
+    )
+    assert matrix.cell("volunteers_carers", "vacancy_rate").availability == "not_available"
+
+
+def test_the_coverage_map_says_what_happens_to_a_gap():
+    store = StubStore([row("staff_in_post_fte", "secondary_care", "2025-03", 10.0)])
+    planned = people_story.Override("planned", "Breakthrough research", "VCSE lead", "Q3 survey")
+    matrix = people_story.build(
+        store, SEGMENTS, overrides={("volunteers_carers", "vacancy_rate"): planned}
+    )
+    cell = matrix.cell("volunteers_carers", "vacancy_rate")
+    assert (cell.availability, cell.owner, cell.next_step) == ("planned", "VCSE lead", "Q3 survey")
+    # an override cannot claim a figure the data does not have ...
+    assert matrix.cell("secondary_care", "staff_in_post_fte").availability == "available"
+    # ... but may mark one an estimate
+    estimate = people_story.Override("estimate")
+    matrix = people_story.build(
+        store, SEGMENTS, overrides={("secondary_care", "staff_in_post_fte"): estimate}
+    )
+    assert matrix.cell("secondary_care", "staff_in_post_fte").availability == "estimate"
