@@ -143,7 +143,8 @@ def target_label(metric_code: str, catalogue: Catalogue = CATALOGUE) -> str:
     return "; ".join(t.label for t in metric.targets)
 
 
-def _change(now: float | None, before: float | None, unit: str) -> str:
+def change(now: float | None, before: float | None, unit: str) -> str:
+    """A movement as a board paper writes it: in points for rates, per cent for amounts."""
     if now is None or before is None:
         return ""
     diff = now - before
@@ -219,7 +220,7 @@ def build(
                 comparator_period=before,
                 comparator=old["value"] if old else None,
                 comparator_display=format_value(old["value"], metric.unit) if old else "",
-                change_display=_change(value, old["value"] if old else None, metric.unit),
+                change_display=change(value, old["value"] if old else None, metric.unit),
                 target=target_label(metric_code, catalogue),
                 plan=plans.get((code, metric_code), ""),
                 variation_icon=latest.get("variation_icon") if value is not None else None,

@@ -59,11 +59,7 @@ def month_name(period: str | None) -> str:
 
 def change_note(now: float | None, before: float | None, unit: str) -> str:
     """The movement on a year, in points for rates and per cent for amounts."""
-    if now is None or before is None:
-        return ""
-    diff = now - before
-    if unit == "fraction":
-        return f"{diff * 100:+.1f} points on a year"
-    if before:
-        return f"{diff / abs(before) * 100:+.1f}% on a year"
-    return ""
+    from oneworkforce.metrics.people_story import change
+
+    moved = change(now, before, unit)
+    return f"{moved} on a year" if moved else ""
