@@ -125,3 +125,24 @@ def test_demo_is_idempotent(loaded):
     assert demo.load_demo() == loaded
     assert AuditEvent.objects.count() == before
     assert loaded["risks"] == 10 and loaded["declarations"] == 20
+
+
+def test_edit_forms_give_dates_in_the_form_a_date_input_takes(loaded, client_for):
+    # a date input only accepts YYYY-MM-DD; an en-GB dd/mm/yyyy value is dropped by browsers
+    from oneworkforce.registers import models
+
+    risk = models.Risk.objects.exclude(review_date=None).first()
+    page = client_for(Role.ANALYST).get(f"/registers/edit/risk/{risk.pk}/").content.decode()
+    assert f'type="date" value="{risk.review_date.isoformat()}"' in page or (
+        f'value="{risk.review_date.isoformat()}"' in page and 'type="date"' in page
+    )
+    assert risk.review_date.strftime("%d/%m/%Y") not in page
+
+
+def test_the_assurance_grid_has_each_section_once(loaded, client_for):
+    import re
+
+    page = client_for(Role.BOARD).get("/registers/programmes/").content.decode()
+    headings = re.findall(r"<th[^>]*colspan[^>]*>\s*([^<]+?)\s*</th>", page)
+    assert headings, "no section headings found"
+    assert len(headings) == len(set(headings)), headings

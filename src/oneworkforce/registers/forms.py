@@ -29,7 +29,8 @@ class VersionedForm(forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
-_DATE = forms.DateInput(attrs={"type": "date"})
+# a date input takes ISO dates whatever the language of the page (en-GB would give dd/mm/yyyy)
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ProgrammeForm(VersionedForm):

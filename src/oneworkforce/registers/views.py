@@ -58,12 +58,11 @@ def programmes(request):
     if phase:
         qs = qs.filter(phase=phase)
     snap = {p["code"]: p for p in snapshot.board_snapshot(_today())["programmes"]}
-    sections: list[dict] = []
+    by_label: dict[str, list[dict]] = {}  # one section per label, in order of first sight
     for prog in qs:
         label = prog.section or prog.get_kind_display()
-        if not sections or sections[-1]["label"] != label:
-            sections.append({"label": label, "rows": []})
-        sections[-1]["rows"].append({"programme": prog, "snap": snap.get(prog.code, {})})
+        by_label.setdefault(label, []).append({"programme": prog, "snap": snap.get(prog.code, {})})
+    sections = [{"label": label, "rows": rows} for label, rows in by_label.items()]
     return render(
         request,
         "registers/programmes.html",
