@@ -8,6 +8,8 @@ the Parquet files the DuckDB engine reads, so nothing is exported by hand.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Mapping
 from os import PathLike
 from typing import TYPE_CHECKING, Any
@@ -35,6 +37,9 @@ def session(master: str = "local[*]", config: Mapping[str, str] | None = None) -
     if _SESSION is None:
         from pyspark.sql import SparkSession
 
+        # Python tasks (the planning model) run in this interpreter, whose environment has
+        # oneworkforce, unless PYSPARK_PYTHON says otherwise (read when the session starts)
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         builder = SparkSession.builder.master(master).appName("oneworkforce-metrics")
         for key, value in {**DEFAULT_CONFIG, **(config or {})}.items():
             builder = builder.config(key, value)
