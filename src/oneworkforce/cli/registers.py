@@ -15,6 +15,7 @@ KINDS = (
     "status_reports",
     "milestones",
     "benefits",
+    "benefit_months",
     "risks",
     "actions",
     "declarations",

@@ -167,17 +167,13 @@ def _benefits(actor: str, today: dt.date) -> int:
             month = start + relativedelta(months=i)
             factor = Decimal(60 + hashlib.sha256(f"{key}{i}".encode()).digest()[0] % 50) / 100
             actual = (monthly * factor).quantize(Decimal("0.01")) if month <= today else None
-            row = models.BenefitMonth.objects.create(
-                benefit=benefit, month=month, planned=monthly, actual=actual
-            )
-            from oneworkforce.audit import trail
-
-            trail.record(
+            actions.create(
                 actor,
-                "benefitmonth.create",
-                "registers.benefitmonth",
-                row.pk,
-                {"benefit_id": benefit.pk, "month": month, "planned": monthly, "actual": actual},
+                models.BenefitMonth,
+                benefit=benefit,
+                month=month,
+                planned=monthly,
+                actual=actual,
             )
         made += 1
     return made

@@ -34,6 +34,10 @@ def records(register: Register, *, include_archived: bool = False) -> list[model
 
 
 def as_json(kind: str) -> list[dict[str, Any]]:
+    if kind == "benefit_months":
+        from oneworkforce.registers import trajectory
+
+        return trajectory.as_json()
     register = REGISTERS[kind]
     out = []
     for obj in records(register):
@@ -47,7 +51,15 @@ def _layout(register: Register) -> models.ImportRun | None:
 
 
 def table(kind: str, headings: str = "original") -> tuple[list[str], list[list[str]]]:
-    """The register as a table: headings and rows of text."""
+    """The register as a table: headings and rows of text.
+
+    A benefits trajectory is always the long table (one row per benefit and month), whatever
+    shape it was imported in: it imports back unchanged.
+    """
+    if kind == "benefit_months":
+        from oneworkforce.registers import trajectory
+
+        return trajectory.table()
     register = REGISTERS[kind]
     run = _layout(register) if headings == "original" else None
     rows: list[list[str]] = []

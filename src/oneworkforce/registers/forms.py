@@ -5,17 +5,22 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from oneworkforce.registers import models, vocab
 from oneworkforce.registers.tabular import REGISTERS
 
 
 class VersionedForm(forms.ModelForm):
+    """An edit carries the version it was loaded at; a new record has none to check."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance and self.instance.pk and not self.is_bound:
+        if self.instance.pk is None:
+            del self.fields["version"]
+        elif not self.is_bound:
             self.initial["version"] = self.instance.version
         for field in self.fields.values():
             css = (
@@ -203,13 +208,185 @@ class DeclarationForm(VersionedForm):
         widgets: ClassVar[dict] = {"declared_on": _DATE}
 
 
+def _split(line: str, parts: int) -> list[str]:
+    cells = [c.strip() for c in line.split("|")]
+    return (cells + [""] * parts)[:parts]
+
+
+class MeetingForm(VersionedForm):
+    """A meeting; its agenda and attendance are typed one line each, parts split by '|'."""
+
+    agenda = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="One item a line: number | title | lead | conflicts handling, "
+        "for example '5 | Chief Executive update | Prem Singh'.",
+    )
+    attendance = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="One person a line: name | role; add '| absent' for apologies.",
+    )
+
+    class Meta:
+        model = models.Meeting
+        fields = ("title", "date", "committee", "agenda", "attendance", "minutes")
+        widgets: ClassVar[dict] = {"date": _DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].required = True
+        self.fields["committee"].queryset = models.Programme.objects.filter(archived=False)
+        if self.instance.pk and not self.is_bound:
+            # imported meetings may hold plain strings: they come back as a title or a name
+            self.initial["agenda"] = "\n".join(
+                " | ".join(
+                    str(item.get(k, "")) for k in ("number", "title", "lead", "handling")
+                ).rstrip(" |")
+                if isinstance(item, dict)
+                else str(item)
+                for item in self.instance.agenda or []
+            )
+            self.initial["attendance"] = "\n".join(
+                " | ".join(
+                    [p.get("name", ""), p.get("role", "")]
+                    + ([] if p.get("present", True) else ["absent"])
+                ).rstrip(" |")
+                if isinstance(p, dict)
+                else str(p)
+                for p in self.instance.attendance or []
+            )
+
+    def clean_agenda(self) -> list[dict]:
+        items = []
+        for i, line in enumerate(self.cleaned_data["agenda"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            number, title, lead, handling = _split(line, 4)
+            if not title:  # a line without '|' is a title alone
+                number, title = str(i), number
+            items.append({"number": number, "title": title, "lead": lead, "handling": handling})
+        return items
+
+    def clean_attendance(self) -> list[dict]:
+        people = []
+        for line in self.cleaned_data["attendance"].splitlines():
+            if not line.strip():
+                continue
+            name, role, present = _split(line, 3)
+            people.append({"name": name, "role": role, "present": present.lower() != "absent"})
+        return people
+
+
+class BenefitMonthForm(VersionedForm):
+    """One month's actual, read like an imported figure ("£1.2m", "1,200")."""
+
+    actual = forms.CharField(
+        required=False,
+        help_text="An amount such as 125000, 1,250 or £1.2m; leave it empty if not yet known.",
+    )
+
+    class Meta:
+        model = models.BenefitMonth
+        fields = ("actual",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        month = self.instance.month
+        self.fields["actual"].label = f"Actual for {month:%B %Y}" if month else "Actual"
+        if self.instance.pk and not self.is_bound and self.instance.actual is not None:
+            from oneworkforce.registers.tabular import plain
+
+            self.initial["actual"] = plain(self.instance.actual)
+
+    def clean_actual(self):
+        from oneworkforce.registers.trajectory import read_amount
+
+        value, readable = read_amount(self.cleaned_data["actual"])
+        if not readable:
+            raise ValidationError("Enter an amount, like 125000, 1,250 or £1.2m")
+        return value
+
+
+# --- forms for new records: what the edit form asks, and what a record cannot do without --
+
+
+class NewRiskForm(RiskForm):
+    ref = forms.CharField(
+        label="Risk reference",
+        max_length=40,
+        help_text="Unique in the register, for example 'WF-12'.",
+    )
+
+    class Meta(RiskForm.Meta):
+        fields = ("ref", *RiskForm.Meta.fields)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].required = True
+        for name in self.fields:
+            if name.endswith(("_likelihood", "_consequence")):
+                self.fields[name].required = True
+                self.fields[name].choices = [("", "Choose")] + [(n, str(n)) for n in range(1, 6)]
+
+    def clean_ref(self) -> str:
+        ref = self.cleaned_data["ref"].strip()
+        taken = models.Risk.objects.filter(ref__iexact=ref).first()
+        if taken is not None:
+            state = " (archived)" if taken.archived else ""
+            raise ValidationError(
+                f"Risk reference {ref} is already taken by another risk{state}: "
+                "choose a different reference."
+            )
+        return ref
+
+
+class NewActionForm(ActionForm):
+    class Meta(ActionForm.Meta):
+        fields = ("meeting", "meeting_date", "item", "agenda_item", *ActionForm.Meta.fields)
+        widgets: ClassVar[dict] = {"due_date": _DATE, "meeting_date": _DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = models.Meeting.objects.filter(archived=False)
+        self.fields["meeting_date"].help_text = "Leave empty to use the meeting's date."
+
+
+class NewMilestoneForm(MilestoneForm):
+    class Meta(MilestoneForm.Meta):
+        fields = ("programme", *MilestoneForm.Meta.fields)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = models.Programme.objects.filter(archived=False)
+
+
+class NewBenefitForm(BenefitForm):
+    class Meta(BenefitForm.Meta):
+        fields = ("programme", *BenefitForm.Meta.fields)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = models.Programme.objects.filter(archived=False)
+
+
 FORMS = {
     "programme": (models.Programme, ProgrammeForm),
     "risk": (models.Risk, RiskForm),
     "action": (models.Action, ActionForm),
     "milestone": (models.Milestone, MilestoneForm),
     "benefit": (models.Benefit, BenefitForm),
+    "meeting": (models.Meeting, MeetingForm),
     "declaration": (models.Declaration, DeclarationForm),
+}
+
+#: key -> (model, form, what the page is called); the records people add from the web app
+NEW = {
+    "risk": (models.Risk, NewRiskForm, "Add a risk"),
+    "action": (models.Action, NewActionForm, "Add an action"),
+    "milestone": (models.Milestone, NewMilestoneForm, "Add a milestone"),
+    "benefit": (models.Benefit, NewBenefitForm, "Add a benefit"),
+    "meeting": (models.Meeting, MeetingForm, "Add a meeting"),
 }
 
 

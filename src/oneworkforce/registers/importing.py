@@ -174,6 +174,10 @@ def plan(
     """Read every row of a table into field values, and say what importing it would do."""
     if kind not in REGISTERS:
         raise ImportRefused(f"unknown register '{kind}'; one of: {', '.join(REGISTERS)}")
+    if kind == "benefit_months":  # long or wide: read into (benefit, month) rows first
+        from oneworkforce.registers import trajectory
+
+        return trajectory.plan(headings, table, file_name=file_name, overrides=overrides)
     register = REGISTERS[kind]
     try:
         mapping = map_headings(register, headings, overrides)
@@ -308,6 +312,10 @@ def _model_values(register: Register, row: Row) -> tuple[dict[str, Any], dict[st
 
 def apply(import_plan: Plan, actor: str) -> dict[str, int]:
     """Write a plan: all of it, or nothing if any row has a problem."""
+    if import_plan.register.kind == "benefit_months":
+        from oneworkforce.registers import trajectory
+
+        return trajectory.apply(import_plan, actor)
     if import_plan.problems:
         raise ImportRefused(
             f"{import_plan.file_name or 'the file'} was not imported: "

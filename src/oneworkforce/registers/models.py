@@ -165,9 +165,14 @@ class Benefit(Record):
 
 
 class BenefitMonth(models.Model):
-    """Planned trajectory and actual for one month (first day of the month)."""
+    """Planned trajectory and actual for one month (first day of the month).
+
+    ``version`` lets the actions layer refuse an actual typed over a figure someone else
+    changed since the page was opened, as for the registers' other records.
+    """
 
     benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="months")
+    version = models.PositiveIntegerField(default=1)
     month = models.DateField()
     planned = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     actual = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
@@ -177,6 +182,9 @@ class BenefitMonth(models.Model):
         constraints = (
             models.UniqueConstraint(fields=["benefit", "month"], name="one_benefit_month"),
         )
+
+    def __str__(self) -> str:
+        return f"{self.benefit} {self.month:%B %Y}"
 
 
 class Risk(Record):

@@ -548,6 +548,50 @@ MEETINGS = Register(
     json_fields=("title", "date", "agenda", "attendance", "decisions"),
 )
 
+#: a benefit's planned trajectory and actuals by month; read and written by
+#: :mod:`oneworkforce.registers.trajectory` (long or wide files), not row by row
+BENEFIT_MONTHS = Register(
+    kind="benefit_months",
+    model=models.BenefitMonth,  # type: ignore[arg-type]  # not a Record: no import bookkeeping
+    title="Benefits trajectory by month",
+    columns=(
+        Column("benefit", (r"benefits?( name| description)?", r"name", r"description")),
+        PROGRAMME_REF,
+        Column("month", (r"months?", r"period", r"month (ending|starting)", r"date")),
+        Column(
+            "planned",
+            (r"plan(ned)?( value| benefits?| savings| trajectory)?", r"trajectory", r"target"),
+        ),
+        Column(
+            "actual",
+            (r"actuals?( value| benefits?| savings)?", r"delivered", r"achieved"),
+        ),
+        Column(
+            "line",
+            (r"plan(ned)? actuals?", r"actuals? plan(ned)?", r"line", r"measure", r"series"),
+        ),
+        Column("value", (r"amount", r"figure", r"value")),
+    ),
+    key=lambda v: "|".join(
+        [
+            str(v.get("programme") or "").lower(),
+            normalise(v.get("benefit") or ""),
+            plain(v.get("month")) or "",
+        ]
+    ),
+    json_fields=(
+        "programme",
+        "benefit",
+        "month",
+        "planned",
+        "actual",
+        "cumulative_planned",
+        "cumulative_actual",
+        "variance",
+        "cumulative_variance",
+    ),
+)
+
 REGISTERS: dict[str, Register] = {
     r.kind: r
     for r in (
@@ -555,6 +599,7 @@ REGISTERS: dict[str, Register] = {
         STATUS_REPORTS,
         MILESTONES,
         BENEFITS,
+        BENEFIT_MONTHS,
         RISKS,
         ACTIONS,
         DECLARATIONS,

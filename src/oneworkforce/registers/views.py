@@ -1,5 +1,6 @@
 """Register pages: the assurance grid, portfolio overview, risks and heat map, action log,
-declarations (full and published), meetings, edits, import with preview, and exports.
+declarations (full and published), meetings, a benefit's trajectory by month, new records,
+edits, import with preview, and exports.
 
 Every write goes through :mod:`oneworkforce.registers.actions`; a stale edit re-shows the
 form with the reason (HTTP 409) and keeps what the user typed.
@@ -14,6 +15,7 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib import messages
+from django.db import IntegrityError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +31,7 @@ from oneworkforce.registers import (
     published,
     scoring,
     snapshot,
+    trajectory,
     vocab,
 )
 from oneworkforce.registers.tabular import REGISTERS, action_rag, milestone_overdue
@@ -386,6 +389,102 @@ def milestones(request):
     return render(request, "registers/milestones.html", {"rows": rows})
 
 
+def _trajectory_chart(benefit: models.Benefit, lines: list[dict]) -> dict | None:
+    """Cumulative planned against cumulative actual (dashes tell the lines apart too)."""
+    points = []
+    for line in lines:
+        month = line["month"].isoformat()
+        points.append(
+            {
+                "month": month,
+                "series": "Cumulative planned",
+                "value": float(line["cumulative_planned"]),
+            }
+        )
+        if line["cumulative_actual"] is not None:
+            points.append(
+                {
+                    "month": month,
+                    "series": "Cumulative actual",
+                    "value": float(line["cumulative_actual"]),
+                }
+            )
+    if not points:
+        return None
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "description": f"{benefit.name}: cumulative planned and actual by month",
+        "width": "container",
+        "data": {"values": points},
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "month", "type": "temporal", "title": "Month", "timeUnit": "yearmonth"},
+            "y": {"field": "value", "type": "quantitative", "title": benefit.unit or "Value"},
+            "color": {"field": "series", "type": "nominal", "title": None},
+            "strokeDash": {"field": "series", "type": "nominal", "title": None},
+        },
+    }
+
+
+@requires(P.VIEW_REGISTERS)
+def benefit(request, pk):
+    """A benefit with its trajectory: each month's plan and actual, running totals, variance."""
+    obj = get_object_or_404(models.Benefit.objects.select_related("programme"), pk=pk)
+    lines = trajectory.lines(obj.months.all())
+    totals = snapshot.benefit_totals(obj, _today())
+    last = next((line for line in reversed(lines) if line["cumulative_actual"] is not None), None)
+    description = "No months recorded."
+    if lines:
+        description = (
+            f"Planned {lines[0]['month']:%B %Y} to {lines[-1]['month']:%B %Y}: "
+            f"{lines[-1]['cumulative_planned']:,.0f} in total."
+        )
+        if last:
+            description += (
+                f" By {last['month']:%B %Y} {last['cumulative_actual']:,.0f} delivered against "
+                f"{last['cumulative_planned']:,.0f} planned."
+            )
+    return render(
+        request,
+        "registers/benefit.html",
+        {
+            "benefit": obj,
+            "lines": lines,
+            "totals": totals,
+            "spec": _trajectory_chart(obj, lines),
+            "description": description,
+            "history": _audit(obj),
+        },
+    )
+
+
+@requires(P.EDIT_REGISTERS)
+def benefit_month(request, pk):
+    """Record one month's actual (a stale page is refused, as for any edit)."""
+    obj = get_object_or_404(models.BenefitMonth.objects.select_related("benefit"), pk=pk)
+    status = 200
+    if request.method == "POST":
+        form = forms.BenefitMonthForm(request.POST, instance=models.BenefitMonth.objects.get(pk=pk))
+        if form.is_valid():
+            try:
+                actions.update(_actor(request), obj, form.cleaned_data["version"], form.changes())
+                messages.info(request, f"Actual for {obj.month:%B %Y} saved.")
+                return redirect("registers:benefit", pk=obj.benefit_id)
+            except actions.StaleEdit as exc:
+                form.add_error(None, str(exc))
+                status = 409
+        else:
+            status = 400
+    else:
+        form = forms.BenefitMonthForm(instance=obj)
+    return render(
+        request,
+        "registers/benefit_month.html",
+        {"form": form, "month": obj, "benefit": obj.benefit},
+        status=status,
+    )
+
+
 @requires(P.VIEW_REGISTERS)
 def benefits(request):
     today = _today()
@@ -495,9 +594,59 @@ def _detail_url(key: str, obj) -> str:
         return reverse("registers:programme", kwargs={"code": obj.code})
     if key == "declaration":
         return reverse("registers:declarations")
-    if key == "benefit":
-        return reverse("registers:benefits")
     return reverse(f"registers:{key}", kwargs={"pk": obj.pk})
+
+
+#: the list page each new record is added from
+_LISTS = {
+    "risk": "registers:risks",
+    "action": "registers:actions",
+    "milestone": "registers:milestones",
+    "benefit": "registers:benefits",
+    "meeting": "registers:meetings",
+}
+
+
+@requires(P.EDIT_REGISTERS)
+def new(request, key):
+    """Add a risk, action, milestone, benefit or meeting, through the actions layer (audited)."""
+    if key not in forms.NEW:
+        raise Http404("nothing to add here")
+    model, form_class, title = forms.NEW[key]
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            values = form.changes()
+            m2m = None
+            if key == "risk":
+                m2m = {"programmes": [p.code for p in form.cleaned_data["programmes"]]}
+            if key == "action" and values.get("meeting") and not values.get("meeting_date"):
+                values["meeting_date"] = values["meeting"].date
+            try:
+                obj = actions.create(_actor(request), model, m2m=m2m, **values)
+                messages.info(request, f"{model._meta.verbose_name.capitalize()} added.")
+                return redirect(_detail_url(key, obj))
+            except IntegrityError:  # a reference taken between the check and the save
+                form.add_error(None, "That reference was taken a moment ago: choose another.")
+            except scoring.ScoreError as exc:
+                form.add_error(None, str(exc))
+        status = 400
+    else:
+        initial = {}
+        code = request.GET.get("programme", "")
+        prog = models.Programme.objects.filter(code=code, archived=False).first() if code else None
+        if prog is not None:
+            initial["committee" if key == "meeting" else "programme"] = prog
+        if key == "risk":
+            initial["programmes"] = [prog] if prog else []
+        form = form_class(initial=initial)
+    return render(
+        request,
+        "registers/new.html",
+        {"form": form, "title": title, "back": reverse(_LISTS[key]), "key": key},
+        status=status,
+    )
 
 
 @requires(P.EDIT_REGISTERS)
