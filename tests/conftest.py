@@ -29,7 +29,13 @@ def importer(home: Home, db):
 
 def pytest_collection_modifyitems(items):
     """Every test that touches the operational store is also an ``opstore`` test, so that
-    ``scripts/test`` can run them a second time on SQLite when DATABASE_URL is PostgreSQL."""
+    ``scripts/test`` can run them a second time on SQLite when DATABASE_URL is PostgreSQL;
+    tests that share an expensive fixture are kept on one worker."""
     for item in items:
         if item.get_closest_marker("django_db"):
             item.add_marker(pytest.mark.opstore)
+        # with pytest-xdist (``--dist loadgroup``), the browser tests share one served demo
+        # and the Spark tests one JVM, each on one worker
+        for group in ("browser", "spark"):
+            if item.get_closest_marker(group):
+                item.add_marker(pytest.mark.xdist_group(group))
