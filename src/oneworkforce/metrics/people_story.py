@@ -219,7 +219,9 @@ def build(
                 unit=metric.unit,
                 comparator_period=before,
                 comparator=old["value"] if old else None,
-                comparator_display=format_value(old["value"], metric.unit) if old else "",
+                comparator_display=format_value(old["value"], metric.unit)
+                if old and old["value"] is not None
+                else "",
                 change_display=change(value, old["value"] if old else None, metric.unit),
                 target=target_label(metric_code, catalogue),
                 plan=plans.get((code, metric_code), ""),
