@@ -27,7 +27,6 @@ from typing import Any
 
 from django.db import transaction
 
-from oneworkforce.audit import trail
 from oneworkforce.registers import actions, models, parsing
 from oneworkforce.registers.tabular import BENEFIT_MONTHS, map_headings, normalise, plain
 
@@ -363,22 +362,9 @@ def apply(import_plan, actor: str) -> dict[str, int]:
             elif row.outcome == "update":
                 current = models.BenefitMonth.objects.get(pk=row.existing_id)
                 actions.update(actor, current, None, figures, note=note)
-        if counts["create"] or counts["update"]:
-            run = models.ImportRun.objects.create(
-                kind=BENEFIT_MONTHS.kind,
-                file_name=import_plan.file_name,
-                headings=import_plan.headings,
-                mapping=import_plan.mapping,
-                counts=counts,
-                actor=actor,
-            )
-            trail.record(
-                actor,
-                "importrun.create",
-                "registers.importrun",
-                run.pk,
-                {"kind": BENEFIT_MONTHS.kind, "file": import_plan.file_name, **counts},
-            )
+        from oneworkforce.registers.importing import record_run
+
+        record_run(actor, BENEFIT_MONTHS.kind, import_plan, counts)
     return counts
 
 
