@@ -125,3 +125,19 @@ def test_importers_survive_malformed_files(importer, dataset, data):
     for other in ALL_DATASETS:
         if other != dataset:
             assert after[other] == before[other]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"period,org\rcode,person_id\n2024-04,RZA,p1\n",  # a bare carriage return in a heading
+        b"period,org_code\rperson_id\n",
+    ],
+)
+def test_a_carriage_return_in_the_headings_is_a_report_not_a_crash(importer, tmp_path, content):
+    # found by the property test above: Python's csv module raised on these headings
+    path = tmp_path / "leavers.csv"
+    path.write_bytes(content)
+    result = importer.import_file("leavers", path)
+    assert result.status == "rejected"
+    assert result.report.errors, "the rejection names what is wrong"

@@ -93,7 +93,10 @@ def _csv_headings(path: Path) -> tuple[str, ...]:
         if len(head) < (1 << 16)
         else (head.decode("utf-8-sig", errors="ignore"))
     )
-    first = next(csv.reader(io.StringIO(text)), None)
+    try:
+        first = next(csv.reader(io.StringIO(text, newline="")), None)
+    except csv.Error as exc:  # e.g. a line break inside an unquoted heading
+        raise ValueError(f"the first line cannot be read as CSV headings: {exc}") from exc
     if not first or not any(h.strip() for h in first):
         raise ValueError("the first line has no headings")
     headings = tuple(h.strip() for h in first)
