@@ -21,27 +21,10 @@ import pytest
 
 from oneworkforce.metrics.store import ResultsStore
 from tests.data.samples import write
+from tests.metrics.test_results_store import person
 
 MONTHS = [f"2023-{m:02d}" for m in range(7, 13)] + [f"2024-{m:02d}" for m in range(1, 7)]
 LAST = "2024-06"
-
-
-def person(org: str, period: str, pid: str, group: str, band: str, fte: float = 1.0) -> dict:
-    return {
-        "period": period,
-        "org_code": org,
-        "person_id": pid,
-        "assignment_id": f"{pid}-{org}",
-        "staff_group": group,
-        "band": band,
-        "fte": fte,
-        "contract_type": "permanent",
-        "age": 40,
-        "sex": "female",
-        "ethnic_group": "white",
-        "disability": "no",
-        "start_date": "2015-01-01",
-    }
 
 
 def staff(period: str) -> list[dict]:
@@ -49,7 +32,7 @@ def staff(period: str) -> list[dict]:
     rows.append(person("RZA", period, "a5", "medical_dental", "medical"))
     rows += [person("RZB", period, p, "ahp", "band_6") for p in ("b1", "b2")]
     if period >= "2024-01":
-        rows.append(person("RZB", period, "b3", "ahp", "band_7", 0.8))
+        rows.append(person("RZB", period, "b3", "ahp", "band_7", fte=0.8))
     rows += [person("B99001", period, p, "admin_estates", "band_3") for p in ("g1", "g2")]
     return rows
 

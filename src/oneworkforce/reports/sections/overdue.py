@@ -21,65 +21,61 @@ def build(ctx: Context) -> Section:
     )
     ctx.items("overdue_reviews", [str(r.get("ref")) for r in reviews])
     ctx.facts["overdue"] = len(actions) + len(milestones) + len(reviews)
-    days = column("Days overdue", "days")
     return section(
         "overdue",
         "Overdue actions and reviews",
         [
-            table(
+            _table(
+                ctx,
                 "overdue_actions",
                 "Overdue actions",
+                actions,
                 [
-                    column("Meeting"),
-                    column("Item"),
-                    column("Action"),
-                    column("Owner"),
-                    column("Due"),
-                    days,
+                    ("Meeting", "meeting"),
+                    ("Item", "item"),
+                    ("Action", "action"),
+                    ("Owner", "owner"),
+                    ("Due", "due_date"),
                 ],
-                [
-                    [
-                        text(a.get("meeting") or ""),
-                        text(a.get("item") or ""),
-                        text(a.get("action") or ""),
-                        text(a.get("owner") or ""),
-                        text(a.get("due_date") or ""),
-                        ctx.figures.plain(a.get("days_overdue"), "days"),
-                    ]
-                    for a in actions
-                ],
-                empty="No action is overdue.",
+                "No action is overdue.",
             ),
-            table(
+            _table(
+                ctx,
                 "overdue_milestones",
                 "Overdue programme milestones",
-                [column("Programme"), column("Milestone"), column("Due"), column("Status"), days],
+                milestones,
                 [
-                    [
-                        text(m.get("programme_code") or ""),
-                        text(m.get("name") or ""),
-                        text(m.get("due_date") or ""),
-                        text(m.get("status") or ""),
-                        ctx.figures.plain(m.get("days_overdue"), "days"),
-                    ]
-                    for m in milestones
+                    ("Programme", "programme_code"),
+                    ("Milestone", "name"),
+                    ("Due", "due_date"),
+                    ("Status", "status"),
                 ],
-                empty="No milestone is overdue.",
+                "No milestone is overdue.",
             ),
-            table(
+            _table(
+                ctx,
                 "overdue_reviews",
                 "Overdue risk reviews",
-                [column("Risk"), column("Owner"), column("Review date"), days],
-                [
-                    [
-                        text(r.get("ref") or ""),
-                        text(r.get("owner") or ""),
-                        text(r.get("review_date") or ""),
-                        ctx.figures.plain(r.get("days_overdue"), "days"),
-                    ]
-                    for r in reviews
-                ],
-                empty="No risk review is overdue.",
+                reviews,
+                [("Risk", "ref"), ("Owner", "owner"), ("Review date", "review_date")],
+                "No risk review is overdue.",
             ),
         ],
+    )
+
+
+def _table(ctx: Context, key, title, items, fields, empty):
+    """One overdue list: its text columns, then how many days overdue each item is."""
+    return table(
+        key,
+        title,
+        [*(column(heading) for heading, _ in fields), column("Days overdue", "days")],
+        [
+            [
+                *(text(item.get(name) or "") for _, name in fields),
+                ctx.figures.plain(item.get("days_overdue"), "days"),
+            ]
+            for item in items
+        ],
+        empty=empty,
     )
