@@ -434,7 +434,7 @@ def test_a_failure_part_way_through_a_recompute_leaves_the_previous_results(
     assert snapshot(store) == before
 
     # a failure while the new files are being written: some are on disk, the index is not
-    import oneworkforce.metrics.store as module
+    import oneworkforce.metrics.results_writer as module
 
     real_write, written = module._write_parquet, []
 

@@ -50,7 +50,7 @@ def spc_chart(
     width: int | str = "container",
     height: int = 260,
 ) -> dict[str, Any]:
-    """The SPC chart of one stored series (``ResultsStore.series`` rows, in period order)."""
+    """The SPC chart of one stored series (``ResultsReader.series`` rows, in period order)."""
     rows = []
     for p in points:
         if p.get("value") is None:

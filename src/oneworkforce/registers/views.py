@@ -344,9 +344,9 @@ def _spc(metric_code: str) -> dict:
     points: list = []
     try:
         from oneworkforce.data.lake import Lake
-        from oneworkforce.metrics.store import ResultsStore
+        from oneworkforce.metrics.results_reader import ResultsReader
 
-        points = ResultsStore(Lake(settings.HOME).root).series(metric_code, "system")
+        points = ResultsReader(Lake(settings.HOME).root).series(metric_code, "system")
     except Exception:  # no results computed yet: the page says so instead of failing
         points = []
     if not points:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from oneworkforce.metrics.catalogue import CATALOGUE
-from oneworkforce.metrics.store import catalogue_fingerprint
+from oneworkforce.metrics.results_layout import catalogue_fingerprint
 from oneworkforce.reports.context import Context, month_name
 from oneworkforce.reports.figures import Figures
 from oneworkforce.reports.inputs import Inputs

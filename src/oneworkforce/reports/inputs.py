@@ -13,7 +13,7 @@ from typing import Any
 
 from oneworkforce.config import Home
 from oneworkforce.metrics import people_story
-from oneworkforce.metrics.store import ResultsStore
+from oneworkforce.metrics.results_reader import ResultsReader
 
 log = logging.getLogger(__name__)
 #: scenarios compared in one pack at most (the planning pages compare as many)
@@ -27,7 +27,7 @@ class NoData(RuntimeError):
 @dataclass
 class Inputs:
     home: Home
-    store: ResultsStore
+    store: ResultsReader
     period: str
     periods: list[str]
     data_version: str
@@ -53,7 +53,7 @@ def segments() -> list[dict[str, Any]]:
     return [{"segment": c, "title": vocab.titles[c]} for c in ordered]
 
 
-def available_periods(store: ResultsStore) -> list[str]:
+def available_periods(store: ResultsReader) -> list[str]:
     rows = store.results("staff_in_post_fte", "system")
     return sorted({r["period"] for r in rows if r["value"] is not None})
 
@@ -68,7 +68,7 @@ def read(
 ) -> Inputs:
     from oneworkforce.data.lake import Lake
 
-    store = ResultsStore(home.lake)
+    store = ResultsReader(home.lake)
     status = store.status()
     if not status["built"]:
         raise NoData("there are no stored results yet: import data, then make the pack")

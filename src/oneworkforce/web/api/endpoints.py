@@ -6,8 +6,9 @@
 * ``submissions`` need VIEW_SUBMISSIONS (for some organisation), scoped as the pages are
   (:mod:`oneworkforce.web.submissions.ledger`).
 
-The figures come from the stored results (:class:`oneworkforce.metrics.store.ResultsStore`),
-which hold aggregates only: no endpoint reads a person-level table.
+The figures come from the stored results
+(:class:`oneworkforce.metrics.results_reader.ResultsReader`), which hold aggregates only: no
+endpoint reads a person-level table.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from oneworkforce.metrics import CATALOGUE
 from oneworkforce.metrics.results import LEADING_FIELDS, OPTIONAL_FIELDS, VALUE_FIELDS
-from oneworkforce.metrics.store import ResultsStore
+from oneworkforce.metrics.results_reader import ResultsReader
 from oneworkforce.web.access import Permission, Scope, scope_for
 from oneworkforce.web.api import schemas
 from oneworkforce.web.api.auth import AUTH
@@ -151,7 +152,7 @@ def metrics(
             raise PermissionDenied("figures by organisation need the view_organisation permission")
         if allowed is not None:
             filters["org_code"] = sorted(allowed)
-    store = ResultsStore(settings.HOME.lake)
+    store = ResultsReader(settings.HOME.lake)
     rows = store.results(query.codes, split=query.split.name, filters=filters)
     index = store.index()
     response["Cache-Control"] = NO_STORE

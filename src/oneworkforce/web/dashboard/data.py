@@ -12,7 +12,7 @@ from django.conf import settings
 
 from oneworkforce.data.lake import Lake
 from oneworkforce.metrics import people_story
-from oneworkforce.metrics.store import ResultsStore
+from oneworkforce.metrics.results_reader import ResultsReader
 
 _lock = threading.Lock()
 _cache: OrderedDict[Hashable, Any] = OrderedDict()
@@ -23,8 +23,8 @@ def lake() -> Lake:
     return Lake(settings.HOME)
 
 
-def _store() -> ResultsStore:
-    return ResultsStore(lake().root)
+def _store() -> ResultsReader:
+    return ResultsReader(lake().root)
 
 
 _version: dict[str, Any] = {}

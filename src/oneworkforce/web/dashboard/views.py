@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from oneworkforce.data.reference import vocabulary
 from oneworkforce.metrics import charts, people_story
 from oneworkforce.metrics.catalogue import CATALOGUE
-from oneworkforce.metrics.store import spc_target
+from oneworkforce.metrics.results_layout import spc_target
 from oneworkforce.web.access import Permission as P
 from oneworkforce.web.dashboard import coverage as coverage_map
 from oneworkforce.web.dashboard import data

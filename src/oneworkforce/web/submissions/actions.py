@@ -87,7 +87,7 @@ def submit(home: Home, scope: Scope, dataset: str, upload) -> Outcome:
                 refused = refusal(scope, found.codes) if found.readable else None
         if refused:
             return Outcome(name, dataset, time.perf_counter() - started, refused=refused)
-        from oneworkforce.metrics.store import after_commit_hook
+        from oneworkforce.metrics.results_writer import after_commit_hook
 
         importer = Importer(
             home, submitted_by=scope.username or "web", after_commit=[after_commit_hook(home)]

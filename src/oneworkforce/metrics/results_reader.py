@@ -1,0 +1,168 @@
+"""The read path of the results store: what pages, the API and board packs ask for.
+
+It reads one generation (see :mod:`oneworkforce.metrics.results_layout`) and never writes;
+the write path is :mod:`oneworkforce.metrics.results_writer`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
+from oneworkforce.metrics.impact import SPLITS_BY_NAME
+from oneworkforce.metrics.results_layout import (
+    SERIES_COLUMNS,
+    Row,
+    SeriesKey,
+    is_stale,
+    lake_version,
+    read_index,
+    read_parquet,
+    results_root,
+    series_key,
+    sort_key,
+)
+
+
+def _filters(
+    metric: str | Sequence[str] | None, filters: Mapping[str, Any] | None
+) -> list[tuple[str, str, Any]]:
+    out: list[tuple[str, str, Any]] = []
+    wanted = {"metric": metric, **(filters or {})}
+    for column, value in wanted.items():
+        if value is None:
+            continue
+        if column not in (*SERIES_COLUMNS, "period"):
+            raise ValueError(f"cannot filter on {column!r}")
+        values = [value] if isinstance(value, str) else list(value)
+        out.append((column, "in", values))
+    return out
+
+
+class ResultsReader:
+    """Stored results of the standard splits under ``<lake_root>/_results``, for reading."""
+
+    def __init__(self, lake_root: Path | str, *, catalogue: Catalogue = CATALOGUE) -> None:
+        self.lake_root = Path(lake_root)
+        self.root = results_root(self.lake_root)
+        self.catalogue = catalogue
+        self._order = {code: i for i, code in enumerate(catalogue.codes)}
+
+    @property
+    def index_path(self) -> Path:
+        return self.root / "index.json"
+
+    def index(self) -> dict[str, Any] | None:
+        """The current generation's index (None before the first write)."""
+        return read_index(self.lake_root)
+
+    def _file(self, split: str, kind: str) -> Path | None:
+        if split not in SPLITS_BY_NAME:
+            raise ValueError(f"unknown split {split!r}; use {', '.join(SPLITS_BY_NAME)}")
+        index = self.index()
+        if index is None or split not in index["splits"]:
+            return None
+        return self.root / index["splits"][split][kind]
+
+    def results(
+        self,
+        metric: str | Sequence[str] | None = None,
+        split: str = "system",
+        filters: Mapping[str, Any] | None = None,
+    ) -> list[Row]:
+        """Stored rows of a split, in catalogue order, then group and period. ``filters`` maps
+        a dimension column, ``origin`` or ``period`` to a value or a list of values."""
+        path = self._file(split, "results")
+        return [] if path is None else read_parquet(path, _filters(metric, filters))
+
+    def series(
+        self,
+        metric: str,
+        split: str = "system",
+        group: Mapping[str, str] | None = None,
+        origin: str | None = None,
+    ) -> list[Row]:
+        """The points of one series in period order, each with its SPC (mean, limits, flag,
+        point type) and the series' variation icon and assurance. ``group`` gives the values of
+        the split's dimensions (and ``band_cluster`` for WRES). Several origins (computed and
+        aggregate) are never mixed: without ``origin``, the computed series is preferred."""
+        path = self._file(split, "spc")
+        if path is None:
+            return []
+        points = read_parquet(path, _filters(metric, group))
+        if origin is None:
+            origins = {p["origin"] for p in points}
+            origin = "computed" if "computed" in origins or not origins else origins.pop()
+        points = [p for p in points if p["origin"] == origin]
+        if len({series_key(p) for p in points}) > 1:
+            raise ValueError("the group given matches more than one series; name every dimension")
+        return sorted(points, key=lambda p: p["period"])
+
+    def spc_points(
+        self,
+        metric: str | Sequence[str] | None = None,
+        split: str = "system",
+        filters: Mapping[str, Any] | None = None,
+    ) -> list[Row]:
+        """Every stored SPC point of a split (optionally of some metrics and groups)."""
+        path = self._file(split, "spc")
+        return [] if path is None else read_parquet(path, _filters(metric, filters))
+
+    def latest(
+        self,
+        metric: str | Sequence[str] | None = None,
+        split: str = "system",
+        filters: Mapping[str, Any] | None = None,
+    ) -> list[Row]:
+        """The latest stored point of every series, with its value, SPC icon and assurance."""
+        path = self._file(split, "results")
+        spc_path = self._file(split, "spc")
+        if path is None or spc_path is None:
+            return []
+        latest: dict[SeriesKey, Row] = {}
+        for row in read_parquet(path, _filters(metric, filters)):
+            key = series_key(row)
+            if key not in latest or row["period"] > latest[key]["period"]:
+                latest[key] = row
+        points = {
+            (series_key(p), p["period"]): p
+            for p in read_parquet(spc_path, _filters(metric, filters))
+        }
+        out = []
+        for key, row in latest.items():
+            point = points.get((key, row["period"]), {})
+            out.append(
+                {
+                    **row,
+                    "point_type": point.get("point_type"),
+                    "variation_icon": point.get("variation_icon"),
+                    "assurance": point.get("assurance"),
+                    "target": point.get("target"),
+                }
+            )
+        return sorted(out, key=sort_key(self._order))
+
+    def status(self) -> dict[str, Any]:
+        """The stored data version against the lake's, and rows and series per split."""
+        index = self.index()
+        current = lake_version(self.lake_root)
+        if index is None:
+            return {"built": False, "data_version": None, "lake_version": current, "stale": True}
+        return {
+            "built": True,
+            "data_version": index["data_version"],
+            "lake_version": current,
+            "stale": is_stale(index, current, self.catalogue),
+            "computed_at": index["computed_at"],
+            "splits": {
+                name: {
+                    "by": info["by"],
+                    "rows": info["rows"],
+                    "series": info["series"],
+                    "computed_at": info["computed_at"],
+                }
+                for name, info in index["splits"].items()
+            },
+        }
