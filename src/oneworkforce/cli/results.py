@@ -25,7 +25,7 @@ def rebuild(
 ) -> None:
     from oneworkforce.metrics.results_writer import ResultsWriter
 
-    home = open_stores()
+    home = open_stores(repair_results=False)
     with split_progress("computing the metrics and their SPC") as progress:
         report = ResultsWriter(home.lake).rebuild(progress=progress)
     if fmt is OutputFormat.json:

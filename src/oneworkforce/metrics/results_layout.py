@@ -115,9 +115,13 @@ def read_index(lake_root: Path | str) -> dict[str, Any] | None:
     return data if data.get("format") == FORMAT else None
 
 
+def manifest_path(lake_root: Path | str) -> Path:
+    return Path(lake_root) / "_manifest" / "slices.parquet"
+
+
 def read_manifest(lake_root: Path | str) -> list[Row]:
     """The lake's manifest: every slice the ledger holds, accepted or superseded."""
-    path = Path(lake_root) / "_manifest" / "slices.parquet"
+    path = manifest_path(lake_root)
     if not path.exists():
         return []
     return pq.read_table(path).to_pylist()

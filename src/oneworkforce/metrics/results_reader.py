@@ -6,7 +6,10 @@ the write path is :mod:`oneworkforce.metrics.results_writer`.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +19,10 @@ from oneworkforce.metrics.results_layout import (
     SERIES_COLUMNS,
     Row,
     SeriesKey,
+    data_version,
     is_stale,
     lake_version,
+    manifest_path,
     read_index,
     read_parquet,
     results_root,
@@ -39,6 +44,36 @@ def _filters(
         values = [value] if isinstance(value, str) else list(value)
         out.append((column, "in", values))
     return out
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """The stored results against the lake's manifest (the ledger's slices)."""
+
+    stale: bool
+    stored_version: str | None  # None before the first build
+    lake_version: str
+    computed_at: str | None
+
+    @property
+    def computed_label(self) -> str:
+        """When the stored figures were computed, e.g. ``29 Nov 2026 08:02 UTC``."""
+        if not self.computed_at:
+            return ""
+        when = datetime.fromisoformat(self.computed_at).astimezone(UTC)
+        return when.strftime("%-d %b %Y %H:%M UTC")
+
+
+_fresh_lock = threading.Lock()
+_fresh_cache: dict[Path, tuple[tuple[Any, ...], Freshness]] = {}
+
+
+def _stamp(path: Path) -> tuple[Any, ...]:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return (None,)
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
 class ResultsReader:
@@ -143,6 +178,31 @@ class ResultsReader:
                 }
             )
         return sorted(out, key=sort_key(self._order))
+
+    def freshness(self) -> Freshness:
+        """Whether the stored results reflect every slice in the lake's manifest. Both files are
+        replaced (never rewritten) on change, so their inode, time and size tell whether to read
+        them again: a page pays two ``stat`` calls when nothing changed."""
+        stamp = (_stamp(self.index_path), _stamp(manifest_path(self.lake_root)))
+        with _fresh_lock:
+            cached = _fresh_cache.get(self.lake_root)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        index = self.index()
+        current = lake_version(self.lake_root)
+        if index is None:
+            # nothing stored yet: stale only when the lake holds data to show
+            fresh = Freshness(current != data_version([]), None, current, None)
+        else:
+            fresh = Freshness(
+                is_stale(index, current, self.catalogue),
+                index["data_version"],
+                current,
+                index.get("computed_at"),
+            )
+        with _fresh_lock:
+            _fresh_cache[self.lake_root] = (stamp, fresh)
+        return fresh
 
     def status(self) -> dict[str, Any]:
         """The stored data version against the lake's, and rows and series per split."""

@@ -83,6 +83,14 @@ from oneworkforce.metrics.results_layout import (
 ComputeFn = Callable[..., list[MetricResult]]
 
 
+def checkpoint(stage: str) -> None:
+    """Die here, as a kill would, when the tests ask for it (see
+    :func:`oneworkforce.data.importer.checkpoint`)."""
+    from oneworkforce.data.importer import checkpoint as die_here_if_asked
+
+    die_here_if_asked(stage)
+
+
 def _write_parquet(rows: list[Row], schema: pa.Schema, path: Path) -> None:
     table = pa.Table.from_pylist(rows, schema=schema)
     pq.write_table(table, path, compression="zstd")
@@ -190,6 +198,7 @@ class ResultsWriter:
     def refresh(self, source: Any = None) -> RefreshReport:
         """Bring the stored results in line with the lake, recomputing only what changed."""
         with self._lock():
+            checkpoint("results_refresh_started")
             manifest = self._manifest()
             version = data_version(manifest)
             index = self.index()
@@ -445,6 +454,7 @@ class ResultsWriter:
         previous: Mapping[str, Any] | None,
     ) -> None:
         """Write the changed splits under new names, then swap the index in one replace."""
+        checkpoint("results_computed")
         self.root.mkdir(parents=True, exist_ok=True)
         token = uuid.uuid4().hex[:12]
         splits: dict[str, Any] = dict(previous["splits"]) if previous else {}
@@ -479,7 +489,9 @@ class ResultsWriter:
         tmp = self.root / f"index.json.{token}.tmp"
         tmp.write_text(json.dumps(index, indent=2), encoding="utf-8")
         fsync(tmp)
+        checkpoint("results_before_index")
         os.replace(tmp, self.index_path)
+        checkpoint("results_after_index")
         self._collect_garbage(index, previous)
 
     def _collect_garbage(

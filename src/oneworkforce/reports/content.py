@@ -83,7 +83,7 @@ def manifest(
             {k: s[k] for k in ("id", "dataset", "file_name", "sha256", "submitted_at", "rows")}
             for s in inputs.submissions
         ],
-        "results": {"data_version": inputs.data_version},
+        "results": {"data_version": inputs.data_version, "stale": inputs.stale},
         "registers": {
             "version": (inputs.registers or {}).get("version"),
             "as_of": (inputs.registers or {}).get("as_of"),

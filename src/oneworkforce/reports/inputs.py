@@ -38,6 +38,8 @@ class Inputs:
     registers: dict[str, Any] | None
     registers_note: str = ""
     planning: dict[str, Any] | None = None
+    #: the stored results are behind the lake: files accepted since are not in the figures
+    stale: bool = False
     planning_note: str = ""
     plan_runs: list[str] = field(default_factory=list)
     previous: dict[str, Any] | None = None  # the content of the last pack of the same kind
@@ -91,6 +93,7 @@ def read(
         period=chosen,
         periods=periods,
         data_version=str(status["data_version"]),
+        stale=bool(status["stale"]),
         segments=segments(),
         organisations=lake.organisations(),
         overrides=_overrides(),

@@ -26,6 +26,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from oneworkforce.metrics import CATALOGUE
 from oneworkforce.metrics.results import LEADING_FIELDS, OPTIONAL_FIELDS, VALUE_FIELDS
 from oneworkforce.metrics.results_reader import ResultsReader
+from oneworkforce.web import freshness
 from oneworkforce.web.access import Permission, Scope, scope_for
 from oneworkforce.web.api import schemas
 from oneworkforce.web.api.auth import AUTH
@@ -155,9 +156,15 @@ def metrics(
     store = ResultsReader(settings.HOME.lake)
     rows = store.results(query.codes, split=query.split.name, filters=filters)
     index = store.index()
+    stale = freshness.current().stale
     response["Cache-Control"] = NO_STORE
     response["X-OneWorkforce-Data-Version"] = index["data_version"] if index else "none"
-    return [_row(r, query.split.by) for r in rows]
+    response["X-OneWorkforce-Data-Stale"] = "true" if stale else "false"
+    out = [_row(r, query.split.by) for r in rows]
+    if stale:
+        for row in out:
+            row["data_stale"] = True
+    return out
 
 
 # --- submissions -----------------------------------------------------------------------------
