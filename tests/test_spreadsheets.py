@@ -114,7 +114,9 @@ texts = st.text(
 
 
 @pytest.mark.django_db
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(descriptions=st.lists(texts, min_size=1, max_size=5))
 def test_any_register_text_survives_export_and_reimport(tmp_path, descriptions):
     from oneworkforce.registers import exporting, importing, models
@@ -137,4 +139,3 @@ def test_any_register_text_survives_export_and_reimport(tmp_path, descriptions):
     assert counts["update"] == 0
     assert [r.description for r in models.Risk.objects.order_by("ref")] == descriptions
     assert _formulas_in_xlsx(exporting.to_xlsx("risks")) == []
-
