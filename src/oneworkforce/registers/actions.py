@@ -154,11 +154,12 @@ def update(
         return current
 
 
-def archive(actor: str, obj: Record, expected_version: int | None) -> Record:
-    """Archive a record (it stays in the database and the history; lists hide it)."""
+def archive(actor: str, obj: Record, expected_version: int) -> Record:
+    """Archive a record (it stays in the database and the history; lists hide it). The
+    version the person saw is required: an archive never applies blind."""
     with transaction.atomic():
         current = type(obj).objects.select_for_update().get(pk=obj.pk)
-        if expected_version is not None and current.version != int(expected_version):
+        if current.version != int(expected_version):
             raise StaleEdit(current, int(expected_version))
         if current.archived:
             return current
@@ -176,11 +177,11 @@ def archive(actor: str, obj: Record, expected_version: int | None) -> Record:
         return current
 
 
-def submit_report(actor: str, report: StatusReport, expected_version: int | None) -> StatusReport:
-    """Submit a status report: from now on it never changes."""
+def submit_report(actor: str, report: StatusReport, expected_version: int) -> StatusReport:
+    """Submit a status report: from now on it never changes (the version seen is required)."""
     with transaction.atomic():
         current = StatusReport.objects.select_for_update().get(pk=report.pk)
-        if expected_version is not None and current.version != int(expected_version):
+        if current.version != int(expected_version):
             raise StaleEdit(current, int(expected_version))
         if current.submitted:
             raise Frozen("This status report was already submitted.")
