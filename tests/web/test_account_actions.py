@@ -35,7 +35,7 @@ def test_every_password_validator_is_enforced(username, password, why):
 
 def test_an_existing_users_password_changes_only_with_reset_password():
     user = create_user("ann", "viewer", password=PASSWORD)
-    with pytest.raises(AccountError, match="already exists.*--reset-password"):
+    with pytest.raises(AccountError, match=r"already exists.*--reset-password"):
         create_user("ann", "analyst", password=NEW_PASSWORD)
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
