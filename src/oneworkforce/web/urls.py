@@ -21,6 +21,7 @@ urlpatterns = [
     path("published/", views.published, name="published"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
+    path("audit/", include("oneworkforce.audit.urls")),
 ]
 
 if settings.OIDC_ENABLED:  # sign-in with an organisation's OpenID Connect provider
