@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from oneworkforce.cli import (
+    audit,
     common,
     demo,
     imports,
@@ -44,7 +45,20 @@ def _main(
     common.STATE.home_arg = home
 
 
-for module in (imports, ledger, metrics, demo, web, synth, spc, results, registers, report, plan):
+for module in (
+    imports,
+    ledger,
+    metrics,
+    demo,
+    web,
+    audit,
+    synth,
+    spc,
+    results,
+    registers,
+    report,
+    plan,
+):
     module.register(app)
 
 

@@ -21,6 +21,7 @@ from oneworkforce.registers.models import (
     Action,
     ActionUpdate,
     Declaration,
+    ImportRun,
     Interest,
     PhaseChange,
     Programme,
@@ -330,3 +331,25 @@ def _rebuild_interests(actor: str, declaration: Declaration) -> None:
 
 def as_of_today() -> dt.date:
     return timezone.localdate()
+
+
+def record_run(actor: str, kind: str, import_plan, counts: dict[str, int]) -> None:
+    """Keep an import that changed something (its headings, mapping and counts), audited;
+    an import that changed nothing leaves no trace. Call inside the import's transaction."""
+    if not (counts["create"] or counts["update"]):
+        return
+    run = ImportRun.objects.create(
+        kind=kind,
+        file_name=import_plan.file_name,
+        headings=import_plan.headings,
+        mapping=import_plan.mapping,
+        counts=counts,
+        actor=actor,
+    )
+    trail.record(
+        actor,
+        "importrun.create",
+        "registers.importrun",
+        run.pk,
+        {"kind": kind, "file": import_plan.file_name, **counts},
+    )
