@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db import transaction
 
-from oneworkforce.audit import trail
+from oneworkforce import spreadsheets
 from oneworkforce.registers import actions, models, parsing, scoring
 from oneworkforce.registers.tabular import REGISTERS, Register, map_headings, normalise, plain
 
@@ -66,7 +66,10 @@ def read_table(path: Path | str, data: bytes | None = None) -> tuple[list[str], 
             text = (data if data is not None else path.read_bytes()).decode("utf-8-sig")
         except UnicodeDecodeError:
             text = (data if data is not None else path.read_bytes()).decode("cp1252")
-        table = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+        # an export's neutralised cells ('=...) come back as the text that was written
+        table = [
+            [spreadsheets.from_csv(c) for c in r] for r in csv.reader(io.StringIO(text, newline=""))
+        ]
     else:
         raise ImportRefused(f"{path.name}: only .csv and .xlsx files can be imported")
     table = [r for r in table if any(c.strip() for c in r)]
@@ -361,30 +364,8 @@ def apply(import_plan: Plan, actor: str) -> dict[str, int]:
                     m2m=m2m,
                     note=f"import of {import_plan.file_name}",
                 )
-        record_run(actor, register.kind, import_plan, counts)
+        actions.record_run(actor, register.kind, import_plan, counts)
     return counts
-
-
-def record_run(actor: str, kind: str, import_plan, counts: dict[str, int]) -> None:
-    """Keep an import that changed something (its headings, mapping and counts), audited;
-    an import that changed nothing leaves no trace. Call inside the import's transaction."""
-    if not (counts["create"] or counts["update"]):
-        return
-    run = models.ImportRun.objects.create(
-        kind=kind,
-        file_name=import_plan.file_name,
-        headings=import_plan.headings,
-        mapping=import_plan.mapping,
-        counts=counts,
-        actor=actor,
-    )
-    trail.record(
-        actor,
-        "importrun.create",
-        "registers.importrun",
-        run.pk,
-        {"kind": kind, "file": import_plan.file_name, **counts},
-    )
 
 
 def import_file(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from oneworkforce import spreadsheets
 from oneworkforce.data.reference import vocabulary
 from oneworkforce.metrics import charts, people_story
 from oneworkforce.metrics.catalogue import CATALOGUE
@@ -66,8 +68,8 @@ def _filters(request, *, allow: tuple[str, ...]) -> dict[str, str]:
         raise BadFilter(f"unknown organisation {chosen['org']!r}")
     if "period" in chosen:
         p = chosen["period"]
-        if len(p) != 7 or p[4] != "-" or not (p[:4] + p[5:]).isdigit():
-            raise BadFilter("a period is a month written YYYY-MM")
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", p):
+            raise BadFilter(f"{p!r} is not a month: a period is written YYYY-MM, month 01 to 12")
     return chosen
 
 
@@ -341,9 +343,9 @@ def table_download(request, metric, fmt):
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow([f"{title} ({metric.unit})"])
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow(spreadsheets.csv_row([f"{title} ({metric.unit})"]))
+        writer.writerow(spreadsheets.csv_row(header))
+        writer.writerows(spreadsheets.csv_row(row) for row in rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
@@ -355,10 +357,8 @@ def table_download(request, metric, fmt):
 
 
 def _xlsx(title: str, unit: str, header: list[str], rows: list[list[Any]]) -> bytes:
-    import xlsxwriter
-
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = spreadsheets.workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet("Series")
     bold = book.add_format({"bold": True})
     number = book.add_format({"num_format": "0.0%" if unit == "fraction" else "#,##0.00"})
