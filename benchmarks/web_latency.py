@@ -213,6 +213,36 @@ def page_mix(offset: int) -> itertools.cycle:
     return itertools.cycle(pairs)
 
 
+def cold(port: int, cookie: str) -> dict:
+    """Cold latency: each distinct page requested once, one after another, by one client on a
+    server just started (nothing cached in its processes: what the first reader of a new data
+    version waits). The warm figures are the load runs after it."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    latencies: dict[str, list[float]] = {}
+    seen = set()
+    for kind, path in page_mix(0):
+        if path in seen:
+            if len(seen) == len(METRICS) * len(SEGMENTS) + 1:
+                break
+            continue
+        seen.add(path)
+        t = time.perf_counter()
+        status, body = request(conn, path, headers={"Cookie": cookie})
+        latencies.setdefault(kind, []).append(time.perf_counter() - t)
+        if status != 200 or MARKERS[kind] not in body:
+            raise RuntimeError(f"cold {path}: {status}")
+    conn.close()
+    everything = [x for values in latencies.values() for x in values]
+    out = {
+        "dashboard": {"first_ms": round(latencies["dashboard"][0] * 1000, 1)},
+        "drilldown": summary(latencies["drilldown"], 1.0),
+        "overall": summary(everything, 1.0),
+    }
+    for figures in out.values():
+        figures.pop("requests_per_second", None)
+    return out
+
+
 def health_mix(offset: int) -> itertools.cycle:
     return itertools.cycle([("healthz", "/healthz")])
 
@@ -330,14 +360,24 @@ def main() -> None:
     home = args.home or Path(tempfile.mkdtemp(prefix="web-latency-")) / "home"
     prepare(home)
     runs = []
-    with Server(home, args.workers, args.threads) as server:
-        cookies = [sign_in(server.port) for _ in range(args.clients)]
-        for i in range(args.repeats):
+    for i in range(args.repeats):
+        # a server of its own per run, so that its first requests are cold
+        with Server(home, args.workers, args.threads) as server:
+            cookies = [sign_in(server.port) for _ in range(args.clients)]
             load_before = os.getloadavg()[0]
+            first = cold(server.port, cookies[0])
             pages = load(server.port, cookies, page_mix, args.seconds, args.warm_up)
             floor = load(server.port, cookies, health_mix, args.seconds, args.warm_up)
-            runs.append({"pages": pages, "healthz": floor["healthz"], "load_average": load_before})
-            print(f"run {i + 1}: {json.dumps(runs[-1])}", file=sys.stderr)
+        runs.append(
+            {
+                "cold": first,
+                "pages": pages,
+                "healthz": floor["healthz"],
+                "load_average": load_before,
+            }
+        )
+        print(f"run {i + 1}: {json.dumps(runs[-1])}", file=sys.stderr)
+    cold_pages = medians([r["cold"] for r in runs])
     pages = medians([r["pages"] for r in runs])
     floor = medians([{"healthz": r["healthz"]} for r in runs])["healthz"]
     overall = pages["overall"]
@@ -356,6 +396,7 @@ def main() -> None:
             "metrics": list(METRICS),
             "segments": [s or "(whole system)" for s in SEGMENTS],
         },
+        "cold": cold_pages,
         "pages": pages,
         "healthz": floor,
         "ratio_to_floor": {
@@ -368,7 +409,8 @@ def main() -> None:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps({k: result[k] for k in ("pages", "healthz", "ratio_to_floor", "goal")}))
+    shown = ("cold", "pages", "healthz", "ratio_to_floor", "goal")
+    print(json.dumps({k: result[k] for k in shown}))
 
 
 if __name__ == "__main__":

@@ -34,9 +34,7 @@ def sickness_rate(home: Path, period: str) -> float:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("stage", BEFORE_THE_LEDGER_COMMIT + AFTER_THE_LEDGER_COMMIT)
-def test_a_kill_at_any_step_then_any_command_leaves_the_results_fresh(
-    loaded_home, tmp_path, stage
-):
+def test_a_kill_at_any_step_then_any_command_leaves_the_results_fresh(loaded_home, tmp_path, stage):
     # loaded: RZA sickness 2024-03 10 of 100 days, 2024-04 20 of 100 days
     assert sickness_rate(loaded_home, "2024-04") == pytest.approx(0.20)
     killed = cli(

@@ -408,7 +408,8 @@ def stored_files(store):
     index = store.index()
     names = {index["manifest"]}
     for info in index["splits"].values():
-        names |= {info["results"], info["spc"]}
+        for stored in info["metrics"].values():
+            names |= {stored["results"], stored["spc"]}
     return names
 
 

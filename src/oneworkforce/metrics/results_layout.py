@@ -4,11 +4,14 @@
 
 Layout under ``lake/_results/``::
 
-    index.json                          the current generation: which files hold what
-    results-<split>-<token>.parquet     one row per metric, period and group of a split
-    spc-<split>-<token>.parquet         one row per point of every monthly series of a split
-    manifest-<token>.parquet            the lake's slices the stored results were computed from
-    .lock                               one writer at a time
+    index.json                             the current generation: which files hold what
+    results-<split>-<metric>-<token>.parquet  one row per period and group of a metric
+    spc-<split>-<metric>-<token>.parquet      one row per point of the metric's monthly series
+    manifest-<token>.parquet               the lake's slices the results were computed from
+    .lock                                  one writer at a time
+
+One file per split and metric, so that a change of one dataset rewrites only the files of the
+metrics that read it; the index names, per split, the files of each metric with data.
 
 Results are in long format: ``metric``, ``period``, the dimension columns (``place``,
 ``segment``, ``org_code``, ``staff_group``; ``band_cluster`` for WRES; those outside the split
@@ -43,7 +46,7 @@ import pyarrow.parquet as pq
 from oneworkforce.metrics.catalogue import Catalogue
 from oneworkforce.metrics.definitions import Metric
 
-FORMAT = 1
+FORMAT = 2  # 1: one file per split
 DIMENSION_COLUMNS = ("place", "segment", "org_code", "staff_group", "band_cluster")
 SERIES_COLUMNS = ("metric", *DIMENSION_COLUMNS, "origin")
 _TIME = pa.timestamp("us", tz="UTC")
@@ -129,7 +132,7 @@ def read_manifest(lake_root: Path | str) -> list[Row]:
 
 def data_version(slices: Sequence[Mapping[str, Any]]) -> str:
     """A hash of the manifest's slices (order does not matter)."""
-    lines = sorted(json.dumps([s[c] for c in MANIFEST_COLUMNS], default=str) for s in slices)
+    lines = sorted("\x1f".join(str(s[c]) for c in MANIFEST_COLUMNS) for s in slices)
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
 
 

@@ -93,13 +93,34 @@ class ResultsReader:
         """The current generation's index (None before the first write)."""
         return read_index(self.lake_root)
 
-    def _file(self, split: str, kind: str) -> Path | None:
+    def _files(
+        self,
+        split: str,
+        kind: str,
+        metric: str | Sequence[str] | None,
+        index: Mapping[str, Any] | None = None,
+    ) -> list[Path]:
+        """The files of a split holding ``kind`` (results or spc) for some metrics (all by
+        default), in catalogue order: one file per metric."""
         if split not in SPLITS_BY_NAME:
             raise ValueError(f"unknown split {split!r}; use {', '.join(SPLITS_BY_NAME)}")
-        index = self.index()
+        index = self.index() if index is None else index
         if index is None or split not in index["splits"]:
-            return None
-        return self.root / index["splits"][split][kind]
+            return []
+        stored = index["splits"][split]["metrics"]
+        wanted = stored if metric is None else [metric] if isinstance(metric, str) else metric
+        codes = sorted(
+            (c for c in set(wanted) if c in stored),
+            key=lambda c: (self._order.get(c, len(self._order)), c),
+        )
+        return [self.root / stored[c][kind] for c in codes]
+
+    @staticmethod
+    def _read(paths: Sequence[Path], filters: list[tuple[str, str, Any]]) -> list[Row]:
+        rows: list[Row] = []
+        for path in paths:
+            rows.extend(read_parquet(path, filters))
+        return rows
 
     def results(
         self,
@@ -109,8 +130,7 @@ class ResultsReader:
     ) -> list[Row]:
         """Stored rows of a split, in catalogue order, then group and period. ``filters`` maps
         a dimension column, ``origin`` or ``period`` to a value or a list of values."""
-        path = self._file(split, "results")
-        return [] if path is None else read_parquet(path, _filters(metric, filters))
+        return self._read(self._files(split, "results", metric), _filters(metric, filters))
 
     def series(
         self,
@@ -123,10 +143,7 @@ class ResultsReader:
         point type) and the series' variation icon and assurance. ``group`` gives the values of
         the split's dimensions (and ``band_cluster`` for WRES). Several origins (computed and
         aggregate) are never mixed: without ``origin``, the computed series is preferred."""
-        path = self._file(split, "spc")
-        if path is None:
-            return []
-        points = read_parquet(path, _filters(metric, group))
+        points = self._read(self._files(split, "spc", metric), _filters(metric, group))
         if origin is None:
             origins = {p["origin"] for p in points}
             origin = "computed" if "computed" in origins or not origins else origins.pop()
@@ -142,8 +159,7 @@ class ResultsReader:
         filters: Mapping[str, Any] | None = None,
     ) -> list[Row]:
         """Every stored SPC point of a split (optionally of some metrics and groups)."""
-        path = self._file(split, "spc")
-        return [] if path is None else read_parquet(path, _filters(metric, filters))
+        return self._read(self._files(split, "spc", metric), _filters(metric, filters))
 
     def latest(
         self,
@@ -152,18 +168,16 @@ class ResultsReader:
         filters: Mapping[str, Any] | None = None,
     ) -> list[Row]:
         """The latest stored point of every series, with its value, SPC icon and assurance."""
-        path = self._file(split, "results")
-        spc_path = self._file(split, "spc")
-        if path is None or spc_path is None:
-            return []
+        index = self.index()  # one generation for both reads
+        wanted = _filters(metric, filters)
         latest: dict[SeriesKey, Row] = {}
-        for row in read_parquet(path, _filters(metric, filters)):
+        for row in self._read(self._files(split, "results", metric, index), wanted):
             key = series_key(row)
             if key not in latest or row["period"] > latest[key]["period"]:
                 latest[key] = row
         points = {
             (series_key(p), p["period"]): p
-            for p in read_parquet(spc_path, _filters(metric, filters))
+            for p in self._read(self._files(split, "spc", metric, index), wanted)
         }
         out = []
         for key, row in latest.items():

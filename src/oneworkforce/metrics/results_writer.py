@@ -40,11 +40,13 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from oneworkforce.metrics import compute as _compute
 from oneworkforce.metrics import spc
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
+from oneworkforce.metrics.engines.duckdb import DuckDBEngine
 from oneworkforce.metrics.impact import (
     SPLITS,
     SPLITS_BY_NAME,
@@ -76,7 +78,6 @@ from oneworkforce.metrics.results_layout import (
     read_parquet,
     results_root,
     series_key,
-    sort_key,
     spc_target,
 )
 
@@ -91,10 +92,48 @@ def checkpoint(stage: str) -> None:
     die_here_if_asked(stage)
 
 
-def _write_parquet(rows: list[Row], schema: pa.Schema, path: Path) -> None:
-    table = pa.Table.from_pylist(rows, schema=schema)
-    pq.write_table(table, path, compression="zstd")
+def _write_parquet(table: pa.Table, schema: pa.Schema, path: Path) -> None:
+    pq.write_table(table.cast(schema), path, compression="zstd")
     fsync(path)
+
+
+#: joins the parts of a key; a missing part is spelled NUL, which no stored value contains
+_SEP, _MISSING = "\x1f", "\x00"
+
+
+def _joined(columns: Sequence[pa.ChunkedArray | pa.Array]) -> pa.ChunkedArray:
+    parts = [pc.fill_null(c, _MISSING) for c in columns]
+    return pc.binary_join_element_wise(*parts, _SEP)
+
+
+def _series_keys(table: pa.Table) -> pa.Array:
+    """One string per row naming its series (metric, dimensions and origin)."""
+    if table.num_rows == 0:
+        return pa.array([], pa.string())
+    return _joined([table[c] for c in SERIES_COLUMNS]).combine_chunks()
+
+
+def _covered(
+    table: pa.Table, split: Split, split_scope: Mapping[tuple[str, int], frozenset[str] | None]
+) -> pa.ChunkedArray | pa.Array:
+    """Which rows of a split fall in the scope of a change: their (metric, month) is in it,
+    for every group or for the row's group (:meth:`Split.group_value`)."""
+    if table.num_rows == 0:
+        return pa.array([], pa.bool_())
+    every = [f"{code}{_SEP}{period_label(m)}" for (code, m), g in split_scope.items() if g is None]
+    some = [
+        f"{code}{_SEP}{period_label(m)}{_SEP}{group}"
+        for (code, m), groups in split_scope.items()
+        if groups is not None
+        for group in groups
+    ]
+    metric_month = _joined([table["metric"], table["period"]])
+    covered = pc.is_in(metric_month, value_set=pa.array(every, pa.string()))
+    if some and split.org_levels:
+        group = pc.binary_join_element_wise(*[table[c] for c in split.org_levels], "|")
+        keyed = _joined([table["metric"], table["period"], group])
+        covered = pc.or_(covered, pc.is_in(keyed, value_set=pa.array(some, pa.string())))
+    return covered
 
 
 @dataclass
@@ -132,6 +171,20 @@ class ResultsWriter:
         self.catalogue = catalogue
         self.compute = compute
         self._order = {code: i for i, code in enumerate(catalogue.codes)}
+
+    def _compute_many(
+        self, con: Any, splits: Sequence[Split], codes: Sequence[str], periods: Sequence[str] | None
+    ) -> list[list[MetricResult]]:
+        """One engine call for several splits (their shared steps materialised once), or one
+        ``compute`` per split when the store was given its own ``compute``."""
+        if self.compute is _compute:
+            return DuckDBEngine().compute_many(
+                con, [s.by for s in splits], codes, periods, catalogue=self.catalogue
+            )
+        return [
+            self.compute(con, metrics=codes, periods=periods, by=s.by, catalogue=self.catalogue)
+            for s in splits
+        ]
 
     # -- paths and locking ------------------------------------------------------------------
     @property
@@ -202,15 +255,16 @@ class ResultsWriter:
             manifest = self._manifest()
             version = data_version(manifest)
             index = self.index()
+            whole = (
+                index is None
+                or index.get("catalogue") != catalogue_fingerprint(self.catalogue)
+                or set(index["splits"]) != set(SPLITS_BY_NAME)
+            )
+            if not whole and index is not None and index["data_version"] == version:
+                return RefreshReport("unchanged", version)
             with self._source(source) as con:
-                if (
-                    index is None
-                    or index.get("catalogue") != catalogue_fingerprint(self.catalogue)
-                    or set(index["splits"]) != set(SPLITS_BY_NAME)
-                ):
+                if whole or index is None:
                     return self._rebuild(con, manifest)
-                if index["data_version"] == version:
-                    return RefreshReport("unchanged", version)
                 old = read_parquet(self.root / index["manifest"])
                 register = self._register(con)
                 changes, moved = _diff(old, manifest, register)
@@ -302,17 +356,28 @@ class ResultsWriter:
         now = datetime.now(UTC)
         origin = self._origin(manifest)
         report = RefreshReport("rebuild", version)
-        tables: dict[str, tuple[list[Row], list[Row]]] = {}
-        for i, split in enumerate(SPLITS):
+        tables: dict[str, dict[str, tuple[pa.Table, pa.Table]]] = {}
+        # splits that support the same metrics share one engine call
+        groups: dict[tuple[str, ...], list[Split]] = defaultdict(list)
+        for split in SPLITS:
+            groups[tuple(m.code for m in self.catalogue if split.supports(m))].append(split)
+        done = 0
+        for codes, splits in groups.items():
             if progress:
-                progress(split.name, i, len(SPLITS))
-            codes = [m.code for m in self.catalogue if split.supports(m)]
-            results = self.compute(con, metrics=codes, by=split.by, catalogue=self.catalogue)
-            rows = sorted(self._rows(results, origin, now, version), key=sort_key(self._order))
-            points, count = self._analyse(rows, None, now)
-            tables[split.name] = (rows, points)
-            report.rows_written[split.name] = len(rows)
-            report.series_analysed[split.name] = count
+                progress(splits[0].name, done, len(SPLITS))
+            for split, results in zip(
+                splits, self._compute_many(con, splits, codes, None), strict=True
+            ):
+                rows = self._rows(results, origin, now, version)
+                points, count = self._analyse(rows, None, now)
+                tables[split.name] = _per_metric(
+                    self._sorted(pa.Table.from_pylist(rows, schema=RESULTS_SCHEMA)),
+                    self._sorted(pa.Table.from_pylist(points, schema=SPC_SCHEMA)),
+                    codes,
+                )
+                report.rows_written[split.name] = len(rows)
+                report.series_analysed[split.name] = count
+            done += len(splits)
         self._commit(tables, manifest, version, now, previous=None)
         if progress:
             progress("done", len(SPLITS), len(SPLITS))
@@ -330,31 +395,40 @@ class ResultsWriter:
         now = datetime.now(UTC)
         origin = self._origin(manifest)
         report = RefreshReport("incremental", version)
-        tables: dict[str, tuple[list[Row], list[Row]]] = {}
-        for split in SPLITS:
-            split_scope = scope.get(split.name)
-            if not split_scope:
-                continue
-            fresh = self._recompute(con, split, split_scope, origin, now, version)
-
-            def covered(row: Mapping[str, Any], s: Split = split, sc: Scope = scope) -> bool:
-                groups = sc[s.name].get((row["metric"], month_index(row["period"])), frozenset())
-                return groups is None or s.group_value(row) in groups
-
-            files = index["splits"][split.name]
-            old_rows = read_parquet(self.root / files["results"])
-            kept = [r for r in old_rows if not covered(r)]
-            fresh = [r for r in fresh if covered(r)]
-            rows = sorted([*kept, *fresh], key=sort_key(self._order))
-            touched = {series_key(r) for r in old_rows if covered(r)}
-            touched |= {series_key(r) for r in fresh}
-            old_points = read_parquet(self.root / files["spc"])
-            points, count = self._analyse(rows, touched, now)
-            points += [p for p in old_points if series_key(p) not in touched]
-            points.sort(key=sort_key(self._order))
-            tables[split.name] = (rows, points)
-            report.rows_replaced[split.name] = len(old_rows) - len(kept)
-            report.rows_written[split.name] = len(fresh)
+        tables: dict[str, dict[str, tuple[pa.Table, pa.Table]]] = {}
+        splits = [split for split in SPLITS if scope.get(split.name)]
+        fresh_rows = self._recompute(con, splits, scope, origin, now, version)
+        for split in splits:
+            split_scope = scope[split.name]
+            # only the files of the metrics in scope are read and written again
+            codes = sorted({code for code, _ in split_scope}, key=self._order.__getitem__)
+            stored = index["splits"][split.name]["metrics"]
+            old = _read_all(
+                [self.root / stored[c]["results"] for c in codes if c in stored], RESULTS_SCHEMA
+            )
+            fresh = pa.Table.from_pylist(fresh_rows[split.name], schema=RESULTS_SCHEMA)
+            old_covered = _covered(old, split, split_scope)
+            fresh = fresh.filter(_covered(fresh, split, split_scope))
+            kept = old.filter(pc.invert(old_covered))
+            rows = self._sorted(pa.concat_tables([kept, fresh]))
+            touched = pa.concat_arrays(
+                [_series_keys(old.filter(old_covered)), _series_keys(fresh)]
+            ).unique()
+            # the SPC of every touched series is worked out again from its rows as now stored
+            wanted = rows.filter(pc.is_in(_series_keys(rows), value_set=touched))
+            points, count = self._analyse(wanted.to_pylist(), None, now)
+            old_points = _read_all(
+                [self.root / stored[c]["spc"] for c in codes if c in stored], SPC_SCHEMA
+            )
+            untouched = old_points.filter(
+                pc.invert(pc.is_in(_series_keys(old_points), value_set=touched))
+            )
+            new_points = pa.Table.from_pylist(points, schema=SPC_SCHEMA)
+            tables[split.name] = _per_metric(
+                rows, self._sorted(pa.concat_tables([untouched, new_points])), codes
+            )
+            report.rows_replaced[split.name] = old.num_rows - kept.num_rows
+            report.rows_written[split.name] = fresh.num_rows
             report.series_analysed[split.name] = count
         self._commit(tables, manifest, version, now, previous=index)
         return report
@@ -362,31 +436,42 @@ class ResultsWriter:
     def _recompute(
         self,
         con: Any,
-        split: Split,
-        split_scope: Mapping[tuple[str, int], frozenset[str] | None],
+        splits: Sequence[Split],
+        scope: Scope,
         origin: Callable[[MetricResult], str],
         now: datetime,
         version: str,
-    ) -> list[Row]:
-        """The results of a split's affected (metric, month) pairs: one engine call per set of
-        metrics that share the same months."""
-        months: dict[str, set[int]] = defaultdict(set)
-        for code, m in split_scope:
-            months[code].add(m)
-        batches: dict[tuple[int, ...], list[str]] = defaultdict(list)
-        for code, ms in months.items():
-            batches[tuple(sorted(ms))].append(code)
-        rows: list[Row] = []
-        for wanted, codes in batches.items():
-            results = self.compute(
-                con,
-                metrics=codes,
-                periods=[period_label(m) for m in wanted],
-                by=split.by,
-                catalogue=self.catalogue,
-            )
-            rows.extend(self._rows(results, origin, now, version))
+    ) -> dict[str, list[Row]]:
+        """The results of each split's affected (metric, month) pairs, and maybe a few more
+        (the caller keeps only those in scope): one engine call for the splits that ask for the
+        same metrics, over every month any of them asks for, so that the shared steps (such as
+        the scan of staff in post) are made once."""
+        batches: dict[tuple[str, ...], list[Split]] = defaultdict(list)
+        months: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        for split in splits:
+            codes = tuple(sorted({c for c, _ in scope[split.name]}, key=self._order.__getitem__))
+            batches[codes].append(split)
+            months[codes].update(m for _, m in scope[split.name])
+        rows: dict[str, list[Row]] = {split.name: [] for split in splits}
+        for codes, members in batches.items():
+            periods = [period_label(m) for m in sorted(months[codes])]
+            for split, results in zip(
+                members, self._compute_many(con, members, codes, periods), strict=True
+            ):
+                rows[split.name].extend(self._rows(results, origin, now, version))
         return rows
+
+    def _sorted(self, table: pa.Table) -> pa.Table:
+        """Rows in catalogue order, then group (missing values first) and period."""
+        codes = pa.array(list(self._order), pa.string())
+        order = pc.fill_null(pc.index_in(table["metric"], value_set=codes), len(codes))
+        keys = [order, *(pc.fill_null(table[c], "") for c in (*DIMENSION_COLUMNS, "origin"))]
+        keys.append(table["period"])
+        names = [f"k{i}" for i in range(len(keys))]
+        indices = pc.sort_indices(
+            pa.table(keys, names=names), sort_keys=[(n, "ascending") for n in names]
+        )
+        return table.take(indices)
 
     def _analyse(
         self, rows: Sequence[Row], only: set[SeriesKey] | None, now: datetime
@@ -447,7 +532,7 @@ class ResultsWriter:
 
     def _commit(
         self,
-        tables: Mapping[str, tuple[list[Row], list[Row]]],
+        tables: Mapping[str, Mapping[str, tuple[pa.Table, pa.Table]]],
         manifest: list[Row],
         version: str,
         now: datetime,
@@ -458,17 +543,28 @@ class ResultsWriter:
         self.root.mkdir(parents=True, exist_ok=True)
         token = uuid.uuid4().hex[:12]
         splits: dict[str, Any] = dict(previous["splits"]) if previous else {}
-        for name, (rows, points) in tables.items():
-            results_file = f"results-{name}-{token}.parquet"
-            spc_file = f"spc-{name}-{token}.parquet"
-            _write_parquet(rows, RESULTS_SCHEMA, self.root / results_file)
-            _write_parquet(points, SPC_SCHEMA, self.root / spc_file)
+        for name, metrics in tables.items():
+            info = splits.get(name) or {"metrics": {}}
+            stored: dict[str, Any] = dict(info["metrics"])
+            for code, (rows, points) in metrics.items():
+                if rows.num_rows == 0 and points.num_rows == 0:
+                    stored.pop(code, None)
+                    continue
+                results_file = f"results-{name}-{code}-{token}.parquet"
+                spc_file = f"spc-{name}-{code}-{token}.parquet"
+                _write_parquet(rows, RESULTS_SCHEMA, self.root / results_file)
+                _write_parquet(points, SPC_SCHEMA, self.root / spc_file)
+                stored[code] = {
+                    "results": results_file,
+                    "spc": spc_file,
+                    "rows": rows.num_rows,
+                    "series": len(_series_keys(points).unique()),
+                }
             splits[name] = {
                 "by": list(SPLITS_BY_NAME[name].by),
-                "results": results_file,
-                "spc": spc_file,
-                "rows": len(rows),
-                "series": len({series_key(p) for p in points}),
+                "metrics": stored,
+                "rows": sum(m["rows"] for m in stored.values()),
+                "series": sum(m["series"] for m in stored.values()),
                 "computed_at": now.isoformat(),
             }
         manifest_file = f"manifest-{token}.parquet"
@@ -521,8 +617,28 @@ def _manifest_schema() -> pa.Schema:
 def _files_of(index: Mapping[str, Any]) -> set[str]:
     files = {index["manifest"]}
     for info in index["splits"].values():
-        files.update((info["results"], info["spc"]))
+        for stored in info["metrics"].values():
+            files.update((stored["results"], stored["spc"]))
     return files
+
+
+def _read_all(paths: Sequence[Path], schema: pa.Schema) -> pa.Table:
+    if not paths:
+        return schema.empty_table()
+    return pa.concat_tables([pq.read_table(p).cast(schema) for p in paths])
+
+
+def _per_metric(
+    rows: pa.Table, points: pa.Table, codes: Sequence[str]
+) -> dict[str, tuple[pa.Table, pa.Table]]:
+    """Rows and SPC points of each metric (a metric with neither is to be removed)."""
+    return {
+        code: (
+            rows.filter(pc.equal(rows["metric"], code)),
+            points.filter(pc.equal(points["metric"], code)),
+        )
+        for code in codes
+    }
 
 
 def _diff(
