@@ -67,6 +67,8 @@ URLS: dict[str, tuple[object, object, str]] = {
     "registers:declarations": (P.VIEW_DECLARATIONS, (), ""),
     "registers:declaration_edit": (P.EDIT_DECLARATIONS, first("Declaration"), ""),
     "registers:published_declarations": (P.VIEW_PUBLISHED, (), ""),
+    "registers:interest_organisations": (P.EDIT_DECLARATIONS, first("Interest"), ""),  # POST
+    "registers:people_unresolved": (P.EDIT_REGISTERS, (), ""),
     "registers:edit": (P.EDIT_REGISTERS, lambda: ("risk", first("Risk")()[0]), ""),
     "registers:archive": (P.EDIT_REGISTERS, lambda: ("risk", first("Risk")()[0]), ""),  # POST
     "registers:import": (P.EDIT_REGISTERS, (), ""),

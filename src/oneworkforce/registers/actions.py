@@ -22,6 +22,8 @@ from oneworkforce.registers.models import (
     ActionUpdate,
     Declaration,
     Interest,
+    Meeting,
+    Organisation,
     PhaseChange,
     Programme,
     Record,
@@ -308,15 +310,90 @@ def _after_write(actor: str, obj: models.Model, before: Mapping[str, Any]) -> No
         getattr(obj, t) != before.get(t) for t in _INTEREST_TEXTS
     ):
         _rebuild_interests(actor, obj)
+    if isinstance(obj, Organisation | Programme) and (
+        not before or obj.name != before.get("name") or _aliases(obj) != before.get("aliases")
+    ):
+        _reread_interests(actor)
+    if isinstance(obj, Declaration) and obj.person_id is None and not before:
+        _identify_declarant(actor, obj)
+    if isinstance(obj, Meeting) and (not before or obj.attendance != before.get("attendance")):
+        from oneworkforce.registers import people
+
+        people.rebuild_attendees(actor, obj)
+
+
+def _aliases(obj: models.Model) -> Any:
+    return getattr(obj, "aliases", None)
+
+
+def _reread_interests(actor: str) -> None:
+    """Read again the organisations of the interests nobody has confirmed (a registered
+    organisation or programme was added or renamed)."""
+    from oneworkforce.registers.conflicts import organisations_in, registered_subjects
+
+    registered = registered_subjects()
+    changed = 0
+    for interest in Interest.objects.filter(withdrawn=False, organisations_confirmed=False):
+        found = organisations_in(interest.description, registered)
+        if found != interest.organisations:
+            interest.organisations = found
+            interest.save(update_fields=["organisations"])
+            changed += 1
+    if changed:
+        trail.record(actor, "interest.reread", object_type(Interest), None, {"interests": changed})
+
+
+def _identify_declarant(actor: str, declaration: Declaration) -> None:
+    from oneworkforce.registers import people
+
+    person = people.person_for_declaration(actor, declaration)
+    if person is None:
+        return
+    Declaration.objects.filter(pk=declaration.pk).update(person=person)
+    declaration.person = person
+    trail.record(
+        actor,
+        "declaration.identify",
+        object_type(Declaration),
+        declaration.pk,
+        {"person_id": [None, person.pk]},
+    )
+
+
+def confirm_organisations(
+    actor: str, interest: Interest, organisations: list[str]
+) -> Interest:
+    """A person confirms (or corrects) the organisations an interest concerns."""
+    names = [o.strip() for o in organisations if o.strip()]
+    with transaction.atomic():
+        current = Interest.objects.select_for_update().get(pk=interest.pk)
+        before = {
+            "organisations": current.organisations,
+            "organisations_confirmed": current.organisations_confirmed,
+        }
+        current.organisations = names
+        current.organisations_confirmed = True
+        current.save(update_fields=["organisations", "organisations_confirmed"])
+        trail.record(
+            actor,
+            "interest.confirm",
+            object_type(Interest),
+            current.pk,
+            trail.diff(before, {"organisations": names, "organisations_confirmed": True}),
+        )
+        return current
 
 
 def _rebuild_interests(actor: str, declaration: Declaration) -> None:
+    from oneworkforce.registers.conflicts import organisations_in, registered_subjects
     from oneworkforce.registers.parsing import parse_interests
 
     withdrawn = declaration.interests.filter(withdrawn=False).update(withdrawn=True)
+    registered = registered_subjects()
     made = []
     for category in _INTEREST_TEXTS:
         for item in parse_interests(getattr(declaration, category)):
+            item["organisations"] = organisations_in(item["description"], registered)
             made.append(Interest.objects.create(declaration=declaration, category=category, **item))
     trail.record(
         actor,

@@ -23,6 +23,12 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting, name="meeting"),
     path("declarations/", views.declarations, name="declarations"),
     path("declarations/<int:pk>/edit/", views.declaration_edit, name="declaration_edit"),
+    path(
+        "interests/<int:pk>/organisations/",
+        views.interest_organisations,
+        name="interest_organisations",
+    ),
+    path("people/unresolved/", views.people_unresolved, name="people_unresolved"),
     path("published/declarations/", views.published_declarations, name="published_declarations"),
     path("new/<slug:key>/", views.new, name="new"),
     path("edit/<slug:key>/<int:pk>/", views.edit, name="edit"),

@@ -515,7 +515,9 @@ def meeting(request, pk):
     obj = get_object_or_404(models.Meeting, pk=pk)
     conflicts = None
     if request.scope.can(P.VIEW_DECLARATIONS):
-        conflicts = published.meeting_conflicts(obj, obj.date or _today())
+        from oneworkforce.registers import conflicts as check
+
+        conflicts = check.check(obj, obj.date or _today())
     return render(
         request,
         "registers/meeting.html",
@@ -531,6 +533,61 @@ def meeting(request, pk):
 def declarations(request):
     qs = models.Declaration.objects.filter(archived=False).prefetch_related("interests")
     return render(request, "registers/declarations.html", {"declarations": qs})
+
+
+@requires(P.EDIT_DECLARATIONS)
+@require_POST
+def interest_organisations(request, pk):
+    """A person confirms or corrects the organisations an interest concerns."""
+    interest = get_object_or_404(models.Interest, pk=pk)
+    names = [n for n in request.POST.get("organisations", "").replace("\n", ";").split(";")]
+    actions.confirm_organisations(_actor(request), interest, names)
+    messages.info(request, "The organisations this interest concerns were confirmed.")
+    return redirect(reverse("registers:declarations") + f"#interest-{interest.pk}")
+
+
+@requires(P.EDIT_REGISTERS)
+def people_unresolved(request):
+    """Names written in the registers that identify nobody, or more than one person: an
+    analyst picks the person each means, or creates them."""
+    from oneworkforce.registers import people
+
+    errors: list[str] = []
+    if request.method == "POST":
+        written = request.POST.get("written", "").strip()
+        choice = request.POST.get("person", "")
+        try:
+            if choice == "new":
+                name = request.POST.get("name", "").strip() or written
+                people.resolve(
+                    _actor(request),
+                    written,
+                    create={
+                        "name": name,
+                        "role": request.POST.get("role", "").strip(),
+                        "organisation": request.POST.get("organisation", "").strip(),
+                        "email": request.POST.get("email", "").strip(),
+                    },
+                )
+            elif choice.isdigit():
+                person = get_object_or_404(models.Person, pk=int(choice), archived=False)
+                people.resolve(_actor(request), written, person)
+            else:
+                raise ValueError(f"choose who '{written}' is, or create a new person")
+            messages.info(request, f"'{written}' is identified.")
+            return redirect(reverse("registers:people_unresolved"))
+        except ValueError as exc:
+            errors.append(str(exc))
+    return render(
+        request,
+        "registers/people_unresolved.html",
+        {
+            "names": people.unresolved(),
+            "people": models.Person.objects.filter(archived=False),
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
 
 
 @requires(P.VIEW_PUBLISHED)
