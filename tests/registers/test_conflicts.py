@@ -90,7 +90,9 @@ def test_names_are_normalised_not_shortened():
 def test_near_namesakes_are_different_people(board):
     # five declarants, five people; the attendance lines match by the whole name
     assert models.Person.objects.count() == 5
-    by_line = {a.written: (a.person.name if a.person else None, a.status) for a in board.attendees.all()}
+    by_line = {
+        a.written: (a.person.name if a.person else None, a.status) for a in board.attendees.all()
+    }
     assert by_line == {
         "Andrew Leeson": ("Andrew Leeson", "matched"),
         "Ann Ashley": ("Ann Ashley", "matched"),
@@ -105,7 +107,9 @@ def test_near_namesakes_are_different_people(board):
 @pytest.mark.django_db
 def test_organisation_or_email_tells_namesakes_apart(db):
     north = people.create_person("sec", "John Smith", organisation="North Trust")
-    south = people.create_person("sec", "John Smith", organisation="South Council", email="js@nhs.net")
+    south = people.create_person(
+        "sec", "John Smith", organisation="South Council", email="js@nhs.net"
+    )
     assert people.match("John Smith").status == "ambiguous"
     assert people.match("John Smith", organisation="north trust").person == north
     assert people.match("J Smith", email="JS@nhs.net").person == south
@@ -116,7 +120,9 @@ def test_organisation_or_email_tells_namesakes_apart(db):
 def test_conflicts_item_by_item(board):
     result = conflicts.check(board)
     found = {
-        item["item"]: [(c["person"], c["organisation"], c["handling_required"]) for c in item["conflicts"]]
+        item["item"]: [
+            (c["person"], c["organisation"], c["handling_required"]) for c in item["conflicts"]
+        ]
         for item in result["items"]
     }
     # 1: names nothing. 2: typed concern, Ann Lee's financial interest -> leave the room.
@@ -143,7 +149,9 @@ def test_conflicts_item_by_item(board):
 
 @pytest.mark.django_db
 def test_identifying_a_name_is_audited_and_links_it(board):
-    chris = people.resolve("analyst", "Chris Unknown", create={"name": "Chris Unwin", "role": "Observer"})
+    chris = people.resolve(
+        "analyst", "Chris Unknown", create={"name": "Chris Unwin", "role": "Observer"}
+    )
     att = board.attendees.get(written="Chris Unknown")
     assert att.person == chris and att.status == "matched"
     assert people.match("Chris Unknown").person == chris  # the alias is remembered
@@ -158,31 +166,40 @@ def test_identifying_a_name_is_audited_and_links_it(board):
 @pytest.mark.django_db
 def test_confirming_an_interest_s_organisations_is_audited(board):
     interest = models.Interest.objects.get(description__startswith="Trustee of Ashfield")
-    assert interest.organisations == ["Ashfield Carers Trust"] and not interest.organisations_confirmed
-    actions.confirm_organisations("alan", interest, ["Ashfield Carers Trust", "Riverside NHS Foundation Trust"])
+    assert (
+        interest.organisations == ["Ashfield Carers Trust"] and not interest.organisations_confirmed
+    )
+    actions.confirm_organisations(
+        "alan", interest, ["Ashfield Carers Trust", "Riverside NHS Foundation Trust"]
+    )
     interest.refresh_from_db()
     assert interest.organisations_confirmed
     event = AuditEvent.objects.get(action="interest.confirm")
     assert event.actor == "alan" and event.changes["organisations_confirmed"] == [False, True]
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Owner/Director - Elevate Coaching Ltd (October 2016 - ongoing)", ["Elevate Coaching Ltd"]),
-        ("Director, Stoke-on-Trent Regeneration Ltd, could be a future estates interest",
-         ["Stoke-on-Trent Regeneration Ltd"]),
-        ("Chair of Derbyshire Community Health Services NHS Foundation Trust (November 2013 - ongoing)",
-         ["Derbyshire Community Health Services NHS Foundation Trust"]),
-        ("Non-Executive Director /Chair of Audit and Assurance- Derbyshire Community Health Trust",
-         ["Derbyshire Community Health Trust"]),
-        ("Step-sister employed by MPFT as a nurse (ongoing)", ["Midlands Partnership NHS Foundation Trust"]),
-        ("Independent Coach (October 2021 - ongoing)", []),
-        ("Member of Unite the Union CIC", ["Unite the Union CIC"]),
-    ],
-)  # fmt: skip
+MPFT = "Midlands Partnership NHS Foundation Trust"
+DCHS = "Derbyshire Community Health Services NHS Foundation Trust"
+TEXTS = [
+    ("Owner/Director - Elevate Coaching Ltd (October 2016 - ongoing)", ["Elevate Coaching Ltd"]),
+    (
+        "Director, Stoke-on-Trent Regeneration Ltd, could be a future estates interest",
+        ["Stoke-on-Trent Regeneration Ltd"],
+    ),
+    (f"Chair of {DCHS} (November 2013 - ongoing)", [DCHS]),
+    (
+        "Non-Executive Director /Chair of Audit and Assurance- Derbyshire Community Health Trust",
+        ["Derbyshire Community Health Trust"],
+    ),
+    ("Step-sister employed by MPFT as a nurse (ongoing)", [MPFT]),
+    ("Independent Coach (October 2021 - ongoing)", []),
+    ("Member of Unite the Union CIC", ["Unite the Union CIC"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TEXTS)
 def test_organisations_read_from_free_text(text, expected):
-    registered = [("Midlands Partnership NHS Foundation Trust", ["MPFT"])]
+    registered = [(MPFT, ["MPFT"])]
     assert conflicts.organisations_in(text, registered) == expected
 
 
@@ -193,13 +210,19 @@ def test_conflicts_command_json(board, tmp_path, monkeypatch):
 
     from oneworkforce.cli import app
 
-    result = CliRunner().invoke(app, ["registers", "conflicts", "Board in public", "--format", "json"])
+    result = CliRunner().invoke(
+        app, ["registers", "conflicts", "Board in public", "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert set(data) >= {"meeting", "items", "unresolved_people"}
     assert [c["person"] for c in data["items"][1]["conflicts"]] == ["Ann Lee"]
     assert set(data["items"][1]["conflicts"][0]) >= {
-        "person", "interest", "organisation", "handling_required", "handling_recorded"
+        "person",
+        "interest",
+        "organisation",
+        "handling_required",
+        "handling_recorded",
     }
     missing = CliRunner().invoke(app, ["registers", "conflicts", "No such meeting"])
     assert missing.exit_code != 0 and "there is no meeting" in missing.output

@@ -93,7 +93,9 @@ def import_(
     if result["unmapped"]:
         out.print(f"kept as written (no field): {', '.join(result['unmapped'])}")
     for u in result.get("unresolved_people", []):
-        why = "more than one person has this name" if u["status"] == "ambiguous" else "no such person"
+        why = (
+            "more than one person has this name" if u["status"] == "ambiguous" else "no such person"
+        )
         _say(
             f"to identify: {u['name']} ({why}; {', '.join(u['where'])}): pick or create the "
             "person on the registers' 'Names to identify' page"

@@ -360,9 +360,7 @@ def _identify_declarant(actor: str, declaration: Declaration) -> None:
     )
 
 
-def confirm_organisations(
-    actor: str, interest: Interest, organisations: list[str]
-) -> Interest:
+def confirm_organisations(actor: str, interest: Interest, organisations: list[str]) -> Interest:
     """A person confirms (or corrects) the organisations an interest concerns."""
     names = [o.strip() for o in organisations if o.strip()]
     with transaction.atomic():

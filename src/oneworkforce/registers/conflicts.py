@@ -273,7 +273,9 @@ def find_meeting(ref: str) -> models.Meeting:
         return by_title[0]
     if by_title:
         dates = ", ".join(f"{m.pk} ({m.date or 'no date'})" for m in by_title)
-        raise LookupError(f"{len(by_title)} meetings are called {ref!r}: give one's number: {dates}")
+        raise LookupError(
+            f"{len(by_title)} meetings are called {ref!r}: give one's number: {dates}"
+        )
     raise LookupError(f"there is no meeting {ref!r}")
 
 
@@ -285,3 +287,41 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         for item in result["items"]
         for c in item["conflicts"]
     ]
+
+
+def for_pack(title: str, day: str) -> dict[str, Any]:
+    """The conflicts check of the meeting a board pack goes to (by its title and date), as
+    plain data for the cover sheet; ``checked`` is false when the meetings register has no
+    such meeting, so the cover sheet never says "None identified" unchecked."""
+    try:
+        on = dt.date.fromisoformat(day)
+    except ValueError:
+        on = None
+    found = [
+        m
+        for m in models.Meeting.objects.filter(archived=False, date=on)
+        if name_key(m.title) == name_key(title)
+    ]
+    if len(found) != 1:
+        return {
+            "checked": False,
+            "note": f"Not checked: the meetings register has "
+            f"{'no' if not found else 'more than one'} meeting '{title}' on {day}.",
+        }
+    result = check(found[0], on)
+    return {"checked": True, "lines": summary_lines(result), **result}
+
+
+def cover_text(pack_check: dict[str, Any] | None) -> str:
+    """The cover sheet's "Conflict of interest" entry, from the check."""
+    if not pack_check:
+        return "Not checked: the registers are not installed."
+    if not pack_check.get("checked"):
+        return str(pack_check.get("note", "Not checked."))
+    parts = list(pack_check.get("lines") or [])
+    text = "; ".join(parts) + "." if parts else "None identified."
+    unchecked = pack_check.get("unresolved_people") or []
+    if unchecked:
+        names = ", ".join(f"{u['name']} ({u['reason']})" for u in unchecked)
+        text += f" Not checked: {names}."
+    return text

@@ -79,8 +79,10 @@ def match(name: str, *, organisation: str = "", email: str = "") -> Match:
         return Match(name, "unknown")
     people = {p.pk: p for p in models.Person.objects.filter(key=key, archived=False)}
     for alias in models.PersonAlias.objects.filter(key=key).select_related("person"):
-        if alias.organisation and organisation and org_key(alias.organisation) != org_key(
-            organisation
+        if (
+            alias.organisation
+            and organisation
+            and org_key(alias.organisation) != org_key(organisation)
         ):
             continue
         people[alias.person_id] = alias.person
@@ -160,7 +162,11 @@ def rebuild_attendees(actor: str, meeting: models.Meeting) -> None:
         "attendee.rebuild",
         "registers.attendee",
         f"meeting-{meeting.pk}",
-        {"meeting_id": meeting.pk, "attendees": len(made), "unresolved": sum(1 for a in made if a.person_id is None)},
+        {
+            "meeting_id": meeting.pk,
+            "attendees": len(made),
+            "unresolved": sum(1 for a in made if a.person_id is None),
+        },
     )
 
 

@@ -65,6 +65,8 @@ def read(
     public: bool,
     plan_runs: list[str] | None = None,
     as_of: dt.date | None = None,
+    meeting: str = "",
+    meeting_date: str = "",
 ) -> Inputs:
     from oneworkforce.data.lake import Lake
 
@@ -83,6 +85,10 @@ def read(
         )
     lake = Lake(home)
     registers, registers_note = _registers(as_of or dt.date.today())
+    if registers is not None:
+        from oneworkforce.registers.conflicts import for_pack
+
+        registers["conflicts"] = for_pack(meeting, meeting_date)
     planning, planning_note, runs = _planning(home, plan_runs or [])
     previous, previous_id = _previous(public)
     return Inputs(

@@ -5,147 +5,261 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registers', '0002_benefitmonth_version'),
+        ("registers", "0002_benefitmonth_version"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('archived', models.BooleanField(db_index=True, default=False)),
-                ('archived_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('extra', models.JSONField(blank=True, default=dict)),
-                ('source', models.JSONField(blank=True, default=dict)),
-                ('import_key', models.CharField(blank=True, db_index=True, default='', max_length=255)),
-                ('content_hash', models.CharField(blank=True, default='', max_length=64)),
-                ('source_order', models.IntegerField(default=0)),
-                ('name', models.CharField(max_length=300, unique=True)),
-                ('aliases', models.JSONField(blank=True, default=list)),
-                ('kind', models.CharField(blank=True, max_length=40)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("archived", models.BooleanField(db_index=True, default=False)),
+                ("archived_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("extra", models.JSONField(blank=True, default=dict)),
+                ("source", models.JSONField(blank=True, default=dict)),
+                (
+                    "import_key",
+                    models.CharField(blank=True, db_index=True, default="", max_length=255),
+                ),
+                ("content_hash", models.CharField(blank=True, default="", max_length=64)),
+                ("source_order", models.IntegerField(default=0)),
+                ("name", models.CharField(max_length=300, unique=True)),
+                ("aliases", models.JSONField(blank=True, default=list)),
+                ("kind", models.CharField(blank=True, max_length=40)),
             ],
             options={
-                'ordering': ('name',),
+                "ordering": ("name",),
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('archived', models.BooleanField(db_index=True, default=False)),
-                ('archived_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('extra', models.JSONField(blank=True, default=dict)),
-                ('source', models.JSONField(blank=True, default=dict)),
-                ('import_key', models.CharField(blank=True, db_index=True, default='', max_length=255)),
-                ('content_hash', models.CharField(blank=True, default='', max_length=64)),
-                ('source_order', models.IntegerField(default=0)),
-                ('name', models.CharField(max_length=200)),
-                ('key', models.CharField(db_index=True, max_length=200)),
-                ('role', models.CharField(blank=True, max_length=300)),
-                ('organisation', models.CharField(blank=True, max_length=300)),
-                ('email', models.EmailField(blank=True, max_length=254)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("archived", models.BooleanField(db_index=True, default=False)),
+                ("archived_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("extra", models.JSONField(blank=True, default=dict)),
+                ("source", models.JSONField(blank=True, default=dict)),
+                (
+                    "import_key",
+                    models.CharField(blank=True, db_index=True, default="", max_length=255),
+                ),
+                ("content_hash", models.CharField(blank=True, default="", max_length=64)),
+                ("source_order", models.IntegerField(default=0)),
+                ("name", models.CharField(max_length=200)),
+                ("key", models.CharField(db_index=True, max_length=200)),
+                ("role", models.CharField(blank=True, max_length=300)),
+                ("organisation", models.CharField(blank=True, max_length=300)),
+                ("email", models.EmailField(blank=True, max_length=254)),
             ],
             options={
-                'ordering': ('key', 'id'),
+                "ordering": ("key", "id"),
             },
         ),
         migrations.AddField(
-            model_name='benefit',
-            name='lever',
-            field=models.CharField(blank=True, choices=[('international_recruitment', 'International recruitment'), ('training_pipeline', 'Training places'), ('leaver_rate', 'Retention'), ('new_roles', 'New roles'), ('bank_agency', 'Agency reduction')], max_length=30),
+            model_name="benefit",
+            name="lever",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("international_recruitment", "International recruitment"),
+                    ("training_pipeline", "Training places"),
+                    ("leaver_rate", "Retention"),
+                    ("new_roles", "New roles"),
+                    ("bank_agency", "Agency reduction"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AddField(
-            model_name='interest',
-            name='organisations',
+            model_name="interest",
+            name="organisations",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='interest',
-            name='organisations_confirmed',
+            model_name="interest",
+            name="organisations_confirmed",
             field=models.BooleanField(default=False),
         ),
         migrations.CreateModel(
-            name='IndicatorReview',
+            name="IndicatorReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reviewed_at', models.DateTimeField()),
-                ('through_period', models.CharField(max_length=7)),
-                ('note', models.TextField()),
-                ('actor', models.CharField(max_length=150)),
-                ('risk', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='indicator_reviews', to='registers.risk')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reviewed_at", models.DateTimeField()),
+                ("through_period", models.CharField(max_length=7)),
+                ("note", models.TextField()),
+                ("actor", models.CharField(max_length=150)),
+                (
+                    "risk",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="indicator_reviews",
+                        to="registers.risk",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('reviewed_at', 'id'),
+                "ordering": ("reviewed_at", "id"),
             },
         ),
         migrations.CreateModel(
-            name='KeyRiskIndicator',
+            name="KeyRiskIndicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('metric', models.CharField(max_length=80)),
-                ('segment', models.CharField(blank=True, max_length=80)),
-                ('place', models.CharField(blank=True, max_length=80)),
-                ('direction', models.CharField(choices=[('up', 'A rise'), ('down', 'A fall')], default='up', max_length=4)),
-                ('risk', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='indicators', to='registers.risk')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("metric", models.CharField(max_length=80)),
+                ("segment", models.CharField(blank=True, max_length=80)),
+                ("place", models.CharField(blank=True, max_length=80)),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("up", "A rise"), ("down", "A fall")], default="up", max_length=4
+                    ),
+                ),
+                (
+                    "risk",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="indicators",
+                        to="registers.risk",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('risk_id', 'id'),
+                "ordering": ("risk_id", "id"),
             },
         ),
         migrations.CreateModel(
-            name='Attendee',
+            name="Attendee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('written', models.CharField(max_length=300)),
-                ('role', models.CharField(blank=True, max_length=300)),
-                ('present', models.BooleanField(default=True)),
-                ('status', models.CharField(default='matched', max_length=20)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attendees', to='registers.meeting')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attendances', to='registers.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("written", models.CharField(max_length=300)),
+                ("role", models.CharField(blank=True, max_length=300)),
+                ("present", models.BooleanField(default=True)),
+                ("status", models.CharField(default="matched", max_length=20)),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attendees",
+                        to="registers.meeting",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attendances",
+                        to="registers.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('meeting_id', 'position'),
+                "ordering": ("meeting_id", "position"),
             },
         ),
         migrations.AddField(
-            model_name='declaration',
-            name='person',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='declarations', to='registers.person'),
+            model_name="declaration",
+            name="person",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="declarations",
+                to="registers.person",
+            ),
         ),
         migrations.CreateModel(
-            name='PersonAlias',
+            name="PersonAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(db_index=True, max_length=200)),
-                ('written', models.CharField(max_length=300)),
-                ('organisation', models.CharField(blank=True, max_length=300)),
-                ('actor', models.CharField(max_length=150)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='aliases', to='registers.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(db_index=True, max_length=200)),
+                ("written", models.CharField(max_length=300)),
+                ("organisation", models.CharField(blank=True, max_length=300)),
+                ("actor", models.CharField(max_length=150)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="aliases",
+                        to="registers.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(blank=True, max_length=200)),
-                ('since', models.DateField(blank=True, null=True)),
-                ('until', models.DateField(blank=True, null=True)),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='registers.programme')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='registers.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("role", models.CharField(blank=True, max_length=200)),
+                ("since", models.DateField(blank=True, null=True)),
+                ("until", models.DateField(blank=True, null=True)),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="registers.programme",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="registers.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('committee_id', 'person_id'),
-                'constraints': [models.UniqueConstraint(fields=('committee', 'person'), name='one_membership')],
+                "ordering": ("committee_id", "person_id"),
+                "constraints": [
+                    models.UniqueConstraint(fields=("committee", "person"), name="one_membership")
+                ],
             },
         ),
     ]
