@@ -54,6 +54,7 @@ URLS: dict[str, tuple[object, object, str]] = {
     "registers:portfolio": (P.VIEW_REGISTERS, (), ""),
     "registers:risks": (P.VIEW_REGISTERS, (), ""),
     "registers:risk": (P.VIEW_REGISTERS, first("Risk"), ""),
+    "registers:risk_review": (P.EDIT_REGISTERS, first("Risk"), ""),  # POST only
     "registers:actions": (P.VIEW_REGISTERS, (), ""),
     "registers:action": (P.VIEW_REGISTERS, first("Action"), ""),
     "registers:milestones": (P.VIEW_REGISTERS, (), ""),

@@ -21,7 +21,9 @@ from oneworkforce.registers.models import (
     Action,
     ActionUpdate,
     Declaration,
+    IndicatorReview,
     Interest,
+    KeyRiskIndicator,
     Meeting,
     Organisation,
     PhaseChange,
@@ -400,6 +402,67 @@ def _rebuild_interests(actor: str, declaration: Declaration) -> None:
         declaration.pk,
         {"interests": [withdrawn, len(made)]},
     )
+
+
+# --- key risk indicators (registers/indicators.py reads them) ----------------------------
+
+
+def record_review(actor: str, risk: Risk, note: str, through_period: str | None) -> IndicatorReview:
+    """Record a review of a flagged risk (clears the flag until a later month signals)."""
+    note = note.strip()
+    if not note:
+        raise ValueError("write what the review found (the note is required)")
+    with transaction.atomic():
+        review = IndicatorReview.objects.create(
+            risk=risk,
+            reviewed_at=timezone.now(),
+            through_period=through_period or timezone.localdate().strftime("%Y-%m"),
+            note=note,
+            actor=actor,
+        )
+        trail.record(
+            actor,
+            "indicatorreview.create",
+            object_type(Risk),
+            risk.pk,
+            {"indicator_review": [None, review.through_period], "note": [None, note]},
+        )
+    return review
+
+
+def set_indicators(actor: str, risk: Risk, indicators: list[dict[str, str]]) -> None:
+    """Replace a risk's key risk indicators (audited)."""
+    from oneworkforce.metrics.catalogue import CATALOGUE
+
+    for item in indicators:
+        try:
+            CATALOGUE.get(item["metric"])
+        except KeyError:
+            raise ValueError(f"{item['metric']!r} is not a catalogue metric") from None
+        if item.get("direction", "up") not in {"up", "down"}:
+            raise ValueError(f"direction {item.get('direction')!r} is not 'up' or 'down'")
+    with transaction.atomic():
+        before = [
+            {"metric": i.metric, "segment": i.segment, "place": i.place, "direction": i.direction}
+            for i in risk.indicators.all()
+        ]
+        after = [
+            {
+                "metric": i["metric"],
+                "segment": i.get("segment", ""),
+                "place": i.get("place", ""),
+                "direction": i.get("direction", "up"),
+            }
+            for i in indicators
+        ]
+        if before == after:
+            return
+        risk.indicators.all().delete()
+        for item in after:
+            KeyRiskIndicator.objects.create(risk=risk, **item)
+        trail.record(
+            actor, "risk.indicators", object_type(Risk), risk.pk, {"indicators": [before, after]}
+        )
 
 
 def as_of_today() -> dt.date:

@@ -46,6 +46,16 @@ SERVES = {
     "Care at Home workforce integration": ([5, 10], ["Support"]),
 }
 
+#: the seed risks' (003) key risk indicators: risk ref -> (metric, direction that signals it)
+INDICATORS = {
+    "1": [("vacancy_rate", "up")],  # no robust workforce strategy: posts stay empty
+    "3": [("plan_variance_substantive_fte_pct", "down")],  # plans pull below the system's
+    "4": [("leaver_rate", "up"), ("stability_index", "down")],  # losing key staff
+    "7": [("vacancy_rate", "up")],  # no resource for new roles and skills
+    "9": [("agency_share_of_paybill", "up")],  # cost reductions not delivered
+    "10": [("sickness_absence_rate", "up")],  # change is hard on staff
+}
+
 #: Breakthrough deliverables (seed 001) and the catalogue metrics each is meant to move
 DELIVERABLES = [
     (
@@ -286,6 +296,12 @@ def load_demo(actor: str = "demo", today: dt.date | None = None) -> dict[str, in
                 changes,
                 m2m={"programmes": [notts.code]} if not risk.programmes.exists() else None,
             )
+        for ref, watched in INDICATORS.items():
+            risk = models.Risk.objects.filter(ref=ref).first()
+            if risk is not None and not risk.indicators.exists():
+                actions.set_indicators(
+                    actor, risk, [{"metric": m, "direction": d} for m, d in watched]
+                )
         by_name = {p.name: p for p in grid}
         for prog_name, name, metrics in DELIVERABLES:
             key = f"demo|deliverable|{name[:60]}"

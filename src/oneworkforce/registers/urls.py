@@ -12,6 +12,7 @@ urlpatterns = [
     path("portfolio/", views.portfolio, name="portfolio"),
     path("risks/", views.risks, name="risks"),
     path("risks/<int:pk>/", views.risk, name="risk"),
+    path("risks/<int:pk>/review/", views.risk_review, name="risk_review"),
     path("actions/", views.action_log, name="actions"),
     path("actions/<int:pk>/", views.action, name="action"),
     path("milestones/", views.milestones, name="milestones"),

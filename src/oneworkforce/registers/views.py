@@ -198,9 +198,13 @@ def risks(request):
     except ValueError:
         since = today - relativedelta(months=3)
     threshold = scoring.escalation_score()
+    from oneworkforce.registers import indicators
+
+    flagged = indicators.flags(_store())
     rows = []
     for risk in qs:
         row = snapshot.risk_row(risk, today, threshold)
+        row["indicator_flag"] = flagged.get(risk.ref, {}).get("flag", "")
         if band and row["current_band"] != band:
             continue
         since_dt = timezone.make_aware(dt.datetime.combine(since, dt.time.max))
@@ -252,14 +256,28 @@ def risks(request):
 
 @requires(P.VIEW_REGISTERS)
 def risk(request, pk):
+    from oneworkforce.registers import indicators
+
     obj = get_object_or_404(models.Risk, pk=pk)
     row = snapshot.risk_row(obj, _today(), scoring.escalation_score())
+    watch = indicators.status(obj, _store())
+    charts = [
+        {
+            **_chart(i["metric"], i["title"], i["unit"], i["points"], f"kri-{i['id']}"),
+            "where": i["where"],
+            "direction": i["direction"],
+            "signal": i["signal"],
+        }
+        for i in watch["indicators"]
+    ]
     return render(
         request,
         "registers/risk.html",
         {
             "risk": obj,
             "row": row,
+            "watch": watch,
+            "charts": charts,
             "assessments": obj.assessments.all(),
             "descriptors": {
                 stage: (
@@ -271,6 +289,27 @@ def risk(request, pk):
             "history": _audit(obj),
         },
     )
+
+
+@requires(P.EDIT_REGISTERS)
+@require_POST
+def risk_review(request, pk):
+    """Record a review of a risk flagged by its key risk indicators (clears the flag)."""
+    from oneworkforce.registers import indicators
+
+    obj = get_object_or_404(models.Risk, pk=pk)
+    watch = indicators.status(obj, _store())
+    try:
+        actions.record_review(
+            _actor(request), obj, request.POST.get("note", ""), watch["latest_period"]
+        )
+        messages.info(
+            request,
+            "Review recorded: the indicator flag is cleared until a later month signals again.",
+        )
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    return redirect(reverse("registers:risk", args=[obj.pk]))
 
 
 def _audit(obj) -> list:
@@ -343,18 +382,31 @@ def _spc(metric_code: str) -> dict:
             title, unit = metric.title, metric.unit
     points: list = []
     try:
+        store = _store()
+        points = store.series(metric_code, "system") if store is not None else []
+    except Exception:  # no results computed yet: the page says so instead of failing
+        points = []
+    return _chart(metric_code, title, unit, points, f"spc-{metric_code}")
+
+
+def _store():
+    """The results store the pages read stored series from (None when it cannot be read)."""
+    try:
         from oneworkforce.data.lake import Lake
         from oneworkforce.metrics.store import ResultsStore
 
-        points = ResultsStore(Lake(settings.HOME).root).series(metric_code, "system")
-    except Exception:  # no results computed yet: the page says so instead of failing
-        points = []
+        return ResultsStore(Lake(settings.HOME).root)
+    except Exception:  # no data directory yet: the pages say there is no data
+        return None
+
+
+def _chart(code: str, title: str, unit: str, points: list, chart_id: str) -> dict:
     if not points:
-        return {"code": metric_code, "title": title, "spec": None}
+        return {"code": code, "title": title, "spec": None}
     from oneworkforce.metrics.charts import format_value, spc_chart, spc_description
 
     return {
-        "code": metric_code,
+        "code": code,
         "title": title,
         "spec": spc_chart(points, title=title, unit=unit),
         "description": spc_description(points, title=title, unit=unit),
@@ -362,7 +414,7 @@ def _spc(metric_code: str) -> dict:
             {"period": p.get("period"), "value": format_value(p.get("value"), unit)}
             for p in points[-12:]
         ],
-        "chart_id": f"spc-{metric_code}",
+        "chart_id": chart_id,
     }
 
 

@@ -88,7 +88,10 @@ def read(
     if registers is not None:
         from oneworkforce.registers.conflicts import for_pack
 
+        from oneworkforce.registers.indicators import flags
+
         registers["conflicts"] = for_pack(meeting, meeting_date)
+        registers["indicator_flags"] = flags(store)
     planning, planning_note, runs = _planning(home, plan_runs or [])
     previous, previous_id = _previous(public)
     return Inputs(
