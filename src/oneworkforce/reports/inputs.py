@@ -87,7 +87,6 @@ def read(
     registers, registers_note = _registers(as_of or dt.date.today())
     if registers is not None:
         from oneworkforce.registers.conflicts import for_pack
-
         from oneworkforce.registers.indicators import flags
 
         registers["conflicts"] = for_pack(meeting, meeting_date)
