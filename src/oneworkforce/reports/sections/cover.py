@@ -97,7 +97,12 @@ def _conflicts(ctx: Context) -> str:
 
 def build(ctx: Context) -> Section:
     o = ctx.options
-    summary_lines = ([o.summary] if o.summary else []) + summary(ctx)
+    changed = ctx.facts.get("material_changes") or []
+    summary_lines = (
+        [f"Since the last pack: {c}" for c in changed]
+        + ([o.summary] if o.summary else [])
+        + summary(ctx)
+    )
     blocks: list[dict[str, Any]] = [
         fields(
             [
