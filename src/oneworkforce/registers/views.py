@@ -380,24 +380,17 @@ def _spc(metric_code: str) -> dict:
     for metric in CATALOGUE:
         if metric.code == metric_code:
             title, unit = metric.title, metric.unit
-    points: list = []
-    try:
-        store = _store()
-        points = store.series(metric_code, "system") if store is not None else []
-    except Exception:  # no results computed yet: the page says so instead of failing
-        points = []
+    # no results computed yet: no points, and the page says so
+    points = _store().series(metric_code, "system")
     return _chart(metric_code, title, unit, points, f"spc-{metric_code}")
 
 
 def _store():
-    """The results store the pages read stored series from (None when it cannot be read)."""
-    try:
-        from oneworkforce.data.lake import Lake
-        from oneworkforce.metrics.store import ResultsStore
+    """The results store the pages read stored series from."""
+    from oneworkforce.data.lake import Lake
+    from oneworkforce.metrics.store import ResultsStore
 
-        return ResultsStore(Lake(settings.HOME).root)
-    except Exception:  # no data directory yet: the pages say there is no data
-        return None
+    return ResultsStore(Lake(settings.HOME).root)
 
 
 def _chart(code: str, title: str, unit: str, points: list, chart_id: str) -> dict:

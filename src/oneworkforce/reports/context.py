@@ -61,10 +61,7 @@ class Context:
     def _points(self, split: str) -> dict[tuple[str, str], dict[str, Any]]:
         cache = self.facts.setdefault("_spc_points", {})
         if split not in cache:
-            try:
-                rows = self.inputs.store.spc_points(None, split, {"period": self.period})
-            except (ValueError, AttributeError):
-                rows = []
+            rows = self.inputs.store.spc_points(None, split, {"period": self.period})
             cache[split] = {
                 (str(r.get("segment") or "system"), str(r["metric"])): r
                 for r in rows
