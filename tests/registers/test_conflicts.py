@@ -149,7 +149,7 @@ def test_conflicts_item_by_item(board):
 
 @pytest.mark.django_db
 def test_identifying_a_name_is_audited_and_links_it(board):
-    chris = people.resolve(
+    chris = actions.identify_person(
         "analyst", "Chris Unknown", create={"name": "Chris Unwin", "role": "Observer"}
     )
     att = board.attendees.get(written="Chris Unknown")

@@ -20,6 +20,7 @@ from oneworkforce.registers import scoring
 from oneworkforce.registers.models import (
     Action,
     ActionUpdate,
+    Attendee,
     Declaration,
     ImportRun,
     IndicatorReview,
@@ -27,6 +28,8 @@ from oneworkforce.registers.models import (
     KeyRiskIndicator,
     Meeting,
     Organisation,
+    Person,
+    PersonAlias,
     PhaseChange,
     Programme,
     Record,
@@ -465,6 +468,57 @@ def set_indicators(actor: str, risk: Risk, indicators: list[dict[str, str]]) -> 
         trail.record(
             actor, "risk.indicators", object_type(Risk), risk.pk, {"indicators": [before, after]}
         )
+
+
+# --- people (registers/people.py matches names; these are its writes) -------------------
+
+
+def identify_person(
+    actor: str,
+    written: str,
+    person: Person | None = None,
+    *,
+    create: dict | None = None,
+) -> Person:
+    """Identify a name as written: as ``person``, or as a new person made from ``create``
+    (name, role, organisation, email). The name becomes an alias of the person and every
+    attendance line and declaration written with it is linked (all audited)."""
+    from oneworkforce.registers.people import create_person, name_key
+
+    key = name_key(written)
+    if not key:
+        raise ValueError("there is no name to identify")
+    with transaction.atomic():
+        if person is None:
+            values = dict(create or {})
+            name = values.pop("name", "") or written
+            person = create_person(actor, name, **values)
+        if person.key != key:
+            alias = PersonAlias.objects.create(person=person, key=key, written=written, actor=actor)
+            trail.record(
+                actor,
+                "personalias.create",
+                object_type(PersonAlias),
+                alias.pk,
+                {"person_id": person.pk, "written": written},
+            )
+        relinked = 0
+        for att in Attendee.objects.filter(person__isnull=True):
+            if name_key(att.written) == key:
+                att.person, att.status = person, "matched"
+                att.save(update_fields=["person", "status"])
+                relinked += 1
+        for decl in Declaration.objects.filter(person__isnull=True):
+            if name_key(f"{decl.forename} {decl.surname}") == key:
+                update(actor, decl, None, {"person": person}, note=f"identified {written}")
+        trail.record(
+            actor,
+            "person.resolve",
+            object_type(Person),
+            person.pk,
+            {"written": written, "attendances": relinked},
+        )
+    return person
 
 
 def as_of_today() -> dt.date:

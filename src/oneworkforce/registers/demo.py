@@ -189,6 +189,90 @@ def _benefits(actor: str, today: dt.date) -> int:
     return made
 
 
+#: organisations the seed 002 papers name, with the abbreviations they use for them
+ORGANISATIONS = [
+    ("Midlands Partnership NHS Foundation Trust", ["MPFT"], "nhs_trust"),
+    ("University Hospitals of North Midlands NHS Trust", ["UHNM"], "nhs_trust"),
+    (
+        "North Staffordshire Combined Healthcare NHS Trust",
+        ["North Staffs Combined Health Care NHS Trust", "NSCHT"],
+        "nhs_trust",
+    ),
+    ("West Midlands Ambulance Service", ["WMAS"], "nhs_trust"),
+    ("Staffordshire County Council", ["SCC"], "local_authority"),
+    ("Stoke-on-Trent City Council", [], "local_authority"),
+]
+
+
+def _organisations(actor: str) -> None:
+    for name, aliases, kind in ORGANISATIONS:
+        if not models.Organisation.objects.filter(name=name).exists():
+            actions.create(actor, models.Organisation, name=name, aliases=aliases, kind=kind)
+
+
+#: benefits that move the plan: (programme, benefit, lever, FTE a month, first month offset
+#: from this month, months, share delivered so far)
+FTE_BENEFITS = [
+    (
+        "Ethical International Recruitment Committee",
+        "International nurses recruited (40 a year)",
+        "international_recruitment",
+        Decimal("3.33"),
+        -6,
+        30,
+        Decimal("0.75"),
+    ),
+    (
+        "Education and Training Committee",
+        "Newly qualified nurses from extra training places",
+        "training_pipeline",
+        Decimal("2"),
+        6,
+        24,
+        None,
+    ),
+]
+
+
+def _fte_benefits(actor: str, today: dt.date) -> int:
+    """FTE benefits that name the planning lever they deliver (plan run --from-registers);
+    the recruitment one is delivering three quarters of its plan so far."""
+    made = 0
+    this_month = today.replace(day=1)
+    for prog_name, name, lever, monthly, offset, months, delivered in FTE_BENEFITS:
+        prog = models.Programme.objects.filter(name=prog_name).first()
+        key = f"demo|fte-benefit|{lever}"
+        if prog is None or models.Benefit.objects.filter(import_key=key).exists():
+            continue
+        benefit = actions.create(
+            actor,
+            models.Benefit,
+            programme=prog,
+            name=name,
+            kind="non_financial",
+            unit="FTE",
+            owner=prog.sro or prog.chair,
+            lever=lever,
+            planned_total=monthly * months,
+            import_key=key,
+        )
+        for i in range(months):
+            month = this_month + relativedelta(months=offset + i)
+            actual = None
+            if delivered is not None and month < this_month:
+                actual = (monthly * delivered).quantize(Decimal("0.01"))
+            actions.create(
+                actor,
+                models.BenefitMonth,
+                benefit=benefit,
+                month=month,
+                planned=monthly,
+                actual=actual,
+            )
+        made += 1
+    return made
+
+
 def _meeting(actor: str) -> int:
     key = "demo|meeting|icb-2022-07-01"
     if models.Meeting.objects.filter(import_key=key).exists():
@@ -218,6 +302,8 @@ def _meeting(actor: str) -> int:
             "title": "ICS People Plan and Annual Report",
             "lead": "Alex Brett",
             "handling": "Interests noted; no member excluded from the discussion.",
+            # the People Plan's workforce includes MPFT's, where members work or have family
+            "concerns": ["Midlands Partnership NHS Foundation Trust"],
         },
     ]
     names = [
@@ -270,6 +356,7 @@ def load_demo(actor: str = "demo", today: dt.date | None = None) -> dict[str, in
             clinical_lead="TBC",
             phase="planning",
         )
+        _organisations(actor)
         for kind, name, defaults in SEED_FILES:
             importing.import_file(kind, DEMO / name, actor, defaults=defaults)
         grid = [p for p in models.Programme.objects.filter(name__in=list(SERVES))]
@@ -328,6 +415,7 @@ def load_demo(actor: str = "demo", today: dt.date | None = None) -> dict[str, in
             )
         _status_history(actor, grid, today)
         _benefits(actor, today)
+        _fte_benefits(actor, today)
         _meeting(actor)
     return {
         "programmes": models.Programme.objects.count(),

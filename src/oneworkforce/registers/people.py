@@ -6,7 +6,8 @@ case and punctuation aside: "Dr Jo Chan (JC)" is "jo chan"), never by a part of 
 Leeson" is not Ann Lee and "Ann Ashley" is not Alan Ash. Where two people share a name the
 organisation (or email) written with it decides; where it cannot, the name is *ambiguous*;
 where nobody has it, *unknown*. Both are listed for an analyst to resolve
-(:func:`resolve`), which records the name as written as an alias of the person chosen.
+(:func:`oneworkforce.registers.actions.identify_person`), which records the name as written
+as an alias of the person chosen.
 """
 
 from __future__ import annotations
@@ -106,18 +107,26 @@ def match(name: str, *, organisation: str = "", email: str = "") -> Match:
 def create_person(actor: str, name: str, **values) -> models.Person:
     from oneworkforce.registers import actions
 
-    person = actions.create(actor, models.Person, name=name.strip(), key=name_key(name), **values)
-    relink(person.key)
+    with transaction.atomic():
+        person = actions.create(
+            actor, models.Person, name=name.strip(), key=name_key(name), **values
+        )
+        relink(actor, person.key)
     return person
 
 
-def relink(key: str) -> None:
-    """Match again the attendance lines written with this name that matched nobody."""
+def relink(actor: str, key: str) -> None:
+    """Match again the attendance lines written with this name that matched nobody (call
+    inside the transaction that made the person)."""
+    changed = 0
     for att in models.Attendee.objects.filter(person__isnull=True):
         if name_key(att.written) == key:
             found = match(att.written)
             att.person, att.status = found.person, found.status
             att.save(update_fields=["person", "status"])
+            changed += 1
+    if changed:
+        trail.record(actor, "attendee.relink", "registers.attendee", key, {"attendees": changed})
 
 
 def person_for_declaration(actor: str, declaration: models.Declaration) -> models.Person | None:
@@ -197,53 +206,3 @@ def unresolved() -> list[dict]:
             f"declaration of {decl.declared_on or 'no date'}"
         )
     return sorted(found.values(), key=lambda e: e["key"])
-
-
-def resolve(
-    actor: str,
-    written: str,
-    person: models.Person | None = None,
-    *,
-    create: dict | None = None,
-) -> models.Person:
-    """Identify a name as written: as ``person``, or as a new person made from ``create``
-    (name, role, organisation, email). The name becomes an alias of the person and every
-    attendance line and declaration written with it is linked (all audited)."""
-    from oneworkforce.registers import actions
-
-    key = name_key(written)
-    if not key:
-        raise ValueError("there is no name to identify")
-    with transaction.atomic():
-        if person is None:
-            values = dict(create or {})
-            name = values.pop("name", "") or written
-            person = create_person(actor, name, **values)
-        if person.key != key:
-            alias = models.PersonAlias.objects.create(
-                person=person, key=key, written=written, actor=actor
-            )
-            trail.record(
-                actor,
-                "personalias.create",
-                actions.object_type(models.PersonAlias),
-                alias.pk,
-                {"person_id": person.pk, "written": written},
-            )
-        relinked = 0
-        for att in models.Attendee.objects.filter(person__isnull=True):
-            if name_key(att.written) == key:
-                att.person, att.status = person, "matched"
-                att.save(update_fields=["person", "status"])
-                relinked += 1
-        for decl in models.Declaration.objects.filter(person__isnull=True):
-            if name_key(f"{decl.forename} {decl.surname}") == key:
-                actions.update(actor, decl, None, {"person": person}, note=f"identified {written}")
-        trail.record(
-            actor,
-            "person.resolve",
-            actions.object_type(models.Person),
-            person.pk,
-            {"written": written, "attendances": relinked},
-        )
-    return person

@@ -621,7 +621,7 @@ def people_unresolved(request):
         try:
             if choice == "new":
                 name = request.POST.get("name", "").strip() or written
-                people.resolve(
+                actions.identify_person(
                     _actor(request),
                     written,
                     create={
@@ -633,7 +633,7 @@ def people_unresolved(request):
                 )
             elif choice.isdigit():
                 person = get_object_or_404(models.Person, pk=int(choice), archived=False)
-                people.resolve(_actor(request), written, person)
+                actions.identify_person(_actor(request), written, person)
             else:
                 raise ValueError(f"choose who '{written}' is, or create a new person")
             messages.info(request, f"'{written}' is identified.")
