@@ -226,3 +226,28 @@ def test_conflicts_command_json(board, tmp_path, monkeypatch):
     }
     missing = CliRunner().invoke(app, ["registers", "conflicts", "No such meeting"])
     assert missing.exit_code != 0 and "there is no meeting" in missing.output
+
+
+@pytest.mark.django_db
+def test_the_demo_board_meeting_of_seed_002(db):
+    """Item 8 (ICS People Plan) concerns MPFT; on 1 July 2022 Alexandra Brett ("Chief People
+    Officer for MPFT", non-financial professional) and Heather Johnstone ("Step-sister
+    employed by MPFT", indirect) are present: both should not take part. Tracey Shewan also
+    declares MPFT but is not at the meeting."""
+    from oneworkforce.registers.demo import load_demo
+
+    load_demo()
+    meeting = models.Meeting.objects.get(title="Integrated Care Board meeting in public")
+    result = conflicts.check(meeting)
+    found = {
+        item["item"]: sorted((c["person"], c["handling_required"]) for c in item["conflicts"])
+        for item in result["items"]
+    }
+    assert found == {
+        "1": [],
+        "2": [],
+        "5": [],
+        "6": [],
+        "8": [("Alexandra Brett", "not take part"), ("Heather Johnstone", "not take part")],
+    }
+    assert result["unresolved_people"] == []

@@ -177,16 +177,15 @@ def _benefits(actor: str, today: dt.date) -> int:
             month = start + relativedelta(months=i)
             factor = Decimal(60 + hashlib.sha256(f"{key}{i}".encode()).digest()[0] % 50) / 100
             actual = (monthly * factor).quantize(Decimal("0.01")) if month <= today else None
-            actions.create(
-                actor,
-                models.BenefitMonth,
-                benefit=benefit,
-                month=month,
-                planned=monthly,
-                actual=actual,
-            )
+            _benefit_month(actor, benefit, month, monthly, actual)
         made += 1
     return made
+
+
+def _benefit_month(actor: str, benefit, month: dt.date, planned, actual) -> None:
+    actions.create(
+        actor, models.BenefitMonth, benefit=benefit, month=month, planned=planned, actual=actual
+    )
 
 
 #: organisations the seed 002 papers name, with the abbreviations they use for them
@@ -261,14 +260,7 @@ def _fte_benefits(actor: str, today: dt.date) -> int:
             actual = None
             if delivered is not None and month < this_month:
                 actual = (monthly * delivered).quantize(Decimal("0.01"))
-            actions.create(
-                actor,
-                models.BenefitMonth,
-                benefit=benefit,
-                month=month,
-                planned=monthly,
-                actual=actual,
-            )
+            _benefit_month(actor, benefit, month, monthly, actual)
         made += 1
     return made
 

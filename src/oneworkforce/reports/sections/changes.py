@@ -56,15 +56,18 @@ def _band(score: Any) -> str:
     return band(int(score)) if score else ""
 
 
-def _figure_title(key: str) -> str:
+def _metric_title(metric: str) -> str:
     from oneworkforce.metrics.catalogue import CATALOGUE
 
-    group, _, metric = key.partition("/")
     try:
-        title = CATALOGUE.get(metric).title
+        return CATALOGUE.get(metric).title
     except KeyError:
-        title = metric
-    return f"{title} ({group.replace('_', ' ')})"
+        return metric
+
+
+def _figure_title(key: str) -> str:
+    group, _, metric = key.partition("/")
+    return f"{_metric_title(metric)} ({group.replace('_', ' ')})"
 
 
 def material(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
@@ -184,11 +187,5 @@ def build(ctx: Context) -> Section:
 
 
 def _signal(key: str) -> str:
-    from oneworkforce.metrics.catalogue import CATALOGUE
-
     metric, _, group = key.partition("/")
-    try:
-        title = CATALOGUE.get(metric).title
-    except KeyError:
-        title = metric
-    return f"{title}: {group.replace('_', ' ')}"
+    return f"{_metric_title(metric)}: {group.replace('_', ' ')}"
