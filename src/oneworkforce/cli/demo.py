@@ -110,7 +110,15 @@ def _plans(home) -> list[str]:
         run = actions.run(home, load_scenario(path), actor="demo", runs=DEMO_PLAN_RUNS, seed=1)
         err.print(f"Planning scenario {path.stem}: run {run.run_id}")
         run_ids.append(run.run_id)
-    return run_ids
+    from oneworkforce.planning import from_registers
+
+    planned = from_registers.run(home, runs=DEMO_PLAN_RUNS, seed=1)
+    err.print(
+        f"Programmes as planned (from the registers): run {planned['run_id']}; the gap in year "
+        f"{planned['year']} is {planned['gap_with_programmes_fte']:,.0f} FTE with the "
+        f"programmes, {planned['gap_do_nothing_fte']:,.0f} FTE without"
+    )
+    return [planned["run_id"], *run_ids]
 
 
 def _board_pack(home, plan_runs: list[str]) -> None:
