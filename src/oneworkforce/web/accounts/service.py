@@ -79,3 +79,21 @@ def issue_token(user, name: str, *, actor: str) -> str:
 
 def hash_token(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def end_sessions(user_id: int, *, actor: str = "system", reason: str = "") -> int:
+    """End every session of a user on every worker and app server at once: the rows go from
+    the database and their copies from the shared cache. Returns how many were ended; audited
+    (as ``user.sessions_end``) when a reason is given."""
+    from oneworkforce.web.accounts.models import UserSession
+
+    store = UserSession.get_session_store_class()
+    keys = list(UserSession.objects.filter(user_id=user_id).values_list("session_key", flat=True))
+    with transaction.atomic():
+        for key in keys:
+            store(key).delete()
+        if reason:
+            trail.record(
+                actor, "user.sessions_end", "user", user_id, {"reason": reason, "ended": len(keys)}
+            )
+    return len(keys)

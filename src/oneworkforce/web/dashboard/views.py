@@ -13,7 +13,6 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 
 from oneworkforce.data.reference import vocabulary
 from oneworkforce.metrics import charts, people_story
@@ -83,18 +82,16 @@ def home(request):
         return _bad(request, exc)
     matrix = data.matrix(chosen.get("period"), chosen.get("place"))
     key = ("home", data.data_version(), coverage_map.version(), tuple(sorted(chosen.items())))
-    matrix_html = data.cached(
+    matrix_html = data.fragment(
         key,
-        lambda: mark_safe(  # our own template, every value escaped when rendered
-            render_to_string(
-                "dashboard/_matrix.html",
-                {
-                    "matrix": matrix,
-                    "status": data.store().index() or {},
-                    "places": data.places(),
-                    "chosen": chosen,
-                },
-            )
+        lambda: render_to_string(
+            "dashboard/_matrix.html",
+            {
+                "matrix": matrix,
+                "status": data.store().index() or {},
+                "places": data.places(),
+                "chosen": chosen,
+            },
         ),
     )
     return render(
@@ -242,12 +239,10 @@ def drilldown(request, metric):
         tuple(sorted(chosen.items())),
         "all" if visible is None else tuple(sorted(visible)),
     )
-    body_html = data.cached(
+    body_html = data.fragment(
         key,
-        lambda: mark_safe(  # our own template, every value escaped when rendered
-            render_to_string(
-                "dashboard/_drilldown_body.html", _drilldown_context(request, metric, chosen)
-            )
+        lambda: render_to_string(
+            "dashboard/_drilldown_body.html", _drilldown_context(request, metric, chosen)
         ),
     )
     return render(
