@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from mozilla_django_oidc import views as oidc_views
@@ -208,11 +208,13 @@ class OIDCStart(oidc_views.OIDCAuthenticationRequestView):
         from django.views.generic import View
 
         View.__init__(self, *args, **kwargs)
-        self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
+        self.OIDC_RP_CLIENT_ID = getattr(settings, "OIDC_RP_CLIENT_ID", "")
 
     def get(self, request):
         from oneworkforce.web.accounts.oidc import SignInFailure, discovery
 
+        if not settings.OIDC_ENABLED:
+            raise Http404("sign-in with NHS mail is not configured")
         try:
             self.OIDC_OP_AUTH_ENDPOINT = discovery()["authorization_endpoint"]
         except SignInFailure as exc:
@@ -227,6 +229,8 @@ class OIDCCallback(oidc_views.OIDCAuthenticationCallbackView):
     def get(self, request):
         from oneworkforce.web.accounts.oidc import OrganisationOIDCBackend, SignInFailure
 
+        if not settings.OIDC_ENABLED:
+            raise Http404("sign-in with NHS mail is not configured")
         if error := request.GET.get("error"):
             states = request.session.get("oidc_states", {})
             if request.GET.get("state") in states:
