@@ -336,3 +336,36 @@ def test_sign_out_sends_an_nhs_mail_user_to_the_providers_end_session(oidc, sett
         in answer["Location"]
     )
     assert client.get("/accounts/").status_code == 302
+
+
+def test_a_cancelled_or_stale_nhs_mail_sign_in_ends_on_a_page_that_says_so(oidc, settings):
+    settings.OIDC_ENABLED = True
+    client = Client()
+    cancelled = client.get("/oidc/callback/?error=access_denied&state=abc")
+    assert cancelled.status_code == 400
+    assert b"Sign-in was cancelled" in cancelled.content
+    assert b'href="/accounts/login/"' in cancelled.content  # back to sign in
+    stale = client.get("/oidc/callback/?code=c&state=never-started")
+    assert stale.status_code == 400 and b"Your sign-in took too long" in stale.content
+    reasons = list(
+        AuditEvent.objects.filter(action="user.sign_in_failed")
+        .order_by("id")
+        .values_list("changes__reason", flat=True)
+    )
+    assert reasons == ["cancelled", "expired"]
+
+
+def test_the_nhs_mail_pages_are_not_there_unless_configured(settings):
+    settings.OIDC_ENABLED = False
+    assert Client().get("/oidc/authenticate/").status_code == 404
+    assert Client().get("/oidc/callback/").status_code == 404
+
+
+def test_nhs_mail_sign_in_sends_state_nonce_and_pkce(oidc, settings):
+    settings.OIDC_ENABLED = True
+    answer = Client().get("/oidc/authenticate/")
+    assert answer.status_code == 302
+    location = answer["Location"]
+    assert location.startswith(f"{ISSUER}/authorize?")
+    for part in ("state=", "nonce=", "code_challenge=", "code_challenge_method=S256", "profile"):
+        assert part in location, part

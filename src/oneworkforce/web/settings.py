@@ -138,6 +138,17 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("ONEWORKFORCE_TRUSTED_PROXY_COUNT", "1"
 # (web/accounts/oidc.py). People without an NHS mail address keep local accounts.
 OIDC_ENABLED = bool(os.environ.get("ONEWORKFORCE_OIDC_CLIENT_ID"))
 OIDC_ALLOWED_EMAIL_DOMAINS: list[str] = []
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # the hint for the provider's end-session endpoint
+# (connect, read) seconds for every call to the provider; requests honours HTTPS_PROXY,
+# HTTP_PROXY and NO_PROXY from the environment
+OIDC_TIMEOUT = (
+    float(os.environ.get("ONEWORKFORCE_OIDC_CONNECT_TIMEOUT", "5")),
+    float(os.environ.get("ONEWORKFORCE_OIDC_READ_TIMEOUT", "10")),
+)
 if OIDC_ENABLED:
     _tenant = os.environ.get("ONEWORKFORCE_OIDC_ENTRA_TENANT", "").strip()
     OIDC_ISSUER = os.environ.get(
@@ -146,17 +157,6 @@ if OIDC_ENABLED:
     ).rstrip("/")
     OIDC_RP_CLIENT_ID = os.environ["ONEWORKFORCE_OIDC_CLIENT_ID"]
     OIDC_RP_CLIENT_SECRET = os.environ.get("ONEWORKFORCE_OIDC_CLIENT_SECRET", "")
-    OIDC_RP_SIGN_ALGO = "RS256"
-    OIDC_RP_SCOPES = "openid email profile"
-    OIDC_USE_PKCE = True
-    OIDC_USE_NONCE = True
-    OIDC_STORE_ID_TOKEN = True  # the hint for the provider's end-session endpoint
-    # (connect, read) seconds for every call to the provider; requests honours HTTPS_PROXY,
-    # HTTP_PROXY and NO_PROXY from the environment
-    OIDC_TIMEOUT = (
-        float(os.environ.get("ONEWORKFORCE_OIDC_CONNECT_TIMEOUT", "5")),
-        float(os.environ.get("ONEWORKFORCE_OIDC_READ_TIMEOUT", "10")),
-    )
     OIDC_ALLOWED_EMAIL_DOMAINS = [
         d.strip().lower()
         for d in os.environ.get("ONEWORKFORCE_OIDC_EMAIL_DOMAINS", "nhs.net").split(",")
