@@ -31,11 +31,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
-from django.db import transaction
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
-
-from oneworkforce.audit import trail
-from oneworkforce.web.access import Role
 
 log = logging.getLogger("oneworkforce.oidc")
 
@@ -240,16 +236,13 @@ class OrganisationOIDCBackend(OIDCAuthenticationBackend):
         return self.UserModel.objects.filter(username=claimed_email(claims))
 
     def create_user(self, claims):
-        email = claimed_email(claims)
-        with transaction.atomic():
-            user = self.UserModel.objects.create_user(username=email, email=email)
-            user.set_unusable_password()
-            user.first_name = str(claims.get("given_name", ""))[:150]
-            user.last_name = str(claims.get("family_name", ""))[:150]
-            user.save()
-            user.memberships.create(role=Role.VIEWER.value, organisation="")
-            trail.record(email, "user.create", "user", user.pk, {"via": "oidc", "role": "viewer"})
-        return user
+        from oneworkforce.web.accounts.service import create_oidc_user
+
+        return create_oidc_user(
+            claimed_email(claims),
+            str(claims.get("given_name", ""))[:150],
+            str(claims.get("family_name", ""))[:150],
+        )
 
     def get_user(self, user_id):
         user = super().get_user(user_id)

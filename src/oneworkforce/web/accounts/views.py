@@ -9,17 +9,15 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.contrib import auth, messages
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from mozilla_django_oidc import views as oidc_views
 
-from oneworkforce.audit import trail
 from oneworkforce.web.access import Permission
-from oneworkforce.web.accounts import throttle
+from oneworkforce.web.accounts import service, throttle
 from oneworkforce.web.accounts.addresses import client_address
 from oneworkforce.web.context import landing_url
 from oneworkforce.web.decorators import requires
@@ -51,18 +49,7 @@ class LoginView(auth_views.LoginView):
 
 
 def signed_in(request, user, *, via: str) -> None:
-    """Sign a user in: the session row, the last sign-in time and the audit event commit
-    together."""
-    with transaction.atomic():
-        auth.login(request, user)
-        request.session.save()
-        trail.record(
-            user.get_username(),
-            "user.sign_in",
-            "user",
-            user.pk,
-            {"via": via, "client": client_address(request)},
-        )
+    service.sign_in(request, user, via=via, client=client_address(request))
 
 
 @require_POST
@@ -79,11 +66,7 @@ def logout(request):
         from oneworkforce.web.accounts.oidc import end_session_url
 
         target = end_session_url(request) or target
-    with transaction.atomic():
-        if request.user.is_authenticated:
-            user = request.user
-            trail.record(user.get_username(), "user.sign_out", "user", user.pk)
-        auth.logout(request)
+    service.sign_out(request)
     return HttpResponseRedirect(target)
 
 
@@ -98,12 +81,8 @@ def account(request):
 @requires(Permission.VIEW_PUBLISHED)  # every signed-in user
 @require_POST
 def sign_out_everywhere(request):
-    from oneworkforce.web.accounts.service import end_sessions
-
     user = request.user
-    with transaction.atomic():
-        trail.record(user.get_username(), "user.sign_out_everywhere", "user", user.pk)
-    end_sessions(user.pk)
+    service.end_sessions(user.pk, actor=user.get_username(), action="user.sign_out_everywhere")
     messages.info(request, "You have been signed out on every device.")
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
@@ -177,19 +156,7 @@ def sign_in_failed(request, kind: str, detail: str = "", email: str = ""):
     domains = " or ".join(f"@{d}" for d in settings.OIDC_ALLOWED_EMAIL_DOMAINS)
     what = what.format(email=email or "that address", domains=domains, detail=detail)
     log.warning("NHS mail sign-in failed (%s) from %s: %s", kind, client_address(request), detail)
-    with transaction.atomic():
-        trail.record(
-            email or "anonymous",
-            "user.sign_in_failed",
-            "user",
-            email or "",
-            {
-                "via": "oidc",
-                "reason": kind,
-                "detail": detail[:200],
-                "client": client_address(request),
-            },
-        )
+    service.sign_in_refused(email, reason=kind, detail=detail, client=client_address(request))
     status = 429 if kind == "locked" else 403 if kind in ("refused", "inactive") else 400
     if kind in ("unreachable", "slow", "provider_error"):
         status = 503
@@ -242,9 +209,8 @@ class OIDCCallback(oidc_views.OIDCAuthenticationCallbackView):
         states = request.session.get("oidc_states") or {}
         if not state or not code or state not in states:
             return sign_in_failed(request, "expired", "no matching sign-in in this session")
-        started = states.pop(state)
+        started = states.pop(state)  # used once: a replayed answer finds no state
         request.session["oidc_states"] = states
-        request.session.save()
         backend = OrganisationOIDCBackend()
         try:
             user = backend.authenticate(
