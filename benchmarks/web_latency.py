@@ -49,7 +49,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 USERNAME = "benchmark-analyst"
-PASSWORD = "benchmark-only-password"
+PASSWORD = "Kq7v-latency-measure-2026"
 METRICS = (
     "staff_in_post_fte",
     "vacancy_rate",
@@ -108,7 +108,15 @@ def prepare(home: Path) -> None:
             stdout=subprocess.DEVNULL,
         )
     subprocess.run(
-        _cli(home, "createuser", USERNAME, "--role", "analyst", "--password-stdin"),
+        _cli(
+            home,
+            "createuser",
+            USERNAME,
+            "--role",
+            "analyst",
+            "--password-stdin",
+            "--reset-password",
+        ),
         env=_env(),
         input=PASSWORD + "\n",
         text=True,

@@ -14,8 +14,10 @@ import ipaddress
 from django.conf import settings
 
 
-def client_address(request) -> str:
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+def client_address(request) -> str | None:
+    """The address, or ``None`` when the request has none (django-axes stores it in an
+    address column, which on PostgreSQL takes only a valid address or nothing)."""
+    remote = request.META.get("REMOTE_ADDR") or None
     header = getattr(settings, "TRUSTED_PROXY_HEADER", "")
     if not header:
         return remote

@@ -49,7 +49,7 @@ class LoginView(auth_views.LoginView):
 
 
 def signed_in(request, user, *, via: str) -> None:
-    service.sign_in(request, user, via=via, client=client_address(request))
+    service.sign_in(request, user, via=via, client=client_address(request) or "")
 
 
 @require_POST
@@ -156,7 +156,7 @@ def sign_in_failed(request, kind: str, detail: str = "", email: str = ""):
     domains = " or ".join(f"@{d}" for d in settings.OIDC_ALLOWED_EMAIL_DOMAINS)
     what = what.format(email=email or "that address", domains=domains, detail=detail)
     log.warning("NHS mail sign-in failed (%s) from %s: %s", kind, client_address(request), detail)
-    service.sign_in_refused(email, reason=kind, detail=detail, client=client_address(request))
+    service.sign_in_refused(email, reason=kind, detail=detail, client=client_address(request) or "")
     status = 429 if kind == "locked" else 403 if kind in ("refused", "inactive") else 400
     if kind in ("unreachable", "slow", "provider_error"):
         status = 503
