@@ -42,6 +42,7 @@ URLS: dict[str, tuple[object, object, str]] = {
     "dashboard:home": (P.VIEW_AGGREGATES, (), ""),
     "dashboard:drilldown": (P.VIEW_AGGREGATES, ("staff_in_post_fte",), "segment=secondary_care"),
     "dashboard:table": (P.VIEW_AGGREGATES, ("staff_in_post_fte", "csv"), ""),
+    "dashboard:story_export": (P.VIEW_AGGREGATES, ("csv",), ""),
     "dashboard:agency": (P.VIEW_AGGREGATES, (), ""),
     "dashboard:coverage": (P.VIEW_AGGREGATES, (), ""),
     "dashboard:coverage_edit": (P.EDIT_COVERAGE, ("secondary_care", "vacancy_rate"), ""),

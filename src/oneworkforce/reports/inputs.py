@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from oneworkforce.config import Home
-from oneworkforce.metrics import people_story
+from oneworkforce.metrics import people_story, targets
+from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.store import ResultsStore
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,8 @@ class Inputs:
     plan_runs: list[str] = field(default_factory=list)
     previous: dict[str, Any] | None = None  # the content of the last pack of the same kind
     previous_id: str | None = None
+    #: the metric catalogue with the ICS's own targets (targets.toml)
+    catalogue: Catalogue = CATALOGUE
 
 
 def segments() -> list[dict[str, Any]]:
@@ -102,6 +105,7 @@ def read(
         plan_runs=runs,
         previous=previous,
         previous_id=previous_id,
+        catalogue=targets.load(home.root),
     )
 
 
