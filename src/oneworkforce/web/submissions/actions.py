@@ -68,7 +68,7 @@ def refusal(scope: Scope, codes: frozenset[str]) -> str | None:
     )
 
 
-def submit(home: Home, scope: Scope, dataset: str, upload) -> Outcome:
+def submit(home: Home, scope: Scope, dataset: str, upload, *, strict: bool = False) -> Outcome:
     """Check, import and record one uploaded file (``upload``: a Django UploadedFile)."""
     started = time.perf_counter()
     name = get_valid_filename(Path(upload.name).name) or "upload"
@@ -92,7 +92,7 @@ def submit(home: Home, scope: Scope, dataset: str, upload) -> Outcome:
         importer = Importer(
             home, submitted_by=scope.username or "web", after_commit=[after_commit_hook(home)]
         )
-        result = importer.import_file(dataset, path)
+        result = importer.import_file(dataset, path, strict=strict)
         if result.status != "duplicate":
             _record(scope, result)
         return Outcome(name, dataset, time.perf_counter() - started, result=result)

@@ -161,6 +161,7 @@ def upload(request):
                 request.scope,
                 form.cleaned_data["dataset"],
                 form.cleaned_data["file"],
+                strict=form.cleaned_data["strict"],
             )
             result = outcome.result
             if result is not None and result.status == "rejected":
