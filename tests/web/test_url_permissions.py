@@ -54,6 +54,7 @@ URLS: dict[str, tuple[object, object, str]] = {
     "registers:report_submit": (P.EDIT_REGISTERS, first("StatusReport"), ""),  # POST only
     "registers:portfolio": (P.VIEW_REGISTERS, (), ""),
     "registers:risks": (P.VIEW_REGISTERS, (), ""),
+    "registers:baf": (P.VIEW_REGISTERS, (), ""),
     "registers:risk": (P.VIEW_REGISTERS, first("Risk"), ""),
     "registers:actions": (P.VIEW_REGISTERS, (), ""),
     "registers:action": (P.VIEW_REGISTERS, first("Action"), ""),

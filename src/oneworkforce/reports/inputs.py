@@ -47,6 +47,14 @@ class Inputs:
     catalogue: Catalogue = CATALOGUE
 
 
+def month_end(period: str, months_after: int = 0) -> dt.date:
+    """The last day of ``period`` (``YYYY-MM``), or of a month ``months_after`` it."""
+    from dateutil.relativedelta import relativedelta
+
+    first = dt.date.fromisoformat(f"{period}-01")
+    return first + relativedelta(months=months_after, day=31)
+
+
 def segments() -> list[dict[str, Any]]:
     """The reference segments in board order."""
     from oneworkforce.data.reference import vocabulary
@@ -85,7 +93,11 @@ def read(
             f"{periods[0]} to {periods[-1]}"
         )
     lake = Lake(home)
-    registers, registers_note = _registers(as_of or dt.date.today())
+    # the registers as they stood when the pack was due: the end of the month after its
+    # period (today, if that is earlier), never later, so an old period's pack is not
+    # dated from the machine clock
+    due = month_end(chosen, months_after=1)
+    registers, registers_note = _registers(as_of or min(dt.date.today(), due))
     planning, planning_note, runs = _planning(home, plan_runs or [])
     previous, previous_id = _previous(public)
     return Inputs(

@@ -167,3 +167,22 @@ def urlencode_dict(mapping) -> str:
     from urllib.parse import urlencode
 
     return urlencode(dict(mapping))
+
+
+@register.simple_tag
+def risk_score(score: int | None):
+    """A risk score in its 5x5 band colour, with the band named (never colour alone)."""
+    from oneworkforce.registers.scoring import ScoreError, band
+
+    if score is None:
+        return format_html('<span class="owf-score">{}</span>', "Not scored")
+    try:
+        name = band(int(score))
+    except (ScoreError, ValueError):
+        return format_html('<span class="owf-score">{}</span>', score)
+    return format_html(
+        '<span class="owf-score owf-band-{}">{} <span class="owf-score__band">{}</span></span>',
+        name,
+        score,
+        name,
+    )
