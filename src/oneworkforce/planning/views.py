@@ -84,7 +84,7 @@ def scenarios(request):
 @requires(P.RUN_PLANS)  # first: who may, then how
 @require_POST
 def run(request):
-    from oneworkforce.planning import ScenarioError, load_scenario, run_scenario
+    from oneworkforce.planning import ScenarioError, actions, load_scenario
     from oneworkforce.planning.levers import LeverError
 
     files = scenario_files()
@@ -100,7 +100,12 @@ def run(request):
         errors["runs"] = f"Enter a whole number of runs from 1 to {MAX_PAGE_RUNS:,}"
     if not errors:
         try:
-            result = run_scenario(settings.HOME, load_scenario(files[name]), runs=runs)
+            result = actions.run(
+                settings.HOME,
+                load_scenario(files[name]),
+                actor=request.user.get_username(),
+                runs=runs,
+            )
         except (ScenarioError, LeverError, ValueError) as exc:
             errors["scenario"] = str(exc).splitlines()[0]
     if errors:

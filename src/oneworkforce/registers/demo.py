@@ -47,6 +47,16 @@ SERVES = {
     "Care at Home workforce integration": ([5, 10], ["Support"]),
 }
 
+#: the seed risks' (003) key risk indicators: risk ref -> (metric, direction that signals it)
+INDICATORS = {
+    "1": [("vacancy_rate", "up")],  # no robust workforce strategy: posts stay empty
+    "3": [("plan_variance_substantive_fte_pct", "down")],  # plans pull below the system's
+    "4": [("leaver_rate", "up"), ("stability_index", "down")],  # losing key staff
+    "7": [("vacancy_rate", "up")],  # no resource for new roles and skills
+    "9": [("agency_share_of_paybill", "up")],  # cost reductions not delivered
+    "10": [("sickness_absence_rate", "up")],  # change is hard on staff
+}
+
 #: Breakthrough deliverables (seed 001) and the catalogue metrics each is meant to move
 DELIVERABLES = [
     (
@@ -176,14 +186,90 @@ def _benefits(actor: str, today: dt.date) -> int:
             month = start + relativedelta(months=i)
             factor = Decimal(60 + hashlib.sha256(f"{key}{i}".encode()).digest()[0] % 50) / 100
             actual = (monthly * factor).quantize(Decimal("0.01")) if month <= today else None
-            actions.create(
-                actor,
-                models.BenefitMonth,
-                benefit=benefit,
-                month=month,
-                planned=monthly,
-                actual=actual,
-            )
+            _benefit_month(actor, benefit, month, monthly, actual)
+        made += 1
+    return made
+
+
+def _benefit_month(actor: str, benefit, month: dt.date, planned, actual) -> None:
+    actions.create(
+        actor, models.BenefitMonth, benefit=benefit, month=month, planned=planned, actual=actual
+    )
+
+
+#: organisations the seed 002 papers name, with the abbreviations they use for them
+ORGANISATIONS = [
+    ("Midlands Partnership NHS Foundation Trust", ["MPFT"], "nhs_trust"),
+    ("University Hospitals of North Midlands NHS Trust", ["UHNM"], "nhs_trust"),
+    (
+        "North Staffordshire Combined Healthcare NHS Trust",
+        ["North Staffs Combined Health Care NHS Trust", "NSCHT"],
+        "nhs_trust",
+    ),
+    ("West Midlands Ambulance Service", ["WMAS"], "nhs_trust"),
+    ("Staffordshire County Council", ["SCC"], "local_authority"),
+    ("Stoke-on-Trent City Council", [], "local_authority"),
+]
+
+
+def _organisations(actor: str) -> None:
+    for name, aliases, kind in ORGANISATIONS:
+        if not models.Organisation.objects.filter(name=name).exists():
+            actions.create(actor, models.Organisation, name=name, aliases=aliases, kind=kind)
+
+
+#: benefits that move the plan: (programme, benefit, lever, FTE a month, first month offset
+#: from this month, months, share delivered so far)
+FTE_BENEFITS = [
+    (
+        "Ethical International Recruitment Committee",
+        "International nurses recruited (40 a year)",
+        "international_recruitment",
+        Decimal("3.33"),
+        -6,
+        30,
+        Decimal("0.75"),
+    ),
+    (
+        "Education and Training Committee",
+        "Newly qualified nurses from extra training places",
+        "training_pipeline",
+        Decimal("2"),
+        6,
+        24,
+        None,
+    ),
+]
+
+
+def _fte_benefits(actor: str, today: dt.date) -> int:
+    """FTE benefits that name the planning lever they deliver (plan run --from-registers);
+    the recruitment one is delivering three quarters of its plan so far."""
+    made = 0
+    this_month = today.replace(day=1)
+    for prog_name, name, lever, monthly, offset, months, delivered in FTE_BENEFITS:
+        prog = models.Programme.objects.filter(name=prog_name).first()
+        key = f"demo|fte-benefit|{lever}"
+        if prog is None or models.Benefit.objects.filter(import_key=key).exists():
+            continue
+        benefit = actions.create(
+            actor,
+            models.Benefit,
+            programme=prog,
+            name=name,
+            kind="non_financial",
+            unit="FTE",
+            owner=prog.sro or prog.chair,
+            lever=lever,
+            planned_total=monthly * months,
+            import_key=key,
+        )
+        for i in range(months):
+            month = this_month + relativedelta(months=offset + i)
+            actual = None
+            if delivered is not None and month < this_month:
+                actual = (monthly * delivered).quantize(Decimal("0.01"))
+            _benefit_month(actor, benefit, month, monthly, actual)
         made += 1
     return made
 
@@ -217,6 +303,8 @@ def _meeting(actor: str) -> int:
             "title": "ICS People Plan and Annual Report",
             "lead": "Alex Brett",
             "handling": "Interests noted; no member excluded from the discussion.",
+            # the People Plan's workforce includes MPFT's, where members work or have family
+            "concerns": ["Midlands Partnership NHS Foundation Trust"],
         },
     ]
     names = [
@@ -271,6 +359,7 @@ def load_demo(actor: str = "demo", today: dt.date | None = None) -> dict[str, in
             clinical_lead="TBC",
             phase="planning",
         )
+        _organisations(actor)
         for kind, name, defaults in SEED_FILES:
             importing.import_file(kind, DEMO / name, actor, defaults=defaults)
         grid = [p for p in models.Programme.objects.filter(name__in=list(SERVES))]
@@ -302,6 +391,12 @@ def load_demo(actor: str = "demo", today: dt.date | None = None) -> dict[str, in
                 changes,
                 m2m={"programmes": [notts.code]} if not risk.programmes.exists() else None,
             )
+        for ref, watched in INDICATORS.items():
+            risk = models.Risk.objects.filter(ref=ref).first()
+            if risk is not None and not risk.indicators.exists():
+                actions.set_indicators(
+                    actor, risk, [{"metric": m, "direction": d} for m, d in watched]
+                )
         by_name = {p.name: p for p in grid}
         for i, (prog_name, name, metrics) in enumerate(DELIVERABLES):
             key = f"demo|deliverable|{name[:60]}"
@@ -329,6 +424,7 @@ def load_demo(actor: str = "demo", today: dt.date | None = None) -> dict[str, in
             )
         _status_history(actor, grid, today)
         _benefits(actor, today)
+        _fte_benefits(actor, today)
         _meeting(actor)
     return {
         "programmes": models.Programme.objects.count(),

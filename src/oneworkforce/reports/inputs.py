@@ -76,6 +76,8 @@ def read(
     public: bool,
     plan_runs: list[str] | None = None,
     as_of: dt.date | None = None,
+    meeting: str = "",
+    meeting_date: str = "",
 ) -> Inputs:
     from oneworkforce.data.lake import Lake
 
@@ -98,6 +100,12 @@ def read(
     # dated from the machine clock
     due = month_end(chosen, months_after=1)
     registers, registers_note = _registers(as_of or min(dt.date.today(), due))
+    if registers is not None:  # the conflicts check of the pack's meeting; risks flagged
+        from oneworkforce.registers.conflicts import for_pack
+        from oneworkforce.registers.indicators import flags
+
+        registers["conflicts"] = for_pack(meeting, meeting_date)
+        registers["indicator_flags"] = flags(store)
     planning, planning_note, runs = _planning(home, plan_runs or [])
     previous, previous_id = _previous(public)
     return Inputs(

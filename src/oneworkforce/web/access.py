@@ -43,6 +43,7 @@ class Permission(StrEnum):
     VIEW_PLANS = "view_plans"  # workforce planning scenarios and results
     RUN_PLANS = "run_plans"
     MANAGE_USERS = "manage_users"
+    VIEW_AUDIT = "view_audit"  # the audit trail (who changed what, when)
 
 
 P = Permission
@@ -69,7 +70,7 @@ _ANALYST = _READ | {
 #: for every organisation by a system-wide membership, and only for the member organisations
 #: by an organisation membership.
 MATRIX: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(_ANALYST | {P.MANAGE_USERS}),
+    Role.ADMIN: frozenset(_ANALYST | {P.MANAGE_USERS, P.VIEW_AUDIT}),
     Role.ANALYST: frozenset(_ANALYST),
     Role.PROGRAMME_LEAD: frozenset(_READ | {P.EDIT_REGISTERS, P.VIEW_DECLARATIONS}),
     Role.ORG_DATA_LEAD: frozenset(_READ | {P.VIEW_ORGANISATION, P.VIEW_SUBMISSIONS, P.SUBMIT_DATA}),

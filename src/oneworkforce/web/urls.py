@@ -24,6 +24,7 @@ urlpatterns = [
     path("registers/", include("oneworkforce.registers.urls")),
     path("packs/", include("oneworkforce.reports.urls")),
     path("planning/", include("oneworkforce.planning.urls")),
+    path("audit/", include("oneworkforce.audit.urls")),
 ]
 
 if settings.OIDC_ENABLED:  # sign-in with an organisation's OpenID Connect provider

@@ -1,4 +1,5 @@
-"""Submitting an uploaded file: the organisation check, the import, the audit entry.
+"""Submitting an uploaded file: the organisation check and the import (audited by the
+ledger in the import's own transaction).
 
 The upload is written under the data directory's ``tmp/`` (never the system temporary
 folder: partner files stay on the data volume), with the name the user gave it, because the
@@ -14,10 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-from django.db import transaction
 from django.utils.text import get_valid_filename
 
-from oneworkforce.audit import trail
 from oneworkforce.config import Home
 from oneworkforce.data.importer import Importer, ImportResult
 from oneworkforce.web.access import Permission, Scope
@@ -92,27 +91,8 @@ def submit(home: Home, scope: Scope, dataset: str, upload, *, strict: bool = Fal
         importer = Importer(
             home, submitted_by=scope.username or "web", after_commit=[after_commit_hook(home)]
         )
+        # the ledger's actions layer audits the file in the import's own transaction
         result = importer.import_file(dataset, path, strict=strict)
-        if result.status != "duplicate":
-            _record(scope, result)
         return Outcome(name, dataset, time.perf_counter() - started, result=result)
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
-
-
-def _record(scope: Scope, result: ImportResult) -> None:
-    """Audit the upload (the importer's own transaction has already committed)."""
-    with transaction.atomic():
-        trail.record(
-            scope.username or "web",
-            f"submission.{result.status}",
-            "submission",
-            result.submission_id or "",
-            {
-                "dataset": result.dataset,
-                "file": result.file,
-                "rows": result.rows,
-                "organisations": result.organisations,
-                "errors": result.report.total,
-            },
-        )
