@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from oneworkforce.cli import audit, common, demo, imports, ledger, metrics, web
+from oneworkforce.cli import audit, backup, common, demo, imports, ledger, metrics, web
 
 app = typer.Typer(
     name="oneworkforce",
@@ -31,7 +31,7 @@ def _main(
     common.STATE.home_arg = home
 
 
-for module in (imports, ledger, metrics, demo, web, audit):
+for module in (imports, ledger, metrics, demo, web, audit, backup):
     module.register(app)
 
 for optional in ("synth", "spc", "results", "registers", "report", "plan"):
