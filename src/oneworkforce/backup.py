@@ -230,29 +230,31 @@ def restore(backup: Path, target: Path) -> dict[str, Any]:
     manifest = verify(backup)
     if target.exists() and any(target.iterdir()):
         raise BackupError(f"{target} is not empty; restore into a new data directory")
-    target.mkdir(parents=True, exist_ok=True)
+    postgresql = manifest["database"] == "postgresql"
+    if not postgresql and os.environ.get("DATABASE_URL"):
+        raise BackupError(
+            "this backup holds a SQLite operational store, but DATABASE_URL is set: unset it "
+            "to restore into the data directory's own SQLite file"
+        )
+    if postgresql and not os.environ.get("DATABASE_URL"):
+        raise BackupError(
+            "this backup holds a PostgreSQL operational store: set DATABASE_URL to the "
+            "empty database to restore it into"
+        )
+    from oneworkforce import opstore
+
+    home = Home.resolve(target)
     os.chmod(target, 0o700)
+    if postgresql:
+        opstore.setup(home, migrate=False)
+        _require_empty_database()
     for name in manifest["files"]:
         if name == "operational.pgdump":
             continue
         dest = target / name
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(backup / name, dest)
-    if manifest["database"] == "sqlite" and os.environ.get("DATABASE_URL"):
-        raise BackupError(
-            "this backup holds a SQLite operational store, but DATABASE_URL is set: unset it "
-            "to restore into the data directory's own SQLite file"
-        )
-    home = Home.resolve(target)
-    from oneworkforce import opstore
-
-    if manifest["database"] == "postgresql":
-        if not os.environ.get("DATABASE_URL"):
-            raise BackupError(
-                "this backup holds a PostgreSQL operational store: set DATABASE_URL to the "
-                "empty database to restore it into"
-            )
-        opstore.setup(home, migrate=False)
+    if postgresql:
         _pg_restore(backup / "operational.pgdump")
     opstore.setup(home)
     from oneworkforce.data.importer import reconcile
@@ -261,8 +263,7 @@ def restore(backup: Path, target: Path) -> dict[str, Any]:
     return manifest
 
 
-def _pg_restore(dump: Path) -> None:
-    db = _database()
+def _require_empty_database() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -271,9 +272,14 @@ def _pg_restore(dump: Path) -> None:
         )
         (tables,) = cursor.fetchone()
     if tables:
+        name = _database()["NAME"]
         raise BackupError(
-            f"the database {db['NAME']} is not empty ({tables} tables); restore into an empty one"
+            f"the database {name} is not empty ({tables} tables); restore into an empty one"
         )
+
+
+def _pg_restore(dump: Path) -> None:
+    db = _database()
     args, env = _pg_env(db)
     done = subprocess.run(
         ["pg_restore", *args, "--no-owner", "--exit-on-error", "--dbname", db["NAME"], str(dump)],

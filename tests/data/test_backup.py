@@ -27,10 +27,48 @@ from tests.data.test_atomicity import cli, loaded_home, second_file  # noqa: F40
 
 pytestmark = pytest.mark.slow
 
+#: the PostgreSQL server of the PostgreSQL runs (DATABASE_URL's, else the CI's local one)
+_PG = os.environ.get("DATABASE_URL", "")
+PG_SERVER = (
+    _PG.rsplit("/", 1)[0] if _PG.startswith("postgres") else "postgresql://postgres@127.0.0.1:5432"
+)
 
-def figures(home: Path) -> dict:
+
+def run(home: Path, *args: str, db: str | None = None, **popen) -> subprocess.CompletedProcess:
+    """The command line, on the data directory's own SQLite, or on the database ``db``."""
+    if db is None:
+        return cli(home, *args)
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", CRASH_ENV)}
+    env |= {"ONEWORKFORCE_SECRET_KEY": "test", "DATABASE_URL": f"{PG_SERVER}/{db}"}
+    return subprocess.run(
+        [sys.executable, "-m", "oneworkforce", "--home", str(home), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def databases(request):
+    """Two new, empty PostgreSQL databases (source and restore target), dropped afterwards."""
+    import uuid
+
+    import psycopg
+
+    names = [f"owf_backup_{uuid.uuid4().hex[:8]}_{k}" for k in ("src", "dst")]
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as con:
+        for name in names:
+            con.execute(f"CREATE DATABASE {name}")
+    yield names
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as con:
+        for name in names:
+            con.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def figures(home: Path, db: str | None = None) -> dict:
     """Everything a reader can get out of a data directory, in comparable form."""
-    ledger = json.loads(cli(home, "submissions", "--format", "json").stdout)
+    ledger = json.loads(run(home, "submissions", "--format", "json", db=db).stdout)
     for entry in ledger:
         entry.pop("seconds", None)
     con = duckdb.connect(str(home / "catalogue.duckdb"), read_only=True)
@@ -45,8 +83,8 @@ def figures(home: Path) -> dict:
         for name, info in index["splits"].items()
         for kind in ("results", "spc")
     }
-    risks = cli(home, "registers", "export", "risks", "--format", "csv").stdout
-    trail = json.loads(cli(home, "audit", "--format", "json", "--limit", "10000").stdout)
+    risks = run(home, "registers", "export", "risks", "--format", "csv", db=db).stdout
+    trail = json.loads(run(home, "audit", "--format", "json", "--limit", "10000", db=db).stdout)
     return {
         "ledger": ledger,
         "datasets": datasets,
@@ -57,28 +95,32 @@ def figures(home: Path) -> dict:
     }
 
 
-def _source(tmp_path: Path) -> Path:
+def _source(tmp_path: Path, db: str | None = None) -> Path:
     home = tmp_path / "home"
     for dataset, rows in (
         ("organisations", SAMPLES["organisations"]),
         ("staff_in_post", SAMPLES["staff_in_post"]),
         ("sickness_absence", SAMPLES["sickness_absence"]),
     ):
-        done = cli(home, "import", dataset, str(write(tmp_path / f"{dataset}.csv", rows)))
+        done = run(home, "import", dataset, str(write(tmp_path / f"{dataset}.csv", rows)), db=db)
         assert done.returncode == 0, done.stderr
     risks = tmp_path / "risks.csv"
     risks.write_text("Ref,Description,Owner\nWF-1,Agency spend above cap,Director\n")
-    assert cli(home, "registers", "import", "risks", str(risks)).returncode == 0
+    assert run(home, "registers", "import", "risks", str(risks), db=db).returncode == 0
     return home
 
 
-def test_a_backup_taken_during_an_import_restores_to_that_generation(tmp_path):
-    home = _source(tmp_path)
-    before = figures(home)
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_backup_taken_during_an_import_restores_to_that_generation(tmp_path, database, request):
+    src, dst = request.getfixturevalue("databases") if database == "postgresql" else (None, None)
+    home = _source(tmp_path, src)
+    before = figures(home, src)
     # an import paused inside its commit (holding the data directory's lock) for 3 seconds
     flag = tmp_path / "paused"
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", CRASH_ENV)}
     env |= {"ONEWORKFORCE_SECRET_KEY": "test", PAUSE_ENV: f"before_publish:{flag}"}
+    if src:
+        env["DATABASE_URL"] = f"{PG_SERVER}/{src}"
     newer = [dict(SAMPLES["sickness_absence"][0], fte_days_lost=7.5)]
     importing = subprocess.Popen(
         [
@@ -100,20 +142,23 @@ def test_a_backup_taken_during_an_import_restores_to_that_generation(tmp_path):
         assert importing.poll() is None, importing.communicate()[1]
         assert time.monotonic() < deadline, "the import never reached its commit"
         time.sleep(0.05)
-    backup = cli(home, "backup", str(tmp_path / "backup"), "--format", "json")
+    backup = run(home, "backup", str(tmp_path / "backup"), "--format", "json", db=src)
     _, import_errors = importing.communicate(timeout=120)
     assert importing.returncode == 0, import_errors
     assert backup.returncode == 0, backup.stderr
-    after = figures(home)
+    after = figures(home, src)
     assert after["datasets"] != before["datasets"]  # the import changed what a reader sees
     manifest = json.loads(backup.stdout)
     # the backup waited for the commit: it holds the generation after the import
     assert manifest["ledger_generation"] == after["results_generation"]
     restored = tmp_path / "restored"
-    done = cli(tmp_path / "unused", "restore", str(tmp_path / "backup"), "--home", str(restored))
+    done = run(
+        tmp_path / "unused", "restore", str(tmp_path / "backup"), "--home", str(restored), db=dst
+    )
     assert done.returncode == 0, done.stderr
-    assert figures(restored) == after
-    assert cli(restored, "doctor").returncode == 0
+    assert manifest["database"] == database
+    assert figures(restored, dst) == after
+    assert run(restored, "doctor", db=dst).returncode == 0
 
 
 def test_a_damaged_or_incomplete_backup_is_refused(tmp_path):
