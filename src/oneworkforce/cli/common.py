@@ -82,7 +82,7 @@ def repair_results_store(h: Home) -> None:
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    err.print(f"oneworkforce: {message}", markup=False)
+    err.print(f"oneworkforce: {message}", markup=False, soft_wrap=True)  # one line, unwrapped
     raise typer.Exit(code)
 
 

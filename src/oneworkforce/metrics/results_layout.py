@@ -100,6 +100,15 @@ Row = dict[str, Any]
 SeriesKey = tuple[str | None, ...]
 
 
+def files_of(index: Mapping[str, Any]) -> set[str]:
+    """The names of every file a generation's index refers to."""
+    files = {index["manifest"]}
+    for info in index["splits"].values():
+        for stored in info["metrics"].values():
+            files.update((stored["results"], stored["spc"]))
+    return files
+
+
 def results_root(lake_root: Path | str) -> Path:
     return Path(lake_root) / "_results"
 
@@ -155,10 +164,12 @@ def is_stale(index: Mapping[str, Any] | None, lake: str, catalogue: Catalogue) -
     )
 
 
-def spc_target(metric: Metric) -> float | None:
-    """The target SPC assurance is judged against: the metric's first target on the side that
-    matters (a ceiling when lower is better, a floor when higher is better)."""
-    for target in metric.targets:
+def spc_target(metric: Metric, segment: str | None = None) -> float | None:
+    """The target SPC assurance is judged against: the first of the metric's targets that
+    applies to the segment (system-wide targets when none), if it is on the side that matters
+    (a ceiling when lower is better, a floor when higher is better)."""
+    applying = [t for t in metric.targets if t.applies_to(segment)]
+    for target in applying[:1]:
         if metric.improvement == "decrease" and target.kind == "ceiling":
             return target.upper
         if metric.improvement == "increase" and target.kind == "floor":

@@ -189,6 +189,8 @@ class ResultsReader:
                     "variation_icon": point.get("variation_icon"),
                     "assurance": point.get("assurance"),
                     "target": point.get("target"),
+                    "lpl": point.get("lpl"),
+                    "upl": point.get("upl"),
                 }
             )
         return sorted(out, key=sort_key(self._order))

@@ -10,9 +10,10 @@ split; those results are computed again with :func:`oneworkforce.metrics.compute
 exactly the stored rows they cover, and the SPC of every series containing one of them is
 worked out again. Everything else is left as it was, byte for byte.
 
-**SPC.** Each series (metric, split, group and origin) is analysed with
-:func:`oneworkforce.metrics.spc.analyse` in period order, months missing between its first and
-last period counting as missing values. The target is
+**SPC.** Each series (metric, split, group and origin) of a metric SPC applies to
+(``Metric.spc``: monthly and snapshot figures, never rolling 12-month or year-to-date ones)
+is analysed with :func:`oneworkforce.metrics.spc.analyse` in period order, months missing
+between its first and last period counting as missing values. The target is
 :func:`oneworkforce.metrics.results_layout.spc_target`: neutral metrics, ranges (such as the
 8-12% turnover band, which a single assurance target cannot express) and targets on the other
 side give no target and so no assurance.
@@ -70,6 +71,7 @@ from oneworkforce.metrics.results_layout import (
     SeriesKey,
     catalogue_fingerprint,
     data_version,
+    files_of,
     fsync,
     is_stale,
     lake_version,
@@ -496,13 +498,15 @@ class ResultsWriter:
         by_month = {month_index(r["period"]): r["value"] for r in rows}
         months = list(range(min(by_month), max(by_month) + 1))
         values = [by_month.get(m) for m in months]
-        target = spc_target(metric)
+        base = dict(zip(SERIES_COLUMNS, key, strict=True))
+        target = spc_target(metric, base.get("segment"))
+        if not metric.spc:
+            return _line_points(base, months, values, metric.improvement, target, now)
         result = spc.analyse(values, improvement=metric.improvement, target=target)
         trial = {}
         for group in result.groups:
             for i in range(group.start_index, group.start_index + group.n):
                 trial[i] = group.trial_limits
-        base = dict(zip(SERIES_COLUMNS, key, strict=True))
         out = []
         for m, point in zip(months, result.points, strict=True):
             out.append(
@@ -593,7 +597,7 @@ class ResultsWriter:
     def _collect_garbage(
         self, index: Mapping[str, Any], previous: Mapping[str, Any] | None
     ) -> None:
-        keep = _files_of(index) | (_files_of(previous) if previous else set())
+        keep = files_of(index) | (files_of(previous) if previous else set())
         for path in self.root.iterdir():
             if path.name in keep or path.name in ("index.json", ".lock"):
                 continue
@@ -604,6 +608,43 @@ class ResultsWriter:
 # --- manifest differences --------------------------------------------------------------------
 
 
+def _line_points(
+    base: Mapping[str, Any],
+    months: Sequence[int],
+    values: Sequence[float | None],
+    improvement: str,
+    target: float | None,
+    now: datetime | None,
+) -> list[Row]:
+    """The points of a series SPC does not apply to (rolling 12-month and year-to-date
+    figures, whose consecutive values share months): values only, no mean, limits, special
+    cause, variation icon or assurance."""
+    return [
+        {
+            **base,
+            "period": period_label(m),
+            "index": i,
+            "value": value,
+            "mean": None,
+            "lpl": None,
+            "upl": None,
+            "outside_limits": False,
+            "close_to_limits": False,
+            "relative_to_mean": None,
+            "special_cause_flag": False,
+            "point_type": None,
+            "rule": None,
+            "trial_limits": False,
+            "variation_icon": None,
+            "assurance": None,
+            "improvement": improvement,
+            "target": target,
+            "computed_at": now or datetime.now(UTC),
+        }
+        for i, (m, value) in enumerate(zip(months, values, strict=True))
+    ]
+
+
 def _month(value: Any) -> int | None:
     return None if value is None else month_index(value)
 
@@ -612,14 +653,6 @@ def _manifest_schema() -> pa.Schema:
     from oneworkforce.data.lake import MANIFEST_SCHEMA
 
     return MANIFEST_SCHEMA
-
-
-def _files_of(index: Mapping[str, Any]) -> set[str]:
-    files = {index["manifest"]}
-    for info in index["splits"].values():
-        for stored in info["metrics"].values():
-            files.update((stored["results"], stored["spc"]))
-    return files
 
 
 def _read_all(paths: Sequence[Path], schema: pa.Schema) -> pa.Table:
