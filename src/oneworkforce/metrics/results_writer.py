@@ -94,6 +94,15 @@ def checkpoint(stage: str) -> None:
     die_here_if_asked(stage)
 
 
+def _significant(value: float | None) -> float | None:
+    """A figure to 12 significant digits. DuckDB adds in whatever order its threads finish,
+    so the same sum computed twice (in a refresh and in a full rebuild) can differ in the last
+    bits (-150.46000000000822 against -150.46000000001004); SPC's exact arithmetic would then
+    see a tie in one and a fall in the other. Twelve digits are far beyond any figure's
+    meaning and make the two the same."""
+    return None if value is None else float(f"{value:.12g}")
+
+
 def _write_parquet(table: pa.Table, schema: pa.Schema, path: Path) -> None:
     pq.write_table(table.cast(schema), path, compression="zstd")
     fsync(path)
@@ -334,9 +343,9 @@ class ResultsWriter:
             row.update({d: r.dimensions.get(d) for d in DIMENSION_COLUMNS})
             row.update(
                 origin=origin(r),
-                value=r.value,
-                numerator=r.numerator,
-                denominator=r.denominator,
+                value=_significant(r.value),
+                numerator=_significant(r.numerator),
+                denominator=_significant(r.denominator),
                 unit=r.unit,
                 basis=r.basis,
                 quality=r.quality,
