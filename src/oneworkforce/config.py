@@ -16,6 +16,14 @@ from pathlib import Path
 
 HOME_ENV = "ONEWORKFORCE_HOME"
 DEFAULT_HOME = ".oneworkforce"
+REDIS_ENV = "ONEWORKFORCE_REDIS_URL"
+
+
+def redis_url() -> str | None:
+    """The Redis server every worker and app server shares (cache, sessions and the job
+    queue), from ``ONEWORKFORCE_REDIS_URL``; ``None`` when it is not set, and the embedded
+    defaults in the data directory are used instead."""
+    return os.environ.get(REDIS_ENV, "").strip() or None
 
 
 @dataclass(frozen=True)
