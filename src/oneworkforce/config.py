@@ -14,6 +14,14 @@ from pathlib import Path
 
 HOME_ENV = "ONEWORKFORCE_HOME"
 DEFAULT_HOME = ".oneworkforce"
+REDIS_ENV = "ONEWORKFORCE_REDIS_URL"
+
+
+def redis_url() -> str | None:
+    """The Redis server shared by the web app's processes (the job queue; the cache), from
+    ``ONEWORKFORCE_REDIS_URL``, e.g. ``redis://127.0.0.1:6379/0``. ``None`` when it is not set:
+    everything then runs embedded in the data directory, with no server."""
+    return os.environ.get(REDIS_ENV, "").strip() or None
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,18 @@ class Home:
     def sqlite(self) -> Path:
         """The operational store when DATABASE_URL is not set."""
         return self.root / "operational.sqlite3"
+
+    @property
+    def queue(self) -> Path:
+        """The embedded job queue (SQLite) when ONEWORKFORCE_REDIS_URL is not set."""
+        return self.root / "queue.sqlite3"
+
+    @property
+    def jobs(self) -> Path:
+        """Files a queued job works on (an upload waiting for a worker), one folder a job."""
+        path = self.root / "jobs"
+        path.mkdir(exist_ok=True)
+        return path
 
     @property
     def tmp(self) -> Path:

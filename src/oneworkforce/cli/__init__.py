@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from oneworkforce.cli import common, demo, imports, ledger, metrics, web
+from oneworkforce.cli import common, demo, imports, jobs, ledger, metrics, web
 
 app = typer.Typer(
     name="oneworkforce",
@@ -31,7 +31,7 @@ def _main(
     common.STATE.home_arg = home
 
 
-for module in (imports, ledger, metrics, demo, web):
+for module in (imports, ledger, metrics, demo, web, jobs):
     module.register(app)
 
 for optional in ("synth", "spc", "results", "registers", "report", "plan"):

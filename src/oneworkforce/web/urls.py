@@ -32,6 +32,7 @@ _OPTIONAL = [
     ("registers/", "oneworkforce.registers.urls"),
     ("packs/", "oneworkforce.reports.urls"),
     ("planning/", "oneworkforce.planning.urls"),
+    ("jobs/", "oneworkforce.jobs.urls"),
 ]
 
 

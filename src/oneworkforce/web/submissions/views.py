@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from oneworkforce.data.lake import ALL_DATASETS
 from oneworkforce.data.ledger.models import Status, Submission
@@ -151,41 +154,39 @@ def submission_detail(request, submission_id):
 
 @requires(P.SUBMIT_DATA)
 def upload(request):
+    """The form; a file sent is queued as a job and the page follows it (``?job=<id>``)."""
+    from oneworkforce.jobs.views import job_context, visible_job
+
     datasets = actions.submittable_datasets(request.scope)
-    outcome = report = None
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES, datasets=datasets)
         if form.is_valid():
-            outcome = actions.submit(
+            job = actions.submit(
                 settings.HOME,
                 request.scope,
                 form.cleaned_data["dataset"],
                 form.cleaned_data["file"],
             )
-            result = outcome.result
-            if result is not None and result.status == "rejected":
-                report = _report(
-                    result.dataset,
-                    result.report.total,
-                    result.report.counts_by_rule,
-                    [e.to_dict() for e in result.report.errors],
-                )
-            form = UploadForm(datasets=datasets, initial={"dataset": outcome.dataset})
+            url = reverse("submissions:upload") + f"?job={job.id}"
+            return redirect(url)  # 302, then a GET: a reload does not send the file again
     else:
-        form = UploadForm(datasets=datasets)
-    status = 200
-    if request.method == "POST" and (outcome is None or outcome.refused):
-        status = 400 if outcome is None else 403
-    return render(
-        request,
-        "submissions/upload.html",
-        {
-            "form": form,
-            "outcome": outcome,
-            "report": report,
-            "limit": settings.MAX_UPLOAD_BYTES,
-            "organisations": sorted(request.scope.organisations(P.SUBMIT_DATA) or []),
-            "system_wide": request.scope.organisations(P.SUBMIT_DATA) is None,
-        },
-        status=status,
-    )
+        form = UploadForm(datasets=datasets, initial={"dataset": request.GET.get("dataset")})
+    context = {
+        "form": form,
+        "limit": settings.MAX_UPLOAD_BYTES,
+        "organisations": sorted(request.scope.organisations(P.SUBMIT_DATA) or []),
+        "system_wide": request.scope.organisations(P.SUBMIT_DATA) is None,
+    }
+    job_id = request.GET.get("job")
+    if request.method == "GET" and job_id:
+        try:
+            job = visible_job(request, uuid.UUID(job_id))
+        except ValueError as exc:
+            raise Http404("no such job") from exc
+        if job.kind != "upload":
+            raise Http404("no such upload")
+        context.update(job_context(job))
+        form = UploadForm(datasets=datasets, initial={"dataset": job.params.get("dataset")})
+        context["form"] = form
+    status = 400 if request.method == "POST" else 200
+    return render(request, "submissions/upload.html", context, status=status)
