@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -51,8 +52,11 @@ def test_a_viewer_without_view_plans_is_refused(page_home) -> None:
 def test_an_analyst_runs_a_scenario_and_sees_the_fan_chart_and_table(page_home) -> None:
     analyst = _client("analyst")
     response = analyst.post("/planning/run/", {"scenario": "tiny", "runs": "5"})
-    assert response.status_code == 302
-    page = analyst.get(response["Location"])
+    assert response.status_code == 302  # to the page following the run's job
+    following = analyst.get(response["Location"]).content.decode()
+    assert "Tiny plan ran 5 times" in following  # the tests' queue runs the job at once
+    run_link = re.search(r'href="(/planning/\?run=[^"]+)" id="job-object"', following)
+    page = analyst.get(run_link.group(1).replace("&amp;", "&"))
     assert page.status_code == 200
     html = page.content.decode()
     assert "Tiny plan" in html

@@ -127,6 +127,9 @@ def _import(home: Home, job, scope: Scope, dataset: str, path: Path, progress) -
     result = Importer(home, submitted_by=job.actor).import_file(dataset, path, progress=note)
     own = result.status == "duplicate" and _stored_by(job, result.duplicate_of)
     if own:  # an earlier attempt of this job stored it, then its worker stopped
+        from oneworkforce.data.importer import reconcile
+
+        reconcile(home)  # the lake's manifest may not yet list it
         result = _from_ledger(result.duplicate_of, result)
     elif result.status != "duplicate":
         _record(scope, result)
