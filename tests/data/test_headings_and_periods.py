@@ -20,11 +20,12 @@ def test_org_code_synonyms(heading):
     assert found.heading("org_code") == heading
 
 
-def test_wte_means_fte_and_unknown_heading_lists_expected():
+def test_wte_means_fte_and_unknown_heading_lists_expected_when_strict():
     found = match_headings(
         STAFF_IN_POST,
         ("Period", "Org Code", "Person ID", "Staff Group", "WTE", "Shoe size"),
         "f.csv",
+        strict=True,
     )
     assert found.heading("fte") == "WTE"
     [error] = found.errors

@@ -358,3 +358,36 @@ def test_decrease_swaps_improvement_and_concern(values: list[int | None], screen
     up = analyse(values, screen_outliers=screen)
     down = analyse(values, improvement="decrease", screen_outliers=screen)
     assert [swap[p.point_type] for p in up.points] == [p.point_type for p in down.points]
+
+
+# --------------------------------------------------------------------------- exact mean (issue 11)
+
+# A published 2-decimal rate series whose mean is exactly 3.22: the values sum to 41.86 and
+# 41.86 / 13 = 3.22. Point 7 (index 6) is published as 3.22, so it is on the mean. In binary
+# floating point the mean comes out as 3.2199999999999993, which would put 3.22 above it and
+# make points 1-7 "7 Points Above CL". MRs sum to 1.88, AMR = 1.88 / 12 = 0.15667; no MR is
+# >= 3.267 x AMR = 0.512, so UPL = 3.22 + 2.66 x 0.15667 = 3.6367, LPL = 2.8033.
+PUBLISHED_ON_MEAN = [3.23, 3.43, 3.4, 3.23, 3.51, 3.35, 3.22, 3.0, 3.15, 3.08, 2.98, 3.21, 3.07]
+
+
+def test_a_published_value_equal_to_the_mean_is_on_the_mean() -> None:
+    assert sum(PUBLISHED_ON_MEAN) / 13 != 3.22  # the float mean really is off
+    result = analyse(PUBLISHED_ON_MEAN)
+    (group,) = result.groups
+    assert group.mean == 3.22
+    assert group.upl == pytest.approx(3.6367, abs=1e-4)
+    assert group.lpl == pytest.approx(2.8033, abs=1e-4)
+    assert result.points[6].relative_to_mean == 0
+    assert [p.relative_to_mean for p in result.points[:6]] == [1] * 6
+    # the on-mean point breaks the run: six above, one on, six below -> no shift anywhere
+    assert rules(result) == [CC] * 13
+
+
+def test_a_value_exactly_on_a_limit_is_not_outside_it() -> None:
+    # Baseline 0, 1, 0, 1, ... (12 points, fixed): mean 0.5, AMR 1, UPL = 0.5 + 2.66 = 3.16
+    # exactly. A later value of 3.16 is on the limit: close to it, not outside (spec §4).
+    values = [0.0, 1.0] * 6 + [0.5, 3.16]
+    result = analyse(values, fix_after=12)
+    last = result.points[-1]
+    assert last.upl == 3.16
+    assert (last.outside_limits, last.close_to_limits) == (False, True)

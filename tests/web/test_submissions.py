@@ -162,8 +162,24 @@ def test_unreadable_and_wrong_files(loaded, client_for, tmp_path):
     headings = tmp_path / "headings.csv"
     headings.write_text("colour,size\nred,3\n", encoding="utf-8")
     response = _upload(client, "sickness_absence", headings)
-    assert "A heading is not part of the format" in _text(response)
+    words = _text(response)
+    # without --strict the unknown headings are dropped and listed, and the missing ones named
+    assert (
+        "Columns not read: ignored (not part of the format; never read or stored): colour, size"
+        in words
+    )
+    assert "A required column is missing" in words
     assert Submission.objects.get(file_name="headings.csv").status == "rejected"
+    strict = client.post(
+        "/submissions/upload/",
+        {
+            "dataset": "sickness_absence",
+            "file": SimpleUploadedFile("strict.csv", headings.read_bytes()),
+            "strict": "on",
+        },
+        follow=True,
+    )
+    assert "A heading is not part of the format" in _text(strict)
 
 
 def test_files_over_the_size_limit_are_refused(loaded, client_for, tmp_path, settings):

@@ -25,6 +25,12 @@ def import_files(
     files: list[Path] = typer.Argument(..., help="one or more files; each is its own submission"),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json"),
     submitted_by: str = typer.Option("cli", "--by", help="who is submitting (for the ledger)"),
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="refuse a file with any column the format does not name (by default such "
+        "columns, and any that look like a person's identifiers, are dropped and reported)",
+    ),
 ) -> None:
     if dataset not in ALL_DATASETS:
         fail(f"unknown dataset '{dataset}'; expected one of: {', '.join(ALL_DATASETS)}")
@@ -52,7 +58,7 @@ def import_files(
             def stage(what: str, name: str = path.name) -> None:
                 bar.update(task, description=f"{name}: {what}")
 
-            results.append(importer.import_file(dataset, path, progress=stage))
+            results.append(importer.import_file(dataset, path, progress=stage, strict=strict))
             bar.advance(task)
     if fmt is OutputFormat.json:
         print_json([r.to_dict() for r in results])
@@ -77,11 +83,15 @@ def _print_result(r: ImportResult) -> None:
         if r.superseded:
             line += f"; supersedes {len(r.superseded)} earlier slice(s)"
         out.print(line, markup=False)
+        for dropped in r.report.dropped_lines():
+            out.print(f"  {dropped}", markup=False)
         for problem in r.hook_errors:
             err.print(f"  stored results not refreshed: {problem}", markup=False)
         return
     out.print(f"✘ {r.file}: rejected, nothing was loaded. {r.report.summary()}", markup=False)
     for e in r.report.errors:
         out.print(f"  - {e.describe()}", markup=False)
+    for dropped in r.report.dropped_lines():
+        out.print(f"  {dropped}", markup=False)
     if r.report.not_listed:
         out.print(f"  ... and {r.report.not_listed:,} more error(s) not listed", markup=False)

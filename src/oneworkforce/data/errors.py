@@ -42,6 +42,9 @@ class ValidationReport:
     errors: tuple[ValidationError, ...]
     total: int
     counts_by_rule: dict[str, int]
+    #: headings of the file that were not read: not part of the format, or direct identifiers
+    ignored: tuple[str, ...] = ()
+    identifiers_dropped: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -57,8 +60,33 @@ class ValidationReport:
         rules = ", ".join(f"{rule} x{n}" for rule, n in sorted(self.counts_by_rule.items()))
         return f"{self.total} error(s): {rules}"
 
+    def with_dropped(
+        self, ignored: tuple[str, ...], identifiers: tuple[str, ...]
+    ) -> ValidationReport:
+        """The same report, naming the columns that were dropped before anything was read."""
+        return ValidationReport(
+            self.errors, self.total, self.counts_by_rule, tuple(ignored), tuple(identifiers)
+        )
+
+    def dropped_lines(self) -> list[str]:
+        """Plain-words lines saying which columns were not read, and why."""
+        lines = []
+        if self.identifiers_dropped:
+            lines.append(
+                "identifiers dropped (look like a person's name, NI number, date of birth, "
+                "address or contact details; never read or stored): "
+                + ", ".join(self.identifiers_dropped)
+            )
+        if self.ignored:
+            lines.append(
+                "ignored (not part of the format; never read or stored): " + ", ".join(self.ignored)
+            )
+        return lines
+
     def to_dict(self) -> dict[str, object]:
         return {
+            "ignored": list(self.ignored),
+            "identifiers_dropped": list(self.identifiers_dropped),
             "total": self.total,
             "listed": len(self.errors),
             "not_listed": self.not_listed,

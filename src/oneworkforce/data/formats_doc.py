@@ -7,6 +7,7 @@ never drift from what the validator checks. Regenerate with
 
 from __future__ import annotations
 
+from oneworkforce.data.headings import IDENTIFIER_WORDS
 from oneworkforce.data.lake import ALL_DATASETS
 from oneworkforce.data.reference import aggregate_metric_codes, vocabulary
 from oneworkforce.data.schemas import Column, Dataset
@@ -95,6 +96,15 @@ def render_markdown() -> str:
         "",
         "Errors name the file, the row as a spreadsheet shows it (the heading is row 1), the "
         "column, the value and the rule; the first 100 are listed with a count of the rest.",
+        "",
+        "Columns a format does not name are not an error: they are dropped before anything is "
+        "read or stored and listed in the report as *ignored*. Columns whose heading looks "
+        "like a person's direct identifier ("
+        + ", ".join(f"`{w}`" for w in IDENTIFIER_WORDS[:12])
+        + " and the like, any heading containing `address`, `postcode`, `surname`, "
+        "`forename` or `birth`) are dropped the same way and listed as *identifiers dropped*. "
+        "`oneworkforce import --strict` (and the upload page's 'Refuse the file' option) "
+        "refuses a file with any such column instead.",
         "",
     ]
     for ds in ALL_DATASETS.values():

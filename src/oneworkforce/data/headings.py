@@ -12,11 +12,64 @@ from oneworkforce.data.errors import ValidationError
 from oneworkforce.data.reference import normalise_token
 from oneworkforce.data.schemas import Column, Dataset
 
+#: Headings that look like direct identifiers of a person (normalised tokens). A column with
+#: such a heading is never read, whatever the dataset, and is named in the report.
+IDENTIFIER_WORDS = (
+    "name",
+    "forename",
+    "forenames",
+    "surname",
+    "first_name",
+    "last_name",
+    "full_name",
+    "given_name",
+    "family_name",
+    "middle_name",
+    "employee_name",
+    "staff_name",
+    "person_name",
+    "worker_name",
+    "ni_number",
+    "ni_no",
+    "nino",
+    "national_insurance",
+    "national_insurance_number",
+    "national_insurance_no",
+    "nhs_number",
+    "nhs_no",
+    "date_of_birth",
+    "dob",
+    "birth_date",
+    "birthdate",
+    "address",
+    "postcode",
+    "post_code",
+    "email",
+    "email_address",
+    "telephone",
+    "phone",
+    "mobile",
+)
+_IDENTIFIER_PARTS = ("address", "postcode", "post_code", "surname", "forename", "birth")
+
+
+def looks_like_identifier(heading: str) -> bool:
+    """True for headings such as 'Surname', 'NI Number', 'Date of birth', 'Home address'."""
+    token = normalise_token(heading)
+    if token in IDENTIFIER_WORDS:
+        return True
+    if any(part in token for part in _IDENTIFIER_PARTS):
+        return True
+    words = token.split("_")
+    return words[-1] == "name" and words[0] in ("employee", "staff", "person", "worker", "full")
+
 
 @dataclass(frozen=True)
 class HeadingMap:
     columns: dict[str, str]  # canonical column name -> the file's heading
     errors: tuple[ValidationError, ...]
+    ignored: tuple[str, ...] = ()  # headings no column of the format needs: never read
+    identifiers: tuple[str, ...] = ()  # headings that look like direct identifiers: never read
 
     def heading(self, column: str) -> str | None:
         return self.columns.get(column)
@@ -26,7 +79,15 @@ def spellings(column: Column) -> tuple[str, ...]:
     return (column.name, *column.synonyms)
 
 
-def match_headings(dataset: Dataset, headings: tuple[str, ...], file: str) -> HeadingMap:
+def match_headings(
+    dataset: Dataset, headings: tuple[str, ...], file: str, *, strict: bool = False
+) -> HeadingMap:
+    """Map a file's headings to the dataset's columns.
+
+    A heading that is not part of the format is ignored (listed in the report, never read);
+    one that looks like a direct identifier is listed as an identifier dropped. ``strict``
+    makes both an error instead, for pipelines that want exactly the format's columns.
+    """
     lookup: dict[str, str] = {}
     for column in dataset.columns:
         for spelling in spellings(column):
@@ -34,9 +95,13 @@ def match_headings(dataset: Dataset, headings: tuple[str, ...], file: str) -> He
     expected = ", ".join(dataset.column_names)
     found: dict[str, str] = {}
     errors: list[ValidationError] = []
+    ignored: list[str] = []
+    identifiers: list[str] = []
     for heading in headings:
         name = lookup.get(normalise_token(heading))
-        if name is None:
+        if name is None and not strict:
+            (identifiers if looks_like_identifier(heading) else ignored).append(heading)
+        elif name is None:
             errors.append(
                 ValidationError(
                     file,
@@ -94,4 +159,4 @@ def match_headings(dataset: Dataset, headings: tuple[str, ...], file: str) -> He
                 f"the file needs at least one of the columns {options}",
             )
         )
-    return HeadingMap(found, tuple(errors))
+    return HeadingMap(found, tuple(errors), tuple(ignored), tuple(identifiers))

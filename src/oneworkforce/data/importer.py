@@ -28,7 +28,7 @@ import duckdb
 
 from oneworkforce.config import Home
 from oneworkforce.data.errors import ValidationError, ValidationReport
-from oneworkforce.data.headings import match_headings
+from oneworkforce.data.headings import HeadingMap, match_headings
 from oneworkforce.data.lake import ALL_DATASETS, Lake
 from oneworkforce.data.readers import UnreadableFile, open_source
 from oneworkforce.data.schemas import Dataset
@@ -131,8 +131,15 @@ class Importer:
             con.close()
 
     def import_file(
-        self, dataset_name: str, path: Path, progress: Progress | None = None
+        self,
+        dataset_name: str,
+        path: Path,
+        progress: Progress | None = None,
+        *,
+        strict: bool = False,
     ) -> ImportResult:
+        """Import one file. Columns the format does not need are dropped and reported;
+        ``strict`` refuses a file with any such column instead."""
         from oneworkforce.data.ledger import service
 
         started = time.perf_counter()
@@ -159,7 +166,9 @@ class Importer:
             return result
         submission_id = str(uuid.uuid4())
         with self.lake.lock():
-            report, slices = self._validate_and_stage(dataset, path, submission_id, note)
+            report, slices = self._validate_and_stage(
+                dataset, path, submission_id, note, strict=strict
+            )
             seconds = time.perf_counter() - started
             if not report.ok:
                 self.lake.discard_staging(dataset_name, submission_id)
@@ -170,6 +179,7 @@ class Importer:
             note("committing")
             superseded = self._commit(submission_id, facts, slices, seconds)
         result.status, result.submission_id = "accepted", submission_id
+        result.report = report
         result.rows = sum(s.rows for s in slices)
         result.organisations = sorted({s.org_code for s in slices})
         result.periods = sorted({s.period.strftime("%Y-%m") for s in slices if s.period})
@@ -192,8 +202,18 @@ class Importer:
 
     # -- steps ----------------------------------------------------------------------------------
     def _validate_and_stage(
-        self, dataset: Dataset, path: Path, submission_id: str, note: Progress
+        self, dataset: Dataset, path: Path, submission_id: str, note: Progress, *, strict: bool
     ) -> tuple[ValidationReport, list]:
+        report, slices, headings = self._check_and_stage(
+            dataset, path, submission_id, note, strict=strict
+        )
+        if headings is None:
+            return report, slices
+        return report.with_dropped(headings.ignored, headings.identifiers), slices
+
+    def _check_and_stage(
+        self, dataset: Dataset, path: Path, submission_id: str, note: Progress, *, strict: bool
+    ) -> tuple[ValidationReport, list, HeadingMap | None]:
         from oneworkforce.data.ledger.service import SlicePlan
 
         label = path.name
@@ -203,10 +223,10 @@ class Importer:
             try:
                 source = open_source(con, path, dataset=dataset.name)
             except UnreadableFile as exc:
-                return _file_error(label, "unreadable_file", str(exc)), []
-            headings = match_headings(dataset, source.headings, label)
+                return _file_error(label, "unreadable_file", str(exc)), [], None
+            headings = match_headings(dataset, source.headings, label, strict=strict)
             if headings.errors:
-                return ValidationReport.from_errors(list(headings.errors)), []
+                return ValidationReport.from_errors(list(headings.errors)), [], headings
             compiled = CompiledDataset(dataset, headings)
             org_codes = [] if dataset.name == "organisations" else self.current_org_codes()
             install_reference_tables(con, dataset, org_codes)
@@ -217,9 +237,11 @@ class Importer:
                     con, compiled, source.relation_sql, submission_id, staging
                 )
             except duckdb.Error as exc:
-                return _file_error(
-                    label, "unreadable_file", f"could not be read: {_first_line(exc)}"
-                ), []
+                return (
+                    _file_error(label, "unreadable_file", f"could not be read: {_first_line(exc)}"),
+                    [],
+                    headings,
+                )
             if parts is None or (parts and count_duplicates(con, dataset, _parquet(parts))):
                 note("describing errors")
                 report = describe_errors(con, compiled, source, label)
@@ -227,9 +249,13 @@ class Importer:
                     report = _file_error(
                         label, "internal_check", "the file failed a check that could not be located"
                     )
-                return report, []
+                return report, [], headings
             if not parts:
-                return _file_error(label, "no_rows", "the file has headings but no rows"), []
+                return (
+                    _file_error(label, "no_rows", "the file has headings but no rows"),
+                    [],
+                    headings,
+                )
             slices = [
                 SlicePlan(*row)
                 for row in con.execute(
@@ -237,7 +263,7 @@ class Importer:
                 ).fetchall()
             ]
             checkpoint("after_staging")
-            return ValidationReport((), 0, {}), slices
+            return ValidationReport((), 0, {}), slices, headings
         finally:
             con.close()
 

@@ -30,6 +30,16 @@ Deliberate choices where the reference implementation has no usable behaviour
 * ``rebase_at`` indices are 0-based positions. Index 0, negative and out-of-range indices are
   ignored, like rebase dates that are not present in the data (spec §2); duplicates count once.
 * Rule lengths (7 and 7) and constants (2.66, 3.267) are fixed, as in the R package (spec §11).
+
+Exact arithmetic
+----------------
+The mean, the moving ranges, the screening and the limits are computed with exact rational
+arithmetic (:class:`fractions.Fraction`), each value taken at the decimal it is written as (the
+shortest decimal that reads back as the same float, so ``0.057`` is exactly 57/1000). Every
+comparison with the mean, the limits and the near-limit bands is exact too, so a value equal
+to the mean is "on the mean" (spec §4, §10) and a value equal to a limit is on it. Binary
+floating point would put the mean of 0.05, 0.06, 0.06 at 0.056999999999999995 and a published
+0.057 above it. The mean and limits are reported as the nearest float to the exact value.
 """
 
 from __future__ import annotations
@@ -38,6 +48,8 @@ import math
 import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
+from itertools import pairwise
 from typing import Any, Final, Literal, get_args
 
 import numpy as np
@@ -61,9 +73,9 @@ Improvement = Literal["increase", "decrease", "neutral"]
 IMPROVEMENT_DIRECTIONS: Final[tuple[str, ...]] = get_args(Improvement)
 
 #: Process limits sit this many average moving ranges from the mean (spec §3.6).
-LIMIT_FACTOR: Final = 2.66
+LIMIT_FACTOR: Final = Fraction("2.66")
 #: Moving ranges at or above this multiple of the AMR are screened out (spec §3.5, D4).
-SCREEN_FACTOR: Final = 3.267
+SCREEN_FACTOR: Final = Fraction("3.267")
 #: The "2 sigma" near-limit bands used only by the 2-of-3 rule (spec §3.7).
 NEAR_LIMIT_FACTOR: Final = 2 * LIMIT_FACTOR / 3
 #: Points in a trend (spec §5 rule 2) and in a shift (spec §5 rule 4).
@@ -177,15 +189,19 @@ class SpcResult:
         }
 
 
+Exact = list[Fraction | None]
+
+
 @dataclass(frozen=True)
 class _Limits:
-    """Centre line, process limits and near-limit bands of one group (spec §3)."""
+    """Centre line, process limits and near-limit bands of one group (spec §3), exact;
+    ``None`` where they cannot be computed."""
 
-    mean: float
-    lpl: float
-    upl: float
-    near_low: float
-    near_high: float
+    mean: Fraction | None
+    lpl: Fraction | None
+    upl: Fraction | None
+    near_low: Fraction | None
+    near_high: Fraction | None
 
 
 # --------------------------------------------------------------------------- validation
@@ -251,31 +267,38 @@ def _group_starts(n: int, rebase_at: Iterable[int]) -> list[int]:
 # --------------------------------------------------------------------------- limits (spec §3)
 
 
-def _mean_of_present(values: FloatArray) -> float:
-    """Mean of the non-missing values, NaN when there are none (no numpy warning)."""
-    present = values[~np.isnan(values)]
-    return float(present.mean()) if present.size else math.nan
+def _exact(values: FloatArray) -> Exact:
+    """Each value as the exact rational of its shortest decimal form; None when missing."""
+    return [None if math.isnan(v) else Fraction(repr(float(v))) for v in values]
 
 
-def _moving_ranges(baseline: FloatArray) -> FloatArray:
+def _mean_of_present(values: Sequence[Fraction | None]) -> Fraction | None:
+    """Exact mean of the non-missing values, None when there are none."""
+    present = [v for v in values if v is not None]
+    return sum(present, Fraction(0)) / len(present) if present else None
+
+
+def _moving_ranges(baseline: Exact) -> Exact:
     """|x_i - x_(i-1)| for i >= 1; missing when either side is missing (spec §3.3)."""
-    return np.abs(np.diff(baseline))
+    return [None if a is None or b is None else abs(b - a) for a, b in pairwise(baseline)]
 
 
-def _average_moving_range(moving_ranges: FloatArray, screen_outliers: bool) -> float:
+def _average_moving_range(moving_ranges: Exact, screen_outliers: bool) -> Fraction | None:
     """AMR, optionally after one pass of screening: keep MR < 3.267 x AMR (spec §3.4-§3.5)."""
     amr = _mean_of_present(moving_ranges)
-    if not screen_outliers or math.isnan(amr):
+    if not screen_outliers or amr is None:
         return amr
-    kept = moving_ranges[moving_ranges < SCREEN_FACTOR * amr]
-    return _mean_of_present(kept)
+    cut = SCREEN_FACTOR * amr
+    return _mean_of_present([mr for mr in moving_ranges if mr is not None and mr < cut])
 
 
-def _group_limits(values: FloatArray, fix_after: int | None, screen_outliers: bool) -> _Limits:
+def _group_limits(values: Exact, fix_after: int | None, screen_outliers: bool) -> _Limits:
     """Mean, process limits and near-limit bands of one group (spec §3, §9)."""
     baseline = values if fix_after is None else values[:fix_after]
     mean = _mean_of_present(baseline)
     amr = _average_moving_range(_moving_ranges(baseline), screen_outliers)
+    if mean is None or amr is None:
+        return _Limits(mean=mean, lpl=None, upl=None, near_low=None, near_high=None)
     return _Limits(
         mean=mean,
         lpl=mean - LIMIT_FACTOR * amr,
@@ -288,20 +311,31 @@ def _group_limits(values: FloatArray, fix_after: int | None, screen_outliers: bo
 # --------------------------------------------------------------------------- rules (spec §4-§5)
 
 
-def _outside_limits(values: FloatArray, limits: _Limits) -> BoolArray:
+def _outside_limits(values: Exact, limits: _Limits) -> BoolArray:
     """Strictly beyond a process limit; never true for missing values or limits (spec §4)."""
-    return (values > limits.upl) | (values < limits.lpl)
+    lpl, upl = limits.lpl, limits.upl
+    if lpl is None or upl is None:
+        return np.zeros(len(values), dtype=np.bool_)
+    return np.array([v is not None and (v > upl or v < lpl) for v in values], dtype=np.bool_)
 
 
-def _close_to_limits(values: FloatArray, limits: _Limits, outside: BoolArray) -> BoolArray:
+def _close_to_limits(values: Exact, limits: _Limits, outside: BoolArray) -> BoolArray:
     """Strictly beyond a near-limit band but not outside; on a limit counts (spec §4)."""
-    beyond_band = (values > limits.near_high) | (values < limits.near_low)
-    return beyond_band & ~outside
+    low, high = limits.near_low, limits.near_high
+    if low is None or high is None:
+        return np.zeros(len(values), dtype=np.bool_)
+    beyond = np.array([v is not None and (v > high or v < low) for v in values], dtype=np.bool_)
+    return beyond & ~outside
 
 
-def _relative_to_mean(values: FloatArray, mean: float) -> FloatArray:
+def _relative_to_mean(values: Exact, mean: Fraction | None) -> FloatArray:
     """+1 above, -1 below, 0 exactly on the mean, NaN for a missing value (spec §4)."""
-    return np.sign(values - mean)
+    out = np.full(len(values), math.nan)
+    if mean is not None:
+        for i, v in enumerate(values):
+            if v is not None:
+                out[i] = (v > mean) - (v < mean)
+    return out
 
 
 def _back_fill(ends: BoolArray, length: int) -> BoolArray:
@@ -443,6 +477,11 @@ def _optional(number: float) -> float | None:
     return None if math.isnan(number) else float(number)
 
 
+def _as_float(number: Fraction | None) -> float | None:
+    """The nearest float to an exact value (so 57/1000 reports as 0.057)."""
+    return None if number is None else float(number)
+
+
 def _analyse_group(
     values: FloatArray,
     start: int,
@@ -451,16 +490,17 @@ def _analyse_group(
     screen_outliers: bool,
 ) -> tuple[SpcGroup, list[SpcPoint]]:
     """Limits, rules and labels for one calculation group (spec §3-§6)."""
-    limits = _group_limits(values, fix_after, screen_outliers)
-    outside = _outside_limits(values, limits)
-    close = _close_to_limits(values, limits, outside)
-    relative = _relative_to_mean(values, limits.mean)
+    exact = _exact(values)
+    limits = _group_limits(exact, fix_after, screen_outliers)
+    outside = _outside_limits(exact, limits)
+    close = _close_to_limits(exact, limits, outside)
+    relative = _relative_to_mean(exact, limits.mean)
     in_trend = _trend_points(values)
     directions = _trend_directions(values, in_trend)
     two_in_three = _two_in_three_points(close, relative)
     shift = _shift_points(relative)
 
-    mean, lpl, upl = _optional(limits.mean), _optional(limits.lpl), _optional(limits.upl)
+    mean, lpl, upl = _as_float(limits.mean), _as_float(limits.lpl), _as_float(limits.upl)
     group = SpcGroup(
         start_index=start,
         n=int(values.size),

@@ -50,7 +50,7 @@ def refusal(scope: Scope, codes: frozenset[str]) -> str | None:
     )
 
 
-def submit(home: Home, scope: Scope, dataset: str, upload) -> Job:
+def submit(home: Home, scope: Scope, dataset: str, upload, *, strict: bool = False) -> Job:
     """Keep an uploaded file (``upload``: a Django UploadedFile) and queue its import; the
     page then follows the job. The file waits in the data directory's ``jobs/<job id>/`` and
     is removed when the job has finished."""
@@ -69,7 +69,7 @@ def submit(home: Home, scope: Scope, dataset: str, upload) -> Job:
             "upload",
             scope.username or "web",
             f"{name} ({dataset})",
-            {"dataset": dataset, "file": name, "scoped": allowed is not None},
+            {"dataset": dataset, "file": name, "scoped": allowed is not None, "strict": strict},
             organisations=sorted(allowed or []),
             job_id=job_id,
         )
@@ -124,7 +124,9 @@ def _import(home: Home, job, scope: Scope, dataset: str, path: Path, progress) -
             progress(1)
 
     started = time.perf_counter()
-    result = Importer(home, submitted_by=job.actor).import_file(dataset, path, progress=note)
+    result = Importer(home, submitted_by=job.actor).import_file(
+        dataset, path, progress=note, strict=bool(job.params.get("strict"))
+    )
     own = result.status == "duplicate" and _stored_by(job, result.duplicate_of)
     if own:  # an earlier attempt of this job stored it, then its worker stopped
         from oneworkforce.data.importer import reconcile
@@ -139,6 +141,7 @@ def _import(home: Home, job, scope: Scope, dataset: str, path: Path, progress) -
         progress(3)
     out = result.to_dict()
     out["seconds"] = round(time.perf_counter() - started, 1)
+    out["dropped_lines"] = result.report.dropped_lines()
     submission = result.submission_id if result.status != "duplicate" else result.duplicate_of
     return Done(
         result=out,

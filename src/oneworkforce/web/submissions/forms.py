@@ -30,6 +30,13 @@ class UploadForm(forms.Form):
             "empty": "The file you chose is empty",
         },
     )
+    strict = forms.BooleanField(
+        label="Refuse the file if it has any column the format does not name",
+        required=False,
+        help_text="Without this, such columns, and any that look like a person's name, NI "
+        "number, date of birth or address, are dropped before anything is stored and listed "
+        "in the report.",
+    )
 
     def __init__(self, *args, datasets: list[str], **kwargs):
         super().__init__(*args, **kwargs)

@@ -166,6 +166,7 @@ def upload(request):
                 request.scope,
                 form.cleaned_data["dataset"],
                 form.cleaned_data["file"],
+                strict=form.cleaned_data["strict"],
             )
             url = reverse("submissions:upload") + f"?job={job.id}"
             return redirect(url)  # 302, then a GET: a reload does not send the file again
