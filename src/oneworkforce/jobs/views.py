@@ -3,6 +3,8 @@ of its own) and, for admins, the recent jobs with their state, duration and erro
 
 from __future__ import annotations
 
+import uuid
+
 from django.http import Http404
 from django.shortcuts import render
 
@@ -44,6 +46,21 @@ def job_context(job: Job) -> dict:
             validation.get("errors", []),
         )
     return context
+
+
+def following(request, kind: str) -> dict:
+    """The progress context of the job a page follows (``?job=<id>``, of ``kind``), or ``{}``
+    when it follows none. A job the user may not see, or of another kind, is a 404."""
+    raw = request.GET.get("job")
+    if not raw:
+        return {}
+    try:
+        job = visible_job(request, uuid.UUID(raw))
+    except ValueError as exc:
+        raise Http404("no such job") from exc
+    if job.kind != kind:
+        raise Http404("no such job")
+    return job_context(job)
 
 
 @requires(P.VIEW_PUBLISHED)  # every signed-in user; the job itself decides (web/access.py)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -68,17 +66,8 @@ def scenarios(request):
             latest.setdefault(m["scenario"], m["run_id"])
         chosen = list(latest.values())[:MAX_COMPARED]
     compared = [load(settings.HOME, run_id) for run_id in chosen]
-    following = None
-    if job_id := request.GET.get("job"):
-        from oneworkforce.jobs.views import job_context, visible_job
+    from oneworkforce.jobs.views import following
 
-        try:
-            job = visible_job(request, uuid.UUID(job_id))
-        except ValueError as exc:
-            raise Http404("no such job") from exc
-        if job.kind != "scenario":
-            raise Http404("no such job")
-        following = job_context(job)
     context = {
         "runs": runs,
         "chosen": set(chosen),
@@ -89,7 +78,7 @@ def scenarios(request):
         "files": sorted(scenario_files()),
         "can_run": request.scope.can(P.RUN_PLANS),
         "max_runs": MAX_PAGE_RUNS,
-        **(following or {}),
+        **following(request, "scenario"),
     }
     return render(request, "planning/scenarios.html", context)
 

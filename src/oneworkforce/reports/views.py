@@ -4,7 +4,6 @@ packs, one pack's page and its files. Every figure shown comes from the frozen c
 from __future__ import annotations
 
 import dataclasses
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -58,21 +57,14 @@ def _form_context(values: dict | None = None, errors: list | None = None) -> dic
 
 @requires(Permission.VIEW_PACKS)
 def packs(request):
-    from oneworkforce.jobs.views import job_context, visible_job
+    from oneworkforce.jobs.views import following
     from oneworkforce.reports import service
 
     scope = scope_for(request.user)
     context = {"packs": service.listing(), "can_make": scope.can(Permission.MAKE_PACKS)}
     if context["can_make"]:
         context.update(_form_context())
-    if job_id := request.GET.get("job"):
-        try:
-            job = visible_job(request, uuid.UUID(job_id))
-        except ValueError as exc:
-            raise Http404("no such job") from exc
-        if job.kind != "pack":
-            raise Http404("no such job")
-        context.update(job_context(job))
+    context.update(following(request, "pack"))
     return render(request, "reports/list.html", context)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -155,7 +153,7 @@ def submission_detail(request, submission_id):
 @requires(P.SUBMIT_DATA)
 def upload(request):
     """The form; a file sent is queued as a job and the page follows it (``?job=<id>``)."""
-    from oneworkforce.jobs.views import job_context, visible_job
+    from oneworkforce.jobs.views import following
 
     datasets = actions.submittable_datasets(request.scope)
     if request.method == "POST":
@@ -178,16 +176,9 @@ def upload(request):
         "organisations": sorted(request.scope.organisations(P.SUBMIT_DATA) or []),
         "system_wide": request.scope.organisations(P.SUBMIT_DATA) is None,
     }
-    job_id = request.GET.get("job")
-    if request.method == "GET" and job_id:
-        try:
-            job = visible_job(request, uuid.UUID(job_id))
-        except ValueError as exc:
-            raise Http404("no such job") from exc
-        if job.kind != "upload":
-            raise Http404("no such upload")
-        context.update(job_context(job))
-        form = UploadForm(datasets=datasets, initial={"dataset": job.params.get("dataset")})
-        context["form"] = form
+    if request.method == "GET" and (followed := following(request, "upload")):
+        context.update(followed)
+        dataset = followed["job"].params.get("dataset")
+        context["form"] = UploadForm(datasets=datasets, initial={"dataset": dataset})
     status = 400 if request.method == "POST" else 200
     return render(request, "submissions/upload.html", context, status=status)
