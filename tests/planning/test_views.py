@@ -78,3 +78,14 @@ def test_bad_input_is_shown_in_an_error_summary(page_home) -> None:
     assert "There is a problem" in html
     assert "Choose a scenario" in html
     assert "from 1 to 5,000" in html
+
+
+def test_a_run_from_the_page_is_audited(page_home) -> None:
+    from oneworkforce.audit.models import AuditEvent
+
+    response = _client("analyst").post("/planning/run/", {"scenario": "tiny", "runs": "5"})
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="planning_run.create")
+    run_id = response["Location"].split("run=")[1]
+    assert (event.actor, event.object_id) == ("u-analyst", run_id)
+    assert event.changes["scenario"] == "tiny" and event.changes["runs"] == 5

@@ -146,3 +146,41 @@ def test_the_assurance_grid_has_each_section_once(loaded, client_for):
     headings = re.findall(r"<th[^>]*colspan[^>]*>\s*([^<]+?)\s*</th>", page)
     assert headings, "no section headings found"
     assert len(headings) == len(set(headings)), headings
+
+
+def test_archive_without_a_version_changes_nothing(client_for):
+    """Issue 14: a POST carrying no version archived the record (the version check was skipped)."""
+    from oneworkforce.registers import actions
+
+    risk = actions.create("tests", models.Risk, ref="R-EDGE", description="A risk")
+    client = client_for(Role.ANALYST)
+    response = client.post(reverse("registers:archive", args=("risk", risk.pk)), {})
+    assert response.status_code == 302
+    risk.refresh_from_db()
+    assert not risk.archived and risk.version == 1
+    # with the version seen, it archives
+    client.post(reverse("registers:archive", args=("risk", risk.pk)), {"version": "1"})
+    risk.refresh_from_db()
+    assert risk.archived
+
+
+def test_an_unconfirmed_import_preview_expires(client_for, settings, tmp_path):
+    import os
+    import re
+    import time
+
+    from oneworkforce.registers import views
+
+    client = client_for(Role.ANALYST)
+    upload = tmp_path / "risks.csv"
+    upload.write_text("Risk Ref,Risk Description\nR-OLD,Imported late\n")
+    with upload.open("rb") as fh:
+        page = client.post(reverse("registers:import"), {"kind": "risks", "file": fh})
+    token = re.search(r'name="token" value="([0-9a-f]+)"', page.content.decode()).group(1)
+    waiting = next((settings.HOME.tmp / "register-imports").glob(f"{token}--*"))
+    old = time.time() - views.PREVIEW_LIFETIME.total_seconds() - 60
+    os.utime(waiting, (old, old))
+    response = client.post(reverse("registers:import"), {"token": token, "kind": "risks"})
+    assert response.status_code == 404
+    assert not models.Risk.objects.filter(ref="R-OLD").exists()
+    assert not waiting.exists()

@@ -211,8 +211,10 @@ def test_a_good_file_is_accepted_listed_and_the_results_refreshed(loaded, client
     ledger = client.get("/submissions/")
     assert f"/submissions/{entry.id}/" in ledger.content.decode()
     assert "Accepted" in _text(ledger)
-    audit = AuditEvent.objects.get(action="submission.accepted")
-    assert audit.actor == "org_data_lead" and audit.object_id == str(entry.id)
+    # one event, written by the ledger in the import's own transaction
+    audit = AuditEvent.objects.get(action="submission.accepted", object_id=str(entry.id))
+    assert audit.actor == "org_data_lead"
+    assert audit.changes["file"] == "sickness.csv" and audit.changes["rows"] == 1
 
 
 def test_an_identical_file_is_not_loaded_twice(loaded, client_for, tmp_path):

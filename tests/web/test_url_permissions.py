@@ -39,6 +39,7 @@ URLS: dict[str, tuple[object, object, str]] = {
     "healthz": (PUBLIC, (), ""),
     "accessibility": (PUBLIC, (), ""),
     "published": (P.VIEW_PUBLISHED, (), ""),
+    "audit:events": (P.VIEW_AUDIT, (), "object=submission"),
     "dashboard:home": (P.VIEW_AGGREGATES, (), ""),
     "dashboard:drilldown": (P.VIEW_AGGREGATES, ("staff_in_post_fte",), "segment=secondary_care"),
     "dashboard:table": (P.VIEW_AGGREGATES, ("staff_in_post_fte", "csv"), ""),
@@ -120,6 +121,8 @@ def test_the_role_matrix_says_what_the_issue_says():
     assert P.SUBMIT_DATA not in MATRIX[Role.BOARD] | MATRIX[Role.PROGRAMME_LEAD]
     assert P.MANAGE_USERS in MATRIX[Role.ADMIN]
     assert all(P.MANAGE_USERS not in MATRIX[r] for r in Role if r is not Role.ADMIN)
+    # the audit trail names who changed what: administrators only
+    assert all((P.VIEW_AUDIT in MATRIX[r]) == (r is Role.ADMIN) for r in Role)
     assert P.EDIT_REGISTERS in MATRIX[Role.PROGRAMME_LEAD]
     assert P.EDIT_REGISTERS not in MATRIX[Role.BOARD]
     assert MATRIX[Role.ANALYST] <= MATRIX[Role.ADMIN]

@@ -8,7 +8,22 @@ from __future__ import annotations
 
 import typer
 
-from oneworkforce.cli import common, demo, imports, jobs, ledger, metrics, web
+from oneworkforce.cli import (
+    audit,
+    common,
+    demo,
+    imports,
+    jobs,
+    ledger,
+    metrics,
+    plan,
+    registers,
+    report,
+    results,
+    spc,
+    synth,
+    web,
+)
 
 app = typer.Typer(
     name="oneworkforce",
@@ -31,14 +46,21 @@ def _main(
     common.STATE.home_arg = home
 
 
-for module in (imports, ledger, metrics, demo, web, jobs):
-    module.register(app)
-
-for optional in ("synth", "spc", "results", "registers", "report", "plan"):
-    try:
-        module = __import__(f"oneworkforce.cli.{optional}", fromlist=["register"])
-    except ModuleNotFoundError:  # pragma: no cover - while a command is being built
-        continue
+for module in (
+    imports,
+    ledger,
+    metrics,
+    demo,
+    web,
+    audit,
+    synth,
+    spc,
+    results,
+    registers,
+    report,
+    plan,
+    jobs,
+):
     module.register(app)
 
 

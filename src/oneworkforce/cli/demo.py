@@ -103,11 +103,11 @@ def _registers(home) -> None:
 
 def _plans(home) -> list[str]:
     """The example planning scenarios, run on the demo ICS; their run ids."""
-    from oneworkforce.planning import load_scenario, run_scenario
+    from oneworkforce.planning import actions, load_scenario
 
     run_ids = []
     for path in _example_scenarios():
-        run = run_scenario(home, load_scenario(path), runs=DEMO_PLAN_RUNS, seed=1)
+        run = actions.run(home, load_scenario(path), actor="demo", runs=DEMO_PLAN_RUNS, seed=1)
         err.print(f"Planning scenario {path.stem}: run {run.run_id}")
         run_ids.append(run.run_id)
     return run_ids
@@ -162,7 +162,15 @@ def _accounts(home) -> list[tuple[str, str, str]]:
         name = f"demo-{role.replace('_', '-')}"
         password = known.get(name) or secrets.token_urlsafe(12)
         org_codes = [str(orgs[0]["org_code"])] if role == "org_data_lead" and orgs else []
-        create_user(name, role, password=password, organisations=org_codes, actor="demo")
+        # a second demo run sets the same (kept) password again, audited as a reset
+        create_user(
+            name,
+            role,
+            password=password,
+            organisations=org_codes,
+            actor="demo",
+            reset_password=True,
+        )
         accounts.append((name, role + (f" ({org_codes[0]})" if org_codes else ""), password))
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:

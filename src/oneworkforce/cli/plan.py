@@ -48,7 +48,7 @@ def run(
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json"),
 ) -> None:
     """Run a scenario and print P10/P50/P90 of supply, demand, gap and cost by year."""
-    from oneworkforce.planning import DEFAULT_SEED, ScenarioError, load_scenario, run_scenario
+    from oneworkforce.planning import DEFAULT_SEED, ScenarioError, actions, load_scenario
     from oneworkforce.planning.levers import LeverError
 
     try:
@@ -58,9 +58,10 @@ def run(
     home = open_stores()
     try:
         with split_progress("Projecting") as progress:
-            result = run_scenario(
+            result = actions.run(
                 home,
                 document,
+                actor="cli",
                 runs=runs,
                 seed=DEFAULT_SEED if seed is None else seed,
                 engine=engine.value,

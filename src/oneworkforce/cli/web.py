@@ -1,5 +1,6 @@
-"""``oneworkforce serve`` (the web app under gunicorn, and the job workers),
-``oneworkforce worker`` (the job workers alone) and ``oneworkforce createuser``."""
+"""``oneworkforce serve`` (the web app under gunicorn, and the job workers), ``oneworkforce
+worker`` (the job workers alone) and the accounts commands: ``createuser``, ``token``,
+``deactivate``, ``revoke-token``, ``unlock``."""
 
 from __future__ import annotations
 
@@ -32,6 +33,15 @@ def register(app: typer.Typer) -> None:
     )
     app.command(name="token", help="Make an API token for a user (Power BI, Excel, scripts).")(
         token
+    )
+    app.command(name="deactivate", help="Stop a user signing in or using their API tokens.")(
+        deactivate
+    )
+    app.command(name="revoke-token", help="Revoke a user's API token (by the name it was given).")(
+        revoke_token
+    )
+    app.command(name="unlock", help="Let a user locked out by wrong passwords sign in again.")(
+        unlock
     )
 
 
@@ -184,6 +194,11 @@ def createuser(
     password_stdin: bool = typer.Option(
         False, "--password-stdin", help="read the password from standard input"
     ),
+    reset_password: bool = typer.Option(
+        False,
+        "--reset-password",
+        help="change an existing user's password (with --password-stdin); audited",
+    ),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json"),
 ) -> None:
     home = open_stores()
@@ -205,6 +220,7 @@ def createuser(
             email=email,
             actor="cli",
             known_organisations=known,
+            reset_password=reset_password,
         )
     except AccountError as exc:
         fail(str(exc))
@@ -241,3 +257,42 @@ def token(
     else:
         err.print(f"API token for {username} ({name}); it is shown only now:")
         sys.stdout.write(key + "\n")
+
+
+def deactivate(
+    username: str = typer.Argument(..., help="the user to deactivate"),
+) -> None:
+    """The user's history, roles and audit trail stay; they can no longer sign in."""
+    open_stores()
+    from oneworkforce.web.accounts.service import AccountError, deactivate_user
+
+    try:
+        deactivate_user(username, actor="cli")
+    except AccountError as exc:
+        fail(str(exc))
+    err.print(f"User {username} is deactivated: they can no longer sign in or use API tokens.")
+
+
+def revoke_token(
+    username: str = typer.Argument(..., help="the user the token acts as"),
+    name: str = typer.Option(..., "--name", help="the name the token was made with"),
+) -> None:
+    open_stores()
+    from oneworkforce.web.accounts.service import AccountError
+    from oneworkforce.web.accounts.service import revoke_token as revoke
+
+    try:
+        n = revoke(username, name, actor="cli")
+    except AccountError as exc:
+        fail(str(exc))
+    err.print(f"Revoked {n} API token{'s' if n != 1 else ''} {name!r} of {username}.")
+
+
+def unlock(
+    username: str = typer.Argument(..., help="the user locked out by wrong passwords"),
+) -> None:
+    open_stores()
+    from oneworkforce.web.accounts.service import unlock as unlock_user
+
+    cleared = unlock_user(username, actor="cli")
+    err.print(f"{username} can sign in again ({cleared} failed-sign-in record(s) cleared).")

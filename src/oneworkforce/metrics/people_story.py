@@ -190,9 +190,9 @@ def build(
     icons = {}
     if chosen:
         for r in store.latest(codes, split, {**filters, "period": chosen}):
-            key = (r["segment"], r["metric"])
-            if key not in icons or r["origin"] == "computed":
-                icons[key] = r
+            cell_key = (r["segment"], r["metric"])
+            if cell_key not in icons or r["origin"] == "computed":
+                icons[cell_key] = r
     reporting = _reporting(store, codes, chosen, place, organisations)
     plans = _plans(store, split, filters, chosen)
     expected: dict[str, int] = {}

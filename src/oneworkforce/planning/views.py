@@ -133,7 +133,7 @@ def run_job(job, progress):
     """The scenario job, in a worker: the baseline, the runs (progress as they go), the
     results written."""
     from oneworkforce.jobs.kinds import Done, JobError
-    from oneworkforce.planning import ScenarioError, load_scenario, run_scenario
+    from oneworkforce.planning import ScenarioError, actions, load_scenario
     from oneworkforce.planning.levers import LeverError
     from oneworkforce.planning.runner import baseline_for
 
@@ -146,7 +146,9 @@ def run_job(job, progress):
         def ran(_what: str, done: int, total: int) -> None:
             progress(2 if done >= total else 1, f"{done:,} of {total:,} runs")
 
-        result = run_scenario(settings.HOME, scenario, runs=runs, progress=ran, baseline=base)
+        result = actions.run(
+            settings.HOME, scenario, actor=job.actor, runs=runs, progress=ran, baseline=base
+        )
     except (ScenarioError, LeverError, ValueError) as exc:
         raise JobError(f"The scenario could not be run: {str(exc).splitlines()[0]}") from exc
     return Done(

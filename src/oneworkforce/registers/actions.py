@@ -21,6 +21,7 @@ from oneworkforce.registers.models import (
     Action,
     ActionUpdate,
     Declaration,
+    ImportRun,
     Interest,
     PhaseChange,
     Programme,
@@ -154,11 +155,12 @@ def update(
         return current
 
 
-def archive(actor: str, obj: Record, expected_version: int | None) -> Record:
-    """Archive a record (it stays in the database and the history; lists hide it)."""
+def archive(actor: str, obj: Record, expected_version: int) -> Record:
+    """Archive a record (it stays in the database and the history; lists hide it). The
+    version the person saw is required: an archive never applies blind."""
     with transaction.atomic():
         current = type(obj).objects.select_for_update().get(pk=obj.pk)
-        if expected_version is not None and current.version != int(expected_version):
+        if current.version != int(expected_version):
             raise StaleEdit(current, int(expected_version))
         if current.archived:
             return current
@@ -176,11 +178,11 @@ def archive(actor: str, obj: Record, expected_version: int | None) -> Record:
         return current
 
 
-def submit_report(actor: str, report: StatusReport, expected_version: int | None) -> StatusReport:
-    """Submit a status report: from now on it never changes."""
+def submit_report(actor: str, report: StatusReport, expected_version: int) -> StatusReport:
+    """Submit a status report: from now on it never changes (the version seen is required)."""
     with transaction.atomic():
         current = StatusReport.objects.select_for_update().get(pk=report.pk)
-        if expected_version is not None and current.version != int(expected_version):
+        if current.version != int(expected_version):
             raise StaleEdit(current, int(expected_version))
         if current.submitted:
             raise Frozen("This status report was already submitted.")
@@ -329,3 +331,25 @@ def _rebuild_interests(actor: str, declaration: Declaration) -> None:
 
 def as_of_today() -> dt.date:
     return timezone.localdate()
+
+
+def record_run(actor: str, kind: str, import_plan, counts: dict[str, int]) -> None:
+    """Keep an import that changed something (its headings, mapping and counts), audited;
+    an import that changed nothing leaves no trace. Call inside the import's transaction."""
+    if not (counts["create"] or counts["update"]):
+        return
+    run = ImportRun.objects.create(
+        kind=kind,
+        file_name=import_plan.file_name,
+        headings=import_plan.headings,
+        mapping=import_plan.mapping,
+        counts=counts,
+        actor=actor,
+    )
+    trail.record(
+        actor,
+        "importrun.create",
+        "registers.importrun",
+        run.pk,
+        {"kind": kind, "file": import_plan.file_name, **counts},
+    )

@@ -133,12 +133,29 @@ def report_new(request, code):
     )
 
 
+def _posted_version(request) -> int | None:
+    """The record version the form was made from; without it nothing is changed (a change
+    must never apply to a version the person did not see)."""
+    value = request.POST.get("version", "").strip()
+    if value.isdigit():
+        return int(value)
+    messages.error(
+        request,
+        "Nothing was changed: the form did not say which version of the "
+        "record it was made from. Reload the page and try again.",
+    )
+    return None
+
+
 @requires(P.EDIT_REGISTERS)
 @require_POST
 def report_submit(request, pk):
     report = get_object_or_404(models.StatusReport, pk=pk)
+    version = _posted_version(request)
+    if version is None:
+        return redirect("registers:programme", code=report.programme.code)
     try:
-        actions.submit_report(_actor(request), report, request.POST.get("version"))
+        actions.submit_report(_actor(request), report, version)
         messages.info(request, "Status report submitted; it can no longer be changed.")
     except (actions.StaleEdit, actions.Frozen) as exc:
         messages.error(request, str(exc))
@@ -667,8 +684,11 @@ def archive(request, key, pk):
         request.scope.require(P.EDIT_DECLARATIONS)
     model, _ = forms.FORMS[key]
     obj = get_object_or_404(model, pk=pk)
+    version = _posted_version(request)
+    if version is None:
+        return redirect(reverse("registers:programmes"))
     try:
-        actions.archive(_actor(request), obj, request.POST.get("version"))
+        actions.archive(_actor(request), obj, version)
         messages.info(request, "Archived: it stays in the history and no longer shows in lists.")
     except actions.StaleEdit as exc:
         messages.error(request, str(exc))
@@ -678,9 +698,18 @@ def archive(request, key, pk):
 # --- import and export --------------------------------------------------------------------
 
 
+#: how long an import preview can be confirmed; older uploads are deleted
+PREVIEW_LIFETIME = dt.timedelta(minutes=30)
+
+
 def _upload_dir() -> Path:
+    """Where previewed uploads wait for confirmation; expired ones are removed on each visit."""
     folder = settings.HOME.tmp / "register-imports"
     folder.mkdir(parents=True, exist_ok=True)
+    cutoff = timezone.now().timestamp() - PREVIEW_LIFETIME.total_seconds()
+    for waiting in folder.iterdir():
+        if waiting.stat().st_mtime < cutoff:
+            waiting.unlink(missing_ok=True)
     return folder
 
 

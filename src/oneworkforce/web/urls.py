@@ -25,6 +25,7 @@ urlpatterns = [
     path("packs/", include("oneworkforce.reports.urls")),
     path("planning/", include("oneworkforce.planning.urls")),
     path("jobs/", include("oneworkforce.jobs.urls")),
+    path("audit/", include("oneworkforce.audit.urls")),
 ]
 
 if settings.OIDC_ENABLED:  # sign-in with an organisation's OpenID Connect provider

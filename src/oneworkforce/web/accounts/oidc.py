@@ -8,11 +8,9 @@ administrator grants more (``oneworkforce createuser EMAIL --role ...``). Only a
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from oneworkforce.audit import trail
-from oneworkforce.web.access import Role
+from oneworkforce.web.accounts.service import create_oidc_user
 
 
 class OrganisationOIDCBackend(OIDCAuthenticationBackend):
@@ -27,12 +25,6 @@ class OrganisationOIDCBackend(OIDCAuthenticationBackend):
 
     def create_user(self, claims):
         email = (claims.get("email") or claims.get("preferred_username") or "").lower()
-        with transaction.atomic():
-            user = self.UserModel.objects.create_user(username=email, email=email)
-            user.set_unusable_password()
-            user.first_name = claims.get("given_name", "")[:150]
-            user.last_name = claims.get("family_name", "")[:150]
-            user.save()
-            user.memberships.create(role=Role.VIEWER.value, organisation="")
-            trail.record(email, "user.create", "user", user.pk, {"via": "oidc", "role": "viewer"})
-        return user
+        return create_oidc_user(
+            email, claims.get("given_name", "")[:150], claims.get("family_name", "")[:150]
+        )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -67,8 +68,8 @@ def _filters(request, *, allow: tuple[str, ...]) -> dict[str, str]:
         raise BadFilter(f"unknown organisation {chosen['org']!r}")
     if "period" in chosen:
         p = chosen["period"]
-        if len(p) != 7 or p[4] != "-" or not (p[:4] + p[5:]).isdigit():
-            raise BadFilter("a period is a month written YYYY-MM")
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", p):
+            raise BadFilter(f"{p!r} is not a month: a period is written YYYY-MM, month 01 to 12")
     return chosen
 
 

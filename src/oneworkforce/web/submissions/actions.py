@@ -1,5 +1,6 @@
 """Submitting an uploaded file: kept and queued by the page (:func:`submit`), then checked,
-imported, audited and the results refreshed by a job worker (:func:`run_upload`).
+imported (audited by the ledger in the import's own transaction) and the results refreshed
+by a job worker (:func:`run_upload`).
 
 The upload is written under the data directory's ``jobs/`` (never the system temporary
 folder: partner files stay on the data volume), with the name the user gave it, because the
@@ -14,10 +15,8 @@ import uuid
 from pathlib import Path
 
 import duckdb
-from django.db import transaction
 from django.utils.text import get_valid_filename
 
-from oneworkforce.audit import trail
 from oneworkforce.config import Home
 from oneworkforce.data.importer import Importer, ImportResult
 from oneworkforce.jobs.kinds import Done, JobError
@@ -79,8 +78,8 @@ def submit(home: Home, scope: Scope, dataset: str, upload, *, strict: bool = Fal
 
 
 def run_upload(job, progress) -> Done:
-    """The upload job, in a worker: the organisation check, the import, the audit entry, the
-    results refresh. A retried attempt whose file the first attempt already stored carries
+    """The upload job, in a worker: the organisation check, the import, the results
+    refresh. A retried attempt whose file the first attempt already stored carries
     on from the stored submission."""
     from django.conf import settings
 
@@ -133,8 +132,6 @@ def _import(home: Home, job, scope: Scope, dataset: str, path: Path, progress) -
 
         reconcile(home)  # the lake's manifest may not yet list it
         result = _from_ledger(result.duplicate_of, result)
-    elif result.status != "duplicate":
-        _record(scope, result)
     if result.status == "accepted":
         progress(2)
         after_commit_hook(home)(result)  # an error here is retried: the import is kept
@@ -183,21 +180,3 @@ def _from_ledger(submission_id: str | None, duplicate: ImportResult) -> ImportRe
             for r in replaced
         ],
     )
-
-
-def _record(scope: Scope, result: ImportResult) -> None:
-    """Audit the upload (the importer's own transaction has already committed)."""
-    with transaction.atomic():
-        trail.record(
-            scope.username or "web",
-            f"submission.{result.status}",
-            "submission",
-            result.submission_id or "",
-            {
-                "dataset": result.dataset,
-                "file": result.file,
-                "rows": result.rows,
-                "organisations": result.organisations,
-                "errors": result.report.total,
-            },
-        )
