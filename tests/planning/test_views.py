@@ -86,6 +86,10 @@ def test_a_run_from_the_page_is_audited(page_home) -> None:
     response = _client("analyst").post("/planning/run/", {"scenario": "tiny", "runs": "5"})
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="planning_run.create")
-    run_id = response["Location"].split("run=")[1]
+    from oneworkforce.jobs.models import Job
+
+    job = Job.objects.get(pk=response["Location"].split("job=")[1])  # the page follows the job
+    run_id = job.object_id
+    assert job.state == "done" and job.actor == "u-analyst"
     assert (event.actor, event.object_id) == ("u-analyst", run_id)
     assert event.changes["scenario"] == "tiny" and event.changes["runs"] == 5
