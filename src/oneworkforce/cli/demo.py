@@ -95,9 +95,13 @@ def demo(
 
 def _registers(home) -> None:
     """The seed papers' programme grid, portfolio, risks, actions and declarations."""
+    from oneworkforce.metrics.store import ResultsStore
     from oneworkforce.registers.demo import load_demo
+    from oneworkforce.reports.inputs import available_periods, month_end
 
-    counts = load_demo(actor="demo")
+    periods = available_periods(ResultsStore(home.lake))
+    # the demo's "today" is the end of its data period, never the machine's date
+    counts = load_demo(actor="demo", today=month_end(periods[-1]) if periods else None)
     err.print("Registers loaded: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
@@ -110,7 +114,15 @@ def _plans(home) -> list[str]:
         run = actions.run(home, load_scenario(path), actor="demo", runs=DEMO_PLAN_RUNS, seed=1)
         err.print(f"Planning scenario {path.stem}: run {run.run_id}")
         run_ids.append(run.run_id)
-    return run_ids
+    from oneworkforce.planning import from_registers
+
+    planned = from_registers.run(home, runs=DEMO_PLAN_RUNS, seed=1)
+    err.print(
+        f"Programmes as planned (from the registers): run {planned['run_id']}; the gap in year "
+        f"{planned['year']} is {planned['gap_with_programmes_fte']:,.0f} FTE with the "
+        f"programmes, {planned['gap_do_nothing_fte']:,.0f} FTE without"
+    )
+    return [planned["run_id"], *run_ids]
 
 
 def _board_pack(home, plan_runs: list[str]) -> None:
