@@ -20,9 +20,9 @@ REDIS_ENV = "ONEWORKFORCE_REDIS_URL"
 
 
 def redis_url() -> str | None:
-    """The Redis server shared by the web app's processes (the job queue; the cache), from
-    ``ONEWORKFORCE_REDIS_URL``, e.g. ``redis://127.0.0.1:6379/0``. ``None`` when it is not set:
-    everything then runs embedded in the data directory, with no server."""
+    """The Redis server every worker and app server shares (cache, sessions and the job
+    queue), from ``ONEWORKFORCE_REDIS_URL``; ``None`` when it is not set, and the embedded
+    defaults in the data directory are used instead."""
     return os.environ.get(REDIS_ENV, "").strip() or None
 
 

@@ -21,6 +21,7 @@ ACTIONS_LAYER = frozenset(
         "audit/trail.py",
         "data/ledger/service.py",
         "registers/actions.py",
+        "registers/people.py",  # people and attendance, audited; called by registers/actions
         "web/accounts/service.py",
         "web/dashboard/coverage.py",
         "reports/freeze.py",

@@ -36,6 +36,11 @@ def first(model: str, **where):
 URLS: dict[str, tuple[object, object, str]] = {
     "login": (PUBLIC, (), ""),
     "logout": (PUBLIC, (), ""),  # POST only; GET is refused for everyone alike
+    "account": (P.VIEW_PUBLISHED, (), ""),  # every signed-in user
+    "sign_out_everywhere": (P.VIEW_PUBLISHED, (), ""),  # every signed-in user; POST only
+    "start": (P.VIEW_PUBLISHED, (), ""),  # every signed-in user: redirects to their first page
+    "oidc_authentication_init": (PUBLIC, (), ""),  # when OpenID Connect is configured
+    "oidc_authentication_callback": (PUBLIC, (), ""),
     "healthz": (PUBLIC, (), ""),
     "accessibility": (PUBLIC, (), ""),
     "published": (P.VIEW_PUBLISHED, (), ""),

@@ -10,6 +10,7 @@ import typer
 
 from oneworkforce.cli import (
     audit,
+    backup,
     common,
     demo,
     imports,
@@ -53,6 +54,7 @@ for module in (
     demo,
     web,
     audit,
+    backup,
     synth,
     spc,
     results,

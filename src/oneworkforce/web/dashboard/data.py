@@ -3,12 +3,15 @@ once per process and re-read only when the stored data version changes."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+from django.utils.safestring import SafeString, mark_safe
 
 from oneworkforce.data.lake import Lake
 from oneworkforce.metrics import people_story, targets
@@ -18,6 +21,8 @@ from oneworkforce.metrics.store import ResultsStore
 _lock = threading.Lock()
 _cache: OrderedDict[Hashable, Any] = OrderedDict()
 _MAX = 256
+#: how long a rendered fragment is kept in the shared cache (its key names the data version)
+FRAGMENT_SECONDS = 24 * 60 * 60
 
 
 def lake() -> Lake:
@@ -99,6 +104,19 @@ def cached(key: Hashable, make: Callable[[], Any]) -> Any:
         while len(_cache) > _MAX:
             _cache.popitem(last=False)
     return value
+
+
+def fragment(key: Hashable, render: Callable[[], str]) -> SafeString:
+    """A rendered page fragment from the shared cache (Redis, or files in the data directory),
+    so every worker and app server renders it once per key; the key includes the data
+    version, so a new build is never served an old figure. Our own templates, every value
+    escaped when rendered, hence safe."""
+    name = "fragment:" + hashlib.sha256(repr(key).encode()).hexdigest()
+    html = cache.get(name)
+    if html is None:
+        html = str(render())
+        cache.set(name, html, FRAGMENT_SECONDS)
+    return mark_safe(html)
 
 
 def organisations() -> list[dict[str, Any]]:

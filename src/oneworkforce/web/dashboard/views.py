@@ -14,7 +14,6 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 
 from oneworkforce import spreadsheets
 from oneworkforce.data.reference import vocabulary
@@ -91,24 +90,22 @@ def home(request):
         data.targets_version(),
         tuple(sorted(chosen.items())),
     )
-    matrix_html = data.cached(
+    matrix_html = data.fragment(
         key,
-        lambda: mark_safe(  # our own template, every value escaped when rendered
-            render_to_string(
-                "dashboard/_matrix.html",
-                {
-                    "matrix": matrix,
-                    "headlines": people_story.headlines(
-                        data.store(),
-                        period=matrix.period,
-                        place=matrix.place,
-                        catalogue=data.catalogue(),
-                    ),
-                    "status": data.store().index() or {},
-                    "places": data.places(),
-                    "chosen": chosen,
-                },
-            )
+        lambda: render_to_string(
+            "dashboard/_matrix.html",
+            {
+                "matrix": matrix,
+                "headlines": people_story.headlines(
+                    data.store(),
+                    period=matrix.period,
+                    place=matrix.place,
+                    catalogue=data.catalogue(),
+                ),
+                "status": data.store().index() or {},
+                "places": data.places(),
+                "chosen": chosen,
+            },
         ),
     )
     return render(
@@ -256,12 +253,10 @@ def drilldown(request, metric):
         tuple(sorted(chosen.items())),
         "all" if visible is None else tuple(sorted(visible)),
     )
-    body_html = data.cached(
+    body_html = data.fragment(
         key,
-        lambda: mark_safe(  # our own template, every value escaped when rendered
-            render_to_string(
-                "dashboard/_drilldown_body.html", _drilldown_context(request, metric, chosen)
-            )
+        lambda: render_to_string(
+            "dashboard/_drilldown_body.html", _drilldown_context(request, metric, chosen)
         ),
     )
     return render(
