@@ -161,6 +161,7 @@ def run_server(
                 "proc_name": "oneworkforce",
                 "forwarded_allow_ips": "127.0.0.1",
                 "post_worker_init": _warm_worker,
+                "worker_exit": _exit_worker,
             }.items():
                 self.cfg.set(key, value)
 
@@ -178,6 +179,30 @@ def _warm_worker(worker) -> None:
     from oneworkforce.web.dashboard.data import warm
 
     warm()
+
+
+def _exit_worker(server, worker) -> None:
+    """A web worker ends without tearing the interpreter down.
+
+    Stopping the server used to abort workers now and then ("terminate called without an
+    active exception", SIGABRT; SIGSEGV on some machines): a worker stopped while DuckDB or
+    Arrow still had native threads at work ran the libraries' C++ destructors during interpreter
+    shutdown, which end the process when a thread is still running. Everything a worker must
+    keep is already written when it gets here (each request commits its own transaction), so it
+    closes its database connections, flushes its output and leaves with ``os._exit`` and the exit
+    code gunicorn chose. gunicorn also calls this hook in the arbiter for a worker that vanished;
+    there it does nothing.
+    """
+    if os.getpid() != worker.pid:
+        return
+    from django.db import connections
+
+    connections.close_all()
+    code = sys.exc_info()[1]
+    status = code.code if isinstance(code, SystemExit) and isinstance(code.code, int) else 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def createuser(
