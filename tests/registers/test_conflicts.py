@@ -251,3 +251,28 @@ def test_the_demo_board_meeting_of_seed_002(db):
         "8": [("Alexandra Brett", "not take part"), ("Heather Johnstone", "not take part")],
     }
     assert result["unresolved_people"] == []
+
+
+@pytest.mark.django_db
+def test_names_to_identify_page(board, client_for):
+    from django.urls import reverse
+
+    from oneworkforce.web.access import Role
+
+    url = reverse("registers:people_unresolved")
+    assert client_for(None).get(url).status_code in (302, 403)
+    lead = client_for(Role.PROGRAMME_LEAD)
+    page = lead.get(url)
+    assert page.status_code == 200
+    assert [n["name"] for n in page.context["names"]] == ["Chris Unknown"]
+    refused = lead.post(url, {"written": "Chris Unknown", "person": ""})
+    assert refused.status_code == 400 and "choose who" in refused.context["errors"][0]
+    done = lead.post(
+        url,
+        {"written": "Chris Unknown", "person": "new", "name": "Chris Unwin", "role": "Observer"},
+    )
+    assert done.status_code == 302
+    assert board.attendees.get(written="Chris Unknown").person.name == "Chris Unwin"
+    assert lead.get(url).context["names"] == []
+    meeting_page = lead.get(reverse("registers:meeting", args=[board.pk]))
+    assert meeting_page.context["conflicts"]["items"][1]["conflicts"][0]["person"] == "Ann Lee"

@@ -840,6 +840,16 @@ def import_view(request):
                 f"Imported: {counts['create']} created, {counts['update']} "
                 f"updated, {counts['unchanged']} unchanged.",
             )
+            if kind in {"meetings", "declarations"}:
+                from oneworkforce.registers import people
+
+                names = [u["name"] for u in people.unresolved()]
+                if names:
+                    messages.warning(
+                        request,
+                        f"{len(names)} name(s) identify nobody or more than one person: "
+                        f"{', '.join(names)}. Identify them on 'Names to identify'.",
+                    )
         except importing.ImportRefused as exc:
             messages.error(request, f"{exc}. " + "; ".join(exc.problems[:5]))
         finally:
