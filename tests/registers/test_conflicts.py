@@ -276,3 +276,40 @@ def test_names_to_identify_page(board, client_for):
     assert lead.get(url).context["names"] == []
     meeting_page = lead.get(reverse("registers:meeting", args=[board.pk]))
     assert meeting_page.context["conflicts"]["items"][1]["conflicts"][0]["person"] == "Ann Lee"
+
+
+@pytest.mark.django_db
+def test_an_agenda_typed_in_the_form_names_what_an_item_concerns(board, client_for):
+    from django.urls import reverse
+
+    from oneworkforce.web.access import Role
+
+    lead = client_for(Role.PROGRAMME_LEAD)
+    response = lead.post(
+        reverse("registers:new", args=["meeting"]),
+        {
+            "title": "Primary care committee",
+            "date": "2024-07-01",
+            "agenda": "1 | Welcome | Chair\n"
+            "2 | Estates update | Director | Dr Shah left the room | "
+            "Northgate Medical Practice LLP; Riverside NHS Foundation Trust\n",
+            "attendance": "Priya Shah | GP member\nAndrew Leeson",
+        },
+    )
+    assert response.status_code == 302
+    meeting = models.Meeting.objects.get(title="Primary care committee")
+    assert meeting.agenda[1]["concerns"] == [
+        "Northgate Medical Practice LLP",
+        "Riverside NHS Foundation Trust",
+    ]
+    result = conflicts.check(meeting)
+    # Priya Shah's financial interest in the practice; Andrew Leeson has none (nil)
+    assert [
+        (c["person"], c["organisation"], c["handling_recorded"])
+        for c in result["items"][1]["conflicts"]
+    ] == [("Priya Shah", "Northgate Medical Practice LLP", "Dr Shah left the room")]
+    edit = lead.get(reverse("registers:edit", args=["meeting", meeting.pk]))
+    assert edit.context["form"].initial["agenda"].splitlines()[1] == (
+        "2 | Estates update | Director | Dr Shah left the room | "
+        "Northgate Medical Practice LLP; Riverside NHS Foundation Trust"
+    )
