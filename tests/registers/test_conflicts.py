@@ -106,8 +106,8 @@ def test_near_namesakes_are_different_people(board):
 
 @pytest.mark.django_db
 def test_organisation_or_email_tells_namesakes_apart(db):
-    north = people.create_person("sec", "John Smith", organisation="North Trust")
-    south = people.create_person(
+    north = actions.create_person("sec", "John Smith", organisation="North Trust")
+    south = actions.create_person(
         "sec", "John Smith", organisation="South Council", email="js@nhs.net"
     )
     assert people.match("John Smith").status == "ambiguous"
