@@ -43,6 +43,7 @@ URLS: dict[str, tuple[object, object, str]] = {
     "dashboard:home": (P.VIEW_AGGREGATES, (), ""),
     "dashboard:drilldown": (P.VIEW_AGGREGATES, ("staff_in_post_fte",), "segment=secondary_care"),
     "dashboard:table": (P.VIEW_AGGREGATES, ("staff_in_post_fte", "csv"), ""),
+    "dashboard:story_export": (P.VIEW_AGGREGATES, ("csv",), ""),
     "dashboard:agency": (P.VIEW_AGGREGATES, (), ""),
     "dashboard:coverage": (P.VIEW_AGGREGATES, (), ""),
     "dashboard:coverage_edit": (P.EDIT_COVERAGE, ("secondary_care", "vacancy_rate"), ""),
@@ -54,6 +55,7 @@ URLS: dict[str, tuple[object, object, str]] = {
     "registers:report_submit": (P.EDIT_REGISTERS, first("StatusReport"), ""),  # POST only
     "registers:portfolio": (P.VIEW_REGISTERS, (), ""),
     "registers:risks": (P.VIEW_REGISTERS, (), ""),
+    "registers:baf": (P.VIEW_REGISTERS, (), ""),
     "registers:risk": (P.VIEW_REGISTERS, first("Risk"), ""),
     "registers:risk_review": (P.EDIT_REGISTERS, first("Risk"), ""),  # POST only
     "registers:actions": (P.VIEW_REGISTERS, (), ""),

@@ -95,9 +95,13 @@ def demo(
 
 def _registers(home) -> None:
     """The seed papers' programme grid, portfolio, risks, actions and declarations."""
+    from oneworkforce.metrics.store import ResultsStore
     from oneworkforce.registers.demo import load_demo
+    from oneworkforce.reports.inputs import available_periods, month_end
 
-    counts = load_demo(actor="demo")
+    periods = available_periods(ResultsStore(home.lake))
+    # the demo's "today" is the end of its data period, never the machine's date
+    counts = load_demo(actor="demo", today=month_end(periods[-1]) if periods else None)
     err.print("Registers loaded: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 

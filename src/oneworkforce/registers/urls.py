@@ -11,6 +11,7 @@ urlpatterns = [
     path("reports/<int:pk>/submit/", views.report_submit, name="report_submit"),
     path("portfolio/", views.portfolio, name="portfolio"),
     path("risks/", views.risks, name="risks"),
+    path("baf/", views.baf, name="baf"),
     path("risks/<int:pk>/", views.risk, name="risk"),
     path("risks/<int:pk>/review/", views.risk_review, name="risk_review"),
     path("actions/", views.action_log, name="actions"),

@@ -205,6 +205,45 @@ def _score_at(risk: models.Risk, when: dt.datetime) -> int | None:
 
 
 @requires(P.VIEW_REGISTERS)
+def baf(request):
+    """The Board Assurance Framework: the risks at or above the escalation score, each with
+    its scores and movement, controls, assurances, gaps and the open actions that name it."""
+    today = _today()
+    threshold = scoring.escalation_score()
+    open_actions = list(models.Action.objects.filter(archived=False, status="open"))
+    entries = []
+    for risk in models.Risk.objects.filter(archived=False).prefetch_related(
+        "programmes", "assessments"
+    ):
+        row = snapshot.risk_row(risk, today, threshold)
+        if not row["escalated_to_baf"]:
+            continue
+        row.update(
+            pk=risk.pk,
+            initial_band=scoring.band(row["initial_score"]),
+            controls=risk.mitigations,
+            assurances=risk.assurances,
+            gaps_in_control=risk.gaps_in_control,
+            gaps_in_assurance=risk.gaps_in_assurance,
+            objectives=risk.strategic_objectives,
+            actions=[a for a in open_actions if _names(a, risk.ref)],
+        )
+        entries.append(row)
+    entries.sort(key=lambda r: (-(r["current_score"] or 0), r["ref"]))
+    return render(
+        request, "registers/baf.html", {"entries": entries, "threshold": threshold, "today": today}
+    )
+
+
+def _names(action: models.Action, ref: str) -> bool:
+    """Whether an action's text or agenda item names a risk reference (as a whole word)."""
+    import re
+
+    pattern = re.compile(rf"(?<![\w-]){re.escape(ref)}(?![\w-])", re.IGNORECASE)
+    return any(pattern.search(t or "") for t in (action.action, action.agenda_item, action.update))
+
+
+@requires(P.VIEW_REGISTERS)
 def risks(request):
     today = _today()
     qs = models.Risk.objects.filter(archived=False).prefetch_related("programmes", "assessments")

@@ -28,6 +28,7 @@ def build(ctx: Context) -> Section:
         period=ctx.period,
         organisations=inputs.organisations,
         overrides=inputs.overrides,
+        catalogue=inputs.catalogue,
     )
     ctx.facts["matrix"] = matrix
     codes = [c for c, _ in people_story.COLUMNS]

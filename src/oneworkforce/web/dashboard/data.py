@@ -11,7 +11,8 @@ from typing import Any
 from django.conf import settings
 
 from oneworkforce.data.lake import Lake
-from oneworkforce.metrics import people_story
+from oneworkforce.metrics import people_story, targets
+from oneworkforce.metrics.catalogue import Catalogue
 from oneworkforce.metrics.store import ResultsStore
 
 _lock = threading.Lock()
@@ -112,10 +113,24 @@ def organisation_names() -> dict[str, str]:
     return {str(o["org_code"]): str(o["org_name"]) for o in organisations()}
 
 
+def catalogue() -> Catalogue:
+    """The catalogue with the ICS's targets (targets.toml), read again when the file changes."""
+    return cached(("targets", targets_version()), lambda: targets.load(settings.HOME.root))
+
+
+def targets_version() -> Hashable:
+    file = targets.path(settings.HOME.root)
+    try:
+        stat = file.stat()
+    except FileNotFoundError:
+        return ()
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
 def matrix(period: str | None, place: str | None) -> people_story.Matrix:
     from oneworkforce.web.dashboard import coverage
 
-    key = ("matrix", data_version(), coverage.version(), period, place)
+    key = ("matrix", data_version(), coverage.version(), targets_version(), period, place)
     return cached(
         key,
         lambda: people_story.build(
@@ -125,6 +140,7 @@ def matrix(period: str | None, place: str | None) -> people_story.Matrix:
             place=place,
             organisations=organisations(),
             overrides=coverage.overrides(),
+            catalogue=catalogue(),
         ),
     )
 
