@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 
 from oneworkforce.data.lake import Lake
-from oneworkforce.metrics import people_story
+from oneworkforce.metrics import peers, people_story
 from oneworkforce.metrics.store import ResultsStore
 
 _lock = threading.Lock()
@@ -102,6 +102,31 @@ def cached(key: Hashable, make: Callable[[], Any]) -> Any:
 
 def organisations() -> list[dict[str, Any]]:
     return cached(("organisations", data_version()), lambda: lake().organisations())
+
+
+def ics_comparison(metric: str, period: str) -> list[dict[str, Any]]:
+    """The ICS beside England and other ICSs for a month, from the national files in the lake
+    (cached for the current data version)."""
+
+    def make() -> list[dict[str, Any]]:
+        con = lake().connect(threads=1)
+        try:
+            rows = peers.compare(con, metric, period)
+        finally:
+            con.close()
+        return [
+            {
+                "group": f"{r.name} (this ICS)" if r.own else r.name,
+                "value": r.value,
+                "numerator": r.numerator,
+                "denominator": r.denominator,
+                "quality": "actual",
+                "organisations": r.organisations,
+            }
+            for r in rows
+        ]
+
+    return [dict(r) for r in cached(("ics", data_version(), metric, period), make)]
 
 
 def places() -> list[str]:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from oneworkforce.data.reference import TOTAL_STAFF_GROUP, vocabulary
-from oneworkforce.metrics import charts, people_story
+from oneworkforce.metrics import charts, peers, people_story
 from oneworkforce.metrics.catalogue import CATALOGUE
 from oneworkforce.metrics.results import PARTLY_SUPPRESSED
 from oneworkforce.metrics.store import spc_target
@@ -53,6 +53,7 @@ class BadFilter(ValueError):
     pass
 
 
+ICS_HEADING = "Beside England and other integrated care systems (NHS England published data)"
 #: How the drill-down names the official classification a staff group belongs to.
 CLASSIFICATION_LABELS = {"esr": "ESR", "nws": "NHS Workforce Statistics"}
 
@@ -216,18 +217,22 @@ def _breakdowns(request, metric, chosen: dict[str, str], period: str | None) -> 
     else:
         by_sg = store.results(metric.code, "staff_group", {"period": period})
     by_sg = [{"group": staff_group_label(r["staff_group"]), **r} for r in by_sg]
-    out = {}
-    for key, rows, label in (
+    parts = [
         ("place", by_place, "Place"),
         ("organisation", by_org, "Organisation"),
         ("staff_group", by_sg, "Staff group"),
-    ):
+    ]
+    if period and metric.code in peers.COMPARABLE and not {"org", "segment", "place"} & set(chosen):
+        parts.append(("ics", data.ics_comparison(metric.code, period), "Integrated care system"))
+    out = {}
+    for key, rows, label in parts:
         rows = [r for r in rows if r.get("origin", "computed") == "computed" or len(rows) < 2]
         for r in rows:
             r["display"] = charts.format_value(r["value"], metric.unit)
             if r["value"] is None and r.get("quality") == PARTLY_SUPPRESSED:
                 r["display"] = "suppressed"
         out[key] = {
+            "heading": ICS_HEADING if key == "ics" else None,
             "label": label,
             "chart_id": f"chart-{key}",
             "rows": rows,
