@@ -157,6 +157,56 @@ def test_aggregate_percent_above_100(importer, tmp_path):
     assert _only(_reject(importer, tmp_path, "aggregate", [row]), "percent_above_100")
 
 
+def _rate(value: str, unit: str, numerator: int, denominator: int) -> dict:
+    return dict(
+        SAMPLES["aggregate"][0],
+        value=value,
+        unit=unit,
+        numerator=numerator,
+        denominator=denominator,
+    )
+
+
+def test_aggregate_rate_agreeing_with_its_counts_to_its_rounding_is_accepted(importer, tmp_path):
+    # 5749 / 100000 = 5.749%; "5.7" (one decimal place) stands for 5.65 to 5.75, so it agrees;
+    # 57 / 1000 = 0.057 as a fraction, given to three places, agrees exactly.
+    rows = [
+        _rate("5.7", "percent", 5749, 100000),
+        dict(_rate("0.057", "fraction", 57, 1000), area_code="E06000015"),
+    ]
+    result = importer.import_file("aggregate", write(tmp_path / "ok.csv", rows))
+    assert result.status == "accepted", [e.describe() for e in result.report.errors]
+
+
+def test_aggregate_rate_beyond_the_rounding_of_its_decimal_places(importer, tmp_path):
+    # "5.70" (two places) stands for 5.695 to 5.705; 5749 / 100000 = 5.749% is outside it
+    error = _only(
+        _reject(importer, tmp_path, "aggregate", [_rate("5.70", "percent", 5749, 100000)]),
+        "value_disagrees_with_counts",
+    )
+    assert (error.row, error.column, error.value) == (2, "value", "5.70")
+    # 12.0% against 57 / 1000 = 5.7% is plainly wrong, and not 0.057 either
+    _only(
+        _reject(importer, tmp_path, "aggregate", [_rate("12.0", "percent", 57, 1000)]),
+        "value_disagrees_with_counts",
+    )
+
+
+def test_aggregate_percentage_given_as_a_fraction(importer, tmp_path):
+    # unit percent, value 0.057 = 57 / 1000: a fraction; as a percentage it would be 5.7
+    error = _only(
+        _reject(importer, tmp_path, "aggregate", [_rate("0.057", "percent", 57, 1000)]),
+        "percent_given_as_fraction",
+    )
+    assert "looks like a fraction" in error.describe()
+
+
+def test_aggregate_fraction_given_as_a_percentage(importer, tmp_path):
+    # unit fraction, value 5.7 = 100 x 57 / 1000: a percentage
+    report = _reject(importer, tmp_path, "aggregate", [_rate("5.7", "fraction", 57, 1000)])
+    assert "looks like a percentage" in _only(report, "fraction_given_as_percent").describe()
+
+
 def test_aggregate_unknown_metric_code(importer, tmp_path):
     row = dict(SAMPLES["aggregate"][0], metric="happiness_index")
     assert _only(_reject(importer, tmp_path, "aggregate", [row]), "unknown_code")

@@ -110,3 +110,21 @@ def pack_home_of(pack):
     from django.conf import settings
 
     return settings.HOME
+
+
+def test_xlsx_writes_a_formula_like_title_as_text(pack_home, registers, tmp_path):
+    """Issue 14: a pack titled "=HYPERLINK(...)" was written as a live formula."""
+    import io
+    import zipfile
+
+    from python_calamine import CalamineWorkbook
+
+    title = '=HYPERLINK("http://evil.example","Open")'
+    _pack, files = service.create(
+        pack_home.home, PackOptions(title=title), actor="analyst1", out=tmp_path / "out"
+    )
+    with zipfile.ZipFile(files["xlsx"]) as book:
+        sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets and not any(b"<f>" in book.read(n) for n in sheets)
+    first = CalamineWorkbook.from_filelike(io.BytesIO(files["xlsx"].read_bytes()))
+    assert first.get_sheet_by_index(0).to_python()[0][0].startswith(title)

@@ -9,6 +9,7 @@ from enum import StrEnum
 import typer
 from rich.table import Table
 
+from oneworkforce import spreadsheets
 from oneworkforce.cli.common import fail, open_stores, out, print_json
 
 
@@ -110,9 +111,13 @@ def _columns(rows: list[dict], dims: list[str]) -> list[str]:
 def _csv(rows: list[dict], dims: list[str]) -> None:
     columns = _columns(rows, dims)
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow(spreadsheets.csv_row(columns))
     for r in rows:
-        writer.writerow([";".join(r.get(c) or []) if c == "sources" else r.get(c) for c in columns])
+        writer.writerow(
+            spreadsheets.csv_row(
+                ";".join(r.get(c) or []) if c == "sources" else r.get(c) for c in columns
+            )
+        )
 
 
 def _shown(row: dict) -> str:

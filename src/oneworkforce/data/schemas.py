@@ -511,7 +511,11 @@ AGGREGATE = Dataset(
     name="aggregate",
     title="Aggregate return (sectors without person-level data)",
     description="Totals for sectors that only have them: Skills for Care estimates, VCSE surveys, "
-    "dental and pharmacy workforce surveys.",
+    "dental and pharmacy workforce surveys. A percentage or fraction given with its numerator "
+    "and denominator must agree with them to the rounding of its own decimal places (5.7 "
+    "stands for 5.65 to 5.75); one that matches only as the other unit (0.057 given as a "
+    "percentage) is refused with a message saying which it looks like. For a metric that no "
+    "person-level data covers in a month, these rows also give the system figure.",
     columns=(
         PERIOD,
         Column("segment", "vocab", vocabulary="segment", synonyms=("sector", "workforce segment")),
@@ -578,7 +582,7 @@ AGGREGATE = Dataset(
             "fraction_above_1",
             ("value", "unit"),
             "unit = 'fraction' AND value > 1",
-            "a fraction is above 1",
+            "a fraction is above 1: if it is a percentage, set the unit to percent",
         ),
     ),
 )

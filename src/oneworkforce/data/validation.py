@@ -141,6 +141,9 @@ class CompiledDataset:
         self.joins: list[str] = []
         self.typed: dict[str, str] = {}
         self.checks: list[Check] = []
+        # helper expressions over the raw text, selected beside the typed columns for checks
+        # (never stored): e.g. how many decimal places a figure was written with
+        self.extras: dict[str, str] = {}
         for column in dataset.columns:
             self._compile_column(column)
         self._compile_rules()
@@ -371,6 +374,52 @@ class CompiledDataset:
                     row_level=True,
                 )
             )
+            self._compile_rate_checks()
+
+    def _compile_rate_checks(self) -> None:
+        """A percentage or fraction given with its numerator and denominator must agree with
+        them to the rounding of its own decimal places (issue 11): 5.7 stands for 5.65 to
+        5.75. A figure that matches as the other unit (0.057 against a percentage of 5.7) is
+        named as such, so the sender knows which to fix."""
+        raw = self._raw(self.dataset.column("value"))
+        self.extras["__places_value"] = (
+            f"CASE WHEN strpos({raw}, '.') > 0 "
+            f"THEN length(regexp_extract({raw}, '\\.([0-9]*)', 1)) ELSE 0 END"
+        )
+        ratio = "(numerator / denominator)"
+        given = "unit IN ('percent', 'fraction') AND numerator IS NOT NULL AND denominator > 0"
+        # half a unit of the last decimal place, plus a hair for binary floating point
+        tolerance = "(0.5 * pow(10, -__places_value) + 1e-9 * greatest(1, abs(value)))"
+        as_stated = f"(CASE WHEN unit = 'percent' THEN 100 * {ratio} ELSE {ratio} END)"
+        as_other = f"(CASE WHEN unit = 'percent' THEN {ratio} ELSE 100 * {ratio} END)"
+        agrees = f"(abs(value - {as_stated}) <= {tolerance})"
+        other = f"(abs(value - {as_other}) <= {tolerance})"
+        self.checks += [
+            Check(
+                "percent_given_as_fraction",
+                "value",
+                f"({given} AND unit = 'percent' AND NOT {agrees} AND {other})",
+                "looks like a fraction, not a percentage: it equals numerator / denominator; "
+                "give it multiplied by 100, or set the unit to fraction",
+                row_level=True,
+            ),
+            Check(
+                "fraction_given_as_percent",
+                "value",
+                f"({given} AND unit = 'fraction' AND NOT {agrees} AND {other})",
+                "looks like a percentage, not a fraction: it equals 100 x numerator / "
+                "denominator; divide it by 100, or set the unit to percent",
+                row_level=True,
+            ),
+            Check(
+                "value_disagrees_with_counts",
+                "value",
+                f"({given} AND NOT {agrees} AND NOT {other})",
+                "disagrees with numerator / denominator by more than the rounding of its "
+                "decimal places (as a percentage, 100 x numerator / denominator)",
+                row_level=True,
+            ),
+        ]
 
     # -- SQL ----------------------------------------------------------------------------------
     def source_sql(self, relation_sql: str, numbered: bool) -> str:
@@ -389,6 +438,7 @@ class CompiledDataset:
         select += [
             f"({self._raw(c)} IS NULL) AS {_q('__null_' + c.name)}" for c in self.dataset.columns
         ]
+        select += [f"{expr} AS {_q(name)}" for name, expr in self.extras.items()]
         if numbered:
             select.insert(0, "src.__row")
             select += [f"src.{_q(c.name)} AS {_q('__raw_' + c.name)}" for c in self.dataset.columns]
@@ -458,8 +508,10 @@ class CompiledDataset:
             for c in self.checks
             if not self._checked_in_map(c, mapped)
         ]
+        extras = [f"{expr} AS {_q(name)}" for name, expr in self.extras.items()]
         typed = (
-            f"SELECT {', '.join(select + nulls)}, ({' OR '.join(map_bad) or 'false'}) AS __mapbad "
+            f"SELECT {', '.join(select + nulls + extras)}, "
+            f"({' OR '.join(map_bad) or 'false'}) AS __mapbad "
             f"FROM ({self.source_sql(relation_sql, False)}) AS src "
             f"{' '.join(joins)} {' '.join(j for j in self.joins if not _is_mapped_join(j, mapped))}"
         )

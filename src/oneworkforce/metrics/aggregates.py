@@ -8,6 +8,11 @@ filled posts would compare unlike things (§6). Where several rows fall in one g
 are added; rates are pooled from their numerators and denominators, or left None (quality
 ``partial``) when a row lacks them. A definition that differs from the catalogue's says so
 in ``note``.
+
+At system level (no split) an aggregate row gives the system figure only for a metric and
+month that the person-level data does not cover (the engines drop it otherwise, see
+``engines.base.assemble``), so a social care figure never adds to an NHS one; it pools the
+same rows as the segment figures do.
 """
 
 from __future__ import annotations
@@ -74,7 +79,7 @@ def aggregate_results(
     organisations: Mapping[str, tuple[str | None, str | None]],
 ) -> list[MetricResult]:
     """Results from ``aggregate`` rows for the metrics and periods of a request."""
-    if not request.by or not set(request.by) <= PLACEABLE:
+    if not set(request.by) <= PLACEABLE:
         return []
     wanted = {m.code: m for m in request.metrics if not m.split_dimensions}
     groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)

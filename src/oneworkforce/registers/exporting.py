@@ -14,6 +14,7 @@ import csv
 import io
 from typing import Any
 
+from oneworkforce import spreadsheets
 from oneworkforce.registers import models
 from oneworkforce.registers.tabular import (
     REGISTERS,
@@ -103,26 +104,17 @@ def table(kind: str, headings: str = "original") -> tuple[list[str], list[list[s
 def to_csv(kind: str, headings: str = "original") -> str:
     heads, rows = table(kind, headings)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(heads)
-    writer.writerows(rows)
+    # RFC 4180 line ends, so a text holding a carriage return is quoted and reads back whole
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(spreadsheets.csv_row(heads))
+    writer.writerows(spreadsheets.csv_row(row) for row in rows)
     return buffer.getvalue()
 
 
 def to_xlsx(kind: str, headings: str = "original") -> bytes:
-    import xlsxwriter
-
     heads, rows = table(kind, headings)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-        },
-    )
+    book = spreadsheets.workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet(REGISTERS[kind].title[:31])
     bold = book.add_format({"bold": True, "text_wrap": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})

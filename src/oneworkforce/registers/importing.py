@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import transaction
 
+from oneworkforce import spreadsheets
 from oneworkforce.audit import trail
 from oneworkforce.registers import actions, models, parsing, scoring
 from oneworkforce.registers.tabular import REGISTERS, Register, map_headings, normalise, plain
@@ -66,7 +67,10 @@ def read_table(path: Path | str, data: bytes | None = None) -> tuple[list[str], 
             text = (data if data is not None else path.read_bytes()).decode("utf-8-sig")
         except UnicodeDecodeError:
             text = (data if data is not None else path.read_bytes()).decode("cp1252")
-        table = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+        # an export's neutralised cells ('=...) come back as the text that was written
+        table = [
+            [spreadsheets.from_csv(c) for c in r] for r in csv.reader(io.StringIO(text, newline=""))
+        ]
     else:
         raise ImportRefused(f"{path.name}: only .csv and .xlsx files can be imported")
     table = [r for r in table if any(c.strip() for c in r)]

@@ -341,14 +341,11 @@ def _spc(metric_code: str) -> dict:
     for metric in CATALOGUE:
         if metric.code == metric_code:
             title, unit = metric.title, metric.unit
-    points: list = []
-    try:
-        from oneworkforce.data.lake import Lake
-        from oneworkforce.metrics.store import ResultsStore
+    from oneworkforce.data.lake import Lake
+    from oneworkforce.metrics.store import ResultsStore
 
-        points = ResultsStore(Lake(settings.HOME).root).series(metric_code, "system")
-    except Exception:  # no results computed yet: the page says so instead of failing
-        points = []
+    # no results computed yet: no points, and the page says so
+    points = ResultsStore(Lake(settings.HOME).root).series(metric_code, "system")
     if not points:
         return {"code": metric_code, "title": title, "spec": None}
     from oneworkforce.metrics.charts import format_value, spc_chart, spc_description

@@ -1,7 +1,7 @@
 """Everything a pack reads, read once when the pack is made (and never when it is rendered).
 
-The registers and the workforce plan come from other parts of OneWorkforce; while a part is
-not installed its section says so instead of failing the pack.
+The registers and the workforce plan come from other parts of OneWorkforce; a section with
+nothing to show (no planning run yet) says so instead of failing the pack.
 """
 
 from __future__ import annotations
@@ -106,18 +106,14 @@ def read(
 
 
 def _registers(as_of: dt.date) -> tuple[dict[str, Any] | None, str]:
-    try:
-        from oneworkforce.registers.snapshot import board_snapshot
-    except ImportError:
-        return None, "No register data: the programme and risk registers are not installed."
+    from oneworkforce.registers.snapshot import board_snapshot
+
     return board_snapshot(as_of), ""
 
 
 def _planning(home: Home, run_ids: list[str]) -> tuple[dict[str, Any] | None, str, list[str]]:
-    try:
-        from oneworkforce.planning import list_runs, pack_section
-    except ImportError:
-        return None, "No workforce plan data: workforce planning is not installed.", []
+    from oneworkforce.planning import list_runs, pack_section
+
     ids = list(run_ids)
     if not ids:  # the newest run of each scenario (list_runs is newest first)
         latest: dict[str, str] = {}
@@ -130,21 +126,10 @@ def _planning(home: Home, run_ids: list[str]) -> tuple[dict[str, Any] | None, st
 
 
 def _overrides() -> dict[tuple[str, str], people_story.Override]:
-    """The analysts' data coverage map (the dashboard's own reader when it exists)."""
-    try:
-        from oneworkforce.web.dashboard import coverage
+    """The analysts' data coverage map."""
+    from oneworkforce.web.dashboard import coverage
 
-        return dict(coverage.overrides())
-    except (ImportError, AttributeError):
-        pass
-    from oneworkforce.web.dashboard.models import CoverageCell
-
-    return {
-        (c.segment, c.metric): people_story.Override(
-            availability=c.availability, source=c.source, owner=c.owner, next_step=c.next_step
-        )
-        for c in CoverageCell.objects.all()
-    }
+    return dict(coverage.overrides())
 
 
 def _submissions(lake: Any) -> list[dict[str, Any]]:

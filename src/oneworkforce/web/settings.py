@@ -37,19 +37,6 @@ ALLOWED_HOSTS = [
 ]
 
 
-def _optional_apps(*names: str) -> list[str]:
-    """Apps still being built are installed once their package has an ``apps`` module."""
-    from importlib.util import find_spec
-
-    def has_apps(name: str) -> bool:
-        try:
-            return find_spec(f"{name}.apps") is not None
-        except ModuleNotFoundError:
-            return False
-
-    return [n for n in names if has_apps(n)]
-
-
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -65,7 +52,9 @@ INSTALLED_APPS = [
     "oneworkforce.web.accounts",
     "oneworkforce.web.dashboard",
     "oneworkforce.web.submissions",
-    *_optional_apps("oneworkforce.registers", "oneworkforce.reports", "oneworkforce.planning"),
+    "oneworkforce.registers",
+    "oneworkforce.reports",
+    "oneworkforce.planning",
     "oneworkforce.web",
 ]
 

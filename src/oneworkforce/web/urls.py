@@ -1,8 +1,6 @@
-"""Every URL of the site. Parts still being built are included once their module exists."""
+"""Every URL of the site."""
 
 from __future__ import annotations
-
-from importlib.util import find_spec
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
@@ -21,30 +19,15 @@ urlpatterns = [
     path("published/", views.published, name="published"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
+    path("submissions/", include("oneworkforce.web.submissions.urls")),
+    path("api/v1/", include("oneworkforce.web.api.urls")),
+    path("registers/", include("oneworkforce.registers.urls")),
+    path("packs/", include("oneworkforce.reports.urls")),
+    path("planning/", include("oneworkforce.planning.urls")),
 ]
 
 if settings.OIDC_ENABLED:  # sign-in with an organisation's OpenID Connect provider
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
-
-_OPTIONAL = [
-    ("submissions/", "oneworkforce.web.submissions.urls"),
-    ("api/v1/", "oneworkforce.web.api.urls"),
-    ("registers/", "oneworkforce.registers.urls"),
-    ("packs/", "oneworkforce.reports.urls"),
-    ("planning/", "oneworkforce.planning.urls"),
-]
-
-
-def _exists(module: str) -> bool:
-    try:
-        return find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-for prefix, module in _OPTIONAL:
-    if _exists(module):
-        urlpatterns.append(path(prefix, include(module)))
 
 handler403 = "oneworkforce.web.views.forbidden"
 handler404 = "oneworkforce.web.views.not_found"

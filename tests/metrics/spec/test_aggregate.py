@@ -80,3 +80,20 @@ def test_aggregate_figures_are_not_added_to_system_totals(engine):
     assert_values(results, "staff_in_post_fte", {("2024-03",): 1.0})
     by_group = engine(source(), ["staff_in_post_fte"], ["2024-03"], by=["staff_group"])
     assert_values(by_group, "staff_in_post_fte", {("2024-03", "nursing_midwifery"): 1.0})
+
+
+def test_aggregate_only_metrics_give_a_system_figure(engine):
+    results = engine(
+        source(),
+        ["turnover_rate", "vacancy_rate", "staff_in_post_fte"],
+        ["2024-03"],
+    )
+    # no person-level data gives these two in 2024-03 (no staff a year before, no
+    # establishment), so the aggregate rows give the system figure: turnover 28.5% -> 0.285;
+    # vacancy (5 + 10) / (50 + 50) = 0.15.
+    # Staff in post has a computed system figure (one NHS person, 1.0 FTE), which is kept and
+    # not added to the care homes' 1200 + 300 FTE.
+    assert_values(results, "turnover_rate", {("2024-03",): 0.285})
+    assert_values(results, "vacancy_rate", {("2024-03",): 0.15})
+    assert_values(results, "staff_in_post_fte", {("2024-03",): 1.0})
+    assert table(results, "turnover_rate")["2024-03",].quality == "estimate"

@@ -35,7 +35,7 @@ class Engine(Protocol):
 
 
 def wants_aggregate(request: Request) -> bool:
-    return bool(request.by) and set(request.by) <= PLACEABLE
+    return set(request.by) <= PLACEABLE
 
 
 def assemble(
@@ -49,6 +49,11 @@ def assemble(
     provenance = Provenance.build(organisations, submissions)
     computed = finish(request.metrics, rows, provenance)
     entered = aggregate_results(request, aggregate, provenance.organisations)
+    if not request.by:  # a system figure from aggregates only where nothing was computed
+        covered = {(r.metric, r.period) for r in computed if r.value is not None}
+        entered = [r for r in entered if (r.metric, r.period) not in covered]
+        filled = {(r.metric, r.period) for r in entered}
+        computed = [r for r in computed if (r.metric, r.period) not in filled]
     return in_order([*computed, *entered])
 
 

@@ -9,8 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
+from oneworkforce import spreadsheets
 from oneworkforce.reports.blocks import NUMERIC_UNITS, tables
 
 NUMBER_FORMATS = {
@@ -36,7 +35,7 @@ def sheet_name(table_id: str, used: set[str]) -> str:
 
 
 def write(content: Mapping[str, Any], manifest: Mapping[str, Any], path: Path) -> None:
-    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    book = spreadsheets.workbook(str(path))
     book.set_properties(
         {
             "title": f"{content['title']}: {content['subtitle']}",

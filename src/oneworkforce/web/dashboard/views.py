@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from oneworkforce import spreadsheets
 from oneworkforce.data.reference import TOTAL_STAFF_GROUP, vocabulary
 from oneworkforce.metrics import charts, peers, people_story
 from oneworkforce.metrics.catalogue import CATALOGUE
@@ -364,9 +365,9 @@ def table_download(request, metric, fmt):
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow([f"{title} ({metric.unit})"])
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow(spreadsheets.csv_row([f"{title} ({metric.unit})"]))
+        writer.writerow(spreadsheets.csv_row(header))
+        writer.writerows(spreadsheets.csv_row(row) for row in rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
@@ -378,10 +379,8 @@ def table_download(request, metric, fmt):
 
 
 def _xlsx(title: str, unit: str, header: list[str], rows: list[list[Any]]) -> bytes:
-    import xlsxwriter
-
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = spreadsheets.workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet("Series")
     bold = book.add_format({"bold": True})
     number = book.add_format({"num_format": "0.0%" if unit == "fraction" else "#,##0.00"})
