@@ -46,7 +46,9 @@ class Column:
 
 @dataclass(frozen=True)
 class CrossFieldRule:
-    """A rule between columns, as a SQL condition that is TRUE when a row breaks it."""
+    """A rule between columns, as a SQL condition that is TRUE when a row breaks it. It may
+    read a column's typed value (``fte``) or whether its cell was empty or suppressed
+    (``"__null_fte"``), so a value that is not a number is not also called suppressed."""
 
     code: str
     columns: tuple[str, ...]
@@ -383,15 +385,15 @@ SICKNESS_ABSENCE = Dataset(
         CrossFieldRule(
             "suppressed_total",
             ("staff_group", "fte_days_lost", "fte_days_available"),
-            "staff_group = 'all_staff_groups' AND (fte_days_lost IS NULL OR "
-            "fte_days_available IS NULL)",
+            "staff_group = 'all_staff_groups' AND (\"__null_fte_days_lost\" OR "
+            "\"__null_fte_days_available\")",
             "an organisation total ('All staff groups') cannot be suppressed: it is the "
             "organisation's figure",
         ),
         CrossFieldRule(
             "half_suppressed",
             ("fte_days_lost", "fte_days_available"),
-            "(fte_days_lost IS NULL) <> (fte_days_available IS NULL)",
+            "\"__null_fte_days_lost\" <> \"__null_fte_days_available\"",
             "only one of FTE days lost and FTE days available is suppressed; suppress both "
             "or neither",
         ),
@@ -630,7 +632,7 @@ NWS_STAFF_IN_POST = Dataset(
         CrossFieldRule(
             "suppressed_total",
             ("staff_group", "headcount", "fte"),
-            "staff_group = 'all_staff_groups' AND (headcount IS NULL OR fte IS NULL)",
+            "staff_group = 'all_staff_groups' AND (\"__null_headcount\" OR \"__null_fte\")",
             "an organisation total ('All staff groups') cannot be suppressed: it is the "
             "organisation's figure",
         ),
