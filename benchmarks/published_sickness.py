@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from oneworkforce.data.schemas import published_headings
+
 HERE = Path(__file__).resolve().parent
 ORGS = 215
 OWN = 20
@@ -46,21 +48,7 @@ GROUPS = (
     ("Managers", "managers"),
     ("Other staff or those with unknown classification", "nws_other"),
 )
-HEADINGS = [
-    "DATE",
-    "NHSE_REGION_CODE",
-    "NHSE_REGION_NAME",
-    "ICS_CODE",
-    "ICS_NAME",
-    "ORG_CODE",
-    "ORG_NAME",
-    "CLUSTER_GROUP",
-    "BENCHMARK_GROUP",
-    "STAFF_GROUP",
-    "FTE_DAYS_LOST",
-    "FTE_DAYS_AVAILABLE",
-    "SICKNESS_ABSENCE_RATE_PERCENT",
-]
+HEADINGS = published_headings("sickness_absence")
 
 JOB = """
 import json, os, sys, time

@@ -386,14 +386,14 @@ SICKNESS_ABSENCE = Dataset(
             "suppressed_total",
             ("staff_group", "fte_days_lost", "fte_days_available"),
             "staff_group = 'all_staff_groups' AND (\"__null_fte_days_lost\" OR "
-            "\"__null_fte_days_available\")",
+            '"__null_fte_days_available")',
             "an organisation total ('All staff groups') cannot be suppressed: it is the "
             "organisation's figure",
         ),
         CrossFieldRule(
             "half_suppressed",
             ("fte_days_lost", "fte_days_available"),
-            "\"__null_fte_days_lost\" <> \"__null_fte_days_available\"",
+            '"__null_fte_days_lost" <> "__null_fte_days_available"',
             "only one of FTE days lost and FTE days available is suppressed; suppress both "
             "or neither",
         ),
@@ -632,7 +632,7 @@ NWS_STAFF_IN_POST = Dataset(
         CrossFieldRule(
             "suppressed_total",
             ("staff_group", "headcount", "fte"),
-            "staff_group = 'all_staff_groups' AND (\"__null_headcount\" OR \"__null_fte\")",
+            'staff_group = \'all_staff_groups\' AND ("__null_headcount" OR "__null_fte")',
             "an organisation total ('All staff groups') cannot be suppressed: it is the "
             "organisation's figure",
         ),
@@ -666,6 +666,20 @@ class PublishedLayout:
     note: str = ""
 
 
+#: The headings NHS England's national organisation-level CSVs begin with.
+NATIONAL_HEADINGS = (
+    "DATE",
+    "NHSE_REGION_CODE",
+    "NHSE_REGION_NAME",
+    "ICS_CODE",
+    "ICS_NAME",
+    "ORG_CODE",
+    "ORG_NAME",
+    "CLUSTER_GROUP",
+    "BENCHMARK_GROUP",
+    "STAFF_GROUP",
+)
+
 PUBLISHED_LAYOUTS = (
     PublishedLayout(
         "sickness_absence",
@@ -673,16 +687,7 @@ PUBLISHED_LAYOUTS = (
         "https://digital.nhs.uk/data-and-information/publications/statistical/"
         "nhs-sickness-absence-rates",
         (
-            "DATE",
-            "NHSE_REGION_CODE",
-            "NHSE_REGION_NAME",
-            "ICS_CODE",
-            "ICS_NAME",
-            "ORG_CODE",
-            "ORG_NAME",
-            "CLUSTER_GROUP",
-            "BENCHMARK_GROUP",
-            "STAFF_GROUP",
+            *NATIONAL_HEADINGS,
             "FTE_DAYS_LOST",
             "FTE_DAYS_AVAILABLE",
             "SICKNESS_ABSENCE_RATE_PERCENT",
@@ -697,21 +702,7 @@ PUBLISHED_LAYOUTS = (
         "NHS Workforce Statistics: organisation-level staff in post CSV (monthly)",
         "https://digital.nhs.uk/data-and-information/publications/statistical/"
         "nhs-workforce-statistics",
-        (
-            "DATE",
-            "NHSE_REGION_CODE",
-            "NHSE_REGION_NAME",
-            "ICS_CODE",
-            "ICS_NAME",
-            "ORG_CODE",
-            "ORG_NAME",
-            "CLUSTER_GROUP",
-            "BENCHMARK_GROUP",
-            "STAFF_GROUP",
-            "CARE_SETTING",
-            "HC",
-            "FTE",
-        ),
+        (*NATIONAL_HEADINGS, "CARE_SETTING", "HC", "FTE"),
         verified=False,
         note="Headcount and FTE by organisation, staff group and care setting, with an "
         "'All staff groups' row per organisation. Headcount counts a person once at each "
@@ -719,6 +710,12 @@ PUBLISHED_LAYOUTS = (
         "staff groups.",
     ),
 )
+
+
+def published_headings(dataset: str) -> tuple[str, ...]:
+    """The headings of the published file a dataset reads."""
+    return next(p.headings for p in PUBLISHED_LAYOUTS if p.dataset == dataset)
+
 
 #: Datasets read from published files, whose cells may be suppressed and which may carry the
 #: organisation's published total ("All staff groups").

@@ -14,30 +14,16 @@ from __future__ import annotations
 import calendar
 import csv
 from collections import defaultdict
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
 from oneworkforce.data.reference import vocabulary
+from oneworkforce.data.schemas import published_headings
 from oneworkforce.data.synth.organisations import System
 
-HEADINGS = (
-    "DATE",
-    "NHSE_REGION_CODE",
-    "NHSE_REGION_NAME",
-    "ICS_CODE",
-    "ICS_NAME",
-    "ORG_CODE",
-    "ORG_NAME",
-    "CLUSTER_GROUP",
-    "BENCHMARK_GROUP",
-    "STAFF_GROUP",
-    "FTE_DAYS_LOST",
-    "FTE_DAYS_AVAILABLE",
-    "SICKNESS_ABSENCE_RATE_PERCENT",
-)
+HEADINGS = published_headings("sickness_absence")
 #: ESR staff group of the synthetic returns -> the NWS staff group used in the published file
 NWS_OF = {
     "medical_dental": "hchs_doctors",
@@ -150,8 +136,3 @@ def write_sickness_benchmarking(table: pa.Table, system: System, folder: Path) -
             writer.writerows(rows)
         written.append(path)
     return written
-
-
-def trusts_of(systems: Sequence[System]) -> System:
-    """The ICS whose trusts are published (the first system)."""
-    return systems[0]
