@@ -16,6 +16,14 @@ from pathlib import Path
 
 HOME_ENV = "ONEWORKFORCE_HOME"
 DEFAULT_HOME = ".oneworkforce"
+REDIS_ENV = "ONEWORKFORCE_REDIS_URL"
+
+
+def redis_url() -> str | None:
+    """The Redis server every worker and app server shares (cache, sessions and the job
+    queue), from ``ONEWORKFORCE_REDIS_URL``; ``None`` when it is not set, and the embedded
+    defaults in the data directory are used instead."""
+    return os.environ.get(REDIS_ENV, "").strip() or None
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,18 @@ class Home:
     def sqlite(self) -> Path:
         """The operational store when DATABASE_URL is not set."""
         return private_file(self.root / "operational.sqlite3")
+
+    @property
+    def queue(self) -> Path:
+        """The embedded job queue (SQLite) when ONEWORKFORCE_REDIS_URL is not set."""
+        return self.root / "queue.sqlite3"
+
+    @property
+    def jobs(self) -> Path:
+        """Files a queued job works on (an upload waiting for a worker), one folder a job."""
+        path = self.root / "jobs"
+        path.mkdir(exist_ok=True)
+        return path
 
     @property
     def tmp(self) -> Path:

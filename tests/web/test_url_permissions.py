@@ -36,6 +36,11 @@ def first(model: str, **where):
 URLS: dict[str, tuple[object, object, str]] = {
     "login": (PUBLIC, (), ""),
     "logout": (PUBLIC, (), ""),  # POST only; GET is refused for everyone alike
+    "account": (P.VIEW_PUBLISHED, (), ""),  # every signed-in user
+    "sign_out_everywhere": (P.VIEW_PUBLISHED, (), ""),  # every signed-in user; POST only
+    "start": (P.VIEW_PUBLISHED, (), ""),  # every signed-in user: redirects to their first page
+    "oidc_authentication_init": (PUBLIC, (), ""),  # when OpenID Connect is configured
+    "oidc_authentication_callback": (PUBLIC, (), ""),
     "healthz": (PUBLIC, (), ""),
     "accessibility": (PUBLIC, (), ""),
     "published": (P.VIEW_PUBLISHED, (), ""),
@@ -97,12 +102,17 @@ URLS: dict[str, tuple[object, object, str]] = {
     # workforce planning
     "planning:scenarios": (P.VIEW_PLANS, (), ""),
     "planning:run": (P.RUN_PLANS, (), ""),  # POST only
+    # background jobs: the admins' list, and one job (the site fixture's upload for RZA)
+    "jobs:list": (P.VIEW_JOBS, (), ""),
+    "jobs:detail": (P.VIEW_SUBMISSIONS, lambda: (JOB["RZA"],), ""),
 }
 
 #: organisation -> the id of a submission of its data, made by the site fixture
 SUBMISSION: dict[str, str] = {}
 #: "full" and "public" -> the id of a board pack, made by the site fixture
 PACK: dict[str, str] = {}
+#: organisation -> the id of an upload job (someone else's) for its data, made by the site fixture
+JOB: dict[str, str] = {}
 
 #: organisation-scoped requests: (url name, args, query, organisation the page is about)
 ORG_PAGES = [
@@ -155,7 +165,7 @@ def test_every_classified_url_exists():
 
 
 #: URLs about one organisation's data in the sweep: url name -> that organisation
-ABOUT_ORGANISATION = {"submissions:detail": "RZA", "api:submission": "RZA"}
+ABOUT_ORGANISATION = {"submissions:detail": "RZA", "api:submission": "RZA", "jobs:detail": "RZA"}
 
 
 def allowed(person: str, needed, name: str) -> bool:
@@ -198,12 +208,26 @@ def site(story, tmp_path):
     )
     assert result.status == "accepted", result.report.summary()
     SUBMISSION["RZA"] = str(result.submission_id)
+    JOB["RZA"] = _upload_job(result)
     from oneworkforce.reports import freeze
     from oneworkforce.reports.options import PackOptions
 
     for kind, public in (("full", False), ("public", True)):
         PACK[kind] = str(freeze.make(story, PackOptions(public=public), actor="tests").id)
     return story
+
+
+def _upload_job(result) -> str:
+    """A finished upload job for an import's result, sent by someone who is none of PEOPLE."""
+    from oneworkforce.jobs import actions
+    from oneworkforce.jobs.kinds import Done
+
+    params = {"dataset": result.dataset, "file": result.file, "scoped": False}
+    job = actions.start("upload", "someone-else", result.file, params, queue=False)
+    job = actions.claim(job.id)
+    done = Done(result.to_dict(), "submission", str(result.submission_id), ("RZA",))
+    actions.finish(job, done)
+    return str(job.id)
 
 
 @pytest.mark.parametrize("person", [None, *PEOPLE])

@@ -24,6 +24,12 @@ NAVIGATION = [
 ]
 
 
+def landing_url(request) -> str:
+    """A user's first page: the first page of the menu their scope lets them see."""
+    items = navigation(request)["navigation"]
+    return items[0]["url"] if items else reverse("account")
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     scope = scope_for(user)

@@ -197,3 +197,57 @@ def issue_token(user, name: str, *, actor: str) -> str:
 
 def hash_token(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def end_sessions(user_id: int, *, actor: str = "", action: str = "") -> int:
+    """End every session of a user on every worker and app server at once: the rows go from
+    the database and their copies from the shared cache. Returns how many were ended; with
+    an ``action`` (e.g. ``user.sign_out_everywhere``) it is audited in the same transaction."""
+    from oneworkforce.web.accounts.models import UserSession
+
+    store = UserSession.get_session_store_class()
+    with transaction.atomic():
+        keys = list(
+            UserSession.objects.filter(user_id=user_id).values_list("session_key", flat=True)
+        )
+        for key in keys:
+            store(key).delete()
+        if action:
+            trail.record(actor or "system", action, "user", user_id, {"sessions": len(keys)})
+    return len(keys)
+
+
+def sign_in(request, user, *, via: str, client: str) -> None:
+    """Sign a user in: the session row, the last sign-in time and the audit event commit
+    together."""
+    from django.contrib import auth
+
+    with transaction.atomic():
+        auth.login(request, user)
+        request.session.save()
+        trail.record(
+            user.get_username(), "user.sign_in", "user", user.pk, {"via": via, "client": client}
+        )
+
+
+def sign_out(request) -> None:
+    """Sign the request's user out: the session goes, with its audit event."""
+    from django.contrib import auth
+
+    with transaction.atomic():
+        if request.user.is_authenticated:
+            user = request.user
+            trail.record(user.get_username(), "user.sign_out", "user", user.pk)
+        auth.logout(request)
+
+
+def sign_in_refused(email: str, *, reason: str, detail: str, client: str) -> None:
+    """Audit a sign-in that did not happen (nothing else is written)."""
+    with transaction.atomic():
+        trail.record(
+            email or "anonymous",
+            "user.sign_in_failed",
+            "user",
+            email or "",
+            {"via": "oidc", "reason": reason, "detail": detail[:200], "client": client},
+        )

@@ -3,21 +3,26 @@ once per process and re-read only when the stored data version changes."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+from django.utils.safestring import SafeString, mark_safe
 
 from oneworkforce.data.lake import Lake
-from oneworkforce.metrics import people_story, targets
+from oneworkforce.metrics import peers, people_story, targets
 from oneworkforce.metrics.catalogue import Catalogue
 from oneworkforce.metrics.store import ResultsStore
 
 _lock = threading.Lock()
 _cache: OrderedDict[Hashable, Any] = OrderedDict()
 _MAX = 256
+#: how long a rendered fragment is kept in the shared cache (its key names the data version)
+FRAGMENT_SECONDS = 24 * 60 * 60
 
 
 def lake() -> Lake:
@@ -101,8 +106,46 @@ def cached(key: Hashable, make: Callable[[], Any]) -> Any:
     return value
 
 
+def fragment(key: Hashable, render: Callable[[], str]) -> SafeString:
+    """A rendered page fragment from the shared cache (Redis, or files in the data directory),
+    so every worker and app server renders it once per key; the key includes the data
+    version, so a new build is never served an old figure. Our own templates, every value
+    escaped when rendered, hence safe."""
+    name = "fragment:" + hashlib.sha256(repr(key).encode()).hexdigest()
+    html = cache.get(name)
+    if html is None:
+        html = str(render())
+        cache.set(name, html, FRAGMENT_SECONDS)
+    return mark_safe(html)
+
+
 def organisations() -> list[dict[str, Any]]:
     return cached(("organisations", data_version()), lambda: lake().organisations())
+
+
+def ics_comparison(metric: str, period: str) -> list[dict[str, Any]]:
+    """The ICS beside England and other ICSs for a month, from the national files in the lake
+    (cached for the current data version)."""
+
+    def make() -> list[dict[str, Any]]:
+        con = lake().connect(threads=1)
+        try:
+            rows = peers.compare(con, metric, period)
+        finally:
+            con.close()
+        return [
+            {
+                "group": f"{r.name} (this ICS)" if r.own else r.name,
+                "value": r.value,
+                "numerator": r.numerator,
+                "denominator": r.denominator,
+                "quality": "actual",
+                "organisations": r.organisations,
+            }
+            for r in rows
+        ]
+
+    return [dict(r) for r in cached(("ics", data_version(), metric, period), make)]
 
 
 def places() -> list[str]:
