@@ -23,6 +23,7 @@ PAGES = [
     "/accessibility/",
     "/registers/risks/",
     "/registers/baf/",
+    "/glossary/",
 ]
 
 
