@@ -21,6 +21,7 @@ NAVIGATION = [
     ("Board packs", "reports:packs", P.VIEW_PACKS, False),
     ("Published", "published", P.VIEW_PUBLISHED, False),
     ("Audit trail", "audit:events", P.VIEW_AUDIT, False),
+    ("Jobs", "jobs:list", P.VIEW_JOBS, False),
 ]
 
 
