@@ -26,6 +26,7 @@ ACTIONS_LAYER = frozenset(
         "web/dashboard/coverage.py",
         "reports/freeze.py",
         "planning/actions.py",
+        "jobs/actions.py",
     }
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -11,6 +12,8 @@ import urllib.error
 import urllib.request
 
 import pytest
+
+from tests.data.samples import SAMPLES, write
 
 
 def free_port() -> int:
@@ -74,6 +77,27 @@ def test_serve_migrates_and_serves_pages_and_static_files(tmp_path):
         assert (tmp_path / "home" / "operational.sqlite3").exists()  # migrated on start
         status, _, css = fetch(f"{base}/static/oneworkforce/app.css")
         assert status == 200 and b".owf-matrix" in css
+        # serve started the job workers too: a queued upload is run without anything else
+        register = write(tmp_path / "reg.csv", SAMPLES["organisations"])
+        cli = [sys.executable, "-m", "oneworkforce", "--home", str(tmp_path / "home"), "jobs"]
+        queued = subprocess.run(
+            [*cli, "upload", "organisations", str(register), "--format", "json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+        job_id = json.loads(queued.stdout)["id"]
+        waited = subprocess.run(  # a ceiling for a loaded machine, not the expected time
+            [*cli, "wait", job_id, "--timeout", "300", "--format", "json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=360,
+        )
+        assert waited.returncode == 0, waited.stderr
+        assert json.loads(waited.stdout)["result"]["status"] == "accepted"
     finally:
         server.terminate()
         server.wait(timeout=30)

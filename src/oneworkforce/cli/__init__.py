@@ -14,6 +14,7 @@ from oneworkforce.cli import (
     common,
     demo,
     imports,
+    jobs,
     ledger,
     metrics,
     plan,
@@ -60,6 +61,7 @@ for module in (
     registers,
     report,
     plan,
+    jobs,
 ):
     module.register(app)
 
