@@ -21,6 +21,9 @@ PAGES = [
     "/submissions/upload/",
     "/published/",
     "/accessibility/",
+    "/registers/risks/",
+    "/registers/baf/",
+    "/glossary/",
 ]
 
 
