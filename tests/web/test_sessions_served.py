@@ -208,25 +208,28 @@ def server(request, tmp_path):
 #: (user, how their session ends); each signs in, is served by both workers, then this
 ENDINGS = [
     ("ann", "sign-out"),
-    ("bob", "password change"),  # by another process: an administrator's command
+    ("bob", "password change"),  # each by an administrator's command, in another process
     ("cat", "deactivation"),
     ("dan", "role change"),  # another role granted with createuser
 ]
 
 
 def end(server: Server, name: str, how: str, session: str) -> None:
+    """End the session the way a person or an administrator would."""
     if how == "sign-out":
         server.sign_out(session)
     elif how == "password change":
-        server.django(
-            f"with transaction.atomic():\n    u = User.objects.get(username={name!r})\n"
-            "    u.set_password('another-long-password-2'); u.save()\n"
+        server.run(
+            "createuser",
+            name,
+            "--role",
+            "analyst",
+            "--password-stdin",
+            "--reset-password",
+            stdin="another-Long-pass-2026\n",
         )
     elif how == "deactivation":
-        server.django(
-            f"with transaction.atomic():\n    u = User.objects.get(username={name!r})\n"
-            "    u.is_active = False; u.save()\n"
-        )
+        server.run("deactivate", name)
     else:
         server.run("createuser", name, "--role", "board")
 
