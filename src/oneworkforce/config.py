@@ -53,6 +53,18 @@ class Home:
         return private_file(self.root / "operational.sqlite3")
 
     @property
+    def queue(self) -> Path:
+        """The embedded job queue (SQLite) when ONEWORKFORCE_REDIS_URL is not set."""
+        return self.root / "queue.sqlite3"
+
+    @property
+    def jobs(self) -> Path:
+        """Files a queued job works on (an upload waiting for a worker), one folder a job."""
+        path = self.root / "jobs"
+        path.mkdir(exist_ok=True)
+        return path
+
+    @property
     def tmp(self) -> Path:
         """Scratch space: DuckDB spills here when a file is larger than memory allows."""
         path = self.root / "tmp"

@@ -21,10 +21,12 @@ ACTIONS_LAYER = frozenset(
         "audit/trail.py",
         "data/ledger/service.py",
         "registers/actions.py",
+        "registers/people.py",  # people and attendance, audited; called by registers/actions
         "web/accounts/service.py",
         "web/dashboard/coverage.py",
         "reports/freeze.py",
         "planning/actions.py",
+        "jobs/actions.py",
     }
 )
 

@@ -22,6 +22,8 @@ PAGES = [
     "/published/",
     "/accessibility/",
     "/accounts/",
+    "/registers/risks/",
+    "/registers/baf/",
 ]
 
 

@@ -49,6 +49,7 @@ URLS: dict[str, tuple[object, object, str]] = {
     "dashboard:drilldown": (P.VIEW_AGGREGATES, ("staff_in_post_fte",), "segment=secondary_care"),
     "dashboard:table": (P.VIEW_AGGREGATES, ("staff_in_post_fte", "csv"), ""),
     "dashboard:story_export": (P.VIEW_AGGREGATES, ("csv",), ""),
+    "dashboard:targets": (P.SET_TARGETS, (), ""),
     "dashboard:agency": (P.VIEW_AGGREGATES, (), ""),
     "dashboard:coverage": (P.VIEW_AGGREGATES, (), ""),
     "dashboard:coverage_edit": (P.EDIT_COVERAGE, ("secondary_care", "vacancy_rate"), ""),
@@ -102,12 +103,17 @@ URLS: dict[str, tuple[object, object, str]] = {
     # workforce planning
     "planning:scenarios": (P.VIEW_PLANS, (), ""),
     "planning:run": (P.RUN_PLANS, (), ""),  # POST only
+    # background jobs: the admins' list, and one job (the site fixture's upload for RZA)
+    "jobs:list": (P.VIEW_JOBS, (), ""),
+    "jobs:detail": (P.VIEW_SUBMISSIONS, lambda: (JOB["RZA"],), ""),
 }
 
 #: organisation -> the id of a submission of its data, made by the site fixture
 SUBMISSION: dict[str, str] = {}
 #: "full" and "public" -> the id of a board pack, made by the site fixture
 PACK: dict[str, str] = {}
+#: organisation -> the id of an upload job (someone else's) for its data, made by the site fixture
+JOB: dict[str, str] = {}
 
 #: organisation-scoped requests: (url name, args, query, organisation the page is about)
 ORG_PAGES = [
@@ -125,6 +131,9 @@ def test_the_role_matrix_says_what_the_issue_says():
     assert P.SUBMIT_DATA in MATRIX[Role.ORG_DATA_LEAD] and P.SUBMIT_DATA in ORG_SCOPED
     assert P.SUBMIT_DATA not in MATRIX[Role.BOARD] | MATRIX[Role.PROGRAMME_LEAD]
     assert P.MANAGE_USERS in MATRIX[Role.ADMIN]
+    # issue 13: targets are set per ICS on an admin page
+    assert P.SET_TARGETS in MATRIX[Role.ADMIN]
+    assert all(P.SET_TARGETS not in MATRIX[r] for r in Role if r is not Role.ADMIN)
     assert all(P.MANAGE_USERS not in MATRIX[r] for r in Role if r is not Role.ADMIN)
     # the audit trail names who changed what: administrators only
     assert all((P.VIEW_AUDIT in MATRIX[r]) == (r is Role.ADMIN) for r in Role)
@@ -160,7 +169,7 @@ def test_every_classified_url_exists():
 
 
 #: URLs about one organisation's data in the sweep: url name -> that organisation
-ABOUT_ORGANISATION = {"submissions:detail": "RZA", "api:submission": "RZA"}
+ABOUT_ORGANISATION = {"submissions:detail": "RZA", "api:submission": "RZA", "jobs:detail": "RZA"}
 
 
 def allowed(person: str, needed, name: str) -> bool:
@@ -203,12 +212,26 @@ def site(story, tmp_path):
     )
     assert result.status == "accepted", result.report.summary()
     SUBMISSION["RZA"] = str(result.submission_id)
+    JOB["RZA"] = _upload_job(result)
     from oneworkforce.reports import freeze
     from oneworkforce.reports.options import PackOptions
 
     for kind, public in (("full", False), ("public", True)):
         PACK[kind] = str(freeze.make(story, PackOptions(public=public), actor="tests").id)
     return story
+
+
+def _upload_job(result) -> str:
+    """A finished upload job for an import's result, sent by someone who is none of PEOPLE."""
+    from oneworkforce.jobs import actions
+    from oneworkforce.jobs.kinds import Done
+
+    params = {"dataset": result.dataset, "file": result.file, "scoped": False}
+    job = actions.start("upload", "someone-else", result.file, params, queue=False)
+    job = actions.claim(job.id)
+    done = Done(result.to_dict(), "submission", str(result.submission_id), ("RZA",))
+    actions.finish(job, done)
+    return str(job.id)
 
 
 @pytest.mark.parametrize("person", [None, *PEOPLE])

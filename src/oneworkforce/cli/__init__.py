@@ -10,9 +10,11 @@ import typer
 
 from oneworkforce.cli import (
     audit,
+    backup,
     common,
     demo,
     imports,
+    jobs,
     ledger,
     metrics,
     plan,
@@ -52,12 +54,14 @@ for module in (
     demo,
     web,
     audit,
+    backup,
     synth,
     spc,
     results,
     registers,
     report,
     plan,
+    jobs,
 ):
     module.register(app)
 

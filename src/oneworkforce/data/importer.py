@@ -44,12 +44,19 @@ Progress = Callable[[str], None]
 #: the stored metric results). A hook's error does not undo the import; it is reported.
 AfterCommit = Callable[["ImportResult"], None]
 CRASH_ENV = "ONEWORKFORCE_TEST_CRASH_AT"  # used by the tests to kill an import part-way
+#: ``STAGE:FILE``: the tests pause an import at a stage (writing FILE when it gets there)
+PAUSE_ENV = "ONEWORKFORCE_TEST_PAUSE_AT"
+PAUSE_SECONDS = 3.0
 
 
 def checkpoint(stage: str) -> None:
-    """Die here, as a kill would, when the tests ask for it."""
+    """Die here, as a kill would, or pause a few seconds, when the tests ask for it."""
     if os.environ.get(CRASH_ENV) == stage:
         os._exit(137)
+    pause_at, _, flag = os.environ.get(PAUSE_ENV, "").partition(":")
+    if pause_at == stage:
+        Path(flag).write_text(stage)
+        time.sleep(PAUSE_SECONDS)
 
 
 @dataclass
@@ -342,11 +349,16 @@ def reconcile(home: Home) -> dict[str, int]:
     """Bring the lake into line with the ledger after a crash or kill: remove staged and
     unrecorded folders, and rewrite a stale manifest. Safe to run at every start."""
     from oneworkforce.data.ledger import service
+    from oneworkforce.data.migrations import migrate_lake
 
     lake = Lake(home)
     removed = 0
     with lake.lock():
         lake.clear_staging()
+        migrated = migrate_lake(home)
+        if migrated:
+            # the stored results may hold retired codes: the next refresh rebuilds them
+            (home.lake / "_results" / "index.json").unlink(missing_ok=True)
         known = service.recorded_ids()
         for dataset, ids in lake.published_ids().items():
             for orphan in ids - known:
@@ -357,7 +369,11 @@ def reconcile(home: Home) -> dict[str, int]:
         if stale or not home.catalogue.exists():
             lake.write_manifest(slices)
             lake.refresh_catalogue()
-    return {"orphans_removed": removed, "manifest_rewritten": int(stale)}
+    return {
+        "orphans_removed": removed,
+        "manifest_rewritten": int(stale),
+        "files_migrated": migrated,
+    }
 
 
 def _parquet(parts: list[Path]) -> str:

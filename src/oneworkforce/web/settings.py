@@ -14,6 +14,7 @@ from pathlib import Path
 import dj_database_url
 
 from oneworkforce.config import Home, redis_url
+from oneworkforce.jobs.queue import make_huey
 
 HOME = Home.resolve()
 BASE_DIR = Path(__file__).resolve().parent
@@ -52,6 +53,8 @@ INSTALLED_APPS = [
     "oneworkforce.web.accounts",
     "oneworkforce.web.dashboard",
     "oneworkforce.web.submissions",
+    "oneworkforce.jobs",
+    "huey.contrib.djhuey",
     "oneworkforce.registers",
     "oneworkforce.reports",
     "oneworkforce.planning",
@@ -236,6 +239,10 @@ DATABASES = {
         "OPTIONS": {"timeout": 30},
     },
 }
+# --- background jobs (oneworkforce/jobs): embedded SQLite queue, or Redis when
+# ONEWORKFORCE_REDIS_URL is set (config.redis_url) ------------------------------------------
+HUEY = make_huey(HOME)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "Europe/London"

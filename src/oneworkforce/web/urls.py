@@ -17,6 +17,7 @@ urlpatterns = [
     path("registers/", include("oneworkforce.registers.urls")),
     path("packs/", include("oneworkforce.reports.urls")),
     path("planning/", include("oneworkforce.planning.urls")),
+    path("jobs/", include("oneworkforce.jobs.urls")),
     path("audit/", include("oneworkforce.audit.urls")),
 ]
 
