@@ -24,6 +24,7 @@ PAGES = [
     "/accounts/",
     "/registers/risks/",
     "/registers/baf/",
+    "/glossary/",
 ]
 
 
