@@ -16,7 +16,7 @@ import pytest
 from oneworkforce.data.importer import Importer
 from oneworkforce.metrics import compute, spc
 from oneworkforce.metrics.impact import SPLITS
-from oneworkforce.metrics.store import ResultsStore
+from oneworkforce.metrics.store import DIMENSION_COLUMNS, ResultsStore
 from tests.data.samples import write
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,7 @@ def snapshot(store):
                 split.name,
                 row["metric"],
                 row["period"],
-                *(row[d] for d in ("place", "segment", "org_code", "staff_group", "band_cluster")),
+                *(row[d] for d in DIMENSION_COLUMNS),
                 row["origin"],
             )
             assert key not in out, key
@@ -134,11 +134,7 @@ def fresh(importer, split):
 
 
 def comparable(row):
-    dims = {
-        d: row[d]
-        for d in ("place", "segment", "org_code", "staff_group", "band_cluster")
-        if row[d] is not None
-    }
+    dims = {d: row[d] for d in DIMENSION_COLUMNS if row[d] is not None}
     return (
         row["metric"],
         row["period"],
@@ -174,7 +170,7 @@ def assert_matches_fresh_compute(importer, store):
                 assert g == (w if w is None else pytest.approx(w, rel=1e-12)), (split.name, got)
 
 
-DIMS = ("place", "segment", "org_code", "staff_group", "band_cluster")
+DIMS = DIMENSION_COLUMNS
 
 
 def same(a, b):

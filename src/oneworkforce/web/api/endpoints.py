@@ -136,7 +136,7 @@ def metrics(
     by: str | None = Query(
         None,
         description="a stored split: system (default), place, segment, org_code, staff_group, "
-        "segment,staff_group or org_code,staff_group",
+        "staff_category (the cross-sector level), segment,staff_group or org_code,staff_group",
     ),
 ):
     """The figures `oneworkforce metrics --format json` gives, read from the stored results
