@@ -117,7 +117,13 @@ def snapshot(store):
                 split.name,
                 row["metric"],
                 row["period"],
-                *(row[d] for d in DIMENSION_COLUMNS),
+                row["place"],
+                row["segment"],
+                row["org_code"],
+                # the staff dimension of the split: a group, or a cross-sector level (no split
+                # has both)
+                row["staff_group"] or row["staff_category"],
+                row["band_cluster"],
                 row["origin"],
             )
             assert key not in out, key
@@ -224,6 +230,7 @@ def expected_touch(key, metrics, periods, org):
     return {
         "system": True,
         "staff_group": True,
+        "staff_category": True,
         "place": place == own_place,
         "segment": segment == own_segment,
         "place_segment": place == own_place and segment == own_segment,
