@@ -634,3 +634,59 @@ def coverage_edit(request, segment, metric):
         },
         status=409 if "stale" in errors else (400 if errors else 200),
     )
+
+
+@requires(P.SET_TARGETS)
+def targets_page(request):
+    """The ICS's targets: every metric's target per segment with who set it, and the
+    targets.toml behind them to edit (checked, audited)."""
+    from django.conf import settings
+
+    from oneworkforce.metrics import targets
+    from oneworkforce.web.dashboard import target_settings
+
+    home = settings.HOME.root
+    text = targets.current_text(home)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        text = request.POST.get("text", "").replace("\r\n", "\n")
+        try:
+            target_settings.save(
+                home,
+                text,
+                actor=request.user.get_username(),
+                expected=request.POST.get("fingerprint", ""),
+            )
+        except (targets.TargetsError, target_settings.StaleEdit) as exc:
+            error, status = str(exc), 400 if isinstance(exc, targets.TargetsError) else 409
+        else:
+            messages.success(request, "The targets were saved; pages and new packs use them.")
+            return redirect("dashboard:targets")
+    titles = vocabulary("segment").titles
+    rows = []
+    for metric in data.catalogue():
+        for target in metric.targets:
+            rows.append(
+                {
+                    "metric": metric.title,
+                    "segments": ", ".join(titles.get(s, s) for s in target.segments)
+                    or "Every segment",
+                    "value": targets.describe(target, metric.unit),
+                    "set_by": target.set_by,
+                    "source": target.source,
+                }
+            )
+    saved = targets.current_text(home)
+    return render(
+        request,
+        "dashboard/targets.html",
+        {
+            "rows": rows,
+            "text": text,
+            "fingerprint": target_settings.fingerprint(saved),
+            "error": error,
+            "exists": targets.path(home).exists(),
+        },
+        status=status,
+    )
