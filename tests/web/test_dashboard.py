@@ -226,3 +226,49 @@ def test_an_admin_sets_the_targets_and_the_change_is_audited(story, browser_for,
     # the People Story now judges secondary care sickness (4.7%) against 5%: met
     sickness = cell_html(admin.get("/").content.decode(), "secondary_care", "sickness_absence_rate")
     assert "Target at most 5.0% (set by ICS People Board, 12 March 2025): met" in sickness
+
+
+def test_the_glossary_is_generated_from_the_catalogue(story, browser_for):
+    from oneworkforce.metrics.catalogue import CATALOGUE
+
+    page = browser_for("board").get("/glossary/").content.decode()
+    for metric in CATALOGUE:
+        assert f'id="{metric.code}"' in page
+    turnover = page.split('id="turnover_rate"')[1].split("</dl>")[0]
+    assert "No: a line chart" in turnover  # a rolling 12-month figure: no SPC
+    assert "At most 24.8% for" in turnover and "Care homes" in turnover
+    sickness = page.split('id="sickness_absence_rate"')[1].split("</dl>")[0]
+    assert "Yes: a Making Data Count chart" in sickness
+    assert browser_for("viewer").get("/glossary/").status_code == 403
+
+
+def test_the_packs_list_links_each_format(story, browser_for, settings, tmp_path):
+    from oneworkforce.reports import service
+    from oneworkforce.reports.options import PackOptions
+
+    pack, _ = service.create(settings.HOME, PackOptions(), actor="analyst", out=tmp_path / "p")
+    page = browser_for("board").get("/packs/").content.decode()
+    for fmt in ("pdf", "docx", "xlsx", "html"):
+        assert f'href="/packs/{pack.id}/download.{fmt}"' in page
+
+
+def test_a_difference_from_plan_and_money_read_in_words():
+    from oneworkforce.metrics.catalogue import CATALOGUE
+    from oneworkforce.web.dashboard.views import _display
+
+    pct = CATALOGUE.get("plan_variance_agency_fte_pct")
+    # 0.519 is 51.9% over plan (actual minus plan over plan); -0.012 is 1.2% under
+    assert _display(0.519, pct) == "51.9% over plan"
+    assert _display(-0.012, pct) == "1.2% under plan"
+    assert _display(80000000.04, CATALOGUE.get("agency_spend")) == "£80,000,000"
+
+
+def test_the_agency_table_downloads(story, browser_for):
+    client = browser_for("board")
+    response = client.get("/agency/?download=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][0].startswith("Agency and pay bill by organisation")
+    assert rows[1][:2] == ["Organisation", "Agency staff (FTE)"]
+    xlsx = client.get("/agency/?download=xlsx")
+    assert xlsx["Content-Disposition"].endswith('.xlsx"')
