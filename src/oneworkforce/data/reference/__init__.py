@@ -63,7 +63,16 @@ def aggregate_metric_codes() -> dict[str, tuple[str, ...]]:
     return {r["metric"]: tuple(r["units"].split("|")) for r in _read_csv("aggregate_metrics.csv")}
 
 
-ORGANISATION_COLUMNS = ("org_code", "org_name", "segment", "place", "sector", "partner")
+ORGANISATION_COLUMNS = (
+    "org_code",
+    "org_name",
+    "segment",
+    "place",
+    "sector",
+    "partner",
+    "cqc_location_id",
+    "ascwds_local_id",
+)
 SECTORS = ("nhs", "primary_care", "local_authority", "independent", "vcse")
 
 
