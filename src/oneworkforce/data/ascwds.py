@@ -262,6 +262,21 @@ def _number(text: str | None) -> float | None:
         return None
 
 
+def _status(row: Mapping[str, str | None], n: int, errors: _Errors) -> str | None:
+    """The row's STATUS (any case), or None after recording why it is not one."""
+    status = (row["STATUS"] or "").upper()
+    if status in STATUSES:
+        return status
+    errors.add(
+        n,
+        "STATUS",
+        row["STATUS"],
+        "ascwds_status",
+        "is not an ASC-WDS status: NEW, UPDATE, NOCHANGE, UNCHECKED or DELETE",
+    )
+    return None
+
+
 def register_keys(organisations: Iterable[Mapping[str, Any]]) -> tuple[dict, dict]:
     """Register lookups: CQC location ID -> organisation, ASC-WDS local ID -> organisation."""
     by_location: dict[str, Mapping[str, Any]] = {}
@@ -302,15 +317,8 @@ def parse_workplace(
     seen: dict[str, int] = {}
     for i, row in enumerate(rows):
         n = i + 2
-        status = (row["STATUS"] or "").upper()
-        if status not in STATUSES:
-            errors.add(
-                n,
-                "STATUS",
-                row["STATUS"],
-                "ascwds_status",
-                "is not an ASC-WDS status: NEW, UPDATE, NOCHANGE, UNCHECKED or DELETE",
-            )
+        status = _status(row, n, errors)
+        if status is None:
             continue
         local = row["LOCALESTID"]
         if not local:
@@ -487,15 +495,8 @@ def parse_workers(
     counts = {"deleted": 0}
     for i, row in enumerate(rows):
         n = i + 2
-        status = (row["STATUS"] or "").upper()
-        if status not in STATUSES:
-            errors.add(
-                n,
-                "STATUS",
-                row["STATUS"],
-                "ascwds_status",
-                "is not an ASC-WDS status: NEW, UPDATE, NOCHANGE, UNCHECKED or DELETE",
-            )
+        status = _status(row, n, errors)
+        if status is None:
             continue
         local, worker_id = row["LOCALESTID"], row["UNIQUEWORKERID"]
         if not local or not worker_id:

@@ -11,6 +11,7 @@ starters and days sick; a share of workers are bank, agency, zero-hours and "oth
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -34,9 +35,11 @@ EMPLOYMENT_CODES = ("1", "2", "3", "4", "7")
 ROLES = (("8", 0.66), ("7", 0.16), ("16", 0.06), ("26", 0.08), ("25", 0.04))
 
 
-def cqc_location_id(index: int) -> str:
-    """A made-up CQC location ID in the real shape (``1-`` and ten digits)."""
-    return f"1-{1_000_000_000 + index * 7919:010d}"
+def cqc_location_id(org_code: str) -> str:
+    """A made-up CQC location ID in the real shape (``1-`` and ten digits), the same for an
+    organisation at every scale."""
+    digest = int(hashlib.sha256(org_code.encode()).hexdigest(), 16)
+    return f"1-{1_000_000_000 + digest % 9_000_000_000:010d}"
 
 
 def write(

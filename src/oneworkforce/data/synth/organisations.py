@@ -382,12 +382,8 @@ def register_rows(systems: Sequence[System]) -> list[dict[str, str]]:
                     "place": o.place,
                     "sector": o.sector,
                     "partner": "true" if o.partner else "false",
-                    "cqc_location_id": "",
+                    "cqc_location_id": cqc_location_id(o.org_code) if asc else "",
                     "ascwds_local_id": o.org_code if asc else "",
                 }
             )
-    rows.sort(key=lambda r: r["org_code"])
-    asc_rows = [r for r in rows if r["ascwds_local_id"]]
-    for i, row in enumerate(asc_rows):
-        row["cqc_location_id"] = cqc_location_id(i + 1)
-    return rows
+    return sorted(rows, key=lambda r: r["org_code"])
