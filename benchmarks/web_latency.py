@@ -9,7 +9,14 @@ People Story metrics and several segments (and the whole system), alternately. E
 response must be 200 and be the page asked for, or the run fails.
 
 Beside it, in the same run: the same clients requesting ``/healthz`` for the same time, the
-server's floor (routing, middleware, a trivial response, the network round trip). Each run
+server's floor (routing, middleware, a trivial response, the network round trip).
+
+The cache (issue 16): the same load against three servers over the same data directory,
+started together and measured in turn within each repeat, so the machine's changing load
+falls on all three alike: ``files`` (the embedded default, the shared cache in the data
+directory), ``redis`` (``--redis-url``, default ``redis://127.0.0.1:6379/0``) and the
+baseline ``per-process`` (each worker's own memory, as before issue 16;
+benchmarks/per_process_settings.py). ``--caches`` picks which. Each run
 is repeated (``--repeats``) and the median of each figure reported; the machine is small
 and shared, so its load average is recorded with every run.
 
@@ -42,7 +49,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 USERNAME = "benchmark-analyst"
-PASSWORD = "benchmark-only-password"
+PASSWORD = "Kq7v-latency-measure-2026"
 METRICS = (
     "staff_in_post_fte",
     "vacancy_rate",
@@ -64,13 +71,25 @@ GOAL_P95_MS = 150.0
 # --- the server ------------------------------------------------------------------------
 
 
-def _env() -> dict[str, str]:
+def _env(cache: str = "files", redis: str = "") -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "ONEWORKFORCE_HOME"}
+        if k
+        not in {
+            "DATABASE_URL",
+            "DJANGO_SETTINGS_MODULE",
+            "ONEWORKFORCE_HOME",
+            "ONEWORKFORCE_REDIS_URL",
+        }
     }
     env.setdefault("ONEWORKFORCE_SECRET_KEY", "benchmark-only")
+    env["ONEWORKFORCE_CACHE_PREFIX"] = f"web-latency-{os.getpid()}-{cache}"
+    if cache == "redis":
+        env["ONEWORKFORCE_REDIS_URL"] = redis
+    elif cache == "per-process":
+        env["DJANGO_SETTINGS_MODULE"] = "per_process_settings"
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH")]))
     return env
 
 
@@ -89,7 +108,15 @@ def prepare(home: Path) -> None:
             stdout=subprocess.DEVNULL,
         )
     subprocess.run(
-        _cli(home, "createuser", USERNAME, "--role", "analyst", "--password-stdin"),
+        _cli(
+            home,
+            "createuser",
+            USERNAME,
+            "--role",
+            "analyst",
+            "--password-stdin",
+            "--reset-password",
+        ),
         env=_env(),
         input=PASSWORD + "\n",
         text=True,
@@ -107,7 +134,7 @@ def free_port() -> int:
 class Server:
     """``oneworkforce serve`` in a subprocess, stopped (by its id) on exit."""
 
-    def __init__(self, home: Path, workers: int, threads: int):
+    def __init__(self, home: Path, workers: int, threads: int, env: dict[str, str]):
         self.port = free_port()
         # the server's log lives as long as the server, so it is closed in __exit__
         self.log = tempfile.NamedTemporaryFile(prefix="web-latency-", suffix=".log")  # noqa: SIM115
@@ -122,7 +149,7 @@ class Server:
                 "--threads",
                 str(threads),
             ),
-            env=_env(),
+            env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its workers share its process group, stopped together
@@ -324,23 +351,69 @@ def main() -> None:
     # (measured on 2 cores: p95 ~200 ms with 2 workers, ~330 ms with 4)
     parser.add_argument("--workers", type=int, default=cores, help="default: one per core")
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--caches",
+        default="per-process,files,redis",
+        help="which caches to serve with, measured in turn: per-process, files, redis",
+    )
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "web_latency.json")
     args = parser.parse_args()
 
     home = args.home or Path(tempfile.mkdtemp(prefix="web-latency-")) / "home"
     prepare(home)
-    runs = []
-    with Server(home, args.workers, args.threads) as server:
-        cookies = [sign_in(server.port) for _ in range(args.clients)]
+    caches = [c.strip() for c in args.caches.split(",") if c.strip()]
+    runs: dict[str, list[dict]] = {c: [] for c in caches}
+    with contextlib.ExitStack() as servers:
+        started = {
+            c: servers.enter_context(
+                Server(home, args.workers, args.threads, _env(c, args.redis_url))
+            )
+            for c in caches
+        }
+        cookies = {c: [sign_in(s.port) for _ in range(args.clients)] for c, s in started.items()}
         for i in range(args.repeats):
-            load_before = os.getloadavg()[0]
-            pages = load(server.port, cookies, page_mix, args.seconds, args.warm_up)
-            floor = load(server.port, cookies, health_mix, args.seconds, args.warm_up)
-            runs.append({"pages": pages, "healthz": floor["healthz"], "load_average": load_before})
-            print(f"run {i + 1}: {json.dumps(runs[-1])}", file=sys.stderr)
-    pages = medians([r["pages"] for r in runs])
-    floor = medians([{"healthz": r["healthz"]} for r in runs])["healthz"]
-    overall = pages["overall"]
+            for c, server in started.items():  # each cache in turn, within each repeat
+                load_before = os.getloadavg()[0]
+                pages = load(server.port, cookies[c], page_mix, args.seconds, args.warm_up)
+                floor = load(server.port, cookies[c], health_mix, args.seconds, args.warm_up)
+                runs[c].append(
+                    {"pages": pages, "healthz": floor["healthz"], "load_average": load_before}
+                )
+                print(f"run {i + 1} {c}: {json.dumps(runs[c][-1])}", file=sys.stderr)
+    by_cache = {}
+    for c in caches:
+        pages = medians([r["pages"] for r in runs[c]])
+        floor = medians([{"healthz": r["healthz"]} for r in runs[c]])["healthz"]
+        overall = pages["overall"]
+        by_cache[c] = {
+            "pages": pages,
+            "healthz": floor,
+            "ratio_to_floor": {
+                "median": round(overall["median_ms"] / floor["median_ms"], 1),
+                "p95": round(overall["p95_ms"] / floor["p95_ms"], 1),
+                "throughput": round(
+                    floor["requests_per_second"] / overall["requests_per_second"], 1
+                ),
+            },
+            "goal": {"p95_ms_under": GOAL_P95_MS, "met": overall["p95_ms"] < GOAL_P95_MS},
+            "runs": runs[c],
+        }
+    shared_cost = {}
+    if "per-process" in by_cache:
+        base = by_cache["per-process"]["pages"]["overall"]
+        for c in caches:
+            if c == "per-process":
+                continue
+            o = by_cache[c]["pages"]["overall"]
+            shared_cost[c] = {
+                # above 1: the shared cache is slower; issue 16 allows at most 1.2
+                "p95_ratio": round(o["p95_ms"] / base["p95_ms"], 2),
+                # below 1: the shared cache serves fewer pages a second; at least 1 / 1.2
+                "throughput_ratio": round(
+                    o["requests_per_second"] / base["requests_per_second"], 2
+                ),
+            }
     result = {
         "benchmark": "web_latency",
         "when": time.strftime("%Y-%m-%d %H:%M"),
@@ -353,22 +426,24 @@ def main() -> None:
             "seconds": args.seconds,
             "warm_up_seconds": args.warm_up,
             "repeats": args.repeats,
+            "caches": caches,
             "metrics": list(METRICS),
             "segments": [s or "(whole system)" for s in SEGMENTS],
         },
-        "pages": pages,
-        "healthz": floor,
-        "ratio_to_floor": {
-            "median": round(overall["median_ms"] / floor["median_ms"], 1),
-            "p95": round(overall["p95_ms"] / floor["p95_ms"], 1),
-            "throughput": round(floor["requests_per_second"] / overall["requests_per_second"], 1),
-        },
-        "goal": {"p95_ms_under": GOAL_P95_MS, "met": overall["p95_ms"] < GOAL_P95_MS},
-        "runs": runs,
+        "caches": by_cache,
+        "shared_cache_against_per_process": shared_cost,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps({k: result[k] for k in ("pages", "healthz", "ratio_to_floor", "goal")}))
+    print(
+        json.dumps(
+            {
+                "pages": {c: v["pages"]["overall"] for c, v in by_cache.items()},
+                "healthz": {c: v["healthz"] for c, v in by_cache.items()},
+                "shared_cache_against_per_process": shared_cost,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

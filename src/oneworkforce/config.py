@@ -3,17 +3,27 @@
 The home holds the analytical store (the Parquet lake and its DuckDB catalogue) and, unless
 ``DATABASE_URL`` is set, the SQLite file of the operational store. It is chosen by
 ``oneworkforce --home DIR``, else ``ONEWORKFORCE_HOME``, else ``./.oneworkforce``, and is
-created on first use.
+created on first use, readable by its owner only (0700; the SQLite file 0600): it holds staff
+records.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 HOME_ENV = "ONEWORKFORCE_HOME"
 DEFAULT_HOME = ".oneworkforce"
+REDIS_ENV = "ONEWORKFORCE_REDIS_URL"
+
+
+def redis_url() -> str | None:
+    """The Redis server every worker and app server shares (cache, sessions and the job
+    queue), from ``ONEWORKFORCE_REDIS_URL``; ``None`` when it is not set, and the embedded
+    defaults in the data directory are used instead."""
+    return os.environ.get(REDIS_ENV, "").strip() or None
 
 
 @dataclass(frozen=True)
@@ -24,7 +34,7 @@ class Home:
     def resolve(cls, explicit: str | os.PathLike[str] | None = None) -> Home:
         raw = explicit or os.environ.get(HOME_ENV) or DEFAULT_HOME
         root = Path(raw).expanduser().resolve()
-        root.mkdir(parents=True, exist_ok=True)
+        private_dir(root)
         return cls(root)
 
     @property
@@ -40,7 +50,19 @@ class Home:
     @property
     def sqlite(self) -> Path:
         """The operational store when DATABASE_URL is not set."""
-        return self.root / "operational.sqlite3"
+        return private_file(self.root / "operational.sqlite3")
+
+    @property
+    def queue(self) -> Path:
+        """The embedded job queue (SQLite) when ONEWORKFORCE_REDIS_URL is not set."""
+        return self.root / "queue.sqlite3"
+
+    @property
+    def jobs(self) -> Path:
+        """Files a queued job works on (an upload waiting for a worker), one folder a job."""
+        path = self.root / "jobs"
+        path.mkdir(exist_ok=True)
+        return path
 
     @property
     def tmp(self) -> Path:
@@ -48,3 +70,20 @@ class Home:
         path = self.root / "tmp"
         path.mkdir(exist_ok=True)
         return path
+
+
+def private_dir(path: Path) -> Path:
+    """Make ``path`` (and missing parents) if needed; a folder made here is the owner's only."""
+    if not path.exists():
+        path.mkdir(parents=True, mode=0o700, exist_ok=True)
+        path.chmod(0o700)  # whatever the umask
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Create ``path`` empty, readable and writable by its owner only, unless it exists (so a
+    database made from it later, such as SQLite's, starts private)."""
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):  # made meanwhile by another process
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    return path

@@ -130,3 +130,17 @@ def table_rows(page, selector: str) -> list[list[str]]:
     return page.locator(f"{selector} tbody tr").evaluate_all(
         "rows => rows.map(r => Array.from(r.cells).map(c => c.innerText.trim()))"
     )
+
+
+#: the longest a background job (an upload and its refresh, a board pack) may take on a
+#: loaded machine: a ceiling with headroom, not an expected duration
+JOB_CEILING_MS = 600_000
+
+
+def wait_for_job(page) -> str:
+    """Wait until the job the page follows has finished (its progress panel, polled by htmx,
+    says ``done`` or ``failed``); returns that state."""
+    page.wait_for_selector(
+        '#job[data-job-state="done"], #job[data-job-state="failed"]', timeout=JOB_CEILING_MS
+    )
+    return page.locator("#job").get_attribute("data-job-state")

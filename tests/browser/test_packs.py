@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
 
-from tests.browser.support import fte_text, table_rows
+from tests.browser.support import fte_text, table_rows, wait_for_job
 
 pytestmark = pytest.mark.browser
 
@@ -71,8 +71,12 @@ def made_pack(analyst_page) -> str:
     page.get_by_label("Date of meeting (YYYY-MM-DD)").fill(MEETING_DATE)
     page.get_by_label("Action required").select_option(ACTION)
     assert not page.get_by_label(re.compile("^Public version")).is_checked()
-    with page.expect_navigation(timeout=120_000):  # the pack is rendered in every format
-        page.get_by_role("button", name="Make and freeze the pack").click()
+    page.get_by_role("button", name="Make and freeze the pack").click()
+    page.wait_for_load_state()
+    # the packs page follows the pack's job (made by a worker) until it has finished
+    assert wait_for_job(page) == "done", page.locator("#job").inner_text()
+    page.locator("#job-object").click()  # "Open the pack"
+    page.wait_for_load_state()
     assert re.search(r"/packs/[0-9a-f-]{36}/$", page.url), page.url
     return urlsplit(page.url).path
 

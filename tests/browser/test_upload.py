@@ -15,6 +15,7 @@ from tests.browser.support import (
     describe,
     fte_text,
     table_rows,
+    wait_for_job,
 )
 
 pytestmark = pytest.mark.browser
@@ -60,12 +61,15 @@ def _write(folder: Path, name: str, rows: list[str], month: str, org: str) -> Pa
 
 
 def _upload(page, path: Path) -> None:
+    """Send the file, then watch the page follow its job until the job has finished."""
     page.goto("/submissions/upload/")
     page.get_by_label("Which data is in the file").select_option("staff_in_post")
     page.get_by_label("The file", exact=True).set_input_files(str(path))
-    page.set_default_navigation_timeout(180_000)  # an accepted file refreshes the figures
     page.get_by_role("button", name="Check and submit").click()
     page.wait_for_load_state()
+    # the page answers at once with the job's progress (steps listed), then polls it
+    assert page.locator("#job").count() == 1
+    wait_for_job(page)
 
 
 def _icb_figure(page) -> str:

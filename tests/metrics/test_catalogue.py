@@ -69,14 +69,30 @@ def test_the_catalogue_is_json():
         "leaving": "group",
         "months": 12,
     }
-    assert turnover["targets"][0] | {"label": ""} == {
+    assert turnover["targets"][0] | {"label": "", "source": ""} == {
         "node": "Target",
         "label": "",
         "lower": 0.08,
         "upper": 0.12,
         "kind": "range",
+        "set_by": "OneWorkforce default",
+        "source": "",
+        "segments": [
+            "nhs_community",
+            "secondary_care",
+            "nhs_mental_health",
+            "ambulance",
+            "icb_corporate",
+        ],
     }
+    # social care turnover has its own target: at or below England's 24.8% (§6)
+    assert turnover["targets"][1]["upper"] == 0.248
+    assert "care_homes" in turnover["targets"][1]["segments"]
     assert turnover["window"] == "rolling_12m" and turnover["unit"] == "fraction"
+    # SPC applies to independent monthly points only, never to rolling windows
+    assert turnover["spc"] is False
+    assert next(m for m in listed if m["code"] == "sickness_absence_rate")["spc"] is True
+    assert next(m for m in listed if m["code"] == "agency_share_of_paybill_fytd")["spc"] is False
 
 
 def test_seed_targets():

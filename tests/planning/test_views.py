@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -51,8 +52,11 @@ def test_a_viewer_without_view_plans_is_refused(page_home) -> None:
 def test_an_analyst_runs_a_scenario_and_sees_the_fan_chart_and_table(page_home) -> None:
     analyst = _client("analyst")
     response = analyst.post("/planning/run/", {"scenario": "tiny", "runs": "5"})
-    assert response.status_code == 302
-    page = analyst.get(response["Location"])
+    assert response.status_code == 302  # to the page following the run's job
+    following = analyst.get(response["Location"]).content.decode()
+    assert "Tiny plan ran 5 times" in following  # the tests' queue runs the job at once
+    run_link = re.search(r'href="(/planning/\?run=[^"]+)" id="job-object"', following)
+    page = analyst.get(run_link.group(1).replace("&amp;", "&"))
     assert page.status_code == 200
     html = page.content.decode()
     assert "Tiny plan" in html
@@ -74,3 +78,18 @@ def test_bad_input_is_shown_in_an_error_summary(page_home) -> None:
     assert "There is a problem" in html
     assert "Choose a scenario" in html
     assert "from 1 to 5,000" in html
+
+
+def test_a_run_from_the_page_is_audited(page_home) -> None:
+    from oneworkforce.audit.models import AuditEvent
+
+    response = _client("analyst").post("/planning/run/", {"scenario": "tiny", "runs": "5"})
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="planning_run.create")
+    from oneworkforce.jobs.models import Job
+
+    job = Job.objects.get(pk=response["Location"].split("job=")[1])  # the page follows the job
+    run_id = job.object_id
+    assert job.state == "done" and job.actor == "u-analyst"
+    assert (event.actor, event.object_id) == ("u-analyst", run_id)
+    assert event.changes["scenario"] == "tiny" and event.changes["runs"] == 5

@@ -212,7 +212,16 @@ def test_adding_a_meeting_reads_agenda_and_attendance(client_for):
         {"name": "Jo Bloggs", "role": "", "present": True},
         {"name": "Sam Jones", "role": "Director", "present": False},
     ]
-    assert AuditEvent.objects.count() == events + 1
+    # the meeting, and its attendance lines matched to people (nobody is known yet)
+    assert sorted(AuditEvent.objects.values_list("action", flat=True)) == sorted(
+        ["meeting.create", "attendee.rebuild"]
+    )
+    assert AuditEvent.objects.count() == events + 2
+    assert [(a.written, a.status) for a in meeting.attendees.all()] == [
+        ("Prem Singh", "unknown"),
+        ("Jo Bloggs", "unknown"),
+        ("Sam Jones", "unknown"),
+    ]
     _one_create_event("meeting", meeting.pk)
     # the edit form gives the same lines back, and saving them unchanged records nothing
     edit = lead.get(reverse("registers:edit", args=["meeting", meeting.pk]))
@@ -232,7 +241,7 @@ def test_adding_a_meeting_reads_agenda_and_attendance(client_for):
             "attendance": form.initial["attendance"],
         },
     )
-    assert again.status_code == 302 and AuditEvent.objects.count() == events + 1
+    assert again.status_code == 302 and AuditEvent.objects.count() == events + 2
 
 
 @pytest.mark.django_db

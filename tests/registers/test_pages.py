@@ -10,6 +10,7 @@ VIEW = [
     "registers:programmes",
     "registers:portfolio",
     "registers:risks",
+    "registers:baf",
     "registers:actions",
     "registers:milestones",
     "registers:benefits",
@@ -146,3 +147,113 @@ def test_the_assurance_grid_has_each_section_once(loaded, client_for):
     headings = re.findall(r"<th[^>]*colspan[^>]*>\s*([^<]+?)\s*</th>", page)
     assert headings, "no section headings found"
     assert len(headings) == len(set(headings)), headings
+
+
+@pytest.fixture
+def demo_at_march_2025(db):
+    import datetime as dt
+
+    # the demo's data period ends in March 2025: its "today" is 31 March 2025
+    return demo.load_demo(today=dt.date(2025, 3, 31))
+
+
+def test_the_demo_tells_the_seed_papers_story(demo_at_march_2025):
+    import datetime as dt
+
+    reports = models.StatusReport.objects.select_related("programme")
+    assert reports.exists()
+    assert not reports.filter(narrative__icontains="synthetic").exists()
+    # dated from the data period, never the machine's clock: quarterly to March 2025
+    assert {r.report_date for r in reports} == {
+        dt.date(2024, 6, 1),
+        dt.date(2024, 9, 1),
+        dt.date(2024, 12, 1),
+        dt.date(2025, 3, 1),
+    }
+    for report in reports.filter(report_date=dt.date(2025, 3, 1)):
+        # the latest report is the seed paper's own status text and RAG
+        assert report.narrative == report.programme.status_text.strip()
+        assert report.rag_overall == report.programme.rag
+    deliverables = models.Milestone.objects.filter(kind="deliverable")
+    dates = [m.due_date for m in deliverables]
+    assert len(dates) == len(set(dates)) > 1  # distinct due dates
+    assert min(dates) == dt.date(2025, 4, 30)  # the first falls due a month on
+    for risk in models.Risk.objects.exclude(current_likelihood=None):
+        assert risk.score("target") is not None
+        assert risk.score("target") <= risk.score("current")
+    # the portfolio's savings benefits
+    months = models.BenefitMonth.objects.filter(benefit__name__startswith="Savings:").order_by(
+        "month"
+    )
+    # a trajectory for the financial year of the data period, actuals up to March 2025
+    assert months.first().month == dt.date(2024, 4, 1)
+    assert not months.filter(actual__isnull=True, month__lte=dt.date(2025, 3, 1)).exists()
+
+
+def test_the_baf_lists_the_escalated_risks_with_their_assurance(
+    demo_at_march_2025, client_for, monkeypatch
+):
+    # no seed risk scores 15 (the default escalation score); this ICS escalates at 12
+    monkeypatch.setenv("ONEWORKFORCE_BAF_SCORE", "12")
+    threshold = 12
+    escalated = [r for r in models.Risk.objects.all() if (r.score("current") or 0) >= threshold]
+    below = [r for r in models.Risk.objects.all() if (r.score("current") or 0) < threshold]
+    assert escalated and below  # the seed register has both
+    page = client_for(Role.BOARD).get(reverse("registers:baf")).content.decode()
+    for risk in escalated:
+        assert f">{risk.ref}</a>:" in page
+    for risk in below:
+        assert f">{risk.ref}</a>:" not in page
+    for heading in ("Controls", "Assurances", "Gaps in control", "Gaps in assurance", "Actions"):
+        assert f'<dt class="nhsuk-summary-list__key">{heading}</dt>' in page
+    # scores carry their band in words, not colour alone
+    assert "owf-band-extreme" in page and ' <span class="owf-score__band">extreme</span>' in page
+
+
+def test_the_heat_map_colours_each_cell_by_band(demo_at_march_2025, client_for):
+    import re
+
+    page = client_for(Role.BOARD).get(reverse("registers:risks")).content.decode()
+    cells = re.findall(r'<td class="owf-band-(\w+) owf-heat--(\w+)" data-band="(\w+)"', page)
+    assert len(cells) == 25
+    # likelihood 5 x consequence 5 = 25, extreme; 1 x 1 = 1, low (bands 1-3 low ... 15-25)
+    assert cells[4][0] == "extreme" and cells[20][0] == "low"
+    assert any(has == "has" for _, has, _ in cells)
+
+
+def test_archive_without_a_version_changes_nothing(client_for):
+    """Issue 14: a POST carrying no version archived the record (the version check was skipped)."""
+    from oneworkforce.registers import actions
+
+    risk = actions.create("tests", models.Risk, ref="R-EDGE", description="A risk")
+    client = client_for(Role.ANALYST)
+    response = client.post(reverse("registers:archive", args=("risk", risk.pk)), {})
+    assert response.status_code == 302
+    risk.refresh_from_db()
+    assert not risk.archived and risk.version == 1
+    # with the version seen, it archives
+    client.post(reverse("registers:archive", args=("risk", risk.pk)), {"version": "1"})
+    risk.refresh_from_db()
+    assert risk.archived
+
+
+def test_an_unconfirmed_import_preview_expires(client_for, settings, tmp_path):
+    import os
+    import re
+    import time
+
+    from oneworkforce.registers import views
+
+    client = client_for(Role.ANALYST)
+    upload = tmp_path / "risks.csv"
+    upload.write_text("Risk Ref,Risk Description\nR-OLD,Imported late\n")
+    with upload.open("rb") as fh:
+        page = client.post(reverse("registers:import"), {"kind": "risks", "file": fh})
+    token = re.search(r'name="token" value="([0-9a-f]+)"', page.content.decode()).group(1)
+    waiting = next((settings.HOME.tmp / "register-imports").glob(f"{token}--*"))
+    old = time.time() - views.PREVIEW_LIFETIME.total_seconds() - 60
+    os.utime(waiting, (old, old))
+    response = client.post(reverse("registers:import"), {"token": token, "kind": "risks"})
+    assert response.status_code == 404
+    assert not models.Risk.objects.filter(ref="R-OLD").exists()
+    assert not waiting.exists()

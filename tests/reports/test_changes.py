@@ -7,7 +7,7 @@ import pytest
 
 from oneworkforce.reports import freeze
 from oneworkforce.reports.options import PackOptions
-from oneworkforce.reports.sections.changes import diff
+from oneworkforce.reports.sections.changes import diff, material
 from tests.reports.conftest import row_of, table_of
 
 
@@ -64,3 +64,46 @@ def test_second_pack_reports_the_changes(pack_home, registers):
     assert (
         row_of(grid, "Stay and thrive: retaining our staff (RET)")[8]["display"] == "Amber to Red"
     )
+
+
+def test_material_changes_in_words():
+    before = {
+        "figures": {"system/agency_spend": 100.0, "nursing/sickness_absence_rate": 0.05},
+        "limits": {"system/agency_spend": 20.0},
+        "assurance": {"nursing/sickness_absence_rate": "inconsistent"},
+        "risks": {"WF01": 12, "WF02": 9},
+        "rag": {"RET": "green"},
+        "special_causes": [],
+    }
+    after = {
+        # 130 - 100 = 30, more than the limits' width of 20: material
+        "figures": {"system/agency_spend": 130.0, "nursing/sickness_absence_rate": 0.06},
+        "limits": {"system/agency_spend": 20.0},
+        "assurance": {"nursing/sickness_absence_rate": "consistent_fail"},
+        # WF01 12 -> 15: high (8-12) to extreme (15+); WF02 9 -> 10 stays high
+        "risks": {"WF01": 15, "WF02": 10},
+        "rag": {"RET": "amber"},
+        "special_causes": ["leaver_rate/system"],
+    }
+    assert material(before, after) == [
+        "New special-cause signal: Leaver rate (loss to the system, 12 months): system.",
+        "Sickness absence rate (month) (nursing) now consistently fails its target.",
+        "Risk WF01 moved from high (12) to extreme (15).",
+        "Programme RET's RAG changed from green to amber.",
+        "Agency spend (system) moved from 100 to 130, more than the width of its process "
+        "limits (20).",
+    ]
+    assert material(after, after) == []
+
+
+@pytest.mark.django_db
+def test_two_packs_list_exactly_the_planted_change(pack_home, registers):
+    freeze.make(pack_home.home, PackOptions(), actor="a")
+    registers["snapshot"]["risks"][1]["current_score"] = 16  # WF02: 9 (high) -> 16 (extreme)
+    second = freeze.make(pack_home.home, PackOptions(), actor="a")
+    changes = next(s for s in second.content["sections"] if s["id"] == "changes")
+    listed = next(b["items"] for b in changes["blocks"] if b["type"] == "bullets")
+    assert listed == ["Risk WF02 moved from high (9) to extreme (16)."]
+    cover = second.content["sections"][0]
+    summary = next(b["items"] for b in cover["blocks"] if b["type"] == "bullets")
+    assert summary[0] == "Since the last pack: Risk WF02 moved from high (9) to extreme (16)."

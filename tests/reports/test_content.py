@@ -184,3 +184,51 @@ def test_unknown_month_is_refused(pack_home, registers):
 
     with pytest.raises(NoData, match="2023-07 to 2024-06"):
         make(pack_home, period="2025-01")
+
+
+def _conflict_entry(pack) -> str:
+    rows = table_of(pack.content, "implications")["rows"]
+    return {r[0]["display"]: r[1]["display"] for r in rows}["Conflict of interest"]
+
+
+def test_cover_sheet_conflicts_come_from_the_check(pack_home, registers):
+    """ "None identified" only when the check of the pack's meeting found none."""
+    import datetime as dt
+
+    from oneworkforce.registers import actions, importing, models
+
+    # no such meeting in the register: not checked, and the cover sheet says so
+    unchecked = make(pack_home, meeting="Humber ICB Board", meeting_date="2024-07-20")
+    assert _conflict_entry(unchecked) == (
+        "Not checked: the meetings register has no meeting 'Humber ICB Board' on 2024-07-20."
+    )
+    importing.apply(
+        importing.plan(
+            "declarations",
+            ["Date of Declaration", "Forename", "Surname", "1. Financial Interest"],
+            [
+                ["1 April 2024", "Ann", "Lee", "1. Director, Lee Medical Supplies Ltd (2020-)"],
+                ["1 April 2024", "Andrew", "Leeson", "None"],
+            ],
+        ),
+        "sec",
+    )  # fmt: skip
+    meeting = actions.create(
+        "sec",
+        models.Meeting,
+        title="Humber ICB Board",
+        date=dt.date(2024, 7, 20),
+        agenda=["1. Welcome", "2. Workforce report"],
+        attendance=["Ann Lee", "Andrew Leeson"],
+    )
+    clean = make(pack_home, meeting="Humber ICB Board", meeting_date="2024-07-20")
+    assert _conflict_entry(clean) == "None identified."
+    actions.update(
+        "sec", meeting, None, {"agenda": [*meeting.agenda, "3. Lee Medical Supplies Ltd contract"]}
+    )
+    found = make(pack_home, meeting="Humber ICB Board", meeting_date="2024-07-20")
+    # Ann Lee's financial interest in the company the item names: she leaves the room
+    assert _conflict_entry(found) == (
+        "Item 3 (Lee Medical Supplies Ltd contract): Ann Lee – Lee Medical Supplies Ltd "
+        "(leave the room)."
+    )

@@ -76,10 +76,12 @@ def test_analyst_makes_a_pack_and_others_cannot(pack_home, registers, client_for
     response = client_for("analyst").post(
         url, {"title": "Workforce paper", "action_required": "Information", "public": "1"}
     )
-    assert response.status_code == 302
-    pack = BoardPack.objects.get()
+    assert response.status_code == 302  # to the packs page, following the pack's job
+    pack = BoardPack.objects.get()  # the tests' queue runs the job at once
     assert pack.public and pack.created_by == "analyst" and pack.title == "Workforce paper"
-    assert response["Location"] == reverse("reports:detail", args=[pack.id])
+    following = client_for("analyst").get(response["Location"]).content.decode()
+    assert "Pack made and frozen" in following
+    assert f'href="{reverse("reports:detail", args=[pack.id])}" id="job-object"' in following
     bad = client_for("analyst").post(url, {"period": "2024-13"})
     assert bad.status_code == 400 and b"YYYY-MM" in bad.content
     assert client_for("analyst").get(url).status_code == 405

@@ -31,7 +31,9 @@ def test_sign_in_and_out_with_a_local_account(client):
     page = client.get("/accounts/login/")
     assert page.status_code == 200 and b'name="csrfmiddlewaretoken"' in page.content
     response = client.post("/accounts/login/", {"username": "ann", "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == "/start/"
+    # a board member's first page is the People Story, the first page of their menu
+    assert client.get("/start/")["Location"] == "/"
     assert client.get("/").status_code == 200
     assert client.post("/accounts/logout/").status_code == 302
     assert client.get("/").status_code == 302

@@ -280,3 +280,10 @@ def test_openapi_schema_and_docs(loaded, client_for):
     names = {p["name"] for p in schema["paths"]["/api/v1/metrics"]["get"]["parameters"]}
     assert names == {"metric", "period", "from", "to", "by"}
     assert client_for("analyst").get("/api/v1/docs").status_code == 200
+
+
+@pytest.mark.parametrize("offset", ["99999999999999999999", "10000001", "-1"])
+def test_an_offset_beyond_any_ledger_is_refused_not_a_server_error(ledger, client_for, offset):
+    response = client_for("analyst").get(f"/api/v1/submissions?offset={offset}")
+    assert response.status_code == 422
+    assert "offset" in str(response.json()["detail"])

@@ -28,13 +28,15 @@ def test_the_matrix_shows_latest_value_comparator_and_availability(story, browse
     page = browser_for("board").get("/").content.decode()
     sip = cell_html(page, "secondary_care", "staff_in_post_fte")
     assert '<span class="owf-value">4.0</span>' in sip
-    assert "2023-06: 4.5" in sip  # the same month a year before
+    assert "June 2023: 4.5" in sip  # the same month a year before, in the cell's tooltip
     assert "1 of 1 organisations" in sip
-    assert "Available" in sip
+    assert 'data-availability="available"' in page
     sickness = cell_html(page, "secondary_care", "sickness_absence_rate")
     assert '<span class="owf-value">4.7%</span>' in sickness
-    assert "2023-06: 3.5%" in sickness and "+1.2 points" in sickness
-    assert "at most 4.5%" in sickness  # the seed target
+    assert "June 2023: 3.5%" in sickness and "+1.2 points" in sickness
+    # the default ceiling, with who set it; 4.7% > 4.5%, so the cell misses it
+    assert "Target at most 4.5% (set by OneWorkforce default): not met" in sickness
+    assert 'data-target-state="missed"' in page
     community = cell_html(page, "nhs_community", "sickness_absence_rate")
     assert '<span class="owf-value">2.9%</span>' in community
     # no data at all for volunteers; sickness is not collected for them
@@ -156,3 +158,37 @@ def test_coverage_edits_are_audited_and_a_stale_edit_is_refused(story, browser_f
 def test_the_agency_page_reads_without_temporary_staffing_data(story, browser_for):
     page = browser_for("board").get("/agency/").content.decode()
     assert "No agency or pay bill figures have been submitted yet" in page
+
+
+def test_rolling_window_metrics_carry_no_spc_icon(story, browser_for):
+    page = browser_for("analyst").get("/").content.decode()
+    # secondary care has 18 months of staff in post, so a 12-month turnover figure for
+    # 2024-06; it is a rolling window, so no Making Data Count icon is drawn for it
+    turnover = cell_html(page, "secondary_care", "turnover_rate")
+    assert "owf-value" in turnover
+    assert "owf-mdc" not in turnover
+    # a monthly rate of independent points has its variation icon, drawn as SVG with words:
+    # sickness rises every month (30 + month index days over 1,000), a 7-point trend upwards
+    # in a lower-is-better rate, so special cause concern (high)
+    sickness = cell_html(page, "secondary_care", "sickness_absence_rate")
+    assert '<svg class="owf-mdc owf-mdc--concern"' in sickness
+    assert 'aria-label="Special cause concern (high)"' in sickness
+
+
+def test_the_people_story_downloads_as_csv_and_xlsx(story, browser_for):
+    client = browser_for("board")
+    rows = list(csv.reader(io.StringIO(client.get("/people-story.csv").content.decode())))
+    assert rows[0] == ["People Story, 2024-06"]
+    header = rows[1]
+    sick = next(
+        r for r in rows[2:] if r[0] == "Secondary care" and r[1].startswith("Sickness absence")
+    )
+    # 47 days lost over 1,000 available (conftest); the 4.5% default ceiling is missed
+    assert float(sick[header.index("Value")]) == pytest.approx(0.047)
+    assert sick[header.index("Target")] == "at most 4.5%"
+    assert sick[header.index("Target set by")] == "OneWorkforce default"
+    assert sick[header.index("Against target")] == "Not met"
+    xlsx = client.get("/people-story.xlsx?place=North").content
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(xlsx)).get_sheet_by_index(0).to_python()
+    assert sheet[0][0] == "People Story, North, 2024-06"
+    assert client.get("/people-story.pdf").status_code == 404

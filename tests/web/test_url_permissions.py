@@ -36,12 +36,19 @@ def first(model: str, **where):
 URLS: dict[str, tuple[object, object, str]] = {
     "login": (PUBLIC, (), ""),
     "logout": (PUBLIC, (), ""),  # POST only; GET is refused for everyone alike
+    "account": (P.VIEW_PUBLISHED, (), ""),  # every signed-in user
+    "sign_out_everywhere": (P.VIEW_PUBLISHED, (), ""),  # every signed-in user; POST only
+    "start": (P.VIEW_PUBLISHED, (), ""),  # every signed-in user: redirects to their first page
+    "oidc_authentication_init": (PUBLIC, (), ""),  # when OpenID Connect is configured
+    "oidc_authentication_callback": (PUBLIC, (), ""),
     "healthz": (PUBLIC, (), ""),
     "accessibility": (PUBLIC, (), ""),
     "published": (P.VIEW_PUBLISHED, (), ""),
+    "audit:events": (P.VIEW_AUDIT, (), "object=submission"),
     "dashboard:home": (P.VIEW_AGGREGATES, (), ""),
     "dashboard:drilldown": (P.VIEW_AGGREGATES, ("staff_in_post_fte",), "segment=secondary_care"),
     "dashboard:table": (P.VIEW_AGGREGATES, ("staff_in_post_fte", "csv"), ""),
+    "dashboard:story_export": (P.VIEW_AGGREGATES, ("csv",), ""),
     "dashboard:agency": (P.VIEW_AGGREGATES, (), ""),
     "dashboard:coverage": (P.VIEW_AGGREGATES, (), ""),
     "dashboard:coverage_edit": (P.EDIT_COVERAGE, ("secondary_care", "vacancy_rate"), ""),
@@ -53,7 +60,9 @@ URLS: dict[str, tuple[object, object, str]] = {
     "registers:report_submit": (P.EDIT_REGISTERS, first("StatusReport"), ""),  # POST only
     "registers:portfolio": (P.VIEW_REGISTERS, (), ""),
     "registers:risks": (P.VIEW_REGISTERS, (), ""),
+    "registers:baf": (P.VIEW_REGISTERS, (), ""),
     "registers:risk": (P.VIEW_REGISTERS, first("Risk"), ""),
+    "registers:risk_review": (P.EDIT_REGISTERS, first("Risk"), ""),  # POST only
     "registers:actions": (P.VIEW_REGISTERS, (), ""),
     "registers:action": (P.VIEW_REGISTERS, first("Action"), ""),
     "registers:milestones": (P.VIEW_REGISTERS, (), ""),
@@ -67,6 +76,8 @@ URLS: dict[str, tuple[object, object, str]] = {
     "registers:declarations": (P.VIEW_DECLARATIONS, (), ""),
     "registers:declaration_edit": (P.EDIT_DECLARATIONS, first("Declaration"), ""),
     "registers:published_declarations": (P.VIEW_PUBLISHED, (), ""),
+    "registers:interest_organisations": (P.EDIT_DECLARATIONS, first("Interest"), ""),  # POST
+    "registers:people_unresolved": (P.EDIT_REGISTERS, (), ""),
     "registers:edit": (P.EDIT_REGISTERS, lambda: ("risk", first("Risk")()[0]), ""),
     "registers:archive": (P.EDIT_REGISTERS, lambda: ("risk", first("Risk")()[0]), ""),  # POST
     "registers:import": (P.EDIT_REGISTERS, (), ""),
@@ -91,12 +102,17 @@ URLS: dict[str, tuple[object, object, str]] = {
     # workforce planning
     "planning:scenarios": (P.VIEW_PLANS, (), ""),
     "planning:run": (P.RUN_PLANS, (), ""),  # POST only
+    # background jobs: the admins' list, and one job (the site fixture's upload for RZA)
+    "jobs:list": (P.VIEW_JOBS, (), ""),
+    "jobs:detail": (P.VIEW_SUBMISSIONS, lambda: (JOB["RZA"],), ""),
 }
 
 #: organisation -> the id of a submission of its data, made by the site fixture
 SUBMISSION: dict[str, str] = {}
 #: "full" and "public" -> the id of a board pack, made by the site fixture
 PACK: dict[str, str] = {}
+#: organisation -> the id of an upload job (someone else's) for its data, made by the site fixture
+JOB: dict[str, str] = {}
 
 #: organisation-scoped requests: (url name, args, query, organisation the page is about)
 ORG_PAGES = [
@@ -115,6 +131,8 @@ def test_the_role_matrix_says_what_the_issue_says():
     assert P.SUBMIT_DATA not in MATRIX[Role.BOARD] | MATRIX[Role.PROGRAMME_LEAD]
     assert P.MANAGE_USERS in MATRIX[Role.ADMIN]
     assert all(P.MANAGE_USERS not in MATRIX[r] for r in Role if r is not Role.ADMIN)
+    # the audit trail names who changed what: administrators only
+    assert all((P.VIEW_AUDIT in MATRIX[r]) == (r is Role.ADMIN) for r in Role)
     assert P.EDIT_REGISTERS in MATRIX[Role.PROGRAMME_LEAD]
     assert P.EDIT_REGISTERS not in MATRIX[Role.BOARD]
     assert MATRIX[Role.ANALYST] <= MATRIX[Role.ADMIN]
@@ -147,7 +165,7 @@ def test_every_classified_url_exists():
 
 
 #: URLs about one organisation's data in the sweep: url name -> that organisation
-ABOUT_ORGANISATION = {"submissions:detail": "RZA", "api:submission": "RZA"}
+ABOUT_ORGANISATION = {"submissions:detail": "RZA", "api:submission": "RZA", "jobs:detail": "RZA"}
 
 
 def allowed(person: str, needed, name: str) -> bool:
@@ -190,12 +208,26 @@ def site(story, tmp_path):
     )
     assert result.status == "accepted", result.report.summary()
     SUBMISSION["RZA"] = str(result.submission_id)
+    JOB["RZA"] = _upload_job(result)
     from oneworkforce.reports import freeze
     from oneworkforce.reports.options import PackOptions
 
     for kind, public in (("full", False), ("public", True)):
         PACK[kind] = str(freeze.make(story, PackOptions(public=public), actor="tests").id)
     return story
+
+
+def _upload_job(result) -> str:
+    """A finished upload job for an import's result, sent by someone who is none of PEOPLE."""
+    from oneworkforce.jobs import actions
+    from oneworkforce.jobs.kinds import Done
+
+    params = {"dataset": result.dataset, "file": result.file, "scoped": False}
+    job = actions.start("upload", "someone-else", result.file, params, queue=False)
+    job = actions.claim(job.id)
+    done = Done(result.to_dict(), "submission", str(result.submission_id), ("RZA",))
+    actions.finish(job, done)
+    return str(job.id)
 
 
 @pytest.mark.parametrize("person", [None, *PEOPLE])

@@ -66,3 +66,40 @@ def history(object_type: str, object_id: Any) -> Iterable:
     from oneworkforce.audit.models import AuditEvent
 
     return AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id))
+
+
+def query(
+    *,
+    since: dt.datetime | None = None,
+    actor: str | None = None,
+    obj: str | None = None,
+    limit: int | None = None,
+):
+    """Events newest first, filtered: ``obj`` is an object type (``board_pack``) or a type
+    and id (``board_pack:1f2e...``)."""
+    from oneworkforce.audit.models import AuditEvent
+
+    events = AuditEvent.objects.all()
+    if since is not None:
+        events = events.filter(at__gte=since)
+    if actor:
+        events = events.filter(actor=actor)
+    if obj:
+        kind, _, ident = obj.partition(":")
+        events = events.filter(object_type=kind)
+        if ident:
+            events = events.filter(object_id=ident)
+    return events[:limit] if limit else events
+
+
+def as_dict(event) -> dict[str, Any]:
+    return {
+        "at": event.at.isoformat(),
+        "actor": event.actor,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "organisation": event.organisation,
+        "changes": event.changes,
+        "note": event.note,
+    }

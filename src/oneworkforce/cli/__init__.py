@@ -8,7 +8,23 @@ from __future__ import annotations
 
 import typer
 
-from oneworkforce.cli import common, demo, imports, ledger, metrics, web
+from oneworkforce.cli import (
+    audit,
+    backup,
+    common,
+    demo,
+    imports,
+    jobs,
+    ledger,
+    metrics,
+    plan,
+    registers,
+    report,
+    results,
+    spc,
+    synth,
+    web,
+)
 
 app = typer.Typer(
     name="oneworkforce",
@@ -31,14 +47,22 @@ def _main(
     common.STATE.home_arg = home
 
 
-for module in (imports, ledger, metrics, demo, web):
-    module.register(app)
-
-for optional in ("synth", "spc", "results", "registers", "report", "plan"):
-    try:
-        module = __import__(f"oneworkforce.cli.{optional}", fromlist=["register"])
-    except ModuleNotFoundError:  # pragma: no cover - while a command is being built
-        continue
+for module in (
+    imports,
+    ledger,
+    metrics,
+    demo,
+    web,
+    audit,
+    backup,
+    synth,
+    spc,
+    results,
+    registers,
+    report,
+    plan,
+    jobs,
+):
     module.register(app)
 
 

@@ -54,7 +54,7 @@ def open_stores() -> Home:
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    err.print(f"oneworkforce: {message}", markup=False)
+    err.print(f"oneworkforce: {message}", markup=False, soft_wrap=True)  # one line, unwrapped
     raise typer.Exit(code)
 
 

@@ -111,22 +111,34 @@ def demo(
 
 def _registers(home) -> None:
     """The seed papers' programme grid, portfolio, risks, actions and declarations."""
+    from oneworkforce.metrics.store import ResultsStore
     from oneworkforce.registers.demo import load_demo
+    from oneworkforce.reports.inputs import available_periods, month_end
 
-    counts = load_demo(actor="demo")
+    periods = available_periods(ResultsStore(home.lake))
+    # the demo's "today" is the end of its data period, never the machine's date
+    counts = load_demo(actor="demo", today=month_end(periods[-1]) if periods else None)
     err.print("Registers loaded: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
 def _plans(home) -> list[str]:
     """The example planning scenarios, run on the demo ICS; their run ids."""
-    from oneworkforce.planning import load_scenario, run_scenario
+    from oneworkforce.planning import actions, load_scenario
 
     run_ids = []
     for path in _example_scenarios():
-        run = run_scenario(home, load_scenario(path), runs=DEMO_PLAN_RUNS, seed=1)
+        run = actions.run(home, load_scenario(path), actor="demo", runs=DEMO_PLAN_RUNS, seed=1)
         err.print(f"Planning scenario {path.stem}: run {run.run_id}")
         run_ids.append(run.run_id)
-    return run_ids
+    from oneworkforce.planning import from_registers
+
+    planned = from_registers.run(home, runs=DEMO_PLAN_RUNS, seed=1)
+    err.print(
+        f"Programmes as planned (from the registers): run {planned['run_id']}; the gap in year "
+        f"{planned['year']} is {planned['gap_with_programmes_fte']:,.0f} FTE with the "
+        f"programmes, {planned['gap_do_nothing_fte']:,.0f} FTE without"
+    )
+    return [planned["run_id"], *run_ids]
 
 
 def _board_pack(home, plan_runs: list[str]) -> None:
@@ -178,7 +190,15 @@ def _accounts(home) -> list[tuple[str, str, str]]:
         name = f"demo-{role.replace('_', '-')}"
         password = known.get(name) or secrets.token_urlsafe(12)
         org_codes = [str(orgs[0]["org_code"])] if role == "org_data_lead" and orgs else []
-        create_user(name, role, password=password, organisations=org_codes, actor="demo")
+        # a second demo run sets the same (kept) password again, audited as a reset
+        create_user(
+            name,
+            role,
+            password=password,
+            organisations=org_codes,
+            actor="demo",
+            reset_password=True,
+        )
         accounts.append((name, role + (f" ({org_codes[0]})" if org_codes else ""), password))
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from oneworkforce.cli.common import OutputFormat, open_stores, out, print_json
+from oneworkforce.cli.common import OutputFormat, fail, open_stores, out, print_json
 
 
 def register(app: typer.Typer) -> None:
@@ -17,6 +17,8 @@ def submissions(
     limit: int = typer.Option(200, "--limit", help="at most this many submissions"),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json"),
 ) -> None:
+    if limit < 1:
+        fail(f"--limit must be a whole number of 1 or more, not {limit}")
     open_stores()
     from oneworkforce.data.ledger import service
 

@@ -41,16 +41,28 @@ def _cell(row: dict) -> str:
 
 @plan_app.command("run")
 def run(
-    scenario: Path = typer.Argument(..., help="scenario file (.toml, .yaml or .json)"),
+    scenario: Path = typer.Argument(None, help="scenario file (.toml, .yaml or .json)"),
+    from_registers: bool = typer.Option(
+        False,
+        "--from-registers",
+        help='"programmes as planned": the benefits trajectories of the registers as levers',
+    ),
     runs: int = typer.Option(1000, "--runs", min=1, max=100_000, help="Monte Carlo runs"),
     seed: int = typer.Option(None, "--seed", min=0, help="master seed (default: fixed)"),
     engine: Engine = typer.Option(Engine.local, "--engine", help="local or spark"),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json"),
 ) -> None:
     """Run a scenario and print P10/P50/P90 of supply, demand, gap and cost by year."""
-    from oneworkforce.planning import DEFAULT_SEED, ScenarioError, load_scenario, run_scenario
+    from oneworkforce.planning import DEFAULT_SEED, ScenarioError, actions, load_scenario
     from oneworkforce.planning.levers import LeverError
 
+    if from_registers:
+        if scenario is not None:
+            fail("give a scenario file or --from-registers, not both")
+        _from_registers(runs, DEFAULT_SEED if seed is None else seed, fmt)
+        return
+    if scenario is None:
+        fail("give a scenario file (or --from-registers)")
     try:
         document = load_scenario(scenario)
     except ScenarioError as exc:
@@ -58,9 +70,10 @@ def run(
     home = open_stores()
     try:
         with split_progress("Projecting") as progress:
-            result = run_scenario(
+            result = actions.run(
                 home,
                 document,
+                actor="cli",
                 runs=runs,
                 seed=DEFAULT_SEED if seed is None else seed,
                 engine=engine.value,
@@ -106,6 +119,49 @@ def run(
                 f"{what} by year {final} [P10 {effect['p10']:,.0f}, P90 {effect['p90']:,.0f}]"
             )
     out.print(f"Run {result.run_id}; results in {result.path}")
+
+
+def _from_registers(runs: int, seed: int, fmt: OutputFormat) -> None:
+    from oneworkforce.planning import from_registers
+    from oneworkforce.planning.levers import LeverError
+
+    home = open_stores()
+    try:
+        with split_progress("Projecting the programmes as planned") as progress:
+            result = from_registers.run(home, runs=runs, seed=seed, progress=progress)
+    except (ValueError, LeverError) as exc:
+        fail(str(exc).splitlines()[0])
+    if fmt is OutputFormat.json:
+        print_json(result)
+        return
+    year = result["year"]
+    out.print(
+        f"Programmes as planned (from the registers), year {year}, system, P50: the gap is "
+        f"{result['gap_with_programmes_fte']:,.0f} FTE with the programmes and "
+        f"{result['gap_do_nothing_fte']:,.0f} FTE without them.",
+        markup=False,
+    )
+    for p in result["programmes"]:
+        share = p["share_of_gap_closed"]
+        out.print(
+            f"  {p['programme'] or 'no programme'} – {p['benefit']} ({p['lever']}): closes "
+            f"{p['gap_closed_fte']:,.0f} FTE"
+            + (f", {share:.0%} of the gap closed" if share is not None else ""),
+            markup=False,
+        )
+    for b in result["not_modelled"]:
+        out.print(f"  not modelled: {b['benefit']} ({b['lever']})", markup=False)
+    if result["behind"]:
+        names = ", ".join(
+            f"{b['benefit']} ({b['delivery_ratio']:.0%} of plan)" for b in result["behind"]
+        )
+        out.print(
+            f"Behind plan: {names}. At the delivery so far the gap would be "
+            f"{result['gap_as_delivered_fte']:,.0f} FTE "
+            f"({result['gap_effect_of_shortfall_fte']:+,.0f} FTE).",
+            markup=False,
+        )
+    out.print(f"Run {result['run_id']}", markup=False)
 
 
 @plan_app.command("backtest")

@@ -76,6 +76,13 @@ def import_(
         "unmapped": [h for h, c in plan.mapping.items() if not c],
         **counts,
     }
+    if kind in {"meetings", "declarations"}:
+        from oneworkforce.registers import people
+
+        result["unresolved_people"] = [
+            {"name": u["name"], "status": u["status"], "where": u["where"]}
+            for u in people.unresolved()
+        ]
     if fmt == OutputFormat.json:
         print_json(result)
         return
@@ -85,6 +92,14 @@ def import_(
     )
     if result["unmapped"]:
         out.print(f"kept as written (no field): {', '.join(result['unmapped'])}")
+    for u in result.get("unresolved_people", []):
+        why = (
+            "more than one person has this name" if u["status"] == "ambiguous" else "no such person"
+        )
+        _say(
+            f"to identify: {u['name']} ({why}; {', '.join(u['where'])}): pick or create the "
+            "person on the registers' 'Names to identify' page"
+        )
 
 
 def export(
@@ -120,10 +135,47 @@ def export(
     sys.stdout.flush()
 
 
+def _say(text: str) -> None:
+    out.print(text, markup=False)
+
+
+def conflicts(
+    meeting: str = typer.Argument(
+        ..., help="the meeting's number or reference, or its title when only one has it"
+    ),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json"),
+) -> None:
+    """Conflicts of interest at a meeting, item by item, with the handling required."""
+    open_stores()
+    from oneworkforce.registers import conflicts as check
+
+    try:
+        found = check.find_meeting(meeting)
+    except LookupError as exc:
+        fail(str(exc))
+    result = check.check(found)
+    if fmt == OutputFormat.json:
+        print_json(result)
+        return
+    _say(f"{result['meeting']}: conflicts of interest, item by item")
+    for item in result["items"]:
+        if not item["conflicts"]:
+            _say(f"  {item['item']}. {item['title']}: none identified")
+        for c in item["conflicts"]:
+            _say(
+                f"  {item['item']}. {item['title']}: {c['person']} – {c['organisation']}; "
+                f"required: {c['handling_required']}; recorded: "
+                f"{c['handling_recorded'] or 'nothing recorded'}"
+            )
+    for person in result["unresolved_people"]:
+        _say(f"  not checked: {person['name']} ({person['reason']})")
+
+
 def register(app: typer.Typer) -> None:
     registers = typer.Typer(
-        help="The assurance registers: import and export.", no_args_is_help=True
+        help="The assurance registers: import, export and conflicts checks.", no_args_is_help=True
     )
     registers.command(name="import")(import_)
     registers.command(name="export")(export)
+    registers.command(name="conflicts")(conflicts)
     app.add_typer(registers, name="registers")

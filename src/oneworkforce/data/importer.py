@@ -44,12 +44,19 @@ Progress = Callable[[str], None]
 #: the stored metric results). A hook's error does not undo the import; it is reported.
 AfterCommit = Callable[["ImportResult"], None]
 CRASH_ENV = "ONEWORKFORCE_TEST_CRASH_AT"  # used by the tests to kill an import part-way
+#: ``STAGE:FILE``: the tests pause an import at a stage (writing FILE when it gets there)
+PAUSE_ENV = "ONEWORKFORCE_TEST_PAUSE_AT"
+PAUSE_SECONDS = 3.0
 
 
 def checkpoint(stage: str) -> None:
-    """Die here, as a kill would, when the tests ask for it."""
+    """Die here, as a kill would, or pause a few seconds, when the tests ask for it."""
     if os.environ.get(CRASH_ENV) == stage:
         os._exit(137)
+    pause_at, _, flag = os.environ.get(PAUSE_ENV, "").partition(":")
+    if pause_at == stage:
+        Path(flag).write_text(stage)
+        time.sleep(PAUSE_SECONDS)
 
 
 @dataclass

@@ -29,7 +29,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from oneworkforce.config import Home
+from oneworkforce.config import Home, private_dir
 from oneworkforce.data.reference import default_organisations_csv
 from oneworkforce.data.schemas import DATASETS, ORGANISATIONS, Dataset, stored_columns
 
@@ -67,8 +67,7 @@ def _lit(value: str) -> str:
 class Lake:
     def __init__(self, home: Home):
         self.home = home
-        self.root = home.lake
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.root = private_dir(home.lake)
 
     # -- paths --------------------------------------------------------------------------------
     def staging_dir(self, dataset: str, submission_id: str) -> Path:

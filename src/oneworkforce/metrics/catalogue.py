@@ -1,8 +1,8 @@
 """The v1 metric catalogue (issue 3), as data.
 
 Every entry cites the section of ``shared/research/metric_definitions.md`` it follows. Rates
-are fractions (0.084 is 8.4%). Targets are the seeds of the issue; an ICS sets its own with
-:meth:`Catalogue.with_targets`.
+are fractions (0.084 is 8.4%). Targets are documented defaults; an ICS sets its own in
+``targets.toml`` (:mod:`oneworkforce.metrics.targets`, :meth:`Catalogue.with_targets`).
 """
 
 from __future__ import annotations
@@ -76,6 +76,11 @@ NHS_SEGMENTS = (
     "icb_corporate",
 )
 SOCIAL_CARE_SEGMENTS = ("support_at_home", "personal_care", "care_homes", "adult_social_work")
+#: the segments that employ staff: sickness absence and agency use can be measured in each,
+#: so a gap there is "Not available" (a gap to close), never "Not applicable" (seed 001
+#: reports social care sickness and agency as "Not available"). Volunteers and carers are not
+#: employed staff.
+EMPLOYER_SEGMENTS = tuple(s for s in ALL_SEGMENTS if s != "volunteers_carers")
 
 # --- Official sources (§ = section of metric_definitions.md) --------------------------------------
 
@@ -115,12 +120,47 @@ WRES = OfficialSource(
     "https://www.england.nhs.uk/publication/workforce-race-equality-standard-wres-indicators/",
 )
 
-# --- Seed targets ---------------------------------------------------------------------------------
+# --- Default targets ----------------------------------------------------------------------------
+# Documented defaults, each with its source; an ICS replaces them in targets.toml in its data
+# directory (metrics/targets.py, the Targets admin page). Segment-specific targets come first:
+# the first target that applies to a segment is its target.
 
-TURNOVER_TARGET = Target("seed: 8-12% (set per ICS)", lower=0.08, upper=0.12)
-VACANCY_TARGET = Target("seed: 8-12% (set per ICS)", lower=0.08, upper=0.12)
-SICKNESS_TARGET = Target("seed: at most 4.5% (set per ICS)", upper=0.045)
-AGENCY_LIMIT = Target("agency limit 2024/25: 3.2% of pay bill (§5)", upper=0.032)
+_DEFAULT_BAND = (
+    "OneWorkforce's starting band for an ICS that has not set its own (the product brief); "
+    "replace it in targets.toml"
+)
+TURNOVER_TARGET = Target(
+    "8-12%", lower=0.08, upper=0.12, source=_DEFAULT_BAND, segments=NHS_SEGMENTS
+)
+SOCIAL_CARE_TURNOVER_TARGET = Target(
+    "at most 24.8%",
+    upper=0.248,
+    source="England's adult social care turnover, 2023/24 (Skills for Care, "
+    "research/metric_definitions.md §6): at or below the national rate",
+    segments=SOCIAL_CARE_SEGMENTS,
+)
+VACANCY_TARGET = Target(
+    "8-12%", lower=0.08, upper=0.12, source=_DEFAULT_BAND, segments=NHS_SEGMENTS
+)
+SOCIAL_CARE_VACANCY_TARGET = Target(
+    "at most 8.3%",
+    upper=0.083,
+    source="England's adult social care vacancy rate, 2023/24 (Skills for Care, "
+    "research/metric_definitions.md §6): at or below the national rate",
+    segments=SOCIAL_CARE_SEGMENTS,
+)
+SICKNESS_TARGET = Target(
+    "at most 4.5%",
+    upper=0.045,
+    source="OneWorkforce's starting ceiling for an ICS that has not set its own (the product "
+    "brief); replace it in targets.toml",
+)
+AGENCY_LIMIT = Target(
+    "at most 3.2% of pay bill",
+    upper=0.032,
+    set_by="NHS England",
+    source="ICS agency limit 2024/25: 3.2% of pay bill (research/metric_definitions.md §5)",
+)
 
 SKILLS_FOR_CARE_TURNOVER = AggregateNote(
     "Skills for Care definition (§6): leavers in the past 12 months over directly employed "
@@ -188,7 +228,7 @@ def _sickness(code: str, title: str, window: Window, description: str) -> Metric
         unit="fraction",
         improvement="decrease",
         source=SICKNESS,
-        segments=NHS_SEGMENTS,
+        segments=EMPLOYER_SEGMENTS,
         targets=(SICKNESS_TARGET,),
         aggregate_notes=(ASCWDS_SICKNESS,),
     )
@@ -228,7 +268,7 @@ def _agency_share(code: str, title: str, window: Window, description: str) -> Me
         unit="fraction",
         improvement="decrease",
         source=AGENCY,
-        segments=NHS_SEGMENTS,
+        segments=EMPLOYER_SEGMENTS,
         targets=(AGENCY_LIMIT,),
         aggregate_notes=(ASCWDS_AGENCY,),
     )
@@ -318,7 +358,7 @@ METRICS: tuple[Metric, ...] = (
         improvement="decrease",
         source=TURNOVER,
         segments=ALL_SEGMENTS,
-        targets=(TURNOVER_TARGET,),
+        targets=(TURNOVER_TARGET, SOCIAL_CARE_TURNOVER_TARGET),
         aggregate_notes=(SKILLS_FOR_CARE_TURNOVER,),
     ),
     Metric(
@@ -419,7 +459,7 @@ METRICS: tuple[Metric, ...] = (
         improvement="decrease",
         source=VACANCY,
         segments=ALL_SEGMENTS,
-        targets=(VACANCY_TARGET,),
+        targets=(VACANCY_TARGET, SOCIAL_CARE_VACANCY_TARGET),
         aggregate_notes=(SKILLS_FOR_CARE_VACANCY,),
     ),
     _temporary("agency_fte", "Agency staff (FTE)", "agency_fte", "fte", "fte", "decrease"),

@@ -25,7 +25,20 @@ BETTER = {
 def _targets(metric: Metric) -> str:
     if not metric.targets:
         return "none by default"
-    return "; ".join(t.label for t in metric.targets)
+    out = []
+    for t in metric.targets:
+        where = f" for {', '.join(t.segments)}" if t.segments else ""
+        out.append(f"{t.label}{where} (set by {t.set_by}; {t.source})")
+    return "; ".join(out)
+
+
+def _spc(metric: Metric) -> str:
+    if metric.spc:
+        return "yes: independent monthly points (Making Data Count XmR chart and icons)"
+    return (
+        "no: consecutive figures share months, so a line chart with the year before, "
+        "no special-cause flags or icons"
+    )
 
 
 def _metric(metric: Metric) -> list[str]:
@@ -43,6 +56,7 @@ def _metric(metric: Metric) -> list[str]:
         f"| basis, unit | {metric.basis}, {metric.unit} |",
         f"| direction | {BETTER.get(metric.improvement, metric.improvement)} |",
         f"| default target | {_targets(metric)} |",
+        f"| SPC | {_spc(metric)} |",
         f"| datasets | {', '.join(metric.datasets)} |",
         f"| dimensions | {', '.join(metric.dimensions)} |",
         f"| segments | {', '.join(metric.segments)} |",
@@ -67,11 +81,15 @@ def render_markdown(catalogue: Catalogue = CATALOGUE) -> str:
         "never staff in post. List them with `oneworkforce catalogue`; compute them with "
         "`oneworkforce metrics`.",
         "",
-        "| code | title | window | unit |",
-        "|---|---|---|---|",
+        "Targets here are the defaults; an ICS sets its own, per metric and optionally per "
+        "segment, in `targets.toml` in its data directory (docs/web.md, Targets).",
+        "",
+        "| code | title | window | unit | SPC |",
+        "|---|---|---|---|---|",
     ]
     lines += [
-        f"| [`{m.code}`](#{m.code}-{_anchor(m.title)}) | {m.title} | {m.window} | {m.unit} |"
+        f"| [`{m.code}`](#{m.code}-{_anchor(m.title)}) | {m.title} | {m.window} | {m.unit} "
+        f"| {'yes' if m.spc else 'no'} |"
         for m in catalogue
     ]
     lines.append("")

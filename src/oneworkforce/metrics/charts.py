@@ -50,7 +50,11 @@ def spc_chart(
     width: int | str = "container",
     height: int = 260,
 ) -> dict[str, Any]:
-    """The SPC chart of one stored series (``ResultsStore.series`` rows, in period order)."""
+    """The SPC chart of one stored series (``ResultsStore.series`` rows, in period order).
+    A series SPC does not apply to (no mean on any point: rolling 12-month and year-to-date
+    figures) is drawn as a line chart with the same months a year before instead."""
+    if not any(p.get("mean") is not None for p in points):
+        return line_chart(points, title=title, unit=unit, target=target, width=width, height=height)
     rows = []
     for p in points:
         if p.get("value") is None:
@@ -68,7 +72,7 @@ def spc_chart(
             }
         )
     fmt = value_format(unit)
-    x = {"field": "month", "type": "temporal", "title": None, "axis": {"format": "%b %y"}}
+    x = {"field": "month", "type": "temporal", "title": None, "axis": {"format": "%b %Y"}}
     y_title = {"fraction": "%", "pounds": "£"}.get(unit, unit)
     domain = [POINT_LABELS[k] for k in POINT_COLOURS]
     colours = list(POINT_COLOURS.values())
@@ -138,6 +142,98 @@ def spc_chart(
     }
 
 
+def line_chart(
+    points: Sequence[Mapping[str, Any]],
+    *,
+    title: str,
+    unit: str,
+    target: float | None = None,
+    width: int | str = "container",
+    height: int = 260,
+) -> dict[str, Any]:
+    """A run of figures that are not independent points (rolling 12-month, year to date):
+    the figure and, dashed, the same month a year before, with the target; no mean, limits
+    or special-cause colours (Making Data Count applies SPC to independent points only)."""
+    by_period = {str(p["period"]): p.get("value") for p in points}
+    rows = []
+    for p in points:
+        if p.get("value") is None:
+            continue
+        period = str(p["period"])
+        year, month = int(period[:4]), period[5:7]
+        rows.append(
+            {
+                "month": _month(period),
+                "series": "This year",
+                "value": p["value"],
+            }
+        )
+        before = by_period.get(f"{year - 1}-{month}")
+        if before is not None:
+            rows.append({"month": _month(period), "series": "A year before", "value": before})
+        if (target if target is not None else p.get("target")) is not None:
+            rows.append(
+                {
+                    "month": _month(period),
+                    "series": "Target",
+                    "value": target if target is not None else p.get("target"),
+                }
+            )
+    fmt = value_format(unit)
+    domain = ["This year", "A year before", "Target"]
+    return {
+        "$schema": SCHEMA,
+        "title": {"text": title, "anchor": "start", "fontSize": 14},
+        "description": line_description(points, title=title, unit=unit),
+        "width": width,
+        "height": height,
+        "data": {"values": rows},
+        "mark": {"type": "line", "point": {"size": 30}},
+        "encoding": {
+            "x": {"field": "month", "type": "temporal", "title": None, "axis": {"format": "%b %Y"}},
+            "y": {
+                "field": "value",
+                "type": "quantitative",
+                "title": {"fraction": "%", "pounds": "£"}.get(unit, unit),
+                "axis": {"format": fmt},
+                "scale": {"zero": False},
+            },
+            "color": {
+                "field": "series",
+                "type": "nominal",
+                "title": None,
+                "scale": {"domain": domain, "range": ["#005eb8", "#768692", "#d5281b"]},
+                "legend": {"orient": "bottom"},
+            },
+            "strokeDash": {
+                "field": "series",
+                "type": "nominal",
+                "scale": {"domain": domain, "range": [[1, 0], [6, 3], [2, 2]]},
+                "legend": None,
+            },
+            "tooltip": [
+                {"field": "month", "type": "temporal", "format": "%B %Y", "title": "Month"},
+                {"field": "series", "type": "nominal", "title": "Line"},
+                {"field": "value", "type": "quantitative", "format": fmt, "title": title},
+            ],
+        },
+        "config": {"font": "Arial", "view": {"stroke": None}},
+    }
+
+
+def line_description(points: Sequence[Mapping[str, Any]], *, title: str, unit: str) -> str:
+    """The text alternative of a line chart of a rolling or year-to-date figure."""
+    shown = [p for p in points if p.get("value") is not None]
+    if not shown:
+        return f"{title}: no data."
+    first, last = shown[0], shown[-1]
+    return (
+        f"{title}, {len(shown)} months from {first['period']} to {last['period']}. "
+        f"Latest {format_value(last['value'], unit)}. A line chart: consecutive figures "
+        "share most of their months, so SPC limits and special-cause flags do not apply."
+    )
+
+
 def format_value(value: float | None, unit: str) -> str:
     """A figure as a board paper prints it."""
     if value is None:
@@ -157,6 +253,8 @@ def spc_description(points: Sequence[Mapping[str, Any]], *, title: str, unit: st
     shown = [p for p in points if p.get("value") is not None]
     if not shown:
         return f"{title}: no data."
+    if not any(p.get("mean") is not None for p in shown):
+        return line_description(points, title=title, unit=unit)
     first, last = shown[0], shown[-1]
     specials = sum(1 for p in shown if (p.get("point_type") or "common_cause") != "common_cause")
     text = (

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, Literal, get_args
 
 Window = Literal["snapshot", "month", "rolling_12m", "fytd"]
+#: The windows whose consecutive figures are independent points, so SPC applies to them.
+SPC_WINDOWS: tuple[str, ...] = ("snapshot", "month")
 Basis = Literal["headcount", "fte", "days", "pounds", "shifts"]
 Unit = Literal["headcount", "fte", "fraction", "pounds"]
 Improvement = Literal["increase", "decrease", "neutral"]
@@ -48,14 +50,20 @@ class OfficialSource:
 
 @dataclass(frozen=True)
 class Target:
-    """A default target: a band (``lower``..``upper``), a ceiling or a floor, as fractions.
+    """A target: a band (``lower``..``upper``), a ceiling or a floor, as fractions (or in
+    the metric's unit), with who set it and where it comes from. ``segments`` limits it to
+    those segments (social care turnover is not an NHS trust's); empty means every segment.
 
-    Targets are seeds; an ICS replaces them with ``Catalogue.with_targets``.
+    The catalogue holds documented defaults; an ICS sets its own in ``targets.toml`` in the
+    data directory (:mod:`oneworkforce.metrics.targets`).
     """
 
     label: str
     lower: float | None = None
     upper: float | None = None
+    set_by: str = "OneWorkforce default"
+    source: str = ""
+    segments: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.lower is None and self.upper is None:
@@ -68,6 +76,17 @@ class Target:
         if self.lower is not None and self.upper is not None:
             return "range"
         return "ceiling" if self.upper is not None else "floor"
+
+    def applies_to(self, segment: str | None) -> bool:
+        return not self.segments or (segment is not None and segment in self.segments)
+
+    def met(self, value: float | None) -> bool | None:
+        """Whether ``value`` meets the target (None without a value)."""
+        if value is None:
+            return None
+        if self.lower is not None and value < self.lower:
+            return False
+        return not (self.upper is not None and value > self.upper)
 
 
 @dataclass(frozen=True)
@@ -333,6 +352,14 @@ class Metric:
             return (self.measure.split,)
         return ()
 
+    @property
+    def spc(self) -> bool:
+        """Whether Making Data Count's SPC applies: only to series of independent monthly
+        points (a month's rate or count, a month-end snapshot). Consecutive rolling 12-month
+        or year-to-date figures share most of their months, so the rules would flag ordinary
+        overlap as special cause; those are drawn as line charts with their comparator."""
+        return self.window in SPC_WINDOWS
+
     def with_targets(self, *targets: Target) -> Metric:
         return replace(self, targets=tuple(targets))
 
@@ -341,6 +368,7 @@ class Metric:
         encoded = _encode(self)
         assert isinstance(encoded, dict)
         encoded.pop("node", None)
+        encoded["spc"] = self.spc
         return encoded
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from oneworkforce.metrics import spc, targets
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.charts import format_value
 from oneworkforce.metrics.periods import month_index, period_label
@@ -85,6 +86,10 @@ class Cell:
     comparator_display: str = ""
     change_display: str = ""
     target: str = ""
+    target_set_by: str = ""
+    target_source: str = ""
+    #: "met", "missed" or "" (no target or no figure): the cell's colour state
+    target_state: str = ""
     plan: str = ""
     variation_icon: str | None = None
     variation_label: str = ""
@@ -138,9 +143,27 @@ class Matrix:
         }
 
 
-def target_label(metric_code: str, catalogue: Catalogue = CATALOGUE) -> str:
-    metric = catalogue.get(metric_code)
-    return "; ".join(t.label for t in metric.targets)
+NO_TARGET = "No target set"
+
+
+def target_label(
+    metric_code: str, catalogue: Catalogue = CATALOGUE, segment: str | None = None
+) -> str:
+    """The target of a metric for a segment (system-wide with none) with who set it."""
+    shown = targets.shown(catalogue.get(metric_code), segment)
+    return shown.text if shown else NO_TARGET
+
+
+def cell_assurance(metric: Any, segment: str | None, latest: Mapping[str, Any]) -> str | None:
+    """Assurance against the ICS's own target for the segment, from the series' latest
+    limits (spec §8); none where SPC does not apply or there is no one-sided target."""
+    if not metric.spc:
+        return None
+    from oneworkforce.metrics.store import spc_target
+
+    return spc.assurance(
+        spc_target(metric, segment), metric.improvement, latest.get("lpl"), latest.get("upl")
+    )
 
 
 def change(now: float | None, before: float | None, unit: str) -> str:
@@ -187,12 +210,12 @@ def build(
             # the computed figure is preferred to an aggregate return for the same cell
             if key not in values or r["origin"] == "computed":
                 values[key] = r
-    icons = {}
+    icons: dict[tuple[str, str], Mapping[str, Any]] = {}
     if chosen:
         for r in store.latest(codes, split, {**filters, "period": chosen}):
-            key = (r["segment"], r["metric"])
-            if key not in icons or r["origin"] == "computed":
-                icons[key] = r
+            pair = (r["segment"], r["metric"])
+            if pair not in icons or r["origin"] == "computed":
+                icons[pair] = r
     reporting = _reporting(store, codes, chosen, place, organisations)
     plans = _plans(store, split, filters, chosen)
     expected: dict[str, int] = {}
@@ -223,10 +246,11 @@ def build(
                 if old and old["value"] is not None
                 else "",
                 change_display=change(value, old["value"] if old else None, metric.unit),
-                target=target_label(metric_code, catalogue),
                 plan=plans.get((code, metric_code), ""),
-                variation_icon=latest.get("variation_icon") if value is not None else None,
-                assurance=latest.get("assurance") if value is not None else None,
+                variation_icon=latest.get("variation_icon")
+                if value is not None and metric.spc
+                else None,
+                assurance=cell_assurance(metric, code, latest) if value is not None else None,
                 basis=(row or {}).get("basis") or metric.basis,
                 origin=(row or {}).get("origin") or "",
                 note=(row or {}).get("note") or "",
@@ -234,8 +258,7 @@ def build(
                 organisations_reporting=reporting.get((code, metric_code)),
                 organisations_expected=expected.get(code),
             )
-            cell.variation_label = VARIATION_LABELS.get(cell.variation_icon or "", "")
-            cell.assurance_label = ASSURANCE_LABELS.get(cell.assurance or "", "")
+            _judge(cell, metric, code, applies=code in metric.segments)
             _availability(cell, row, code in metric.segments, overrides.get((code, metric_code)))
             cells.append(cell)
         out_rows.append({"segment": code, "title": seg.get("title", code), "cells": cells})
@@ -246,6 +269,18 @@ def build(
         rows=out_rows,
         periods=periods,
     )
+
+
+def _judge(cell: Cell, metric: Any, segment: str | None, applies: bool = True) -> None:
+    """The cell's target (value, who set it, met or not) and its icons in words."""
+    target = targets.for_segment(metric, segment) if applies else None
+    if target is not None:
+        cell.target = targets.describe(target, metric.unit)
+        cell.target_set_by, cell.target_source = target.set_by, target.source
+        met = target.met(cell.value)
+        cell.target_state = "" if met is None else ("met" if met else "missed")
+    cell.variation_label = VARIATION_LABELS.get(cell.variation_icon or "", "")
+    cell.assurance_label = ASSURANCE_LABELS.get(cell.assurance or "", "")
 
 
 def _plans(
@@ -335,3 +370,64 @@ def reference_segments() -> list[dict[str, str]]:
 
     segments = vocabulary("segment")
     return [{"segment": code, "title": segments.titles[code]} for code in segments.codes]
+
+
+#: The headline tiles above the matrix: the system's figures (metric code, heading).
+HEADLINES: tuple[tuple[str, str], ...] = (
+    ("staff_in_post_fte", "Staff in post (FTE)"),
+    ("vacancy_rate", "Vacancy rate"),
+    ("sickness_absence_rate", "Sickness absence"),
+    ("agency_share_of_paybill", "Agency share of pay bill"),
+    ("leaver_rate", "Leaver rate (12 months)"),
+)
+
+
+def headlines(
+    store: Any,
+    *,
+    period: str | None,
+    place: str | None = None,
+    catalogue: Catalogue = CATALOGUE,
+) -> list[Cell]:
+    """The system's (or one place's) headline figures for ``period``, each a :class:`Cell`
+    with the year-before figure, the MDC icons where SPC applies, and the target's state."""
+    if period is None:
+        return []
+    split = "place" if place else "system"
+    filters: dict[str, Any] = {"place": place} if place else {}
+    before = period_label(month_index(period) - 12)
+    codes = [c for c, _ in HEADLINES]
+    values: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for r in store.results(codes, split, {**filters, "period": [period, before]}):
+        key = (r["metric"], r["period"])
+        if key not in values or r["origin"] == "computed":
+            values[key] = r
+    latest: dict[str, Mapping[str, Any]] = {}
+    for r in store.latest(codes, split, {**filters, "period": period}):
+        if r["metric"] not in latest or r["origin"] == "computed":
+            latest[r["metric"]] = r
+    out = []
+    for code, title in HEADLINES:
+        metric = catalogue.get(code)
+        now = (values.get((code, period)) or {}).get("value")
+        old = (values.get((code, before)) or {}).get("value")
+        icons = latest.get(code, {})
+        cell = Cell(
+            segment="",
+            metric=code,
+            period=period,
+            value=now,
+            display=format_value(now, metric.unit),
+            unit=metric.unit,
+            comparator_period=before,
+            comparator=old,
+            comparator_display=format_value(old, metric.unit) if old is not None else "",
+            change_display=change(now, old, metric.unit),
+            variation_icon=icons.get("variation_icon") if metric.spc and now is not None else None,
+            assurance=cell_assurance(metric, None, icons) if now is not None else None,
+            availability="available" if now is not None else "not_available",
+        )
+        cell.basis = title
+        _judge(cell, metric, None)
+        out.append(cell)
+    return out

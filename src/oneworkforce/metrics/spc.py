@@ -470,6 +470,14 @@ def _assurance(
     return "inconsistent"
 
 
+def assurance(
+    target: float | None, improvement: str, lpl: float | None, upl: float | None
+) -> str | None:
+    """The assurance outcome of a target against a series' latest limits (spec §8): lets a
+    page judge the ICS's own target against stored limits without running SPC again."""
+    return _assurance(target, improvement, lpl, upl)
+
+
 # --------------------------------------------------------------------------- assembly
 
 

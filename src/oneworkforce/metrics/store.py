@@ -29,7 +29,9 @@ split; those results are computed again with :func:`oneworkforce.metrics.compute
 exactly the stored rows they cover, and the SPC of every series containing one of them is
 worked out again. Everything else is left as it was, byte for byte.
 
-**SPC.** Each series (metric, split, group and origin) is analysed with
+**SPC.** Each series (metric, split, group and origin) of a metric SPC applies to
+(``Metric.spc``: monthly and snapshot figures, never rolling 12-month or year-to-date ones)
+is analysed with
 :func:`oneworkforce.metrics.spc.analyse` in period order, months missing between its first and
 last period counting as missing values. The target is the metric's first target on the side
 that matters: a ceiling (``upper`` with no ``lower``) when lower is better, a floor when higher
@@ -131,9 +133,11 @@ ComputeFn = Callable[..., list[MetricResult]]
 # --- small helpers -------------------------------------------------------------------------------
 
 
-def spc_target(metric: Metric) -> float | None:
-    """The target SPC assurance is judged against (see the module docstring)."""
-    for target in metric.targets:
+def spc_target(metric: Metric, segment: str | None = None) -> float | None:
+    """The target SPC assurance is judged against (see the module docstring): the first of
+    the metric's targets that applies to the segment (system-wide targets when none)."""
+    applying = [t for t in metric.targets if t.applies_to(segment)]
+    for target in applying[:1]:
         if metric.improvement == "decrease" and target.kind == "ceiling":
             return target.upper
         if metric.improvement == "increase" and target.kind == "floor":
@@ -525,13 +529,15 @@ class ResultsStore:
         by_month = {month_index(r["period"]): r["value"] for r in rows}
         months = list(range(min(by_month), max(by_month) + 1))
         values = [by_month.get(m) for m in months]
-        target = spc_target(metric)
+        base = dict(zip(SERIES_COLUMNS, key, strict=True))
+        target = spc_target(metric, base.get("segment"))
+        if not metric.spc:
+            return _line_points(base, months, values, metric.improvement, target, now)
         result = spc.analyse(values, improvement=metric.improvement, target=target)
         trial = {}
         for group in result.groups:
             for i in range(group.start_index, group.start_index + group.n):
                 trial[i] = group.trial_limits
-        base = dict(zip(SERIES_COLUMNS, key, strict=True))
         out = []
         for m, point in zip(months, result.points, strict=True):
             out.append(
@@ -698,6 +704,8 @@ class ResultsStore:
                     "variation_icon": point.get("variation_icon"),
                     "assurance": point.get("assurance"),
                     "target": point.get("target"),
+                    "lpl": point.get("lpl"),
+                    "upl": point.get("upl"),
                 }
             )
         return sorted(out, key=_sort_key(self._order))
@@ -728,6 +736,43 @@ class ResultsStore:
 
 
 # --- manifest differences --------------------------------------------------------------------
+
+
+def _line_points(
+    base: Mapping[str, Any],
+    months: Sequence[int],
+    values: Sequence[float | None],
+    improvement: str,
+    target: float | None,
+    now: datetime | None,
+) -> list[Row]:
+    """The points of a series SPC does not apply to (rolling 12-month and year-to-date
+    figures, whose consecutive values share months): values only, no mean, limits, special
+    cause, variation icon or assurance."""
+    return [
+        {
+            **base,
+            "period": period_label(m),
+            "index": i,
+            "value": value,
+            "mean": None,
+            "lpl": None,
+            "upl": None,
+            "outside_limits": False,
+            "close_to_limits": False,
+            "relative_to_mean": None,
+            "special_cause_flag": False,
+            "point_type": None,
+            "rule": None,
+            "trial_limits": False,
+            "variation_icon": None,
+            "assurance": None,
+            "improvement": improvement,
+            "target": target,
+            "computed_at": now or datetime.now(UTC),
+        }
+        for i, (m, value) in enumerate(zip(months, values, strict=True))
+    ]
 
 
 def _month(value: Any) -> int | None:

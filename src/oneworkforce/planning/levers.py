@@ -134,6 +134,14 @@ def _active(start: int, years: int, months: int) -> np.ndarray:
     return ((t >= start - 1) & (t < start - 1 + years * 12)).astype(np.float64)
 
 
+def _profile(values: tuple[float, ...], start: int, months: int) -> np.ndarray:
+    """A month-by-month trajectory placed from ``start`` (month 1 is the first projected)."""
+    out = np.zeros(months)
+    span = values[: max(months - (start - 1), 0)]
+    out[start - 1 : start - 1 + len(span)] = span
+    return out
+
+
 def compile_inputs(
     scenario: Scenario, base: Baseline, draws: Draws, levers: int | None = None
 ) -> Inputs:
@@ -177,7 +185,9 @@ def compile_inputs(
         elif isinstance(lever, Recruitment | TrainingPipeline):
             alloc = np.zeros((S, G, A))
             alloc[..., AGE_BANDS.index(lever.age_band)] = _allocation(base, mask, name)
-            if isinstance(lever, Recruitment):
+            if lever.profile:
+                fte = np.repeat(_profile(lever.profile, lever.start_month, M)[None, :], R, 0)
+            elif isinstance(lever, Recruitment):
                 per_month = v[f"{name}.fte_per_year"][:, None] / 12.0
                 fte = per_month * _active(lever.start_month, lever.years, M)[None, :]
             else:

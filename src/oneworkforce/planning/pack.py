@@ -22,7 +22,20 @@ def fan_spec(runs: list[PlanRun], variant: str = "scenario", title: str = "") ->
         "title": "Series",
         "scale": {"domain": list(SERIES_COLOURS), "range": list(SERIES_COLOURS.values())},
     }
-    x = {"field": "month", "type": "temporal", "title": "Month"}
+    area_colour = {**colour, "legend": None}  # one legend: the lines' (colour and dash)
+    dash = {
+        "field": "series",
+        "type": "nominal",
+        "title": "Series",
+        # supply solid, demand dashed, as the captions say
+        "scale": {"domain": list(SERIES_COLOURS), "range": [[1, 0], [6, 4]]},
+    }
+    x = {
+        "field": "month",
+        "type": "temporal",
+        "title": "Month",
+        "axis": {"format": "%b %Y", "labelAngle": 0, "tickCount": {"interval": "year"}},
+    }
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "title": title,
@@ -38,7 +51,7 @@ def fan_spec(runs: list[PlanRun], variant: str = "scenario", title: str = "") ->
                         "x": x,
                         "y": {"field": "p10", "type": "quantitative", "title": "FTE"},
                         "y2": {"field": "p90"},
-                        "color": colour,
+                        "color": area_colour,
                     },
                 },
                 {
@@ -47,7 +60,7 @@ def fan_spec(runs: list[PlanRun], variant: str = "scenario", title: str = "") ->
                         "x": x,
                         "y": {"field": "p50", "type": "quantitative"},
                         "color": colour,
-                        "strokeDash": {"field": "series", "type": "nominal", "title": "Series"},
+                        "strokeDash": dash,
                     },
                 },
             ],

@@ -152,6 +152,9 @@ class Recruitment(_Lever):
     fte_per_year: Range
     age_band: str = "25_34"
     years: int = Field(MAX_HORIZON_YEARS, ge=1, le=MAX_HORIZON_YEARS)
+    #: FTE arriving in each month from ``start_month`` (a programme's trajectory); when given
+    #: it replaces ``fte_per_year`` and ``years``
+    profile: tuple[float, ...] = ()
 
     @field_validator("age_band")
     @classmethod
@@ -172,6 +175,9 @@ class TrainingPipeline(_Lever):
     fte_per_qualifier: float = Field(0.9, gt=0, le=1.5)
     age_band: str = "under_25"
     years: int = Field(MAX_HORIZON_YEARS, ge=1, le=MAX_HORIZON_YEARS)
+    #: qualified FTE joining in each month from ``start_month`` (a programme's trajectory of
+    #: delivered staff); when given it replaces the intake, attrition and delay
+    profile: tuple[float, ...] = ()
 
     @field_validator("age_band")
     @classmethod

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -67,6 +66,8 @@ def scenarios(request):
             latest.setdefault(m["scenario"], m["run_id"])
         chosen = list(latest.values())[:MAX_COMPARED]
     compared = [load(settings.HOME, run_id) for run_id in chosen]
+    from oneworkforce.jobs.views import following
+
     context = {
         "runs": runs,
         "chosen": set(chosen),
@@ -77,6 +78,7 @@ def scenarios(request):
         "files": sorted(scenario_files()),
         "can_run": request.scope.can(P.RUN_PLANS),
         "max_runs": MAX_PAGE_RUNS,
+        **following(request, "scenario"),
     }
     return render(request, "planning/scenarios.html", context)
 
@@ -84,7 +86,7 @@ def scenarios(request):
 @requires(P.RUN_PLANS)  # first: who may, then how
 @require_POST
 def run(request):
-    from oneworkforce.planning import ScenarioError, load_scenario, run_scenario
+    from oneworkforce.planning import ScenarioError, load_scenario
     from oneworkforce.planning.levers import LeverError
 
     files = scenario_files()
@@ -100,7 +102,7 @@ def run(request):
         errors["runs"] = f"Enter a whole number of runs from 1 to {MAX_PAGE_RUNS:,}"
     if not errors:
         try:
-            result = run_scenario(settings.HOME, load_scenario(files[name]), runs=runs)
+            scenario = load_scenario(files[name])
         except (ScenarioError, LeverError, ValueError) as exc:
             errors["scenario"] = str(exc).splitlines()[0]
     if errors:
@@ -116,5 +118,41 @@ def run(request):
             "values": {"scenario": name, "runs": request.POST.get("runs", "")},
         }
         return render(request, "planning/scenarios.html", context, status=400)
-    messages.success(request, f"Ran {result.meta['title']} ({runs:,} runs).")
-    return redirect(reverse("planning:scenarios") + f"?run={result.run_id}")
+    from oneworkforce.jobs import actions as jobs
+
+    job = jobs.start(
+        "scenario",
+        request.user.get_username(),
+        f"{scenario.title or scenario.name} ({runs:,} runs)",
+        {"scenario": name, "path": str(files[name]), "runs": runs},
+    )
+    return redirect(reverse("planning:scenarios") + f"?job={job.id}")
+
+
+def run_job(job, progress):
+    """The scenario job, in a worker: the baseline, the runs (progress as they go), the
+    results written."""
+    from oneworkforce.jobs.kinds import Done, JobError
+    from oneworkforce.planning import ScenarioError, actions, load_scenario
+    from oneworkforce.planning.levers import LeverError
+    from oneworkforce.planning.runner import baseline_for
+
+    runs = int(job.params["runs"])
+    try:
+        scenario = load_scenario(Path(job.params["path"]))
+        base = baseline_for(settings.HOME, scenario)
+        progress(1)
+
+        def ran(_what: str, done: int, total: int) -> None:
+            progress(2 if done >= total else 1, f"{done:,} of {total:,} runs")
+
+        result = actions.run(
+            settings.HOME, scenario, actor=job.actor, runs=runs, progress=ran, baseline=base
+        )
+    except (ScenarioError, LeverError, ValueError) as exc:
+        raise JobError(f"The scenario could not be run: {str(exc).splitlines()[0]}") from exc
+    return Done(
+        result={"title": result.meta["title"], "runs": runs, "run_id": result.run_id},
+        object_type="run",
+        object_id=result.run_id,
+    )

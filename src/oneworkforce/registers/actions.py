@@ -20,8 +20,16 @@ from oneworkforce.registers import scoring
 from oneworkforce.registers.models import (
     Action,
     ActionUpdate,
+    Attendee,
     Declaration,
+    ImportRun,
+    IndicatorReview,
     Interest,
+    KeyRiskIndicator,
+    Meeting,
+    Organisation,
+    Person,
+    PersonAlias,
     PhaseChange,
     Programme,
     Record,
@@ -154,11 +162,12 @@ def update(
         return current
 
 
-def archive(actor: str, obj: Record, expected_version: int | None) -> Record:
-    """Archive a record (it stays in the database and the history; lists hide it)."""
+def archive(actor: str, obj: Record, expected_version: int) -> Record:
+    """Archive a record (it stays in the database and the history; lists hide it). The
+    version the person saw is required: an archive never applies blind."""
     with transaction.atomic():
         current = type(obj).objects.select_for_update().get(pk=obj.pk)
-        if expected_version is not None and current.version != int(expected_version):
+        if current.version != int(expected_version):
             raise StaleEdit(current, int(expected_version))
         if current.archived:
             return current
@@ -176,11 +185,11 @@ def archive(actor: str, obj: Record, expected_version: int | None) -> Record:
         return current
 
 
-def submit_report(actor: str, report: StatusReport, expected_version: int | None) -> StatusReport:
-    """Submit a status report: from now on it never changes."""
+def submit_report(actor: str, report: StatusReport, expected_version: int) -> StatusReport:
+    """Submit a status report: from now on it never changes (the version seen is required)."""
     with transaction.atomic():
         current = StatusReport.objects.select_for_update().get(pk=report.pk)
-        if expected_version is not None and current.version != int(expected_version):
+        if current.version != int(expected_version):
             raise StaleEdit(current, int(expected_version))
         if current.submitted:
             raise Frozen("This status report was already submitted.")
@@ -308,15 +317,88 @@ def _after_write(actor: str, obj: models.Model, before: Mapping[str, Any]) -> No
         getattr(obj, t) != before.get(t) for t in _INTEREST_TEXTS
     ):
         _rebuild_interests(actor, obj)
+    if isinstance(obj, Organisation | Programme) and (
+        not before or obj.name != before.get("name") or _aliases(obj) != before.get("aliases")
+    ):
+        _reread_interests(actor)
+    if isinstance(obj, Declaration) and obj.person_id is None and not before:
+        _identify_declarant(actor, obj)
+    if isinstance(obj, Meeting) and (not before or obj.attendance != before.get("attendance")):
+        from oneworkforce.registers import people
+
+        people.rebuild_attendees(actor, obj)
+
+
+def _aliases(obj: models.Model) -> Any:
+    return getattr(obj, "aliases", None)
+
+
+def _reread_interests(actor: str) -> None:
+    """Read again the organisations of the interests nobody has confirmed (a registered
+    organisation or programme was added or renamed)."""
+    from oneworkforce.registers.conflicts import organisations_in, registered_subjects
+
+    registered = registered_subjects()
+    changed = 0
+    for interest in Interest.objects.filter(withdrawn=False, organisations_confirmed=False):
+        found = organisations_in(interest.description, registered)
+        if found != interest.organisations:
+            interest.organisations = found
+            interest.save(update_fields=["organisations"])
+            changed += 1
+    if changed:
+        trail.record(actor, "interest.reread", object_type(Interest), None, {"interests": changed})
+
+
+def _identify_declarant(actor: str, declaration: Declaration) -> None:
+    from oneworkforce.registers import people
+
+    person = people.person_for_declaration(actor, declaration)
+    if person is None:
+        return
+    Declaration.objects.filter(pk=declaration.pk).update(person=person)
+    declaration.person = person
+    trail.record(
+        actor,
+        "declaration.identify",
+        object_type(Declaration),
+        declaration.pk,
+        {"person_id": [None, person.pk]},
+    )
+
+
+def confirm_organisations(actor: str, interest: Interest, organisations: list[str]) -> Interest:
+    """A person confirms (or corrects) the organisations an interest concerns."""
+    names = [o.strip() for o in organisations if o.strip()]
+    with transaction.atomic():
+        current = Interest.objects.select_for_update().get(pk=interest.pk)
+        before = {
+            "organisations": current.organisations,
+            "organisations_confirmed": current.organisations_confirmed,
+        }
+        current.organisations = names
+        current.organisations_confirmed = True
+        current.save(update_fields=["organisations", "organisations_confirmed"])
+        trail.record(
+            actor,
+            "interest.confirm",
+            object_type(Interest),
+            current.pk,
+            trail.diff(before, {"organisations": names, "organisations_confirmed": True}),
+        )
+        return current
 
 
 def _rebuild_interests(actor: str, declaration: Declaration) -> None:
+    from oneworkforce.registers.conflicts import organisations_in, registered_subjects
     from oneworkforce.registers.parsing import parse_interests
 
     withdrawn = declaration.interests.filter(withdrawn=False).update(withdrawn=True)
+    registered = registered_subjects()
     made = []
     for category in _INTEREST_TEXTS:
         for item in parse_interests(getattr(declaration, category)):
+            item["organisations"] = organisations_in(item["description"], registered)
             made.append(Interest.objects.create(declaration=declaration, category=category, **item))
     trail.record(
         actor,
@@ -327,5 +409,139 @@ def _rebuild_interests(actor: str, declaration: Declaration) -> None:
     )
 
 
+# --- key risk indicators (registers/indicators.py reads them) ----------------------------
+
+
+def record_review(actor: str, risk: Risk, note: str, through_period: str | None) -> IndicatorReview:
+    """Record a review of a flagged risk (clears the flag until a later month signals)."""
+    note = note.strip()
+    if not note:
+        raise ValueError("write what the review found (the note is required)")
+    with transaction.atomic():
+        review = IndicatorReview.objects.create(
+            risk=risk,
+            reviewed_at=timezone.now(),
+            through_period=through_period or timezone.localdate().strftime("%Y-%m"),
+            note=note,
+            actor=actor,
+        )
+        trail.record(
+            actor,
+            "indicatorreview.create",
+            object_type(Risk),
+            risk.pk,
+            {"indicator_review": [None, review.through_period], "note": [None, note]},
+        )
+    return review
+
+
+def set_indicators(actor: str, risk: Risk, indicators: list[dict[str, str]]) -> None:
+    """Replace a risk's key risk indicators (audited)."""
+    from oneworkforce.metrics.catalogue import CATALOGUE
+
+    for item in indicators:
+        try:
+            CATALOGUE.get(item["metric"])
+        except KeyError:
+            raise ValueError(f"{item['metric']!r} is not a catalogue metric") from None
+        if item.get("direction", "up") not in {"up", "down"}:
+            raise ValueError(f"direction {item.get('direction')!r} is not 'up' or 'down'")
+    with transaction.atomic():
+        before = [
+            {"metric": i.metric, "segment": i.segment, "place": i.place, "direction": i.direction}
+            for i in risk.indicators.all()
+        ]
+        after = [
+            {
+                "metric": i["metric"],
+                "segment": i.get("segment", ""),
+                "place": i.get("place", ""),
+                "direction": i.get("direction", "up"),
+            }
+            for i in indicators
+        ]
+        if before == after:
+            return
+        risk.indicators.all().delete()
+        for item in after:
+            KeyRiskIndicator.objects.create(risk=risk, **item)
+        trail.record(
+            actor, "risk.indicators", object_type(Risk), risk.pk, {"indicators": [before, after]}
+        )
+
+
+# --- people (registers/people.py matches names; these are its writes) -------------------
+
+
+def identify_person(
+    actor: str,
+    written: str,
+    person: Person | None = None,
+    *,
+    create: dict | None = None,
+) -> Person:
+    """Identify a name as written: as ``person``, or as a new person made from ``create``
+    (name, role, organisation, email). The name becomes an alias of the person and every
+    attendance line and declaration written with it is linked (all audited)."""
+    from oneworkforce.registers.people import create_person, name_key
+
+    key = name_key(written)
+    if not key:
+        raise ValueError("there is no name to identify")
+    with transaction.atomic():
+        if person is None:
+            values = dict(create or {})
+            name = values.pop("name", "") or written
+            person = create_person(actor, name, **values)
+        if person.key != key:
+            alias = PersonAlias.objects.create(person=person, key=key, written=written, actor=actor)
+            trail.record(
+                actor,
+                "personalias.create",
+                object_type(PersonAlias),
+                alias.pk,
+                {"person_id": person.pk, "written": written},
+            )
+        relinked = 0
+        for att in Attendee.objects.filter(person__isnull=True):
+            if name_key(att.written) == key:
+                att.person, att.status = person, "matched"
+                att.save(update_fields=["person", "status"])
+                relinked += 1
+        for decl in Declaration.objects.filter(person__isnull=True):
+            if name_key(f"{decl.forename} {decl.surname}") == key:
+                update(actor, decl, None, {"person": person}, note=f"identified {written}")
+        trail.record(
+            actor,
+            "person.resolve",
+            object_type(Person),
+            person.pk,
+            {"written": written, "attendances": relinked},
+        )
+    return person
+
+
 def as_of_today() -> dt.date:
     return timezone.localdate()
+
+
+def record_run(actor: str, kind: str, import_plan, counts: dict[str, int]) -> None:
+    """Keep an import that changed something (its headings, mapping and counts), audited;
+    an import that changed nothing leaves no trace. Call inside the import's transaction."""
+    if not (counts["create"] or counts["update"]):
+        return
+    run = ImportRun.objects.create(
+        kind=kind,
+        file_name=import_plan.file_name,
+        headings=import_plan.headings,
+        mapping=import_plan.mapping,
+        counts=counts,
+        actor=actor,
+    )
+    trail.record(
+        actor,
+        "importrun.create",
+        "registers.importrun",
+        run.pk,
+        {"kind": kind, "file": import_plan.file_name, **counts},
+    )

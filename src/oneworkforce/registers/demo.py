@@ -1,6 +1,7 @@
-"""Demo data: the seed papers' own tables, imported as their authors wrote them, plus a
-synthetic year of status reports and benefit actuals so the history pages have something to
-show. Idempotent: running it again changes nothing.
+"""Demo data: the seed papers' own tables, imported as their authors wrote them, plus a year
+of quarterly status reports (the seed papers' own status text and RAG), benefit trajectories
+and actuals, risk targets and deliverable dates, all dated from the demo's data period so the
+history pages have something to show. Idempotent: running it again changes nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
-from oneworkforce.registers import actions, importing, models, vocab
+from oneworkforce.registers import actions, importing, models
 
 DEMO = Path(__file__).resolve().parent / "demo"
 
@@ -44,6 +45,16 @@ SERVES = {
     "People digital": ([8], ["Develop"]),
     "Whole system reward and recognition": ([3], ["Retain"]),
     "Care at Home workforce integration": ([5, 10], ["Support"]),
+}
+
+#: the seed risks' (003) key risk indicators: risk ref -> (metric, direction that signals it)
+INDICATORS = {
+    "1": [("vacancy_rate", "up")],  # no robust workforce strategy: posts stay empty
+    "3": [("plan_variance_substantive_fte_pct", "down")],  # plans pull below the system's
+    "4": [("leaver_rate", "up"), ("stability_index", "down")],  # losing key staff
+    "7": [("vacancy_rate", "up")],  # no resource for new roles and skills
+    "9": [("agency_share_of_paybill", "up")],  # cost reductions not delivered
+    "10": [("sickness_absence_rate", "up")],  # change is hard on staff
 }
 
 #: Breakthrough deliverables (seed 001) and the catalogue metrics each is meant to move
@@ -106,35 +117,42 @@ def _programme(code: str, **values) -> tuple[models.Programme, bool]:
 _ACTOR = ["demo"]
 
 
+def _sentences(text: str) -> list[str]:
+    import re
+
+    return [t.strip() for t in re.split(r"(?<=[.!?])\s+", text.strip()) if t.strip()]
+
+
 def _status_history(actor: str, programmes: list[models.Programme], today: dt.date) -> int:
+    """Four quarterly status reports per grid programme, ending in the month of ``today``
+    (the demo's data period): the latest carries the seed paper's own status text and RAG;
+    the earlier ones carry the first sentences of it, as progress written up so far."""
     made = 0
-    first = today.replace(day=1) - relativedelta(months=11)
+    latest = today.replace(day=1)
     for prog in programmes:
+        sentences = _sentences(prog.status_text)
+        if not sentences:
+            continue
         previous = None
-        for i in range(12):
-            day = first + relativedelta(months=i)
+        for i in range(4):
+            day = latest - relativedelta(months=3 * (3 - i))
             if models.StatusReport.objects.filter(programme=prog, report_date=day).exists():
                 previous = None
                 continue
-            overall = _pick(f"{prog.code}{i // 3}", _RAG_CYCLE)
-            rag = {
-                f"rag_{dim}": _pick(f"{prog.code}{dim}{i // 4}", _RAG_CYCLE)
-                for dim, _ in vocab.RAG_DIMENSIONS
-                if dim != "overall"
-            }
+            shown = max(1, round(len(sentences) * (i + 1) / 4))
+            overall = prog.rag or ""
             reason = ""
-            if previous and previous != overall:
-                reason = f"Moved from {previous} to {overall} (synthetic demo history)."
+            if previous is not None and previous != overall:
+                reason = f"Moved from {previous} to {overall}."
             report = actions.create(
                 actor,
                 models.StatusReport,
                 programme=prog,
                 report_date=day,
                 rag_overall=overall,
-                narrative=f"Synthetic monthly update {i + 1} of 12 for {prog.name}.",
+                narrative=" ".join(sentences[:shown]),
                 change_reason=reason,
                 import_key=f"demo|{prog.code}|{day}",
-                **rag,
             )
             actions.submit_report(actor, report, report.version)
             previous = overall
@@ -161,20 +179,97 @@ def _benefits(actor: str, today: dt.date) -> int:
             planned_total=total,
             import_key=key,
         )
-        start = dt.date(2022, 4, 1)
+        # the financial year of the demo's data period, planned as an even trajectory
+        start = dt.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
         monthly = (total / 12).quantize(Decimal("0.01"))
         for i in range(12):
             month = start + relativedelta(months=i)
             factor = Decimal(60 + hashlib.sha256(f"{key}{i}".encode()).digest()[0] % 50) / 100
             actual = (monthly * factor).quantize(Decimal("0.01")) if month <= today else None
-            actions.create(
-                actor,
-                models.BenefitMonth,
-                benefit=benefit,
-                month=month,
-                planned=monthly,
-                actual=actual,
-            )
+            _benefit_month(actor, benefit, month, monthly, actual)
+        made += 1
+    return made
+
+
+def _benefit_month(actor: str, benefit, month: dt.date, planned, actual) -> None:
+    actions.create(
+        actor, models.BenefitMonth, benefit=benefit, month=month, planned=planned, actual=actual
+    )
+
+
+#: organisations the seed 002 papers name, with the abbreviations they use for them
+ORGANISATIONS = [
+    ("Midlands Partnership NHS Foundation Trust", ["MPFT"], "nhs_trust"),
+    ("University Hospitals of North Midlands NHS Trust", ["UHNM"], "nhs_trust"),
+    (
+        "North Staffordshire Combined Healthcare NHS Trust",
+        ["North Staffs Combined Health Care NHS Trust", "NSCHT"],
+        "nhs_trust",
+    ),
+    ("West Midlands Ambulance Service", ["WMAS"], "nhs_trust"),
+    ("Staffordshire County Council", ["SCC"], "local_authority"),
+    ("Stoke-on-Trent City Council", [], "local_authority"),
+]
+
+
+def _organisations(actor: str) -> None:
+    for name, aliases, kind in ORGANISATIONS:
+        if not models.Organisation.objects.filter(name=name).exists():
+            actions.create(actor, models.Organisation, name=name, aliases=aliases, kind=kind)
+
+
+#: benefits that move the plan: (programme, benefit, lever, FTE a month, first month offset
+#: from this month, months, share delivered so far)
+FTE_BENEFITS = [
+    (
+        "Ethical International Recruitment Committee",
+        "International nurses recruited (40 a year)",
+        "international_recruitment",
+        Decimal("3.33"),
+        -6,
+        30,
+        Decimal("0.75"),
+    ),
+    (
+        "Education and Training Committee",
+        "Newly qualified nurses from extra training places",
+        "training_pipeline",
+        Decimal("2"),
+        6,
+        24,
+        None,
+    ),
+]
+
+
+def _fte_benefits(actor: str, today: dt.date) -> int:
+    """FTE benefits that name the planning lever they deliver (plan run --from-registers);
+    the recruitment one is delivering three quarters of its plan so far."""
+    made = 0
+    this_month = today.replace(day=1)
+    for prog_name, name, lever, monthly, offset, months, delivered in FTE_BENEFITS:
+        prog = models.Programme.objects.filter(name=prog_name).first()
+        key = f"demo|fte-benefit|{lever}"
+        if prog is None or models.Benefit.objects.filter(import_key=key).exists():
+            continue
+        benefit = actions.create(
+            actor,
+            models.Benefit,
+            programme=prog,
+            name=name,
+            kind="non_financial",
+            unit="FTE",
+            owner=prog.sro or prog.chair,
+            lever=lever,
+            planned_total=monthly * months,
+            import_key=key,
+        )
+        for i in range(months):
+            month = this_month + relativedelta(months=offset + i)
+            actual = None
+            if delivered is not None and month < this_month:
+                actual = (monthly * delivered).quantize(Decimal("0.01"))
+            _benefit_month(actor, benefit, month, monthly, actual)
         made += 1
     return made
 
@@ -208,6 +303,8 @@ def _meeting(actor: str) -> int:
             "title": "ICS People Plan and Annual Report",
             "lead": "Alex Brett",
             "handling": "Interests noted; no member excluded from the discussion.",
+            # the People Plan's workforce includes MPFT's, where members work or have family
+            "concerns": ["Midlands Partnership NHS Foundation Trust"],
         },
     ]
     names = [
@@ -239,7 +336,9 @@ def _meeting(actor: str) -> int:
 
 
 def load_demo(actor: str = "demo", today: dt.date | None = None) -> dict[str, int]:
-    """Load the seed tables and synthetic history; returns counts of what is there."""
+    """Load the seed tables and the demo's history; returns counts of what is there.
+    ``today`` is the demo's "now": the last day of its data period (the machine's date
+    only when none is given), so every date tells the same story as the figures."""
     today = today or timezone.localdate()
     _ACTOR[0] = actor
     with transaction.atomic():
@@ -260,6 +359,7 @@ def load_demo(actor: str = "demo", today: dt.date | None = None) -> dict[str, in
             clinical_lead="TBC",
             phase="planning",
         )
+        _organisations(actor)
         for kind, name, defaults in SEED_FILES:
             importing.import_file(kind, DEMO / name, actor, defaults=defaults)
         grid = [p for p in models.Programme.objects.filter(name__in=list(SERVES))]
@@ -277,6 +377,11 @@ def load_demo(actor: str = "demo", today: dt.date | None = None) -> dict[str, in
                 today - dt.timedelta(days=14) if i == 0 else today + relativedelta(months=1 + i % 4)
             )
             changes = {} if risk.review_date else {"review_date": review}
+            if risk.target_likelihood is None and risk.current_likelihood:
+                # the seed register gives no target scores: the demo aims two steps of
+                # likelihood lower at the same consequence (a demo assumption, see docs)
+                changes["target_likelihood"] = max(1, risk.current_likelihood - 2)
+                changes["target_consequence"] = risk.current_consequence
             if not risk.owner:
                 changes["owner"] = "Lyn Bacon"
             actions.update(
@@ -286,8 +391,14 @@ def load_demo(actor: str = "demo", today: dt.date | None = None) -> dict[str, in
                 changes,
                 m2m={"programmes": [notts.code]} if not risk.programmes.exists() else None,
             )
+        for ref, watched in INDICATORS.items():
+            risk = models.Risk.objects.filter(ref=ref).first()
+            if risk is not None and not risk.indicators.exists():
+                actions.set_indicators(
+                    actor, risk, [{"metric": m, "direction": d} for m, d in watched]
+                )
         by_name = {p.name: p for p in grid}
-        for prog_name, name, metrics in DELIVERABLES:
+        for i, (prog_name, name, metrics) in enumerate(DELIVERABLES):
             key = f"demo|deliverable|{name[:60]}"
             if (
                 prog_name in by_name
@@ -301,7 +412,8 @@ def load_demo(actor: str = "demo", today: dt.date | None = None) -> dict[str, in
                     kind="deliverable",
                     metrics=metrics,
                     status="on_track",
-                    due_date=today + relativedelta(months=6),
+                    # one a month from the next, so the deliverables fall due in turn
+                    due_date=today + relativedelta(months=1 + i, day=31),
                     import_key=key,
                 )
         for milestone in models.Milestone.objects.filter(
@@ -312,6 +424,7 @@ def load_demo(actor: str = "demo", today: dt.date | None = None) -> dict[str, in
             )
         _status_history(actor, grid, today)
         _benefits(actor, today)
+        _fte_benefits(actor, today)
         _meeting(actor)
     return {
         "programmes": models.Programme.objects.count(),

@@ -186,6 +186,7 @@ class BenefitForm(VersionedForm):
             "owner",
             "rag",
             "planned_total",
+            "lever",
         )
 
 

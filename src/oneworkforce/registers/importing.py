@@ -22,7 +22,6 @@ from typing import Any
 from django.db import transaction
 
 from oneworkforce import spreadsheets
-from oneworkforce.audit import trail
 from oneworkforce.registers import actions, models, parsing, scoring
 from oneworkforce.registers.tabular import REGISTERS, Register, map_headings, normalise, plain
 
@@ -365,30 +364,8 @@ def apply(import_plan: Plan, actor: str) -> dict[str, int]:
                     m2m=m2m,
                     note=f"import of {import_plan.file_name}",
                 )
-        record_run(actor, register.kind, import_plan, counts)
+        actions.record_run(actor, register.kind, import_plan, counts)
     return counts
-
-
-def record_run(actor: str, kind: str, import_plan, counts: dict[str, int]) -> None:
-    """Keep an import that changed something (its headings, mapping and counts), audited;
-    an import that changed nothing leaves no trace. Call inside the import's transaction."""
-    if not (counts["create"] or counts["update"]):
-        return
-    run = models.ImportRun.objects.create(
-        kind=kind,
-        file_name=import_plan.file_name,
-        headings=import_plan.headings,
-        mapping=import_plan.mapping,
-        counts=counts,
-        actor=actor,
-    )
-    trail.record(
-        actor,
-        "importrun.create",
-        "registers.importrun",
-        run.pk,
-        {"kind": kind, "file": import_plan.file_name, **counts},
-    )
 
 
 def import_file(

@@ -156,6 +156,8 @@ class Benefit(Record):
     owner = models.CharField(max_length=200, blank=True)
     rag = models.CharField(max_length=10, choices=vocab.RAGS, blank=True)
     planned_total = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    #: the planning lever the benefit delivers (its trajectory is that lever's input)
+    lever = models.CharField(max_length=30, choices=vocab.LEVERS, blank=True)
 
     class Meta:
         ordering = ("programme_id", "id")
@@ -248,7 +250,8 @@ class Meeting(Record):
     committee = models.ForeignKey(
         Programme, null=True, blank=True, on_delete=models.PROTECT, related_name="meetings"
     )
-    #: [{"number", "title", "lead", "handling"}]; handling = conflicts handling in the minutes
+    #: [{"number", "title", "lead", "handling", "concerns"}]; handling = conflicts handling in
+    #: the minutes; concerns = the organisations, programmes and papers the item names
     agenda = models.JSONField(default=list, blank=True)
     #: [{"name", "role", "present"}]
     attendance = models.JSONField(default=list, blank=True)
@@ -310,6 +313,9 @@ class Declaration(Record):
     gifts_hospitality = models.TextField(blank=True)
     management = models.TextField("actions taken to manage conflicts", blank=True)
     nil = models.BooleanField("nil declaration", default=False)
+    person = models.ForeignKey(
+        "Person", null=True, blank=True, on_delete=models.PROTECT, related_name="declarations"
+    )
 
     class Meta:
         ordering = ("surname", "forename", "-declared_on")
@@ -328,6 +334,10 @@ class Interest(models.Model):
     start = models.DateField(null=True, blank=True)
     end = models.DateField(null=True, blank=True)
     withdrawn = models.BooleanField(default=False)  # superseded by a later reading
+    #: the organisations or subjects the interest concerns, read from its text
+    organisations = models.JSONField(default=list, blank=True)
+    #: set when a person has confirmed (or corrected) ``organisations``
+    organisations_confirmed = models.BooleanField(default=False)
 
     class Meta:
         ordering = ("category", "id")
@@ -346,3 +356,119 @@ class ImportRun(models.Model):
 
     class Meta:
         ordering = ("-at", "-id")
+
+
+# --- people, organisations and the conflicts check (issue 15) --------------------------
+
+
+class Person(Record):
+    """One person, referred to by declarations, meeting attendance and committee membership.
+
+    ``key`` is the normalised name (:func:`oneworkforce.registers.people.name_key`): imports
+    match a name to a person by it exactly (never by a part of it), with the organisation or
+    email deciding between people who share a name.
+    """
+
+    name = models.CharField(max_length=200)
+    key = models.CharField(max_length=200, db_index=True)
+    role = models.CharField(max_length=300, blank=True)
+    organisation = models.CharField(max_length=300, blank=True)
+    email = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ("key", "id")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})" if self.organisation else self.name
+
+
+class PersonAlias(models.Model):
+    """A name as someone wrote it, identified by an analyst as this person."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="aliases")
+    key = models.CharField(max_length=200, db_index=True)
+    written = models.CharField(max_length=300)
+    organisation = models.CharField(max_length=300, blank=True)
+    actor = models.CharField(max_length=150)
+    at = models.DateTimeField(auto_now_add=True)
+
+
+class Organisation(Record):
+    """An organisation (or programme, union, practice) an interest or agenda item concerns."""
+
+    name = models.CharField(max_length=300, unique=True)
+    #: other names and abbreviations written for it ("MPFT", "UHNM")
+    aliases = models.JSONField(default=list, blank=True)
+    kind = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Attendee(models.Model):
+    """One line of a meeting's attendance, with the person it was identified as (rebuilt from
+    the meeting's attendance whenever the meeting or the people change)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attendees")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="attendances"
+    )
+    written = models.CharField(max_length=300)
+    role = models.CharField(max_length=300, blank=True)
+    present = models.BooleanField(default=True)
+    #: matched, unknown (no such person) or ambiguous (more than one)
+    status = models.CharField(max_length=20, default="matched")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("meeting_id", "position")
+
+
+class Membership(models.Model):
+    """A person's membership of a committee (or board, or group)."""
+
+    committee = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="members")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=200, blank=True)
+    since = models.DateField(null=True, blank=True)
+    until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("committee_id", "person_id")
+        constraints = (
+            models.UniqueConstraint(fields=["committee", "person"], name="one_membership"),
+        )
+
+
+class KeyRiskIndicator(models.Model):
+    """A catalogue metric that shows a risk materialising, and the direction that signals it."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.PROTECT, related_name="indicators")
+    metric = models.CharField(max_length=80)
+    segment = models.CharField(max_length=80, blank=True)
+    place = models.CharField(max_length=80, blank=True)
+    #: "up" (a rise signals the risk) or "down"
+    direction = models.CharField(
+        max_length=4, choices=[("up", "A rise"), ("down", "A fall")], default="up"
+    )
+
+    class Meta:
+        ordering = ("risk_id", "id")
+
+
+class IndicatorReview(models.Model):
+    """A review of a risk made because an indicator signalled (clears the flag until the next
+    signal: one in a month after ``through_period``)."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.PROTECT, related_name="indicator_reviews")
+    reviewed_at = models.DateTimeField()
+    #: the latest month of indicator data the reviewer saw
+    through_period = models.CharField(max_length=7)
+    note = models.TextField()
+    actor = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ("reviewed_at", "id")

@@ -185,6 +185,15 @@ def _read_benefit_kind(text: str) -> dict:
     return {"kind": kind} if kind else {}
 
 
+def _read_lever(text: str) -> dict:
+    """The planning lever a benefit delivers, by its name or label ("Training places")."""
+    norm = normalise(text)
+    for key, label in vocab.LEVERS:
+        if norm in {normalise(key), normalise(label)}:
+            return {"lever": key}
+    return {"lever": ""}
+
+
 def _read_money(name: str) -> Callable[[str], dict]:
     def read(text: str) -> dict:
         value = parsing.parse_money(text)
@@ -364,6 +373,7 @@ BENEFITS = Register(
             (r"planned( total)?", r"target", r"value", r"savings"),
             _read_money("planned_total"),
         ),
+        Column("lever", (r"(planning )?lever",), _read_lever),
     ),
     key=lambda v: f"{str(v.get('programme') or '').lower()}|{normalise(v.get('name') or '')}",
     json_fields=(
@@ -376,6 +386,7 @@ BENEFITS = Register(
         "planned_total",
         "planned_to_date",
         "actual_to_date",
+        "lever",
     ),
 )
 

@@ -362,9 +362,8 @@ def apply(import_plan, actor: str) -> dict[str, int]:
             elif row.outcome == "update":
                 current = models.BenefitMonth.objects.get(pk=row.existing_id)
                 actions.update(actor, current, None, figures, note=note)
-        from oneworkforce.registers.importing import record_run
 
-        record_run(actor, BENEFIT_MONTHS.kind, import_plan, counts)
+        actions.record_run(actor, BENEFIT_MONTHS.kind, import_plan, counts)
     return counts
 
 

@@ -133,12 +133,29 @@ def report_new(request, code):
     )
 
 
+def _posted_version(request) -> int | None:
+    """The record version the form was made from; without it nothing is changed (a change
+    must never apply to a version the person did not see)."""
+    value = request.POST.get("version", "").strip()
+    if value.isdigit():
+        return int(value)
+    messages.error(
+        request,
+        "Nothing was changed: the form did not say which version of the "
+        "record it was made from. Reload the page and try again.",
+    )
+    return None
+
+
 @requires(P.EDIT_REGISTERS)
 @require_POST
 def report_submit(request, pk):
     report = get_object_or_404(models.StatusReport, pk=pk)
+    version = _posted_version(request)
+    if version is None:
+        return redirect("registers:programme", code=report.programme.code)
     try:
-        actions.submit_report(_actor(request), report, request.POST.get("version"))
+        actions.submit_report(_actor(request), report, version)
         messages.info(request, "Status report submitted; it can no longer be changed.")
     except (actions.StaleEdit, actions.Frozen) as exc:
         messages.error(request, str(exc))
@@ -188,6 +205,45 @@ def _score_at(risk: models.Risk, when: dt.datetime) -> int | None:
 
 
 @requires(P.VIEW_REGISTERS)
+def baf(request):
+    """The Board Assurance Framework: the risks at or above the escalation score, each with
+    its scores and movement, controls, assurances, gaps and the open actions that name it."""
+    today = _today()
+    threshold = scoring.escalation_score()
+    open_actions = list(models.Action.objects.filter(archived=False, status="open"))
+    entries = []
+    for risk in models.Risk.objects.filter(archived=False).prefetch_related(
+        "programmes", "assessments"
+    ):
+        row = snapshot.risk_row(risk, today, threshold)
+        if not row["escalated_to_baf"]:
+            continue
+        row.update(
+            pk=risk.pk,
+            initial_band=scoring.band(row["initial_score"]),
+            controls=risk.mitigations,
+            assurances=risk.assurances,
+            gaps_in_control=risk.gaps_in_control,
+            gaps_in_assurance=risk.gaps_in_assurance,
+            objectives=risk.strategic_objectives,
+            actions=[a for a in open_actions if _names(a, risk.ref)],
+        )
+        entries.append(row)
+    entries.sort(key=lambda r: (-(r["current_score"] or 0), r["ref"]))
+    return render(
+        request, "registers/baf.html", {"entries": entries, "threshold": threshold, "today": today}
+    )
+
+
+def _names(action: models.Action, ref: str) -> bool:
+    """Whether an action's text or agenda item names a risk reference (as a whole word)."""
+    import re
+
+    pattern = re.compile(rf"(?<![\w-]){re.escape(ref)}(?![\w-])", re.IGNORECASE)
+    return any(pattern.search(t or "") for t in (action.action, action.agenda_item, action.update))
+
+
+@requires(P.VIEW_REGISTERS)
 def risks(request):
     today = _today()
     qs = models.Risk.objects.filter(archived=False).prefetch_related("programmes", "assessments")
@@ -198,9 +254,13 @@ def risks(request):
     except ValueError:
         since = today - relativedelta(months=3)
     threshold = scoring.escalation_score()
+    from oneworkforce.registers import indicators
+
+    flagged = indicators.flags(_store())
     rows = []
     for risk in qs:
         row = snapshot.risk_row(risk, today, threshold)
+        row["indicator_flag"] = flagged.get(risk.ref, {}).get("flag", "")
         if band and row["current_band"] != band:
             continue
         since_dt = timezone.make_aware(dt.datetime.combine(since, dt.time.max))
@@ -252,14 +312,28 @@ def risks(request):
 
 @requires(P.VIEW_REGISTERS)
 def risk(request, pk):
+    from oneworkforce.registers import indicators
+
     obj = get_object_or_404(models.Risk, pk=pk)
     row = snapshot.risk_row(obj, _today(), scoring.escalation_score())
+    watch = indicators.status(obj, _store())
+    charts = [
+        {
+            **_chart(i["metric"], i["title"], i["unit"], i["points"], f"kri-{i['id']}"),
+            "where": i["where"],
+            "direction": i["direction"],
+            "signal": i["signal"],
+        }
+        for i in watch["indicators"]
+    ]
     return render(
         request,
         "registers/risk.html",
         {
             "risk": obj,
             "row": row,
+            "watch": watch,
+            "charts": charts,
             "assessments": obj.assessments.all(),
             "descriptors": {
                 stage: (
@@ -271,6 +345,27 @@ def risk(request, pk):
             "history": _audit(obj),
         },
     )
+
+
+@requires(P.EDIT_REGISTERS)
+@require_POST
+def risk_review(request, pk):
+    """Record a review of a risk flagged by its key risk indicators (clears the flag)."""
+    from oneworkforce.registers import indicators
+
+    obj = get_object_or_404(models.Risk, pk=pk)
+    watch = indicators.status(obj, _store())
+    try:
+        actions.record_review(
+            _actor(request), obj, request.POST.get("note", ""), watch["latest_period"]
+        )
+        messages.info(
+            request,
+            "Review recorded: the indicator flag is cleared until a later month signals again.",
+        )
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    return redirect(reverse("registers:risk", args=[obj.pk]))
 
 
 def _audit(obj) -> list:
@@ -341,17 +436,26 @@ def _spc(metric_code: str) -> dict:
     for metric in CATALOGUE:
         if metric.code == metric_code:
             title, unit = metric.title, metric.unit
+    # no results computed yet: no points, and the page says so
+    points = _store().series(metric_code, "system")
+    return _chart(metric_code, title, unit, points, f"spc-{metric_code}")
+
+
+def _store():
+    """The results store the pages read stored series from."""
     from oneworkforce.data.lake import Lake
     from oneworkforce.metrics.store import ResultsStore
 
-    # no results computed yet: no points, and the page says so
-    points = ResultsStore(Lake(settings.HOME).root).series(metric_code, "system")
+    return ResultsStore(Lake(settings.HOME).root)
+
+
+def _chart(code: str, title: str, unit: str, points: list, chart_id: str) -> dict:
     if not points:
-        return {"code": metric_code, "title": title, "spec": None}
+        return {"code": code, "title": title, "spec": None}
     from oneworkforce.metrics.charts import format_value, spc_chart, spc_description
 
     return {
-        "code": metric_code,
+        "code": code,
         "title": title,
         "spec": spc_chart(points, title=title, unit=unit),
         "description": spc_description(points, title=title, unit=unit),
@@ -359,7 +463,7 @@ def _spc(metric_code: str) -> dict:
             {"period": p.get("period"), "value": format_value(p.get("value"), unit)}
             for p in points[-12:]
         ],
-        "chart_id": f"spc-{metric_code}",
+        "chart_id": chart_id,
     }
 
 
@@ -512,7 +616,9 @@ def meeting(request, pk):
     obj = get_object_or_404(models.Meeting, pk=pk)
     conflicts = None
     if request.scope.can(P.VIEW_DECLARATIONS):
-        conflicts = published.meeting_conflicts(obj, obj.date or _today())
+        from oneworkforce.registers import conflicts as check
+
+        conflicts = check.check(obj, obj.date or _today())
     return render(
         request,
         "registers/meeting.html",
@@ -528,6 +634,61 @@ def meeting(request, pk):
 def declarations(request):
     qs = models.Declaration.objects.filter(archived=False).prefetch_related("interests")
     return render(request, "registers/declarations.html", {"declarations": qs})
+
+
+@requires(P.EDIT_DECLARATIONS)
+@require_POST
+def interest_organisations(request, pk):
+    """A person confirms or corrects the organisations an interest concerns."""
+    interest = get_object_or_404(models.Interest, pk=pk)
+    names = [n for n in request.POST.get("organisations", "").replace("\n", ";").split(";")]
+    actions.confirm_organisations(_actor(request), interest, names)
+    messages.info(request, "The organisations this interest concerns were confirmed.")
+    return redirect(reverse("registers:declarations") + f"#interest-{interest.pk}")
+
+
+@requires(P.EDIT_REGISTERS)
+def people_unresolved(request):
+    """Names written in the registers that identify nobody, or more than one person: an
+    analyst picks the person each means, or creates them."""
+    from oneworkforce.registers import people
+
+    errors: list[str] = []
+    if request.method == "POST":
+        written = request.POST.get("written", "").strip()
+        choice = request.POST.get("person", "")
+        try:
+            if choice == "new":
+                name = request.POST.get("name", "").strip() or written
+                actions.identify_person(
+                    _actor(request),
+                    written,
+                    create={
+                        "name": name,
+                        "role": request.POST.get("role", "").strip(),
+                        "organisation": request.POST.get("organisation", "").strip(),
+                        "email": request.POST.get("email", "").strip(),
+                    },
+                )
+            elif choice.isdigit():
+                person = get_object_or_404(models.Person, pk=int(choice), archived=False)
+                actions.identify_person(_actor(request), written, person)
+            else:
+                raise ValueError(f"choose who '{written}' is, or create a new person")
+            messages.info(request, f"'{written}' is identified.")
+            return redirect(reverse("registers:people_unresolved"))
+        except ValueError as exc:
+            errors.append(str(exc))
+    return render(
+        request,
+        "registers/people_unresolved.html",
+        {
+            "names": people.unresolved(),
+            "people": models.Person.objects.filter(archived=False),
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
 
 
 @requires(P.VIEW_PUBLISHED)
@@ -667,8 +828,11 @@ def archive(request, key, pk):
         request.scope.require(P.EDIT_DECLARATIONS)
     model, _ = forms.FORMS[key]
     obj = get_object_or_404(model, pk=pk)
+    version = _posted_version(request)
+    if version is None:
+        return redirect(reverse("registers:programmes"))
     try:
-        actions.archive(_actor(request), obj, request.POST.get("version"))
+        actions.archive(_actor(request), obj, version)
         messages.info(request, "Archived: it stays in the history and no longer shows in lists.")
     except actions.StaleEdit as exc:
         messages.error(request, str(exc))
@@ -678,9 +842,18 @@ def archive(request, key, pk):
 # --- import and export --------------------------------------------------------------------
 
 
+#: how long an import preview can be confirmed; older uploads are deleted
+PREVIEW_LIFETIME = dt.timedelta(minutes=30)
+
+
 def _upload_dir() -> Path:
+    """Where previewed uploads wait for confirmation; expired ones are removed on each visit."""
     folder = settings.HOME.tmp / "register-imports"
     folder.mkdir(parents=True, exist_ok=True)
+    cutoff = timezone.now().timestamp() - PREVIEW_LIFETIME.total_seconds()
+    for waiting in folder.iterdir():
+        if waiting.stat().st_mtime < cutoff:
+            waiting.unlink(missing_ok=True)
     return folder
 
 

@@ -86,3 +86,22 @@ INTEREST_CATEGORIES = [
     ("indirect", "Indirect interest"),
     ("gifts_hospitality", "Gifts and hospitality"),
 ]
+
+#: the planning levers a benefit may deliver (planning/scenario.py's lever kinds)
+LEVERS = [
+    ("international_recruitment", "International recruitment"),
+    ("training_pipeline", "Training places"),
+    ("leaver_rate", "Retention"),
+    ("new_roles", "New roles"),
+    ("bank_agency", "Agency reduction"),
+]
+
+#: the handling a conflict needs, by the category of the interest (the ICB policy following
+#: NHS England's "Managing conflicts of interest in the NHS"): the chair may decide on more
+HANDLING = {
+    "financial": "leave the room",
+    "non_financial_professional": "not take part",
+    "indirect": "not take part",
+    "non_financial_personal": "declare",
+    "gifts_hospitality": "declare",
+}

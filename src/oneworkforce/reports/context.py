@@ -28,6 +28,8 @@ class Context:
             "rag": {},
             "risks": {},
             "items": {},
+            "limits": {},  # figure key -> the width of its process limits (upl - lpl)
+            "assurance": {},  # figure key -> its SPC assurance against target
         }
     )
     facts: dict[str, Any] = field(default_factory=dict)  # for the cover sheet's summary
@@ -43,6 +45,29 @@ class Context:
     @property
     def public(self) -> bool:
         return self.options.public
+
+    def record(self, key: str, value: Any, split: str, group: str, metric: str) -> None:
+        """Record a figure in the index with its process limits' width and its assurance
+        (from the stored SPC point of the pack's month), for the next pack to compare."""
+        self.index["figures"][key] = value
+        point = self._points(split).get((group, metric))
+        if point is None:
+            return
+        if point.get("upl") is not None and point.get("lpl") is not None:
+            self.index["limits"][key] = point["upl"] - point["lpl"]
+        if point.get("assurance"):
+            self.index["assurance"][key] = point["assurance"]
+
+    def _points(self, split: str) -> dict[tuple[str, str], dict[str, Any]]:
+        cache = self.facts.setdefault("_spc_points", {})
+        if split not in cache:
+            rows = self.inputs.store.spc_points(None, split, {"period": self.period})
+            cache[split] = {
+                (str(r.get("segment") or "system"), str(r["metric"])): r
+                for r in rows
+                if not r.get("place") and r.get("origin", "computed") == "computed"
+            }
+        return cache[split]
 
     def items(self, kind: str, keys: list[str]) -> None:
         self.index["items"][kind] = sorted(keys)

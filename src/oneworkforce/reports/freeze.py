@@ -45,7 +45,12 @@ def make(
 
     created_at = now or timezone.now()
     inputs = pack_inputs.read(
-        home, period=options.period, public=options.public, plan_runs=options.plan_runs
+        home,
+        period=options.period,
+        public=options.public,
+        plan_runs=options.plan_runs,
+        meeting=options.meeting,
+        meeting_date=options.meeting_date,
     )
     content, manifest = content_builder.build(
         inputs, options, created_by=actor, created_at=created_at

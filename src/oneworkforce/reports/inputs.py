@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from oneworkforce.config import Home
-from oneworkforce.metrics import people_story
+from oneworkforce.metrics import people_story, targets
+from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.store import ResultsStore
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,16 @@ class Inputs:
     plan_runs: list[str] = field(default_factory=list)
     previous: dict[str, Any] | None = None  # the content of the last pack of the same kind
     previous_id: str | None = None
+    #: the metric catalogue with the ICS's own targets (targets.toml)
+    catalogue: Catalogue = CATALOGUE
+
+
+def month_end(period: str, months_after: int = 0) -> dt.date:
+    """The last day of ``period`` (``YYYY-MM``), or of a month ``months_after`` it."""
+    from dateutil.relativedelta import relativedelta
+
+    first = dt.date.fromisoformat(f"{period}-01")
+    return first + relativedelta(months=months_after, day=31)
 
 
 def segments() -> list[dict[str, Any]]:
@@ -65,6 +76,8 @@ def read(
     public: bool,
     plan_runs: list[str] | None = None,
     as_of: dt.date | None = None,
+    meeting: str = "",
+    meeting_date: str = "",
 ) -> Inputs:
     from oneworkforce.data.lake import Lake
 
@@ -82,7 +95,17 @@ def read(
             f"{periods[0]} to {periods[-1]}"
         )
     lake = Lake(home)
-    registers, registers_note = _registers(as_of or dt.date.today())
+    # the registers as they stood when the pack was due: the end of the month after its
+    # period (today, if that is earlier), never later, so an old period's pack is not
+    # dated from the machine clock
+    due = month_end(chosen, months_after=1)
+    registers, registers_note = _registers(as_of or min(dt.date.today(), due))
+    if registers is not None:  # the conflicts check of the pack's meeting; risks flagged
+        from oneworkforce.registers.conflicts import for_pack
+        from oneworkforce.registers.indicators import flags
+
+        registers["conflicts"] = for_pack(meeting, meeting_date)
+        registers["indicator_flags"] = flags(store)
     planning, planning_note, runs = _planning(home, plan_runs or [])
     previous, previous_id = _previous(public)
     return Inputs(
@@ -102,6 +125,7 @@ def read(
         plan_runs=runs,
         previous=previous,
         previous_id=previous_id,
+        catalogue=targets.load(home.root),
     )
 
 

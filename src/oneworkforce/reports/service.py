@@ -50,6 +50,13 @@ def create(
     return pack, render_stored(home, pack, wanted, out=out)
 
 
+def has_results(home: Home) -> bool:
+    """Whether there are stored results to make a pack from (a quick check for the form)."""
+    from oneworkforce.metrics.store import ResultsStore
+
+    return ResultsStore(home.lake).index() is not None
+
+
 def render_stored(
     home: Home, pack: BoardPack, formats: Iterable[str] = FORMATS, *, out: Path | None = None
 ) -> dict[str, Path]:

@@ -3,8 +3,9 @@ packs, one pack's page and its files. Every figure shown comes from the frozen c
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -56,12 +57,14 @@ def _form_context(values: dict | None = None, errors: list | None = None) -> dic
 
 @requires(Permission.VIEW_PACKS)
 def packs(request):
+    from oneworkforce.jobs.views import following
     from oneworkforce.reports import service
 
     scope = scope_for(request.user)
     context = {"packs": service.listing(), "can_make": scope.can(Permission.MAKE_PACKS)}
     if context["can_make"]:
         context.update(_form_context())
+    context.update(following(request, "pack"))
     return render(request, "reports/list.html", context)
 
 
@@ -106,7 +109,8 @@ def create(request):
             purpose=values["purpose"],
             summary=values["summary"],
         )
-        pack, _ = service.create(_home(), options, actor=request.user.get_username())
+        if not service.has_results(_home()):
+            raise NoData("there are no stored results yet: import data, then make the pack")
     except (OptionError, NoData) as exc:
         context = {
             "packs": service.listing(),
@@ -114,8 +118,35 @@ def create(request):
             **_form_context(values, [str(exc)]),
         }
         return render(request, "reports/list.html", context, status=400)
-    messages.success(request, f"Pack for {pack.period} made and frozen.")
-    return redirect(reverse("reports:detail", args=[pack.id]))
+    from oneworkforce.jobs import actions as jobs
+
+    job = jobs.start(
+        "pack",
+        request.user.get_username(),
+        f"Board pack{' (public)' if options.public else ''}: {options.title}",
+        {"options": dataclasses.asdict(options)},
+    )
+    return redirect(reverse("reports:packs") + f"?job={job.id}")
+
+
+def run_job(job, progress):
+    """The pack job, in a worker: freeze the content, then make every file."""
+    from oneworkforce.jobs.kinds import Done, JobError
+    from oneworkforce.reports import freeze, service
+    from oneworkforce.reports.inputs import NoData
+
+    home = _home()
+    try:
+        pack = freeze.make(home, PackOptions(**job.params["options"]), actor=job.actor)
+    except (OptionError, NoData) as exc:
+        raise JobError(f"The pack could not be made: {exc}.") from exc
+    progress(1)
+    service.render_stored(home, pack)
+    return Done(
+        result={"period": pack.period, "title": pack.title, "public": pack.public},
+        object_type="pack",
+        object_id=str(pack.id),
+    )
 
 
 @require_http_methods(["GET", "HEAD"])

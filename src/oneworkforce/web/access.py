@@ -43,6 +43,8 @@ class Permission(StrEnum):
     VIEW_PLANS = "view_plans"  # workforce planning scenarios and results
     RUN_PLANS = "run_plans"
     MANAGE_USERS = "manage_users"
+    VIEW_JOBS = "view_jobs"  # every background job: state, duration, error (the jobs page)
+    VIEW_AUDIT = "view_audit"  # the audit trail (who changed what, when)
 
 
 P = Permission
@@ -69,7 +71,7 @@ _ANALYST = _READ | {
 #: for every organisation by a system-wide membership, and only for the member organisations
 #: by an organisation membership.
 MATRIX: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(_ANALYST | {P.MANAGE_USERS}),
+    Role.ADMIN: frozenset(_ANALYST | {P.MANAGE_USERS, P.VIEW_AUDIT, P.VIEW_JOBS}),
     Role.ANALYST: frozenset(_ANALYST),
     Role.PROGRAMME_LEAD: frozenset(_READ | {P.EDIT_REGISTERS, P.VIEW_DECLARATIONS}),
     Role.ORG_DATA_LEAD: frozenset(_READ | {P.VIEW_ORGANISATION, P.VIEW_SUBMISSIONS, P.SUBMIT_DATA}),
@@ -172,3 +174,42 @@ def scope_for(user) -> Scope:
     scope = scope_from_memberships(user.get_username(), pairs)
     user._oneworkforce_scope = scope
     return scope
+
+
+def scope_for_username(username: str) -> Scope:
+    """The scope of the user named ``username`` now (a job worker acting for them)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username).first()
+    return scope_for(user) if user is not None else Scope(username=username)
+
+
+#: what a user needs to follow a job of each kind they did not start themselves
+JOB_PERMISSIONS = {
+    "upload": P.VIEW_SUBMISSIONS,
+    "refresh": P.VIEW_JOBS,
+    "scenario": P.VIEW_PLANS,
+    "pack": P.VIEW_PACKS,
+}
+
+
+def may_see_job(scope: Scope, job) -> bool:
+    """Whether the user may follow ``job`` (its progress, outcome and error).
+
+    Their own jobs, and every job with VIEW_JOBS (admins). An upload job otherwise needs
+    VIEW_SUBMISSIONS for every organisation the job is about: a data lead sees the upload jobs
+    of their own organisations, and no job whose organisations are not yet known (a file
+    being checked) unless they sent it. Other kinds need the permission to see what they make.
+    """
+    if not scope.authenticated:
+        return False
+    if job.actor == scope.username or scope.can(P.VIEW_JOBS):
+        return True
+    needed = JOB_PERMISSIONS.get(job.kind, P.VIEW_JOBS)
+    if needed in ORG_SCOPED:
+        allowed = scope.organisations(needed)
+        if allowed is None:
+            return True
+        accepted = job.result.get("status") == "accepted"  # a rejected file: the sender's
+        return accepted and bool(job.organisations) and set(job.organisations) <= allowed
+    return scope.can(needed)

@@ -20,7 +20,14 @@ NAVIGATION = [
     ("Planning", "planning:scenarios", P.VIEW_PLANS, False),
     ("Board packs", "reports:packs", P.VIEW_PACKS, False),
     ("Published", "published", P.VIEW_PUBLISHED, False),
+    ("Audit trail", "audit:events", P.VIEW_AUDIT, False),
 ]
+
+
+def landing_url(request) -> str:
+    """A user's first page: the first page of the menu their scope lets them see."""
+    items = navigation(request)["navigation"]
+    return items[0]["url"] if items else reverse("account")
 
 
 def navigation(request):

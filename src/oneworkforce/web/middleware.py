@@ -6,6 +6,20 @@ from django.utils.functional import SimpleLazyObject
 
 from oneworkforce.web.access import scope_for
 
+
+def _provider_origin() -> str:
+    """The OpenID Connect provider's origin: sign-in and sign-out forms redirect there."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    issuer = (
+        getattr(settings, "OIDC_ISSUER", "") if getattr(settings, "OIDC_ENABLED", False) else ""
+    )
+    parts = urlsplit(issuer)
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+
+
 #: scripts and styles only from this site; Vega compiles chart expressions, hence unsafe-eval.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -16,7 +30,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "font-src 'self' https://assets.nhs.uk",
         "connect-src 'self'",
         "frame-ancestors 'none'",
-        "form-action 'self' https://login.microsoftonline.com",
+        " ".join(
+            [
+                "form-action 'self'",
+                *sorted({"https://login.microsoftonline.com", _provider_origin()} - {""}),
+            ]
+        ),
         "base-uri 'self'",
     ]
 )

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import dj_database_url
 
-from oneworkforce.config import Home
+from oneworkforce.config import Home, redis_url
+from oneworkforce.jobs.queue import make_huey
 
 HOME = Home.resolve()
 BASE_DIR = Path(__file__).resolve().parent
@@ -52,6 +53,8 @@ INSTALLED_APPS = [
     "oneworkforce.web.accounts",
     "oneworkforce.web.dashboard",
     "oneworkforce.web.submissions",
+    "oneworkforce.jobs",
+    "huey.contrib.djhuey",
     "oneworkforce.registers",
     "oneworkforce.reports",
     "oneworkforce.planning",
@@ -109,44 +112,54 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/start/"  # each role's first page (web/context.py: landing)
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
-# Throttle: five failures for one username from one address lock it for 15 minutes.
+# Throttle: five failures for one user name from one client address lock that pair for 15
+# minutes, so one address (an NHS site's proxy) cannot lock out everyone behind it; one
+# password tried against many user names from one address is throttled too
+# (web/accounts/throttle.py). Behind a reverse proxy the client's address is read from the
+# header the proxy sets (ONEWORKFORCE_TRUSTED_PROXY_HEADER, e.g. X-Forwarded-For), trusting
+# ONEWORKFORCE_TRUSTED_PROXY_COUNT proxies (default 1); without it, the connecting address.
 AXES_FAILURE_LIMIT = int(os.environ.get("ONEWORKFORCE_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+#: one password tried and refused for this many user names from one address is paused
+SPRAY_LIMIT = int(os.environ.get("ONEWORKFORCE_LOGIN_SPRAY_LIMIT", "10"))
+AXES_CLIENT_IP_CALLABLE = "oneworkforce.web.accounts.addresses.client_address"
+_proxy_header = os.environ.get("ONEWORKFORCE_TRUSTED_PROXY_HEADER", "").strip()
+#: the request.META key of the trusted proxy's header ("" when there is no proxy)
+TRUSTED_PROXY_HEADER = "HTTP_" + _proxy_header.upper().replace("-", "_") if _proxy_header else ""
+TRUSTED_PROXY_COUNT = int(os.environ.get("ONEWORKFORCE_TRUSTED_PROXY_COUNT", "1"))
 
-# Sign-in with an organisation's OpenID Connect provider (NHS mail users through Entra ID),
-# switched on by configuration; people without an NHS mail address keep local accounts.
+# Sign-in with an organisation's OpenID Connect provider (NHS mail through Entra ID, or any
+# other), switched on by a client id; endpoints come from the issuer's discovery document
+# (web/accounts/oidc.py). People without an NHS mail address keep local accounts.
 OIDC_ENABLED = bool(os.environ.get("ONEWORKFORCE_OIDC_CLIENT_ID"))
 OIDC_ALLOWED_EMAIL_DOMAINS: list[str] = []
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # the hint for the provider's end-session endpoint
+# (connect, read) seconds for every call to the provider; requests honours HTTPS_PROXY,
+# HTTP_PROXY and NO_PROXY from the environment
+OIDC_TIMEOUT = (
+    float(os.environ.get("ONEWORKFORCE_OIDC_CONNECT_TIMEOUT", "5")),
+    float(os.environ.get("ONEWORKFORCE_OIDC_READ_TIMEOUT", "10")),
+)
 if OIDC_ENABLED:
-    _tenant = os.environ.get("ONEWORKFORCE_OIDC_ENTRA_TENANT", "")
-    _issuer = os.environ.get(
+    _tenant = os.environ.get("ONEWORKFORCE_OIDC_ENTRA_TENANT", "").strip()
+    OIDC_ISSUER = os.environ.get(
         "ONEWORKFORCE_OIDC_ISSUER",
         f"https://login.microsoftonline.com/{_tenant}/v2.0" if _tenant else "",
-    )
-    _base = f"https://login.microsoftonline.com/{_tenant}" if _tenant else _issuer
+    ).rstrip("/")
     OIDC_RP_CLIENT_ID = os.environ["ONEWORKFORCE_OIDC_CLIENT_ID"]
     OIDC_RP_CLIENT_SECRET = os.environ.get("ONEWORKFORCE_OIDC_CLIENT_SECRET", "")
-    OIDC_RP_SIGN_ALGO = "RS256"
-    OIDC_RP_SCOPES = "openid email profile"
-    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get(
-        "ONEWORKFORCE_OIDC_AUTHORIZATION_ENDPOINT", f"{_base}/oauth2/v2.0/authorize"
-    )
-    OIDC_OP_TOKEN_ENDPOINT = os.environ.get(
-        "ONEWORKFORCE_OIDC_TOKEN_ENDPOINT", f"{_base}/oauth2/v2.0/token"
-    )
-    OIDC_OP_USER_ENDPOINT = os.environ.get(
-        "ONEWORKFORCE_OIDC_USER_ENDPOINT", "https://graph.microsoft.com/oidc/userinfo"
-    )
-    OIDC_OP_JWKS_ENDPOINT = os.environ.get(
-        "ONEWORKFORCE_OIDC_JWKS_ENDPOINT", f"{_base}/discovery/v2.0/keys"
-    )
     OIDC_ALLOWED_EMAIL_DOMAINS = [
         d.strip().lower()
         for d in os.environ.get("ONEWORKFORCE_OIDC_EMAIL_DOMAINS", "nhs.net").split(",")
@@ -154,11 +167,39 @@ if OIDC_ENABLED:
     ]
     AUTHENTICATION_BACKENDS.append("oneworkforce.web.accounts.oidc.OrganisationOIDCBackend")
 
+# --- the shared cache -----------------------------------------------------------------------
+# One cache for every worker and app server: sessions are read through it and the rendered
+# dashboard fragments kept in it. Redis when ONEWORKFORCE_REDIS_URL is set (needed for more
+# than one app server); otherwise files in the data directory, shared by the local workers.
+_CACHE_PREFIX = os.environ.get("ONEWORKFORCE_CACHE_PREFIX", "oneworkforce")
+if _redis := redis_url():
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis,
+            "KEY_PREFIX": _CACHE_PREFIX,
+            "TIMEOUT": 24 * 60 * 60,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(HOME.root / "cache"),
+            "KEY_PREFIX": _CACHE_PREFIX,
+            "TIMEOUT": 24 * 60 * 60,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
 # --- sessions, cookies, headers ------------------------------------------------------------
 HTTPS = os.environ.get("ONEWORKFORCE_HTTPS", "") == "1"  # behind TLS in production
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # read from memory, kept in the DB
+# kept in the database with the user they belong to (so every session of a user can be
+# ended), read through the shared cache
+SESSION_ENGINE = "oneworkforce.web.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -198,6 +239,10 @@ DATABASES = {
         "OPTIONS": {"timeout": 30},
     },
 }
+# --- background jobs (oneworkforce/jobs): embedded SQLite queue, or Redis when
+# ONEWORKFORCE_REDIS_URL is set (config.redis_url) ------------------------------------------
+HUEY = make_huey(HOME)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "Europe/London"

@@ -1,4 +1,7 @@
-"""Writing to and reading from the ledger. Callers hold the transaction."""
+"""Writing to and reading from the ledger: the actions layer of imports. Each write records
+its audit event (``submission.accepted`` / ``submission.rejected``) in the transaction that
+writes the ledger, so an accepted file and its audit event commit or fail together, whether
+the file came from the web, the API, the command line or the demo."""
 
 from __future__ import annotations
 
@@ -57,15 +60,40 @@ def _storable(value: Any) -> Any:
     return value
 
 
-def record_rejected(facts: FileFacts, report: ValidationReport, seconds: float) -> Submission:
-    return Submission.objects.create(
-        **asdict(facts),
-        status=Status.REJECTED,
-        error_count=report.total,
-        errors=[_storable(e.to_dict()) for e in report.errors],
-        counts_by_rule=report.counts_by_rule,
-        seconds=seconds,
+def _audit(submission: Submission, superseded: Sequence[SubmissionSlice] = ()) -> None:
+    from oneworkforce.audit import trail
+
+    trail.record(
+        submission.submitted_by,
+        f"submission.{submission.status}",
+        "submission",
+        submission.pk,
+        {
+            "dataset": submission.dataset,
+            "file": submission.file_name,
+            "sha256": submission.sha256,
+            "rows": submission.rows,
+            "organisations": submission.organisations,
+            "periods": submission.periods,
+            "errors": submission.error_count,
+            "superseded_slices": len(superseded),
+        },
+        organisation=(submission.organisations[0] if len(submission.organisations) == 1 else ""),
     )
+
+
+def record_rejected(facts: FileFacts, report: ValidationReport, seconds: float) -> Submission:
+    with transaction.atomic():
+        submission = Submission.objects.create(
+            **asdict(facts),
+            status=Status.REJECTED,
+            error_count=report.total,
+            errors=[_storable(e.to_dict()) for e in report.errors],
+            counts_by_rule=report.counts_by_rule,
+            seconds=seconds,
+        )
+        _audit(submission)
+    return submission
 
 
 def record_accepted(
@@ -111,6 +139,7 @@ def record_accepted(
         if not old.slices.filter(status=Status.ACCEPTED).exists():
             old.status = Status.SUPERSEDED
             old.save(update_fields=["status"])
+    _audit(submission, superseded)
     return submission, superseded
 
 

@@ -51,7 +51,7 @@ def build(ctx: Context) -> Section:
                 text(ICON_WORDS.get(icons.get(code) or "", ""), status=icons.get(code) or ""),
             ]
         )
-        ctx.index["figures"][f"system/{code}"] = now_cell["value"]
+        ctx.record(f"system/{code}", now_cell["value"], "system", "system", code)
         ctx.facts.setdefault("agency", {})[code] = now_cell
     blocks: list[dict[str, Any]] = [
         paragraph(

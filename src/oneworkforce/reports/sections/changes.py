@@ -50,6 +50,67 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _band(score: Any) -> str:
+    from oneworkforce.reports.sections.risks import band
+
+    return band(int(score)) if score else ""
+
+
+def _metric_title(metric: str) -> str:
+    from oneworkforce.metrics.catalogue import CATALOGUE
+
+    try:
+        return CATALOGUE.get(metric).title
+    except KeyError:
+        return metric
+
+
+def _figure_title(key: str) -> str:
+    group, _, metric = key.partition("/")
+    return f"{_metric_title(metric)} ({group.replace('_', ' ')})"
+
+
+def material(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The material changes between two packs' recorded figures, in words: a new special
+    cause signal, a target newly failed or met, a risk moving band, a programme's RAG
+    changing, a figure moving by more than its process limits' width."""
+    out: list[str] = []
+    for key in sorted(set(after.get("special_causes", [])) - set(before.get("special_causes", []))):
+        out.append(f"New special-cause signal: {_signal(key)}.")
+    was, now = before.get("assurance", {}), after.get("assurance", {})
+    for key in sorted(now):
+        if key not in was or was[key] == now[key]:
+            continue
+        if now[key] == "consistent_fail":
+            out.append(f"{_figure_title(key)} now consistently fails its target.")
+        elif now[key] == "consistent_pass":
+            out.append(f"{_figure_title(key)} now consistently meets its target.")
+        elif was[key] == "consistent_fail":
+            out.append(f"{_figure_title(key)} no longer consistently fails its target.")
+    risks_before, risks_after = before.get("risks", {}), after.get("risks", {})
+    for ref in sorted(risks_after):
+        old, new = _band(risks_before.get(ref)), _band(risks_after.get(ref))
+        if ref in risks_before and old and new and old != new:
+            out.append(
+                f"Risk {ref} moved from {old} ({risks_before[ref]}) to {new} ({risks_after[ref]})."
+            )
+    rag_before = before.get("rag", {})
+    for code, rag in sorted(after.get("rag", {}).items()):
+        if code in rag_before and rag_before[code] != rag:
+            out.append(f"Programme {code}'s RAG changed from {rag_before[code]} to {rag}.")
+    figures_before, widths = before.get("figures", {}), after.get("limits", {})
+    for key, value in sorted(after.get("figures", {}).items()):
+        old, width = figures_before.get(key), widths.get(key)
+        if value is None or old is None or not width:
+            continue
+        if abs(value - old) > width:
+            out.append(
+                f"{_figure_title(key)} moved from {old:g} to {value:g}, more than the width "
+                f"of its process limits ({width:g})."
+            )
+    return out
+
+
 def build(ctx: Context) -> Section:
     previous = ctx.inputs.previous
     if previous is None:
@@ -60,12 +121,20 @@ def build(ctx: Context) -> Section:
         )
     changes = diff(previous.get("index") or {}, ctx.index)
     ctx.facts["changes"] = changes
+    ctx.facts["material_changes"] = material(previous.get("index") or {}, ctx.index)
     made = previous.get("created_at", "")[:10]
     blocks: list[dict[str, Any]] = [
         paragraph(
             f"Compared with the last pack, for {month_name(previous.get('period'))} (made {made})."
-        )
+        ),
+        paragraph(
+            "Material changes:"
+            if ctx.facts["material_changes"]
+            else "No material change in the figures both packs recorded."
+        ),
     ]
+    if ctx.facts["material_changes"]:
+        blocks.append(bullets(ctx.facts["material_changes"]))
     blocks.append(
         table(
             "changes_rag",
@@ -118,11 +187,5 @@ def build(ctx: Context) -> Section:
 
 
 def _signal(key: str) -> str:
-    from oneworkforce.metrics.catalogue import CATALOGUE
-
     metric, _, group = key.partition("/")
-    try:
-        title = CATALOGUE.get(metric).title
-    except KeyError:
-        title = metric
-    return f"{title}: {group.replace('_', ' ')}"
+    return f"{_metric_title(metric)}: {group.replace('_', ' ')}"

@@ -80,14 +80,29 @@ def implications(ctx: Context) -> list[tuple[str, str]]:
         ("Legal / Regulatory", "Supports the ICB's duty to plan and assure its workforce."),
         ("Data protection / IG", privacy),
         ("Health inequality / equality", "WRES figures are available in the metric catalogue."),
-        ("Conflict of interest", "None identified."),
+        ("Conflict of interest", _conflicts(ctx)),
         ("Sustainability", "None identified."),
     ]
 
 
+def _conflicts(ctx: Context) -> str:
+    """From the conflicts check of the meeting the pack goes to ("None identified" only
+    when the check found none)."""
+    if ctx.inputs.registers is None:
+        return f"Not checked. {ctx.inputs.registers_note}".strip()
+    from oneworkforce.registers.conflicts import cover_text
+
+    return cover_text(ctx.inputs.registers.get("conflicts"))
+
+
 def build(ctx: Context) -> Section:
     o = ctx.options
-    summary_lines = ([o.summary] if o.summary else []) + summary(ctx)
+    changed = ctx.facts.get("material_changes") or []
+    summary_lines = (
+        [f"Since the last pack: {c}" for c in changed]
+        + ([o.summary] if o.summary else [])
+        + summary(ctx)
+    )
     blocks: list[dict[str, Any]] = [
         fields(
             [

@@ -23,6 +23,8 @@ from oneworkforce.reports.sections.people_story import ICON_WORDS
 
 #: the key metrics of the summary table, in board order
 KEY_METRICS = (*(c for c, _ in people_story.COLUMNS), "stability_index")
+#: what the summary says of a rolling or year-to-date metric (SPC needs independent points)
+NO_SPC = "SPC not used (rolling figure)"
 ASSURANCE_WORDS = {
     "consistent_pass": "Consistently passes",
     "consistent_fail": "Consistently fails",
@@ -55,8 +57,12 @@ def build(ctx: Context) -> Section:
                 _statistic(ctx, latest.get("lpl"), metric.unit),
                 _statistic(ctx, latest.get("upl"), metric.unit),
                 number(target, metric.unit) if target is not None else text("No target"),
-                text(ICON_WORDS.get(icon, "Not enough data"), status=icon),
-                text(ASSURANCE_WORDS.get(latest.get("assurance") or "", "No target")),
+                text(ICON_WORDS.get(icon, "Not enough data"), status=icon)
+                if metric.spc
+                else text(NO_SPC),
+                text(ASSURANCE_WORDS.get(latest.get("assurance") or "", "No target"))
+                if metric.spc
+                else text(NO_SPC),
             ]
         )
         if icon and icon != "common_cause":

@@ -28,6 +28,7 @@ def build(ctx: Context) -> Section:
         period=ctx.period,
         organisations=inputs.organisations,
         overrides=inputs.overrides,
+        catalogue=inputs.catalogue,
     )
     ctx.facts["matrix"] = matrix
     codes = [c for c, _ in people_story.COLUMNS]
@@ -101,5 +102,7 @@ def _cell(ctx: Context, cell: people_story.Cell, raw: dict[tuple[str, str, str],
     shown["note"] = "; ".join(n for n in notes if n)
     if cell.variation_icon:
         shown["status"] = cell.variation_icon
-    ctx.index["figures"][f"{cell.segment}/{cell.metric}"] = shown["value"]
+    ctx.record(
+        f"{cell.segment}/{cell.metric}", shown["value"], "segment", cell.segment, cell.metric
+    )
     return shown

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneworkforce.reports.blocks import Section, column, paragraph, section, table, text
+from oneworkforce.reports.blocks import Section, chart, column, paragraph, section, table, text
 from oneworkforce.reports.context import Context
 
 CONSEQUENCE = ("1 Negligible", "2 Minor", "3 Moderate", "4 Major", "5 Catastrophic")
@@ -121,5 +121,41 @@ def build(ctx: Context) -> Section:
                 _risk_rows(ctx, registers.get("baf", [])),
                 empty="No risk is escalated to the Board Assurance Framework.",
             ),
+            *_indicator_blocks(ctx, registers),
         ],
     )
+
+
+def _indicator_blocks(ctx: Context, registers: dict[str, Any]) -> list[dict[str, Any]]:
+    """The risks whose key risk indicators signal: "indicator signal: review due", with the
+    reasons and (in the Board's own version) the charts of the signalling series."""
+    from oneworkforce.metrics import charts
+
+    flags = registers.get("indicator_flags") or {}
+    on_baf = {r["ref"] for r in registers.get("baf", [])}
+    rows = [
+        [
+            text(ref),
+            text("Yes" if ref in on_baf else "No"),
+            text(flag["flag"].capitalize(), status="overdue"),
+            text("; ".join(flag["reasons"])),
+        ]
+        for ref, flag in sorted(flags.items())
+    ]
+    blocks: list[dict[str, Any]] = [
+        table(
+            "risk_indicator_flags",
+            "Risks whose key risk indicators signal",
+            [column("Risk"), column("On the BAF"), column("Flag"), column("Why")],
+            rows,
+            empty="No risk's key risk indicators signal a review.",
+        )
+    ]
+    if ctx.public:
+        return blocks
+    for ref, flag in sorted(flags.items()):
+        for series in flag["series"]:
+            title = f"{ref}: {series['title']} ({series['where']})"
+            spec = charts.spc_chart(series["points"], title=title, unit=series["unit"])
+            blocks.append(chart(f"kri_{ref}_{series['metric']}", title, spec, spec["description"]))
+    return blocks

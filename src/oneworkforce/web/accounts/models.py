@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 
 from oneworkforce.web.access import Role
@@ -42,3 +43,15 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.name}"
+
+
+class UserSession(AbstractBaseSession):
+    """A signed-in (or anonymous) session, with the user it belongs to."""
+
+    user_id = models.BigIntegerField(null=True, db_index=True)
+
+    @classmethod
+    def get_session_store_class(cls):
+        from oneworkforce.web.accounts.sessions import SessionStore
+
+        return SessionStore

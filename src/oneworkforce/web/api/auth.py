@@ -7,10 +7,9 @@ revoked token, a token of an inactive user, or an unknown token is refused (401)
 
 from __future__ import annotations
 
-from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
-from oneworkforce.web.accounts.service import hash_token
+from oneworkforce.web.accounts.service import hash_token, note_token_use
 
 TOKEN_PREFIX = "owf_"
 
@@ -32,8 +31,7 @@ class TokenAuth(HttpBearer):
         )
         if found is None:
             return None
-        # bookkeeping, not a change anyone makes: no audit entry
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        note_token_use(found)
         return found.user
 
 

@@ -48,6 +48,9 @@ api = NinjaAPI(
 NO_STORE = "private, no-store"
 #: the most submissions one request returns
 MAX_LIMIT = 1000
+#: the furthest a page may start (beyond any real ledger; larger numbers are refused, not sent
+#: to the database, where they overflow)
+MAX_OFFSET = 10_000_000
 
 
 def _scope(request: HttpRequest) -> Scope:
@@ -181,7 +184,7 @@ def submissions(
     status: str | None = Query(None, description="accepted, rejected or superseded"),
     organisation: str | None = Query(None, description="only files with this organisation"),
     limit: int = Query(200, ge=1, le=MAX_LIMIT, description="at most this many"),
-    offset: int = Query(0, ge=0, description="skip this many (newest first)"),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET, description="skip this many (newest first)"),
 ):
     """Files sent and what became of them, newest first: only files for organisations the
     caller may see (and the caller's own rejected files)."""

@@ -3,20 +3,26 @@ once per process and re-read only when the stored data version changes."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+from django.utils.safestring import SafeString, mark_safe
 
 from oneworkforce.data.lake import Lake
-from oneworkforce.metrics import people_story
+from oneworkforce.metrics import people_story, targets
+from oneworkforce.metrics.catalogue import Catalogue
 from oneworkforce.metrics.store import ResultsStore
 
 _lock = threading.Lock()
 _cache: OrderedDict[Hashable, Any] = OrderedDict()
 _MAX = 256
+#: how long a rendered fragment is kept in the shared cache (its key names the data version)
+FRAGMENT_SECONDS = 24 * 60 * 60
 
 
 def lake() -> Lake:
@@ -100,6 +106,19 @@ def cached(key: Hashable, make: Callable[[], Any]) -> Any:
     return value
 
 
+def fragment(key: Hashable, render: Callable[[], str]) -> SafeString:
+    """A rendered page fragment from the shared cache (Redis, or files in the data directory),
+    so every worker and app server renders it once per key; the key includes the data
+    version, so a new build is never served an old figure. Our own templates, every value
+    escaped when rendered, hence safe."""
+    name = "fragment:" + hashlib.sha256(repr(key).encode()).hexdigest()
+    html = cache.get(name)
+    if html is None:
+        html = str(render())
+        cache.set(name, html, FRAGMENT_SECONDS)
+    return mark_safe(html)
+
+
 def organisations() -> list[dict[str, Any]]:
     return cached(("organisations", data_version()), lambda: lake().organisations())
 
@@ -112,10 +131,24 @@ def organisation_names() -> dict[str, str]:
     return {str(o["org_code"]): str(o["org_name"]) for o in organisations()}
 
 
+def catalogue() -> Catalogue:
+    """The catalogue with the ICS's targets (targets.toml), read again when the file changes."""
+    return cached(("targets", targets_version()), lambda: targets.load(settings.HOME.root))
+
+
+def targets_version() -> Hashable:
+    file = targets.path(settings.HOME.root)
+    try:
+        stat = file.stat()
+    except FileNotFoundError:
+        return ()
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
 def matrix(period: str | None, place: str | None) -> people_story.Matrix:
     from oneworkforce.web.dashboard import coverage
 
-    key = ("matrix", data_version(), coverage.version(), period, place)
+    key = ("matrix", data_version(), coverage.version(), targets_version(), period, place)
     return cached(
         key,
         lambda: people_story.build(
@@ -125,6 +158,7 @@ def matrix(period: str | None, place: str | None) -> people_story.Matrix:
             place=place,
             organisations=organisations(),
             overrides=coverage.overrides(),
+            catalogue=catalogue(),
         ),
     )
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("metrics/<slug:metric>/", views.drilldown, name="drilldown"),
     path("metrics/<slug:metric>/table.<str:fmt>", views.table_download, name="table"),
+    path("people-story.<str:fmt>", views.story_export, name="story_export"),
     path("agency/", views.agency, name="agency"),
     path("coverage/", views.coverage, name="coverage"),
     path("coverage/<slug:segment>/<slug:metric>/", views.coverage_edit, name="coverage_edit"),

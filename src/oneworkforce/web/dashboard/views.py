@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +14,6 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 
 from oneworkforce import spreadsheets
 from oneworkforce.data.reference import vocabulary
@@ -22,7 +22,7 @@ from oneworkforce.metrics.catalogue import CATALOGUE
 from oneworkforce.metrics.store import spc_target
 from oneworkforce.web.access import Permission as P
 from oneworkforce.web.dashboard import coverage as coverage_map
-from oneworkforce.web.dashboard import data
+from oneworkforce.web.dashboard import data, exports
 from oneworkforce.web.dashboard.models import Availability
 from oneworkforce.web.decorators import requires
 
@@ -67,8 +67,8 @@ def _filters(request, *, allow: tuple[str, ...]) -> dict[str, str]:
         raise BadFilter(f"unknown organisation {chosen['org']!r}")
     if "period" in chosen:
         p = chosen["period"]
-        if len(p) != 7 or p[4] != "-" or not (p[:4] + p[5:]).isdigit():
-            raise BadFilter("a period is a month written YYYY-MM")
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", p):
+            raise BadFilter(f"{p!r} is not a month: a period is written YYYY-MM, month 01 to 12")
     return chosen
 
 
@@ -83,19 +83,29 @@ def home(request):
     except BadFilter as exc:
         return _bad(request, exc)
     matrix = data.matrix(chosen.get("period"), chosen.get("place"))
-    key = ("home", data.data_version(), coverage_map.version(), tuple(sorted(chosen.items())))
-    matrix_html = data.cached(
+    key = (
+        "home",
+        data.data_version(),
+        coverage_map.version(),
+        data.targets_version(),
+        tuple(sorted(chosen.items())),
+    )
+    matrix_html = data.fragment(
         key,
-        lambda: mark_safe(  # our own template, every value escaped when rendered
-            render_to_string(
-                "dashboard/_matrix.html",
-                {
-                    "matrix": matrix,
-                    "status": data.store().index() or {},
-                    "places": data.places(),
-                    "chosen": chosen,
-                },
-            )
+        lambda: render_to_string(
+            "dashboard/_matrix.html",
+            {
+                "matrix": matrix,
+                "headlines": people_story.headlines(
+                    data.store(),
+                    period=matrix.period,
+                    place=matrix.place,
+                    catalogue=data.catalogue(),
+                ),
+                "status": data.store().index() or {},
+                "places": data.places(),
+                "chosen": chosen,
+            },
         ),
     )
     return render(
@@ -243,12 +253,10 @@ def drilldown(request, metric):
         tuple(sorted(chosen.items())),
         "all" if visible is None else tuple(sorted(visible)),
     )
-    body_html = data.cached(
+    body_html = data.fragment(
         key,
-        lambda: mark_safe(  # our own template, every value escaped when rendered
-            render_to_string(
-                "dashboard/_drilldown_body.html", _drilldown_context(request, metric, chosen)
-            )
+        lambda: render_to_string(
+            "dashboard/_drilldown_body.html", _drilldown_context(request, metric, chosen)
         ),
     )
     return render(
@@ -280,7 +288,9 @@ def _drilldown_context(request, metric, chosen: dict[str, str]) -> dict[str, Any
         "latest": latest,
         "period": period,
         "target": target,
-        "target_label": people_story.target_label(metric.code),
+        "target_label": people_story.target_label(
+            metric.code, data.catalogue(), chosen.get("segment")
+        ),
         "variation_label": people_story.VARIATION_LABELS.get(
             (latest or {}).get("variation_icon") or "", ""
         ),
@@ -376,6 +386,62 @@ def _xlsx(title: str, unit: str, header: list[str], rows: list[list[Any]]) -> by
 
 
 @requires(P.VIEW_AGGREGATES)
+def story_export(request, fmt):
+    """The People Story matrix as a table: one row per segment and metric, with the figure,
+    the year before, the target and who set it, the MDC icons in words and the coverage."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("download as csv or xlsx")
+    try:
+        chosen = _filters(request, allow=("period", "place"))
+    except BadFilter as exc:
+        return HttpResponseBadRequest(str(exc))
+    matrix = data.matrix(chosen.get("period"), chosen.get("place"))
+    header = [
+        "Segment",
+        "Metric",
+        "Month",
+        "Value",
+        "Unit",
+        "Same month a year before",
+        "Target",
+        "Target set by",
+        "Against target",
+        "Variation",
+        "Assurance",
+        "Availability",
+        "Basis",
+        "Gap owner",
+        "Next step",
+    ]
+    rows = []
+    for row in matrix.rows:
+        for cell in row["cells"]:
+            rows.append(
+                [
+                    row["title"],
+                    CATALOGUE.get(cell.metric).title,
+                    cell.period,
+                    cell.value,
+                    cell.unit,
+                    cell.comparator,
+                    cell.target,
+                    cell.target_set_by,
+                    {"met": "Met", "missed": "Not met"}.get(cell.target_state, ""),
+                    cell.variation_label,
+                    cell.assurance_label,
+                    cell.availability_label,
+                    cell.basis if cell.value is not None else "",
+                    cell.owner,
+                    cell.next_step,
+                ]
+            )
+    title = "People Story" + (f", {matrix.place}" if matrix.place else "")
+    title += f", {matrix.period}" if matrix.period else ""
+    name = "people-story" + "".join(f"-{chosen[k]}" for k in sorted(chosen))
+    return exports.download(name, fmt, title, header, rows, units=[None, None, None, 4, None, 4])
+
+
+@requires(P.VIEW_AGGREGATES)
 def agency(request):
     try:
         chosen = _filters(request, allow=("period",))
@@ -392,7 +458,7 @@ def agency(request):
                 "metric": metric,
                 "row": row,
                 "display": charts.format_value(row["value"], metric.unit),
-                "target": people_story.target_label(metric.code),
+                "target": people_story.target_label(metric.code, data.catalogue()),
                 "variation_label": people_story.VARIATION_LABELS.get(
                     row.get("variation_icon") or "", ""
                 ),

@@ -1,38 +1,28 @@
-"""Submitting an uploaded file: the organisation check, the import, the audit entry.
+"""Submitting an uploaded file: kept and queued by the page (:func:`submit`), then checked,
+imported (audited by the ledger in the import's own transaction) and the results refreshed
+by a job worker (:func:`run_upload`).
 
-The upload is written under the data directory's ``tmp/`` (never the system temporary
+The upload is written under the data directory's ``jobs/`` (never the system temporary
 folder: partner files stay on the data volume), with the name the user gave it, because the
-ledger records the file name the importer sees. It is removed whatever happens.
+ledger records the file name the importer sees. It is removed when the job has finished.
 """
 
 from __future__ import annotations
 
 import shutil
-import tempfile
 import time
-from dataclasses import dataclass
+import uuid
 from pathlib import Path
 
 import duckdb
-from django.db import transaction
 from django.utils.text import get_valid_filename
 
-from oneworkforce.audit import trail
 from oneworkforce.config import Home
 from oneworkforce.data.importer import Importer, ImportResult
+from oneworkforce.jobs.kinds import Done, JobError
+from oneworkforce.jobs.models import Job
 from oneworkforce.web.access import Permission, Scope
 from oneworkforce.web.submissions.checks import file_organisations
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of an upload: ``refused`` (nothing imported) or the importer's result."""
-
-    file_name: str
-    dataset: str
-    seconds: float
-    refused: str | None = None
-    result: ImportResult | None = None
 
 
 def submittable_datasets(scope: Scope) -> list[str]:
@@ -41,15 +31,6 @@ def submittable_datasets(scope: Scope) -> list[str]:
 
     system_wide = scope.organisations(Permission.SUBMIT_DATA) is None
     return [name for name in ALL_DATASETS if name != "organisations" or system_wide]
-
-
-def _save(home: Home, upload, name: str) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="upload-", dir=home.tmp))
-    path = folder / name
-    with path.open("wb") as fh:
-        for chunk in upload.chunks():
-            fh.write(chunk)
-    return path
 
 
 def refusal(scope: Scope, codes: frozenset[str]) -> str | None:
@@ -68,51 +49,134 @@ def refusal(scope: Scope, codes: frozenset[str]) -> str | None:
     )
 
 
-def submit(home: Home, scope: Scope, dataset: str, upload, *, strict: bool = False) -> Outcome:
-    """Check, import and record one uploaded file (``upload``: a Django UploadedFile)."""
-    started = time.perf_counter()
+def submit(home: Home, scope: Scope, dataset: str, upload, *, strict: bool = False) -> Job:
+    """Keep an uploaded file (``upload``: a Django UploadedFile) and queue its import; the
+    page then follows the job. The file waits in the data directory's ``jobs/<job id>/`` and
+    is removed when the job has finished."""
+    from oneworkforce.jobs import actions as jobs
+
     name = get_valid_filename(Path(upload.name).name) or "upload"
-    path = _save(home, upload, name)
+    job_id = uuid.uuid4()
+    folder = home.jobs / str(job_id)
+    folder.mkdir()
+    with (folder / name).open("wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    allowed = scope.organisations(Permission.SUBMIT_DATA)
     try:
-        refused = None
-        if scope.organisations(Permission.SUBMIT_DATA) is not None:
-            try:
-                found = file_organisations(home, dataset, path)
-            except duckdb.Error:
-                refused = (
-                    "The file could not be read to check which organisations it holds. "
-                    "Nothing was loaded. Save it again as CSV UTF-8, Excel or Parquet."
-                )
-            else:
-                refused = refusal(scope, found.codes) if found.readable else None
-        if refused:
-            return Outcome(name, dataset, time.perf_counter() - started, refused=refused)
-        from oneworkforce.metrics.store import after_commit_hook
-
-        importer = Importer(
-            home, submitted_by=scope.username or "web", after_commit=[after_commit_hook(home)]
-        )
-        result = importer.import_file(dataset, path, strict=strict)
-        if result.status != "duplicate":
-            _record(scope, result)
-        return Outcome(name, dataset, time.perf_counter() - started, result=result)
-    finally:
-        shutil.rmtree(path.parent, ignore_errors=True)
-
-
-def _record(scope: Scope, result: ImportResult) -> None:
-    """Audit the upload (the importer's own transaction has already committed)."""
-    with transaction.atomic():
-        trail.record(
+        return jobs.start(
+            "upload",
             scope.username or "web",
-            f"submission.{result.status}",
-            "submission",
-            result.submission_id or "",
-            {
-                "dataset": result.dataset,
-                "file": result.file,
-                "rows": result.rows,
-                "organisations": result.organisations,
-                "errors": result.report.total,
-            },
+            f"{name} ({dataset})",
+            {"dataset": dataset, "file": name, "scoped": allowed is not None, "strict": strict},
+            organisations=sorted(allowed or []),
+            job_id=job_id,
         )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def run_upload(job, progress) -> Done:
+    """The upload job, in a worker: the organisation check, the import, the results
+    refresh. A retried attempt whose file the first attempt already stored carries
+    on from the stored submission."""
+    from django.conf import settings
+
+    from oneworkforce.web.access import scope_for_username
+
+    home = Home(settings.HOME.root)
+    dataset, name = job.params["dataset"], job.params["file"]
+    path = home.jobs / str(job.id) / name
+    try:
+        if not path.is_file():
+            raise JobError(f"The uploaded file {name} is no longer there. Send it again.")
+        scope = scope_for_username(job.actor)
+        if job.params.get("scoped"):
+            refused = _check_organisations(home, scope, dataset, path)
+            if refused:
+                raise JobError(refused)
+        outcome = _import(home, job, scope, dataset, path, progress)
+    except JobError:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        raise
+    shutil.rmtree(path.parent, ignore_errors=True)
+    return outcome
+
+
+def _check_organisations(home: Home, scope: Scope, dataset: str, path: Path) -> str | None:
+    try:
+        found = file_organisations(home, dataset, path)
+    except duckdb.Error:
+        return (
+            "The file could not be read to check which organisations it holds. "
+            "Nothing was loaded. Save it again as CSV UTF-8, Excel or Parquet."
+        )
+    return refusal(scope, found.codes) if found.readable else None
+
+
+def _import(home: Home, job, scope: Scope, dataset: str, path: Path, progress) -> Done:
+    from oneworkforce.metrics.store import after_commit_hook
+
+    def note(stage: str) -> None:
+        if stage == "committing":  # every row passed every rule
+            progress(1)
+
+    started = time.perf_counter()
+    result = Importer(home, submitted_by=job.actor).import_file(
+        dataset, path, progress=note, strict=bool(job.params.get("strict"))
+    )
+    own = result.status == "duplicate" and _stored_by(job, result.duplicate_of)
+    if own:  # an earlier attempt of this job stored it, then its worker stopped
+        from oneworkforce.data.importer import reconcile
+
+        reconcile(home)  # the lake's manifest may not yet list it
+        result = _from_ledger(result.duplicate_of, result)
+    if result.status == "accepted":
+        progress(2)
+        after_commit_hook(home)(result)  # an error here is retried: the import is kept
+        progress(3)
+    out = result.to_dict()
+    out["seconds"] = round(time.perf_counter() - started, 1)
+    out["dropped_lines"] = result.report.dropped_lines()
+    submission = result.submission_id if result.status != "duplicate" else result.duplicate_of
+    return Done(
+        result=out,
+        object_type="submission",
+        object_id=submission or "",
+        organisations=tuple(result.organisations) if result.status == "accepted" else None,
+    )
+
+
+def _stored_by(job, submission_id: str | None) -> bool:
+    from oneworkforce.data.ledger.models import Submission
+
+    return Submission.objects.filter(
+        pk=submission_id, submitted_by=job.actor, submitted_at__gte=job.created
+    ).exists()
+
+
+def _from_ledger(submission_id: str | None, duplicate: ImportResult) -> ImportResult:
+    """The accepted result of a submission, rebuilt from the ledger."""
+    from oneworkforce.data.ledger.models import Submission
+
+    s = Submission.objects.get(pk=submission_id)
+    replaced = s.superseding.all()
+    return ImportResult(
+        duplicate.file,
+        s.dataset,
+        s.status,
+        submission_id=str(s.id),
+        rows=s.rows,
+        organisations=list(s.organisations),
+        periods=list(s.periods),
+        superseded=[
+            {
+                "submission_id": str(r.submission_id),
+                "org_code": r.org_code,
+                "segment": r.segment,
+                "period": r.period.strftime("%Y-%m") if r.period else None,
+            }
+            for r in replaced
+        ],
+    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from oneworkforce.data.lake import ALL_DATASETS
 from oneworkforce.data.ledger.models import Status, Submission
@@ -151,42 +152,33 @@ def submission_detail(request, submission_id):
 
 @requires(P.SUBMIT_DATA)
 def upload(request):
+    """The form; a file sent is queued as a job and the page follows it (``?job=<id>``)."""
+    from oneworkforce.jobs.views import following
+
     datasets = actions.submittable_datasets(request.scope)
-    outcome = report = None
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES, datasets=datasets)
         if form.is_valid():
-            outcome = actions.submit(
+            job = actions.submit(
                 settings.HOME,
                 request.scope,
                 form.cleaned_data["dataset"],
                 form.cleaned_data["file"],
                 strict=form.cleaned_data["strict"],
             )
-            result = outcome.result
-            if result is not None and result.status == "rejected":
-                report = _report(
-                    result.dataset,
-                    result.report.total,
-                    result.report.counts_by_rule,
-                    [e.to_dict() for e in result.report.errors],
-                )
-            form = UploadForm(datasets=datasets, initial={"dataset": outcome.dataset})
+            url = reverse("submissions:upload") + f"?job={job.id}"
+            return redirect(url)  # 302, then a GET: a reload does not send the file again
     else:
-        form = UploadForm(datasets=datasets)
-    status = 200
-    if request.method == "POST" and (outcome is None or outcome.refused):
-        status = 400 if outcome is None else 403
-    return render(
-        request,
-        "submissions/upload.html",
-        {
-            "form": form,
-            "outcome": outcome,
-            "report": report,
-            "limit": settings.MAX_UPLOAD_BYTES,
-            "organisations": sorted(request.scope.organisations(P.SUBMIT_DATA) or []),
-            "system_wide": request.scope.organisations(P.SUBMIT_DATA) is None,
-        },
-        status=status,
-    )
+        form = UploadForm(datasets=datasets, initial={"dataset": request.GET.get("dataset")})
+    context = {
+        "form": form,
+        "limit": settings.MAX_UPLOAD_BYTES,
+        "organisations": sorted(request.scope.organisations(P.SUBMIT_DATA) or []),
+        "system_wide": request.scope.organisations(P.SUBMIT_DATA) is None,
+    }
+    if request.method == "GET" and (followed := following(request, "upload")):
+        context.update(followed)
+        dataset = followed["job"].params.get("dataset")
+        context["form"] = UploadForm(datasets=datasets, initial={"dataset": dataset})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "submissions/upload.html", context, status=status)

@@ -1,14 +1,15 @@
 """Template tags shared by every page: Making Data Count icons, RAG and availability tags.
 
 ``{% load owf %}`` then ``{% variation_icon code %}``, ``{% assurance_icon code %}``,
-``{% availability_tag state %}``. Icons are text badges with a visually hidden full label, so
-colour is never the only signal.
+``{% availability_tag state %}``. The Making Data Count icons are SVG circles with a letter
+(or the common-cause line) and a text alternative, so colour is never the only signal.
 """
 
 from __future__ import annotations
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from oneworkforce.metrics.people_story import (
     ASSURANCE_LABELS,
@@ -18,19 +19,28 @@ from oneworkforce.metrics.people_story import (
 
 register = template.Library()
 
-_VARIATION = {
-    "common_cause": ("~", "common"),
-    "improvement_high": ("↑", "improvement"),
-    "improvement_low": ("↓", "improvement"),
-    "concern_high": ("↑", "concern"),
-    "concern_low": ("↓", "concern"),
-    "neutral_high": ("↑", "neutral"),
-    "neutral_low": ("↓", "neutral"),
+#: Making Data Count icon colours (spc_spec.md §6, darkened to keep 4.5:1 against white)
+MDC_COLOURS = {
+    "common": "#5e6b75",
+    "improvement": "#005eb8",
+    "concern": "#b85000",
+    "neutral": "#490092",
 }
+#: variation icon -> (colour, letter in the circle: H high, L low; common cause has none)
+_VARIATION = {
+    "common_cause": ("common", ""),
+    "improvement_high": ("improvement", "H"),
+    "improvement_low": ("improvement", "L"),
+    "concern_high": ("concern", "H"),
+    "concern_low": ("concern", "L"),
+    "neutral_high": ("neutral", "H"),
+    "neutral_low": ("neutral", "L"),
+}
+#: assurance -> (colour, letter): P passes, F fails, ? hits and misses
 _ASSURANCE = {
-    "consistent_pass": ("P", "pass"),
-    "consistent_fail": ("F", "fail"),
-    "inconsistent": ("?", "hit-miss"),
+    "consistent_pass": ("improvement", "P"),
+    "consistent_fail": ("concern", "F"),
+    "inconsistent": ("common", "?"),
 }
 _AVAILABILITY_TAG = {
     "available": "nhsuk-tag--green",
@@ -42,29 +52,50 @@ _AVAILABILITY_TAG = {
 }
 
 
-def _icon(symbol: str, kind: str, label: str):
-    return format_html(
-        '<span class="owf-icon owf-icon--{}" title="{}" aria-hidden="true">{}</span>'
-        '<span class="nhsuk-u-visually-hidden">{}</span>',
-        kind,
-        label,
-        symbol,
-        label,
+def mdc_svg(kind: str, letter: str, label: str, size: int = 24) -> str:
+    """A Making Data Count icon drawn as SVG: a circle in the MDC colour of its kind with its
+    letter (H/L for special cause, P/F/? for assurance) or, for common cause, a level wavy
+    line; ``label`` is its text alternative. Plain markup, used by pages and packs."""
+    colour = MDC_COLOURS[kind]
+    if letter:
+        inner = (
+            f'<text x="12" y="16.2" text-anchor="middle" font-family="Arial, sans-serif" '
+            f'font-size="12" font-weight="700" fill="#fff">{escape(letter)}</text>'
+        )
+        circle = f'<circle cx="12" cy="12" r="10.5" fill="{colour}"/>'
+    else:
+        inner = (
+            f'<polyline points="5,12.5 8,9.5 11,14 14,9.5 17,13.5 19,11" fill="none" '
+            f'stroke="{colour}" stroke-width="1.8" stroke-linejoin="round"/>'
+        )
+        circle = f'<circle cx="12" cy="12" r="10" fill="#fff" stroke="{colour}" stroke-width="2"/>'
+    return (
+        f'<svg class="owf-mdc owf-mdc--{kind}" xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 24 24" width="{size}" height="{size}" role="img" '
+        f'aria-label="{escape(label)}"><title>{escape(label)}</title>{circle}{inner}</svg>'
     )
+
+
+def variation_svg(code: str | None, size: int = 24) -> str:
+    if not code or code not in _VARIATION:
+        return ""
+    return mdc_svg(*_VARIATION[code], VARIATION_LABELS[code], size)
+
+
+def assurance_svg(code: str | None, size: int = 24) -> str:
+    if not code or code not in _ASSURANCE:
+        return ""
+    return mdc_svg(*_ASSURANCE[code], ASSURANCE_LABELS[code], size)
 
 
 @register.simple_tag
 def variation_icon(code: str | None):
-    if not code or code not in _VARIATION:
-        return ""
-    return _icon(*_VARIATION[code], VARIATION_LABELS[code])
+    return mark_safe(variation_svg(code))  # built from fixed strings, labels escaped
 
 
 @register.simple_tag
 def assurance_icon(code: str | None):
-    if not code or code not in _ASSURANCE:
-        return ""
-    return _icon(*_ASSURANCE[code], ASSURANCE_LABELS[code])
+    return mark_safe(assurance_svg(code))  # built from fixed strings, labels escaped
 
 
 @register.simple_tag
@@ -90,3 +121,68 @@ def rag_tag(rag: str | None):
 def get_item(mapping, key):
     """``{{ mapping|get_item:key }}``: a dictionary lookup with a variable key."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def month(period: str | None) -> str:
+    """``2025-03`` as ``March 2025``."""
+    from oneworkforce.web.formats import month_name
+
+    return month_name(period)
+
+
+@register.filter
+def when(value) -> str:
+    """A timestamp as people read it, in UK time: ``29 Nov 2026 14:05``."""
+    from oneworkforce.web.formats import when as _when
+
+    return _when(value)
+
+
+@register.filter
+def day(value) -> str:
+    """A date as ``29 Nov 2026``."""
+    from oneworkforce.web.formats import day as _day
+
+    return _day(value)
+
+
+@register.filter
+def money(value, style: str = "table") -> str:
+    """Pounds: ``£80,000,000`` in tables, ``£80.0m`` with ``|money:"short"`` in summaries."""
+    from oneworkforce.web.formats import money as _money
+
+    return _money(value, short=style == "short")
+
+
+@register.filter
+def metric_title(code: str) -> str:
+    from oneworkforce.metrics.catalogue import CATALOGUE
+
+    return CATALOGUE.get(code).title if code in CATALOGUE else code
+
+
+@register.filter
+def urlencode_dict(mapping) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(dict(mapping))
+
+
+@register.simple_tag
+def risk_score(score: int | None):
+    """A risk score in its 5x5 band colour, with the band named (never colour alone)."""
+    from oneworkforce.registers.scoring import ScoreError, band
+
+    if score is None:
+        return format_html('<span class="owf-score">{}</span>', "Not scored")
+    try:
+        name = band(int(score))
+    except (ScoreError, ValueError):
+        return format_html('<span class="owf-score">{}</span>', score)
+    return format_html(
+        '<span class="owf-score owf-band-{}">{} <span class="owf-score__band">{}</span></span>',
+        name,
+        score,
+        name,
+    )

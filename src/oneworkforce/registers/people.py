@@ -1,0 +1,208 @@
+"""People identified, not guessed: one person record behind declarations, meeting attendance
+and committee membership.
+
+A name is matched to a person by its normalised form exactly (titles, initials in brackets,
+case and punctuation aside: "Dr Jo Chan (JC)" is "jo chan"), never by a part of it: "Andrew
+Leeson" is not Ann Lee and "Ann Ashley" is not Alan Ash. Where two people share a name the
+organisation (or email) written with it decides; where it cannot, the name is *ambiguous*;
+where nobody has it, *unknown*. Both are listed for an analyst to resolve
+(:func:`oneworkforce.registers.actions.identify_person`), which records the name as written
+as an alias of the person chosen.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from oneworkforce.audit import trail
+from oneworkforce.registers import models
+
+_TITLES = {
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "prof",
+    "professor",
+    "cllr",
+    "councillor",
+    "sir",
+    "dame",
+    "rev",
+    "revd",
+    "lord",
+    "lady",
+}
+
+
+def name_key(name: str) -> str:
+    """The normalised name: lower case, words only, without titles or bracketed initials."""
+    text = re.sub(r"\([^()]*\)", " ", str(name or "")).lower()
+    words = re.sub(r"[^a-z0-9]+", " ", text).split()
+    while words and words[0] in _TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def org_key(name: str) -> str:
+    text = str(name or "").lower().replace("&", " and ")
+    words = re.sub(r"[^a-z0-9]+", " ", text).split()
+    return " ".join(w for w in words if w != "the")
+
+
+def split_written(text: str) -> tuple[str, str]:
+    """An attendance line as written, "Name, Role" or "Name (XY), Role", into name and role."""
+    name, _, role = str(text).partition(",")
+    return name.strip(), role.strip()
+
+
+@dataclass
+class Match:
+    written: str
+    status: str  # matched, unknown, ambiguous
+    person: models.Person | None = None
+    candidates: list[models.Person] = field(default_factory=list)
+
+
+def match(name: str, *, organisation: str = "", email: str = "") -> Match:
+    """The person a name (with organisation or email, when written) identifies."""
+    if email:
+        by_email = list(models.Person.objects.filter(email__iexact=email.strip(), archived=False))
+        if len(by_email) == 1:
+            return Match(name, "matched", by_email[0])
+    key = name_key(name)
+    if not key:
+        return Match(name, "unknown")
+    people = {p.pk: p for p in models.Person.objects.filter(key=key, archived=False)}
+    for alias in models.PersonAlias.objects.filter(key=key).select_related("person"):
+        if (
+            alias.organisation
+            and organisation
+            and org_key(alias.organisation) != org_key(organisation)
+        ):
+            continue
+        people[alias.person_id] = alias.person
+    candidates = sorted(people.values(), key=lambda p: p.pk)
+    if organisation:
+        same = [
+            p
+            for p in candidates
+            if not p.organisation or org_key(p.organisation) == org_key(organisation)
+        ]
+        if len(same) == 1:
+            return Match(name, "matched", same[0])
+        candidates = same or candidates
+        if not same:
+            return Match(name, "ambiguous" if candidates else "unknown", None, candidates)
+    if len(candidates) == 1:
+        return Match(name, "matched", candidates[0])
+    return Match(name, "ambiguous" if candidates else "unknown", None, candidates)
+
+
+def create_person(actor: str, name: str, **values) -> models.Person:
+    from oneworkforce.registers import actions
+
+    with transaction.atomic():
+        person = actions.create(
+            actor, models.Person, name=name.strip(), key=name_key(name), **values
+        )
+        relink(actor, person.key)
+    return person
+
+
+def relink(actor: str, key: str) -> None:
+    """Match again the attendance lines written with this name that matched nobody (call
+    inside the transaction that made the person)."""
+    changed = 0
+    for att in models.Attendee.objects.filter(person__isnull=True):
+        if name_key(att.written) == key:
+            found = match(att.written)
+            att.person, att.status = found.person, found.status
+            att.save(update_fields=["person", "status"])
+            changed += 1
+    if changed:
+        trail.record(actor, "attendee.relink", "registers.attendee", key, {"attendees": changed})
+
+
+def person_for_declaration(actor: str, declaration: models.Declaration) -> models.Person | None:
+    """The person a declaration is by: the one with that name, or a new person when nobody
+    has it (a declaration is the person's own statement); none when the name is ambiguous."""
+    name = " ".join(p for p in (declaration.forename, declaration.surname) if p)
+    found = match(name)
+    if found.status == "matched":
+        return found.person
+    if found.status == "unknown":
+        return create_person(actor, name, role=declaration.role)
+    return None
+
+
+def rebuild_attendees(actor: str, meeting: models.Meeting) -> None:
+    """The meeting's attendance lines as :class:`Attendee` rows, each matched to a person."""
+    meeting.attendees.all().delete()
+    made = []
+    for position, line in enumerate(meeting.attendance or []):
+        if isinstance(line, dict):
+            written, role = str(line.get("name", "")), str(line.get("role", ""))
+            present = bool(line.get("present", True))
+            organisation, email = str(line.get("organisation", "")), str(line.get("email", ""))
+        else:
+            (written, role), present, organisation, email = split_written(line), True, "", ""
+        if not written.strip():
+            continue
+        found = match(written, organisation=organisation, email=email)
+        made.append(
+            models.Attendee.objects.create(
+                meeting=meeting,
+                person=found.person,
+                written=written,
+                role=role,
+                present=present,
+                status=found.status,
+                position=position,
+            )
+        )
+    trail.record(
+        actor,
+        "attendee.rebuild",
+        "registers.attendee",
+        f"meeting-{meeting.pk}",
+        {
+            "meeting_id": meeting.pk,
+            "attendees": len(made),
+            "unresolved": sum(1 for a in made if a.person_id is None),
+        },
+    )
+
+
+def unresolved() -> list[dict]:
+    """Names written in the registers that identify nobody, or more than one person: each
+    with where it was written and the people it could be."""
+    found: dict[str, dict] = {}
+
+    def entry(written: str) -> dict:
+        key = name_key(written)
+        if key not in found:
+            m = match(written)
+            found[key] = {
+                "name": written,
+                "key": key,
+                "status": m.status,
+                "candidates": m.candidates,
+                "where": [],
+            }
+        return found[key]
+
+    for att in models.Attendee.objects.filter(person__isnull=True).select_related("meeting"):
+        if att.meeting.archived:
+            continue
+        entry(att.written)["where"].append(f"{att.meeting} (attendance)")
+    for decl in models.Declaration.objects.filter(person__isnull=True, archived=False):
+        entry(f"{decl.forename} {decl.surname}")["where"].append(
+            f"declaration of {decl.declared_on or 'no date'}"
+        )
+    return sorted(found.values(), key=lambda e: e["key"])

@@ -1,0 +1,113 @@
+"""Benefits that move the plan: the registers' benefits trajectories as lever inputs of the
+"programmes as planned" scenario (issue 15), on the tiny store of conftest.py (data to March
+2024, so scenario month 1 is April 2024)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from dateutil.relativedelta import relativedelta
+
+from oneworkforce.planning import from_registers
+from oneworkforce.planning.levers import compile_inputs
+from oneworkforce.planning.montecarlo import draw
+from oneworkforce.planning.runner import baseline_for
+from oneworkforce.registers import actions, models
+
+pytestmark = pytest.mark.django_db
+
+
+def _benefit(programme, name, lever, first, planned, actuals=()):
+    benefit = actions.create(
+        "lead", models.Benefit, programme=programme, name=name, unit="FTE", lever=lever
+    )
+    for i, value in enumerate(planned):
+        actual = actuals[i] if i < len(actuals) else None
+        actions.create(
+            "lead",
+            models.BenefitMonth,
+            benefit=benefit,
+            month=first + relativedelta(months=i),
+            planned=Decimal(str(value)),
+            actual=None if actual is None else Decimal(str(actual)),
+        )
+    return benefit
+
+
+@pytest.fixture
+def programmes(store):
+    intl = actions.create("lead", models.Programme, code="IR", name="International nurses")
+    train = actions.create("lead", models.Programme, code="TP", name="Training places")
+    # 2 FTE a month April 2024 to March 2025 (24 a year)
+    _benefit(intl, "Nurses recruited", "international_recruitment", dt.date(2024, 4, 1), [2] * 12)
+    # 1 FTE a month June 2024 to May 2025: from scenario month 3
+    _benefit(train, "Nurses qualified", "training_pipeline", dt.date(2024, 6, 1), [1] * 12)
+    _benefit(train, "Leavers avoided", "leaver_rate", dt.date(2024, 4, 1), [1] * 12)
+    return store
+
+
+def test_lever_inputs_reproduce_the_trajectories_month_by_month(programmes):
+    built = from_registers.build(dt.date(2024, 3, 31), years=2)
+    assert [lv.kind for lv in built.scenario.levers] == [
+        "international_recruitment",
+        "training_pipeline",
+    ]
+    assert built.not_modelled == [
+        {"benefit": "Leavers avoided", "programme": "Training places", "lever": "leaver_rate"}
+    ]
+    base = baseline_for(programmes, built.scenario)
+    inputs = compile_inputs(built.scenario, base, draw(built.scenario, base, 1, [0, 1, 2]))
+    (intl, _), (train, _) = inputs.inflows
+    months = 24
+    # every run gets the trajectory as planned, month by month
+    expected_intl = np.array([2.0] * 12 + [0.0] * 12)
+    expected_train = np.array([0.0] * 2 + [1.0] * 12 + [0.0] * 10)
+    assert intl.shape == train.shape == (3, months)
+    for run in range(3):
+        np.testing.assert_array_equal(intl[run], expected_intl)
+        np.testing.assert_array_equal(train[run], expected_train)
+
+
+def test_the_gap_with_programmes_is_smaller_by_their_effects(programmes):
+    result = from_registers.run(programmes, runs=200, seed=7, years=2)
+    closed = [p["gap_closed_fte"] for p in result["programmes"]]
+    assert result["gap_with_programmes_fte"] < result["gap_do_nothing_fte"]
+    assert all(c > 0 for c in closed)
+    # the ladder's steps add up exactly run by run; comparing medians (P50 of each step against
+    # P50 of the whole) leaves only Monte Carlo error: with 200 runs we allow 0.5 FTE, under 2%
+    # of the 36 FTE the programmes plan to bring (24 recruited + 12 qualified)
+    assert abs(result["gap_closed_fte"] - sum(closed)) <= 0.5
+    shares = [p["share_of_gap_closed"] for p in result["programmes"]]
+    assert sum(shares) == pytest.approx(1.0, abs=0.5 / result["gap_closed_fte"])
+    assert result["behind"] == []
+
+
+def test_a_benefit_behind_plan_shows_its_effect_on_the_gap(programmes):
+    benefit = models.Benefit.objects.get(name="Nurses recruited")
+    # January to March 2024 planned 2 a month, delivered 1 a month: half the plan so far
+    for i in range(3):
+        actions.create(
+            "lead",
+            models.BenefitMonth,
+            benefit=benefit,
+            month=dt.date(2024, 1 + i, 1),
+            planned=Decimal("2"),
+            actual=Decimal("1"),
+        )
+    result = from_registers.run(programmes, runs=200, seed=7, years=2)
+    assert [b["benefit"] for b in result["behind"]] == ["Nurses recruited"]
+    assert result["behind"][0]["delivery_ratio"] == 0.5  # 3 / 6
+    # at half the rate, 12 of the 24 planned recruits do not come: the gap is larger than as
+    # planned, and smaller than doing nothing (half the recruits still come, and the training
+    # places are on plan)
+    assert (
+        result["gap_with_programmes_fte"]
+        < result["gap_as_delivered_fte"]
+        < result["gap_do_nothing_fte"]
+    )
+    assert result["gap_effect_of_shortfall_fte"] == pytest.approx(
+        result["gap_as_delivered_fte"] - result["gap_with_programmes_fte"]
+    )
