@@ -270,3 +270,16 @@ def test_the_cli_needs_the_period(tmp_path):
     )
     assert result.exit_code != 0
     assert "give its month as --period YYYY-MM" in " ".join(result.output.split())
+
+
+def test_the_segment_comes_from_the_main_service(importer, tmp_path):
+    # D1 is home care in the register, but its workplace file says supported living (55):
+    # its ASC-WDS figures, from both files, are personal care's
+    moved = [WORKPLACES[0], dict(WORKPLACES[1], MAINSERVICE="55")]
+    path = write_csv(tmp_path / "wp.csv", WORKPLACE_HEADINGS, moved)
+    assert import_ascwds(importer, "ascwds_workplace", path, PERIOD).ok
+    assert import_ascwds(importer, "ascwds_worker", workers_file(tmp_path / "w.csv"), PERIOD).ok
+    got = aggregate(importer)
+    assert got["D1", "vacancy_rate"][0] == "personal_care"
+    assert got["D1", "agency_fte"][0] == "personal_care"
+    assert got["H1", "agency_fte"][0] == "care_homes"  # MAINSERVICE 2: a care home

@@ -636,21 +636,18 @@ def worker_aggregate_rows(
     rows = []
     for code, members in sorted(by_org.items()):
         f = Establishment(code, segments.get(code, members[0].segment))
-        f_any: Any = f
         agency = sum(w.fte for w in members if w.employment == "agency")
         everyone = sum(w.fte for w in members)
-        rows.append(_agg(f_any, period, "agency_fte", agency, "fte", WORKER_BASIS))
+        rows.append(_agg(f, period, "agency_fte", agency, "fte", WORKER_BASIS))
         if everyone > 0:
-            rows.append(
-                _rate(f_any, period, "agency_share_of_paybill", agency, everyone, WORKER_BASIS)
-            )
+            rows.append(_rate(f, period, "agency_share_of_paybill", agency, everyone, WORKER_BASIS))
         in_post = [w for w in members if w.employment in ("permanent", "fixed_term")]
         sick = [w for w in in_post if w.days_sick is not None]
         lost = sum(w.fte * (w.days_sick or 0) for w in sick)
         available = sum(w.fte * DAYS_IN_YEAR for w in sick)
         if available > 0:
             for metric in ("sickness_absence_rate", "sickness_absence_rate_12m"):
-                rows.append(_rate(f_any, period, metric, lost, available, WORKER_BASIS))
+                rows.append(_rate(f, period, metric, lost, available, WORKER_BASIS))
     return rows
 
 
@@ -719,8 +716,10 @@ def import_ascwds(
         totals = {f.org_code: f.total_perm_temp for f in figures}
     else:
         workers, errors, counts = parse_workers(rows, path.name, organisations)
+        # the workplace file's MAINSERVICE, where it was stored for the month, else the register
+        segments.update(_stored_segments(importer, period))
         new_rows = worker_aggregate_rows(workers, period, segments)
-        orgs = {w.org_code: w.segment for w in workers}
+        orgs = {w.org_code: segments[w.org_code] for w in workers}
         person_rows = staff_in_post_rows(workers, period)
         outcome.counts = {
             **counts,
@@ -810,6 +809,16 @@ def _stored_in_post(importer: Any, period: str, orgs: list[str]) -> dict[str, in
         [period, orgs],
     )
     return {r[0]: int(r[1]) for r in rows}
+
+
+def _stored_segments(importer: Any, period: str) -> dict[str, str]:
+    found = _query(
+        importer,
+        "SELECT org_code, segment FROM aggregate WHERE metric = 'ascwds_total_perm_temp' "
+        "AND strftime(period, '%Y-%m') = ?",
+        [period],
+    )
+    return {r[0]: r[1] for r in found}
 
 
 def _stored_totals(importer: Any, period: str, orgs: list[str]) -> dict[str, int | None]:
