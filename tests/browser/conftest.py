@@ -34,7 +34,7 @@ from tests.browser.support import UPLOAD_SEGMENT, Demo
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROLES = ("admin", "analyst", "programme_lead", "org_data_lead", "board", "viewer")
-PASSWORD = "browser-tests-pass-{role}"
+PASSWORD = "Nimbus-quartz-lantern-{role}-2718"  # unlike the username (validators)
 SERVER_START_SECONDS = 90
 
 

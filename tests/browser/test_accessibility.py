@@ -21,6 +21,8 @@ PAGES = [
     "/submissions/upload/",
     "/published/",
     "/accessibility/",
+    "/registers/risks/",
+    "/registers/baf/",
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from oneworkforce.web.formats import month_name
 from tests.browser.support import UPLOAD_SEGMENT, fte_text, table_rows, wait_for_charts
 
 pytestmark = pytest.mark.browser
@@ -14,7 +15,8 @@ CELL = 'td[data-segment="{segment}"][data-metric="{metric}"]'
 def test_the_matrix_shows_staff_in_post_of_every_segment_with_person_level_data(sign_in, demo):
     page = sign_in("analyst")
     month = demo.latest_month
-    assert month in page.locator("#people-story caption").inner_text()
+    # the caption names the month in words: 2025-03 is "March 2025"
+    assert month_name(month) in page.locator("#people-story caption").inner_text()
     segments = [s for s in demo.segments_with_staff_in_post() if s != UPLOAD_SEGMENT]
     assert "secondary_care" in segments and "general_practice" in segments
     for segment in segments:

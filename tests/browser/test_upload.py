@@ -26,9 +26,9 @@ HEADING = (
 )
 #: rows 3 to 6 (the heading is row 1) each break one rule
 BAD = [
-    "{m},{org},p0000001,a1,admin_estates,band_4,1,permanent,40,female,white,no,2015-01-01",
-    "{m},{org},p0000002,a1,admin_estates,band_4,lots,permanent,40,female,white,no,2015-01-01",
-    "{m},{org},p0000003,a1,admin_estates,band_4,2.0,permanent,40,female,white,no,2015-01-01",
+    "{m},{org},p0000001,a1,admin_clerical,band_4,1,permanent,40,female,white,no,2015-01-01",
+    "{m},{org},p0000002,a1,admin_clerical,band_4,lots,permanent,40,female,white,no,2015-01-01",
+    "{m},{org},p0000003,a1,admin_clerical,band_4,2.0,permanent,40,female,white,no,2015-01-01",
     "{m},{org},p0000004,a1,wizards,band_4,1,permanent,40,female,white,no,2015-01-01",
     "{m},{org},p0000005,a1,managers,band_7,1,permanent,12,male,white,no,2015-01-01",
 ]
@@ -41,8 +41,8 @@ BAD_ERRORS = [  # row, column, value, rule (docs/formats.md: fte > 0 and <= 1.5,
 #: the ICB's whole staff in post for the month: five assignments in post and one bank
 #: assignment, which is never staff in post
 GOOD = [
-    "{m},{org},p0000001,a1,admin_estates,band_4,1.0,permanent,40,female,white,no,2015-01-01",
-    "{m},{org},p0000002,a1,admin_estates,band_3,0.8,permanent,33,male,bme,no,2019-06-01",
+    "{m},{org},p0000001,a1,admin_clerical,band_4,1.0,permanent,40,female,white,no,2015-01-01",
+    "{m},{org},p0000002,a1,admin_clerical,band_3,0.8,permanent,33,male,bme,no,2019-06-01",
     "{m},{org},p0000003,a1,managers,band_7,1.0,permanent,51,female,white,yes,2008-02-11",
     "{m},{org},p0000004,a1,medical_dental,medical,0.6,locum,45,male,white,no,2025-01-06",
     "{m},{org},p0000005,a1,ahp,band_5,0.5,fixed_term,29,female,not_stated,not_stated,2024-09-02",

@@ -112,6 +112,24 @@ SAMPLES: dict[str, list[dict[str, object]]] = {
             "fte_days_available": 310.0,
         },
     ],
+    "nws_staff_in_post": [
+        {
+            "period": "2024-03",
+            "org_code": "RZA",
+            "staff_group": "nurses_health_visitors",
+            "care_setting": "Acute",
+            "headcount": 1520,
+            "fte": 1380.4,
+        },
+        {
+            "period": "2024-03",
+            "org_code": "RZA",
+            "staff_group": "All staff groups",
+            "care_setting": "Acute",
+            "headcount": 5210,
+            "fte": 4630.2,
+        },
+    ],
     "establishment": [
         {
             "period": "2024-03",

@@ -250,10 +250,10 @@ def test_worker_rows_are_checked(importer, tmp_path, row, column, rule):
     assert (error.row, error.column, error.rule) == (2, column, rule)
 
 
-def test_every_job_role_maps_to_a_known_staff_group():
-    from oneworkforce.data.reference import vocabulary
+def test_every_job_role_maps_to_the_social_care_classification():
+    from oneworkforce.data.reference import staff_groups_of
 
-    codes = set(vocabulary("staff_group").codes)
+    codes = set(staff_groups_of("social_care"))
     assert {group for _, group in JOB_ROLES.values()} <= codes
     assert JOB_ROLES["4"] == ("Registered manager", "registered_manager")  # BUDI 4, as the
     # ASC-WDS workplace validator's registeredManagerJobID

@@ -266,3 +266,28 @@ def test_unreadable_files_get_a_clear_error(importer, tmp_path, name, content, w
     [error] = result.report.errors
     assert error.rule == "unreadable_file"
     assert words in error.message
+
+
+def test_a_suppressed_organisation_total(importer, tmp_path):
+    rows = [dict(SAMPLES["sickness_absence"][0], staff_group="All staff groups", fte_days_lost="*")]
+    rows[0]["fte_days_available"] = "*"
+    error = _only(_reject(importer, tmp_path, "sickness_absence", rows), "suppressed_total")
+    assert error.row == 2
+
+
+def test_only_one_of_days_lost_and_available_suppressed(importer, tmp_path):
+    rows = [dict(SAMPLES["sickness_absence"][0], fte_days_lost="..")]
+    error = _only(_reject(importer, tmp_path, "sickness_absence", rows), "half_suppressed")
+    assert error.row == 2
+
+
+def test_text_in_a_suppressible_cell_is_not_a_number_not_suppressed(importer, tmp_path):
+    rows = [dict(SAMPLES["sickness_absence"][0], fte_days_lost="n/a")]
+    report = _reject(importer, tmp_path, "sickness_absence", rows)
+    assert set(report.counts_by_rule) == {"not_a_number"}
+
+
+def test_a_total_where_the_dataset_has_none(importer, tmp_path):
+    rows = [dict(SAMPLES["establishment"][0], staff_group="All staff groups")]
+    error = _only(_reject(importer, tmp_path, "establishment", rows), "total_not_accepted")
+    assert (error.row, error.column) == (2, "staff_group")

@@ -71,7 +71,7 @@ def staff(org, period, drop=(), add=()):
         if i >= 9:  # b3 joins in 2023-10
             people.append(person(org, period, "b3", "ahp", "band_7", "bme", 0.8))
     else:
-        people = [person(org, period, p, "admin_estates", "band_3") for p in ("g1", "g2")]
+        people = [person(org, period, p, "admin_clerical", "band_3") for p in ("g1", "g2")]
     people = [p for p in people if p["person_id"] not in drop]
     return people + [person(org, period, p, *spec) for p, spec in add]
 

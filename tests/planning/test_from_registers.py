@@ -111,3 +111,27 @@ def test_a_benefit_behind_plan_shows_its_effect_on_the_gap(programmes):
     assert result["gap_effect_of_shortfall_fte"] == pytest.approx(
         result["gap_as_delivered_fte"] - result["gap_with_programmes_fte"]
     )
+
+
+def test_the_command_builds_programmes_as_planned(programmes):
+    import json
+
+    from typer.testing import CliRunner
+
+    from oneworkforce.cli import app
+
+    runner = CliRunner()
+    home = ["--home", str(programmes.root)]
+    res = runner.invoke(app, [*home, "plan", "run", "--from-registers", "--runs", "20"])
+    assert res.exit_code == 0, res.output
+    assert "Programmes as planned (from the registers), year 5" in res.output
+    assert "International nurses – Nurses recruited (international_recruitment)" in res.output
+    assert "not modelled: Leavers avoided (leaver_rate)" in res.output
+    res = runner.invoke(
+        app, [*home, "plan", "run", "--from-registers", "--runs", "20", "--format", "json"]
+    )
+    data = json.loads(res.stdout)
+    assert [p["benefit"] for p in data["programmes"]] == ["Nurses recruited", "Nurses qualified"]
+    assert data["gap_with_programmes_fte"] < data["gap_do_nothing_fte"]
+    both = runner.invoke(app, [*home, "plan", "run", "x.toml", "--from-registers"])
+    assert both.exit_code == 2 and "not both" in both.output

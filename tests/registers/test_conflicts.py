@@ -106,8 +106,8 @@ def test_near_namesakes_are_different_people(board):
 
 @pytest.mark.django_db
 def test_organisation_or_email_tells_namesakes_apart(db):
-    north = people.create_person("sec", "John Smith", organisation="North Trust")
-    south = people.create_person(
+    north = actions.create_person("sec", "John Smith", organisation="North Trust")
+    south = actions.create_person(
         "sec", "John Smith", organisation="South Council", email="js@nhs.net"
     )
     assert people.match("John Smith").status == "ambiguous"
@@ -251,3 +251,65 @@ def test_the_demo_board_meeting_of_seed_002(db):
         "8": [("Alexandra Brett", "not take part"), ("Heather Johnstone", "not take part")],
     }
     assert result["unresolved_people"] == []
+
+
+@pytest.mark.django_db
+def test_names_to_identify_page(board, client_for):
+    from django.urls import reverse
+
+    from oneworkforce.web.access import Role
+
+    url = reverse("registers:people_unresolved")
+    assert client_for(None).get(url).status_code in (302, 403)
+    lead = client_for(Role.PROGRAMME_LEAD)
+    page = lead.get(url)
+    assert page.status_code == 200
+    assert [n["name"] for n in page.context["names"]] == ["Chris Unknown"]
+    refused = lead.post(url, {"written": "Chris Unknown", "person": ""})
+    assert refused.status_code == 400 and "choose who" in refused.context["errors"][0]
+    done = lead.post(
+        url,
+        {"written": "Chris Unknown", "person": "new", "name": "Chris Unwin", "role": "Observer"},
+    )
+    assert done.status_code == 302
+    assert board.attendees.get(written="Chris Unknown").person.name == "Chris Unwin"
+    assert lead.get(url).context["names"] == []
+    meeting_page = lead.get(reverse("registers:meeting", args=[board.pk]))
+    assert meeting_page.context["conflicts"]["items"][1]["conflicts"][0]["person"] == "Ann Lee"
+
+
+@pytest.mark.django_db
+def test_an_agenda_typed_in_the_form_names_what_an_item_concerns(board, client_for):
+    from django.urls import reverse
+
+    from oneworkforce.web.access import Role
+
+    lead = client_for(Role.PROGRAMME_LEAD)
+    response = lead.post(
+        reverse("registers:new", args=["meeting"]),
+        {
+            "title": "Primary care committee",
+            "date": "2024-07-01",
+            "agenda": "1 | Welcome | Chair\n"
+            "2 | Estates update | Director | Dr Shah left the room | "
+            "Northgate Medical Practice LLP; Riverside NHS Foundation Trust\n",
+            "attendance": "Priya Shah | GP member\nAndrew Leeson",
+        },
+    )
+    assert response.status_code == 302
+    meeting = models.Meeting.objects.get(title="Primary care committee")
+    assert meeting.agenda[1]["concerns"] == [
+        "Northgate Medical Practice LLP",
+        "Riverside NHS Foundation Trust",
+    ]
+    result = conflicts.check(meeting)
+    # Priya Shah's financial interest in the practice; Andrew Leeson has none (nil)
+    assert [
+        (c["person"], c["organisation"], c["handling_recorded"])
+        for c in result["items"][1]["conflicts"]
+    ] == [("Priya Shah", "Northgate Medical Practice LLP", "Dr Shah left the room")]
+    edit = lead.get(reverse("registers:edit", args=["meeting", meeting.pk]))
+    assert edit.context["form"].initial["agenda"].splitlines()[1] == (
+        "2 | Estates update | Director | Dr Shah left the room | "
+        "Northgate Medical Practice LLP; Riverside NHS Foundation Trust"
+    )

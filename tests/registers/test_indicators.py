@@ -11,14 +11,15 @@ from oneworkforce.registers import actions, indicators, models
 
 
 class PlantedStore:
-    """Serves one system series of leaver rates, analysed by the results store's own SPC."""
+    """Serves one system series of sickness absence rates, analysed by the results store's
+    own SPC (a monthly figure: rolling 12-month ones have no SPC)."""
 
     def __init__(self, tmp_path, values):
         self.real = ResultsStore(tmp_path)
         self.values = list(values)
 
     def series(self, metric, split="system", group=None, origin=None):
-        assert (metric, split, group or {}) == ("leaver_rate", "system", {})
+        assert (metric, split, group or {}) == ("sickness_absence_rate", "system", {})
         start = month_index("2023-01")
         rows = [
             {"metric": metric, "period": period_label(start + i), "value": v}
@@ -31,21 +32,25 @@ class PlantedStore:
 @pytest.fixture
 def risk(db):
     made = actions.create(
-        "lead", models.Risk, ref="WF7", description="Staff leave faster than we recruit"
+        "lead",
+        models.Risk,
+        ref="WF7",
+        description="Sickness absence rises and services cannot be staffed",
     )
-    actions.set_indicators("lead", made, [{"metric": "leaver_rate", "direction": "up"}])
+    actions.set_indicators("lead", made, [{"metric": "sickness_absence_rate", "direction": "up"}])
     return made
 
 
-# 20 months alternating 1.0 and 1.2: mean 1.1, every moving range 0.2.
-STEADY = [1.0, 1.2] * 10
+# 20 months alternating 4.0% and 4.2%: mean 4.1%, every moving range 0.2 points; the
+# catalogue's 4.5% target lies within the limits (assurance "inconsistent", never a fail)
+STEADY = [0.040, 0.042] * 10
 
 
 def test_a_planted_signal_flags_the_risk_and_a_review_clears_it(risk, tmp_path):
-    # month 21 (2024-09) is 2.0. Mean (20 x 1.1 + 2.0) / 21 = 1.142857; its moving range of
-    # 0.8 is screened out (>= 3.267 x 0.23), so the average moving range stays 0.2 and the
-    # upper limit is 1.142857 + 2.66 x 0.2 = 1.674857: 2.0 is above it, a rise, as signalled
-    store = PlantedStore(tmp_path, [*STEADY, 2.0])
+    # month 21 (2024-09) is 6.0%. Mean (20 x 0.041 + 0.060) / 21 = 0.0419048; its moving range
+    # of 0.018 is screened out (>= 3.267 x 0.0028), so the average moving range stays 0.002
+    # and the upper limit is 0.0419048 + 2.66 x 0.002 = 0.0472248: 6.0% is above it, a rise
+    store = PlantedStore(tmp_path, [*STEADY, 0.060])
     found = indicators.status(risk, store)
     assert found["flagged"] and found["flag"] == "indicator signal: review due"
     assert found["latest_period"] == "2024-09"
@@ -57,20 +62,21 @@ def test_a_planted_signal_flags_the_risk_and_a_review_clears_it(risk, tmp_path):
     event = AuditEvent.objects.get(action="indicatorreview.create")
     assert event.actor == "owner" and event.object_id == str(risk.pk)
 
-    # the next month is back to 1.1, within the limits: still clear
-    store.values.append(1.1)
+    # the next month is back to 4.1%, within the limits: still clear
+    store.values.append(0.041)
     assert not indicators.status(risk, store)["flagged"]
-    # then 2.2, beyond the limits again (a later month than the review): the flag returns
-    store.values.append(2.2)
+    # then 6.2%, beyond the limits again (a later month than the review): the flag returns
+    store.values.append(0.062)
     again = indicators.status(risk, store)
     assert again["flagged"] and again["latest_period"] == "2024-11"
 
 
 def test_a_fall_does_not_signal_a_risk_watching_for_a_rise(risk, tmp_path):
-    # 0.2 is below the lower limit (about 1.1 - 0.532), a fall: not the risk's direction
-    store = PlantedStore(tmp_path, [*STEADY, 0.2])
+    # 2.0% is below the lower limit (about 4.1% - 0.53 points), a fall: not the risk's
+    # direction
+    store = PlantedStore(tmp_path, [*STEADY, 0.020])
     assert not indicators.status(risk, store)["flagged"]
-    actions.set_indicators("lead", risk, [{"metric": "leaver_rate", "direction": "down"}])
+    actions.set_indicators("lead", risk, [{"metric": "sickness_absence_rate", "direction": "down"}])
     assert indicators.status(risk, store)["flagged"]
 
 
@@ -81,3 +87,35 @@ def test_a_review_needs_a_note_and_indicators_must_be_catalogue_metrics(risk):
         actions.set_indicators("lead", risk, [{"metric": "happiness"}])
     # only the fixture's setting was recorded
     assert AuditEvent.objects.filter(action="risk.indicators").count() == 1
+
+
+def test_the_flag_shows_on_the_risk_page_the_register_and_the_baf(
+    risk, tmp_path, client_for, monkeypatch
+):
+    from django.urls import reverse
+
+    from oneworkforce.registers import views
+    from oneworkforce.web.access import Role
+
+    # current 4 x 4 = 16: extreme, at or above the escalation score of 15, so on the BAF
+    actions.update("lead", risk, None, {"current_likelihood": 4, "current_consequence": 4})
+    monkeypatch.setattr(views, "_store", lambda: PlantedStore(tmp_path, [*STEADY, 0.060]))
+    lead = client_for(Role.PROGRAMME_LEAD)
+    flag = "Indicator signal: review due"
+    page = lead.get(reverse("registers:risk", args=[risk.pk])).content.decode()
+    assert flag in page and 'data-chart="kri-' in page
+    assert flag in lead.get(reverse("registers:risks")).content.decode()
+    baf = lead.get(reverse("registers:baf")).content.decode()
+    assert flag in baf and 'data-chart="baf-kri-' in baf
+    # recording the review from the risk page clears it everywhere
+    lead.post(reverse("registers:risk_review", args=[risk.pk]), {"note": "Plan refreshed"})
+    assert flag not in lead.get(reverse("registers:baf")).content.decode()
+    assert models.IndicatorReview.objects.get().through_period == "2024-09"
+
+
+def test_a_rolling_figure_signals_by_its_target():
+    # leaver rate is a rolling 12-month figure: no SPC, so only its target can signal
+    point = {"value": 0.13, "target": 0.12, "mean": None, "special_cause_flag": False}
+    assert indicators.point_signal(point, "up") == "failing its target (0.13 against 0.12)"
+    assert indicators.point_signal({**point, "value": 0.11}, "up") == ""
+    assert indicators.point_signal(point, "down") == ""

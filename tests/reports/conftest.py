@@ -33,7 +33,7 @@ def staff(period: str) -> list[dict]:
     rows += [person("RZB", period, p, "ahp", "band_6") for p in ("b1", "b2")]
     if period >= "2024-01":
         rows.append(person("RZB", period, "b3", "ahp", "band_7", fte=0.8))
-    rows += [person("B99001", period, p, "admin_estates", "band_3") for p in ("g1", "g2")]
+    rows += [person("B99001", period, p, "admin_clerical", "band_3") for p in ("g1", "g2")]
     return rows
 
 

@@ -192,3 +192,37 @@ def test_the_people_story_downloads_as_csv_and_xlsx(story, browser_for):
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(xlsx)).get_sheet_by_index(0).to_python()
     assert sheet[0][0] == "People Story, North, 2024-06"
     assert client.get("/people-story.pdf").status_code == 404
+
+
+def test_an_admin_sets_the_targets_and_the_change_is_audited(story, browser_for, settings):
+    from oneworkforce.web.dashboard.target_settings import fingerprint
+
+    admin = browser_for("admin")
+    page = admin.get("/targets/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    # the defaults, each with who set it: agency 3.2% by NHS England (metric_definitions §5)
+    assert "at most 3.2%" in body and "NHS England" in body
+    assert browser_for("analyst").get("/targets/").status_code == 403
+    ours = (
+        '[[target]]\nmetric = "sickness_absence_rate"\nupper = 0.05\n'
+        'set_by = "ICS People Board, 12 March 2025"\n'
+    )
+    import html
+
+    loaded = body.split('name="text"')[1].split(">", 1)[1].split("</textarea>")[0]
+    expected = fingerprint(html.unescape(loaded))  # the text the editor was shown
+    # a file the pages could not read is refused, in plain words, and nothing is written
+    bad = admin.post("/targets/", {"text": ours.replace("0.05", '"five"'), "fingerprint": "x"})
+    assert bad.status_code == 400 and "upper must be a number" in bad.content.decode()
+    assert not (settings.HOME.root / "targets.toml").exists()
+    stale = admin.post("/targets/", {"text": ours, "fingerprint": "not-what-was-loaded"})
+    assert stale.status_code == 409
+    saved = admin.post("/targets/", {"text": ours, "fingerprint": expected})
+    assert saved.status_code == 302
+    assert (settings.HOME.root / "targets.toml").read_text() == ours
+    event = AuditEvent.objects.filter(object_type="targets").get()
+    assert event.changes["after"] == ours
+    # the People Story now judges secondary care sickness (4.7%) against 5%: met
+    sickness = cell_html(admin.get("/").content.decode(), "secondary_care", "sickness_absence_rate")
+    assert "Target at most 5.0% (set by ICS People Board, 12 March 2025): met" in sickness

@@ -49,6 +49,7 @@ URLS: dict[str, tuple[object, object, str]] = {
     "dashboard:drilldown": (P.VIEW_AGGREGATES, ("staff_in_post_fte",), "segment=secondary_care"),
     "dashboard:table": (P.VIEW_AGGREGATES, ("staff_in_post_fte", "csv"), ""),
     "dashboard:story_export": (P.VIEW_AGGREGATES, ("csv",), ""),
+    "dashboard:targets": (P.SET_TARGETS, (), ""),
     "dashboard:agency": (P.VIEW_AGGREGATES, (), ""),
     "dashboard:coverage": (P.VIEW_AGGREGATES, (), ""),
     "dashboard:coverage_edit": (P.EDIT_COVERAGE, ("secondary_care", "vacancy_rate"), ""),
@@ -130,6 +131,9 @@ def test_the_role_matrix_says_what_the_issue_says():
     assert P.SUBMIT_DATA in MATRIX[Role.ORG_DATA_LEAD] and P.SUBMIT_DATA in ORG_SCOPED
     assert P.SUBMIT_DATA not in MATRIX[Role.BOARD] | MATRIX[Role.PROGRAMME_LEAD]
     assert P.MANAGE_USERS in MATRIX[Role.ADMIN]
+    # issue 13: targets are set per ICS on an admin page
+    assert P.SET_TARGETS in MATRIX[Role.ADMIN]
+    assert all(P.SET_TARGETS not in MATRIX[r] for r in Role if r is not Role.ADMIN)
     assert all(P.MANAGE_USERS not in MATRIX[r] for r in Role if r is not Role.ADMIN)
     # the audit trail names who changed what: administrators only
     assert all((P.VIEW_AUDIT in MATRIX[r]) == (r is Role.ADMIN) for r in Role)

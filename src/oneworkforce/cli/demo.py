@@ -30,6 +30,11 @@ def submission_files(folder: Path) -> list[tuple[str, Path]]:
         chunks = folder / dataset
         if chunks.is_dir():
             found.extend((dataset, p) for p in sorted(chunks.glob("*.parquet")))
+        # NHS England's published files: loaded after the partners' own returns, so for the
+        # organisations and months they cover they supersede them
+        published = folder / "published" / dataset
+        if published.is_dir():
+            found.extend((dataset, p) for p in sorted(published.glob("*.csv")))
     found.sort(key=lambda item: item[0] != "organisations")
     return found
 

@@ -7,11 +7,18 @@ never drift from what the validator checks. Regenerate with
 
 from __future__ import annotations
 
-from oneworkforce.data.headings import IDENTIFIER_WORDS
+from oneworkforce.data.headings import IDENTIFIER_WORDS, match_headings
 from oneworkforce.data.lake import ALL_DATASETS
-from oneworkforce.data.reference import aggregate_metric_codes, vocabulary
-from oneworkforce.data.schemas import Column, Dataset
-from oneworkforce.data.validation import DATE_FORMATS, PERIOD_FORMATS
+from oneworkforce.data.reference import (
+    CLASSIFICATIONS,
+    NWS_ROLLUPS,
+    RETIRED_STAFF_GROUPS,
+    STAFF_CATEGORIES,
+    aggregate_metric_codes,
+    vocabulary,
+)
+from oneworkforce.data.schemas import PUBLISHED_LAYOUTS, Column, Dataset
+from oneworkforce.data.validation import DATE_FORMATS, PERIOD_FORMATS, SUPPRESSION_MARKERS
 
 KIND_WORDS = {
     "month": "month",
@@ -39,6 +46,8 @@ def _rule(column: Column) -> str:
         parts.append(", ".join(f"`{v}`" for v in column.values))
     if column.vocabulary:
         parts.append(f"see {column.vocabulary.replace('_', ' ')}s below")
+    if column.suppressible:
+        parts.append("may be suppressed (blank, `*`, `-`, `..`)")
     if column.default is not None:
         parts.append(f"default `{column.default}`")
     return "; ".join(parts)
@@ -72,6 +81,84 @@ def _dataset(ds: Dataset) -> list[str]:
             f"per {', '.join(ds.slice_by)}."
         )
     lines.append("")
+    return lines
+
+
+def _published() -> list[str]:
+    lines = [
+        "## NHS England's published files",
+        "",
+        "Read unedited by the dataset named. Organisations in a national file that are not in "
+        "the register are registered as **peers** from the file's own columns (code, name, "
+        "ICS, cluster; the `peers` view): they are in no system, place or segment figure of "
+        "the ICS. A published organisation total ('All staff groups') is the organisation's "
+        "figure for that month; suppressed cells (blank, "
+        + ", ".join(f"`{m}`" for m in SUPPRESSION_MARKERS if m)
+        + ") stay suppressed, never zero, and mark the figures they stand behind as "
+        "`partly_suppressed`.",
+        "",
+    ]
+    for layout in PUBLISHED_LAYOUTS:
+        dataset = ALL_DATASETS[layout.dataset]
+        found = match_headings(dataset, layout.headings, "published")
+        read_as = {heading: name for name, heading in found.columns.items()}
+        lines += [
+            f"### {layout.title}: `oneworkforce import {layout.dataset} FILE.csv`",
+            "",
+            f"Source: {layout.source}. {layout.note}"
+            + ("" if layout.verified else " The headings were not checked against a download."),
+            "",
+            "| heading in the file | read as |",
+            "|---|---|",
+        ]
+        for heading in layout.headings:
+            column = read_as.get(heading)
+            lines.append(
+                f"| `{heading}` | " + (f"`{column}`" if column else "ignored (not stored)") + " |"
+            )
+        lines.append("")
+    return lines
+
+
+def _classifications() -> list[str]:
+    vocab = vocabulary("staff_group")
+    lines = [
+        "## Staff groups",
+        "",
+        "Staff groups come from several official classifications, kept side by side and never "
+        "merged: a row carries the group of the classification its source uses (a trust's ESR "
+        "extract ESR staff groups, NHS England's publications NHS Workforce Statistics staff "
+        "groups). Each group rolls up to a small cross-sector level that general practice, "
+        "social care, pharmacy and dental roles map to as well; NHS Workforce Statistics "
+        "groups also carry their published roll-up. Spellings are matched ignoring case and "
+        "punctuation, with `&` read as `and`.",
+        "",
+        "| classification | meaning |",
+        "|---|---|",
+    ]
+    lines += [f"| `{k}` | {v} |" for k, v in CLASSIFICATIONS.items()]
+    lines += ["", "| cross-sector level | title |", "|---|---|"]
+    lines += [f"| `{k}` | {v} |" for k, v in STAFF_CATEGORIES.items()]
+    lines += [
+        "",
+        "| code | title | classification | cross-sector level | NWS roll-up | also accepted |",
+        "|---|---|---|---|---|---|",
+    ]
+    for code in vocab.codes:
+        extra = vocab.extra[code]
+        rollup = NWS_ROLLUPS.get(extra.get("rollup") or "", "")
+        others = sorted(a for a, c in vocab.aliases.items() if c == code and a != code)
+        lines.append(
+            f"| `{code}` | {vocab.titles[code]} | `{extra['classification']}` | "
+            f"{extra.get('category') or ''} | {rollup} | {', '.join(others)} |"
+        )
+    lines += [
+        "",
+        "Retired codes, moved over in stored data by the lake migration: "
+        + ", ".join(f"`{old}` -> `{new}`" for old, new in RETIRED_STAFF_GROUPS.items())
+        + " (it merged two ESR groups, which cannot be told apart again).",
+        "",
+    ]
     return lines
 
 
@@ -109,7 +196,9 @@ def render_markdown() -> str:
     ]
     for ds in ALL_DATASETS.values():
         lines += _dataset(ds)
-    for name in ("segment", "staff_group", "band"):
+    lines += _published()
+    lines += _classifications()
+    for name in ("segment", "band"):
         vocab = vocabulary(name)
         lines += [
             f"## {name.replace('_', ' ').capitalize()}s",

@@ -349,11 +349,16 @@ def reconcile(home: Home) -> dict[str, int]:
     """Bring the lake into line with the ledger after a crash or kill: remove staged and
     unrecorded folders, and rewrite a stale manifest. Safe to run at every start."""
     from oneworkforce.data.ledger import service
+    from oneworkforce.data.migrations import migrate_lake
 
     lake = Lake(home)
     removed = 0
     with lake.lock():
         lake.clear_staging()
+        migrated = migrate_lake(home)
+        if migrated:
+            # the stored results may hold retired codes: the next refresh rebuilds them
+            (home.lake / "_results" / "index.json").unlink(missing_ok=True)
         known = service.recorded_ids()
         for dataset, ids in lake.published_ids().items():
             for orphan in ids - known:
@@ -364,7 +369,11 @@ def reconcile(home: Home) -> dict[str, int]:
         if stale or not home.catalogue.exists():
             lake.write_manifest(slices)
             lake.refresh_catalogue()
-    return {"orphans_removed": removed, "manifest_rewritten": int(stale)}
+    return {
+        "orphans_removed": removed,
+        "manifest_rewritten": int(stale),
+        "files_migrated": migrated,
+    }
 
 
 def _parquet(parts: list[Path]) -> str:

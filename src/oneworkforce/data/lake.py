@@ -246,6 +246,7 @@ class Lake:
             con.execute(
                 f'CREATE OR REPLACE VIEW "{dataset.name}" AS ' + self.view_sql(dataset, slices)
             )
+        con.execute("CREATE OR REPLACE VIEW peers AS " + peers_sql())
 
     def connect(self, *, threads: int | None = None) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB session with one view per dataset (current rows only)."""
@@ -284,6 +285,26 @@ class Lake:
         finally:
             con.close()
         os.replace(tmp, self.home.catalogue)
+
+
+def peers_sql() -> str:
+    """Organisations of national files that are not in the register: code, name, ICS and
+    cluster as the latest file gives them. They are in no figure of the ICS (the metrics read
+    the register's partners only) and are shown in peer comparisons."""
+    parts = [
+        f"SELECT org_code, org_name, ics_code, ics_name, region_code, cluster_group, period "
+        f'FROM "{d.name}" WHERE ics_code IS NOT NULL'
+        for d in DATASETS.values()
+        if d.peers_from
+    ]
+    return (
+        "SELECT org_code, arg_max(org_name, period) AS org_name, "
+        "arg_max(ics_code, period) AS ics_code, arg_max(ics_name, period) AS ics_name, "
+        "arg_max(region_code, period) AS region_code, "
+        "arg_max(cluster_group, period) AS cluster_group "
+        f"FROM ({' UNION ALL '.join(parts)}) n "
+        "WHERE org_code NOT IN (SELECT org_code FROM organisations) GROUP BY org_code"
+    )
 
 
 def register_spark_views(lake: Lake, spark) -> None:

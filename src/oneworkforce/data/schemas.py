@@ -39,11 +39,16 @@ class Column:
     default: str | None = None  # used when the column is absent or the cell blank
     value_synonyms: tuple[tuple[str, str], ...] = ()  # for kind="enum": (spelling, value)
     meaning: str = ""
+    #: published files suppress small cells: blank, "*", "-" and ".." are kept as suppressed
+    #: (stored empty, never as zero) instead of being refused as missing values
+    suppressible: bool = False
 
 
 @dataclass(frozen=True)
 class CrossFieldRule:
-    """A rule between columns, as a SQL condition that is TRUE when a row breaks it."""
+    """A rule between columns, as a SQL condition that is TRUE when a row breaks it. It may
+    read a column's typed value (``fte``) or whether its cell was empty or suppressed
+    (``"__null_fte"``), so a value that is not a number is not also called suppressed."""
 
     code: str
     columns: tuple[str, ...]
@@ -62,6 +67,11 @@ class Dataset:
     at_least_one_of: tuple[str, ...] = ()  # e.g. workforce_plan: one plan column at least
     exactly_one_of: tuple[str, ...] = ()  # aggregate: org_code or area_code
     slice_by: tuple[str, ...] = ("org_code", "period")
+    #: a national file: when it has these columns, organisations outside the register are
+    #: accepted as peers (kept out of every figure of the ICS, shown in peer comparisons)
+    peers_from: tuple[str, ...] = ()
+    #: only ever read from NHS England's published files (the synthetic ICS writes none)
+    published_only: bool = False
     person_level: bool = False
     description: str = ""
     _by_name: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
@@ -297,10 +307,52 @@ LEAVERS = Dataset(
     key_message="the same person leaves this organisation more than once on the same date",
 )
 
+#: The descriptive columns of NHS England's national files: they make organisations outside
+#: the register peers, and place each in its ICS for comparisons.
+PEER_COLUMNS = (
+    Column(
+        "org_name",
+        "text",
+        required=False,
+        synonyms=("organisation name", "org name", "trust name"),
+        meaning="organisation name (national files)",
+    ),
+    Column(
+        "ics_code",
+        "code",
+        required=False,
+        synonyms=("ics", "icb code", "stp code", "integrated care system code"),
+        meaning="ICS (ICB) code of the organisation (national files)",
+    ),
+    Column(
+        "ics_name",
+        "text",
+        required=False,
+        synonyms=("icb name", "stp name", "integrated care system name"),
+    ),
+    Column(
+        "region_code",
+        "code",
+        required=False,
+        synonyms=("nhse region code", "nhse_region_code", "region"),
+    ),
+    Column("region_name", "text", required=False, synonyms=("nhse region name",)),
+    Column(
+        "cluster_group",
+        "text",
+        required=False,
+        synonyms=("cluster", "cluster group", "organisation type", "org type"),
+        meaning="NHS England's cluster of similar organisations (acute, mental health ...)",
+    ),
+    Column("benchmark_group", "text", required=False, synonyms=("benchmark group",)),
+)
+
 SICKNESS_ABSENCE = Dataset(
     name="sickness_absence",
     title="Sickness absence",
-    description="FTE days lost and available, per organisation, staff group and month.",
+    description="FTE days lost and available, per organisation, staff group and month; "
+    "reads NHS England's published sickness absence benchmarking CSV unedited.",
+    peers_from=("ics_code",),
     columns=(
         PERIOD,
         ORG,
@@ -309,6 +361,7 @@ SICKNESS_ABSENCE = Dataset(
             "fte_days_lost",
             "decimal",
             minimum=0,
+            suppressible=True,
             synonyms=(
                 "fte days sick",
                 "fte number of days sick",
@@ -321,12 +374,29 @@ SICKNESS_ABSENCE = Dataset(
             "decimal",
             minimum=0,
             exclusive_minimum=True,
+            suppressible=True,
             synonyms=("fte number of days available", "days available", "fte days avail"),
         ),
+        *PEER_COLUMNS,
     ),
     key=("period", "org_code", "staff_group"),
     key_message="this organisation, staff group and month appears more than once",
     rules=(
+        CrossFieldRule(
+            "suppressed_total",
+            ("staff_group", "fte_days_lost", "fte_days_available"),
+            "staff_group = 'all_staff_groups' AND (\"__null_fte_days_lost\" OR "
+            '"__null_fte_days_available")',
+            "an organisation total ('All staff groups') cannot be suppressed: it is the "
+            "organisation's figure",
+        ),
+        CrossFieldRule(
+            "half_suppressed",
+            ("fte_days_lost", "fte_days_available"),
+            '"__null_fte_days_lost" <> "__null_fte_days_available"',
+            "only one of FTE days lost and FTE days available is suppressed; suppress both "
+            "or neither",
+        ),
         CrossFieldRule(
             "days_lost_above_available",
             ("fte_days_lost", "fte_days_available"),
@@ -519,18 +589,139 @@ AGGREGATE = Dataset(
     ),
 )
 
+NWS_STAFF_IN_POST = Dataset(
+    name="nws_staff_in_post",
+    title="NHS Workforce Statistics staff in post (published, by organisation)",
+    description="Headcount and FTE by organisation, staff group and care setting at each "
+    "month's end, as NHS England publishes them: the NHS figures of an ICS (and of every "
+    "other ICS) from published data, before any partner sends an extract.",
+    peers_from=("ics_code",),
+    published_only=True,
+    columns=(
+        PERIOD,
+        ORG,
+        STAFF_GROUP,
+        Column(
+            "care_setting",
+            "text",
+            required=False,
+            synonyms=("care setting", "setting", "main care setting"),
+            meaning="care setting as published (for example acute, community, mental health)",
+        ),
+        Column(
+            "headcount",
+            "decimal",
+            minimum=0,
+            suppressible=True,
+            synonyms=("hc", "total headcount", "headcount total"),
+            meaning="people, counted once at this level (staff groups do not add up to the "
+            "organisation's total)",
+        ),
+        Column(
+            "fte",
+            "decimal",
+            minimum=0,
+            suppressible=True,
+            synonyms=("total fte", "full time equivalent", "fte total", "wte"),
+        ),
+        *PEER_COLUMNS,
+    ),
+    key=("period", "org_code", "staff_group", "care_setting"),
+    key_message="this organisation, staff group, care setting and month appears more than once",
+    rules=(
+        CrossFieldRule(
+            "suppressed_total",
+            ("staff_group", "headcount", "fte"),
+            'staff_group = \'all_staff_groups\' AND ("__null_headcount" OR "__null_fte")',
+            "an organisation total ('All staff groups') cannot be suppressed: it is the "
+            "organisation's figure",
+        ),
+    ),
+)
+
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in (
         STAFF_IN_POST,
         LEAVERS,
         SICKNESS_ABSENCE,
+        NWS_STAFF_IN_POST,
         ESTABLISHMENT,
         TEMPORARY_STAFFING,
         WORKFORCE_PLAN,
         AGGREGATE,
     )
 }
+
+
+@dataclass(frozen=True)
+class PublishedLayout:
+    """A file NHS England publishes, read by a dataset as it is."""
+
+    dataset: str
+    title: str
+    source: str
+    headings: tuple[str, ...]
+    verified: bool  # the headings were checked against the publication
+    note: str = ""
+
+
+#: The headings NHS England's national organisation-level CSVs begin with.
+NATIONAL_HEADINGS = (
+    "DATE",
+    "NHSE_REGION_CODE",
+    "NHSE_REGION_NAME",
+    "ICS_CODE",
+    "ICS_NAME",
+    "ORG_CODE",
+    "ORG_NAME",
+    "CLUSTER_GROUP",
+    "BENCHMARK_GROUP",
+    "STAFF_GROUP",
+)
+
+PUBLISHED_LAYOUTS = (
+    PublishedLayout(
+        "sickness_absence",
+        "NHS Sickness Absence Rates: organisation benchmarking CSV (monthly)",
+        "https://digital.nhs.uk/data-and-information/publications/statistical/"
+        "nhs-sickness-absence-rates",
+        (
+            *NATIONAL_HEADINGS,
+            "FTE_DAYS_LOST",
+            "FTE_DAYS_AVAILABLE",
+            "SICKNESS_ABSENCE_RATE_PERCENT",
+        ),
+        verified=True,
+        note="One row per organisation, staff group (NHS Workforce Statistics groups) and "
+        "month, with an 'All staff groups' row per organisation. The published rate is not "
+        "stored: it is recomputed from days lost over days available.",
+    ),
+    PublishedLayout(
+        "nws_staff_in_post",
+        "NHS Workforce Statistics: organisation-level staff in post CSV (monthly)",
+        "https://digital.nhs.uk/data-and-information/publications/statistical/"
+        "nhs-workforce-statistics",
+        (*NATIONAL_HEADINGS, "CARE_SETTING", "HC", "FTE"),
+        verified=False,
+        note="Headcount and FTE by organisation, staff group and care setting, with an "
+        "'All staff groups' row per organisation. Headcount counts a person once at each "
+        "level, so the organisation's headcount is its published total, never a sum of its "
+        "staff groups.",
+    ),
+)
+
+
+def published_headings(dataset: str) -> tuple[str, ...]:
+    """The headings of the published file a dataset reads."""
+    return next(p.headings for p in PUBLISHED_LAYOUTS if p.dataset == dataset)
+
+
+#: Datasets read from published files, whose cells may be suppressed and which may carry the
+#: organisation's published total ("All staff groups").
+SUPPRESSIBLE_DATASETS = tuple(
+    d.name for d in DATASETS.values() if any(c.suppressible for c in d.columns)
+)
 
 ORGANISATIONS = Dataset(
     name="organisations",
@@ -586,6 +777,13 @@ SQL_TYPES: dict[str, str] = {
     "date": "DATE",
     "boolean": "BOOLEAN",
 }
+
+
+def own_columns(dataset: Dataset) -> tuple[str, ...]:
+    """The columns of the product's own format: without the descriptive columns of national
+    files (organisation name, ICS, cluster), which a partner's own return does not need."""
+    national = {c.name for c in PEER_COLUMNS}
+    return tuple(n for n in dataset.column_names if n not in national)
 
 
 def stored_columns(dataset: Dataset) -> list[tuple[str, str]]:

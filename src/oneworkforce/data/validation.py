@@ -8,15 +8,20 @@ report stays exact.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 
 from oneworkforce.data.errors import MAX_LISTED, ValidationError, ValidationReport
 from oneworkforce.data.headings import HeadingMap
 from oneworkforce.data.readers import SourceFile
-from oneworkforce.data.reference import aggregate_metric_codes, normalise_token, vocabulary
-from oneworkforce.data.schemas import SQL_TYPES, Column, Dataset
+from oneworkforce.data.reference import (
+    TOTAL_STAFF_GROUP,
+    aggregate_metric_codes,
+    normalise_token,
+    vocabulary,
+)
+from oneworkforce.data.schemas import SQL_TYPES, SUPPRESSIBLE_DATASETS, Column, Dataset
 
 PERIOD_FORMATS = (
     "%Y-%m",
@@ -50,6 +55,8 @@ VOCABULARY_NOUNS = {
     "aggregate_metric": "metric code",
 }
 MAX_TEXT = 200
+#: How published files mark a suppressed cell (a blank cell too).
+SUPPRESSION_MARKERS = ("", "*", "-", "..")
 
 
 def _q(name: str) -> str:
@@ -114,10 +121,20 @@ def alias_rows(column: Column) -> list[tuple[str, str]]:
     return list(vocabulary(column.vocabulary).aliases.items())
 
 
+def peer_file(dataset: Dataset) -> Dataset:
+    """The dataset as read from a national file: any well-formed organisation code."""
+    columns = tuple(replace(c, kind="code") if c.kind == "org_code" else c for c in dataset.columns)
+    return replace(dataset, columns=columns, _by_name={})
+
+
 class CompiledDataset:
     """The SQL that types and checks one dataset, given the headings a file used."""
 
     def __init__(self, dataset: Dataset, headings: HeadingMap):
+        if dataset.peers_from and all(headings.heading(c) for c in dataset.peers_from):
+            # a national file: organisations outside the register are its peers, so the
+            # organisation code is checked as a code, not against the register
+            dataset = peer_file(dataset)
         self.dataset = dataset
         self.headings = headings
         self.present = [c for c in dataset.columns if headings.heading(c.name) is not None]
@@ -133,6 +150,10 @@ class CompiledDataset:
 
     # -- per column ---------------------------------------------------------------------------
     def _raw(self, column: Column) -> str:
+        if column.suppressible:
+            markers = ", ".join(_lit(m) for m in SUPPRESSION_MARKERS)
+            trimmed = f"TRIM(src.{_q(column.name)})"
+            return f"CASE WHEN {trimmed} IN ({markers}) THEN NULL ELSE {trimmed} END"
         return f"NULLIF(TRIM(src.{_q(column.name)}), '')"
 
     def _compile_column(self, column: Column) -> None:
@@ -186,7 +207,12 @@ class CompiledDataset:
     def _column_checks(self, column: Column) -> None:
         name, kind, q = column.name, column.kind, _q(column.name)
         null = _q(f"__null_{name}")
-        if column.required and column.default is None and name not in self.dataset.exactly_one_of:
+        if (
+            column.required
+            and column.default is None
+            and not column.suppressible
+            and name not in self.dataset.exactly_one_of
+        ):
             self.checks.append(Check("missing_value", name, null, "a value is required here"))
         bad = f"(NOT {null} AND {q} IS NULL)"
         if kind == "month":
@@ -290,6 +316,16 @@ class CompiledDataset:
     # -- rules between columns -----------------------------------------------------------------
     def _compile_rules(self) -> None:
         ds = self.dataset
+        if "staff_group" in ds.column_names and not any(c.suppressible for c in ds.columns):
+            self.checks.append(
+                Check(
+                    "total_not_accepted",
+                    "staff_group",
+                    f"(staff_group = {_lit(TOTAL_STAFF_GROUP)})",
+                    f"is an organisation total; {ds.name} rows are by staff group (published "
+                    "totals are read in " + ", ".join(SUPPRESSIBLE_DATASETS) + ")",
+                )
+            )
         for rule in ds.rules:
             self.checks.append(
                 Check(

@@ -81,6 +81,15 @@ def render_markdown(catalogue: Catalogue = CATALOGUE) -> str:
         "never staff in post. List them with `oneworkforce catalogue`; compute them with "
         "`oneworkforce metrics`.",
         "",
+        "`staff_group` splits by the group each row carries (ESR and NHS Workforce Statistics "
+        "groups are different groups, never merged); `staff_category` by the cross-sector "
+        "level every group rolls up to (docs/formats.md). Where a dataset gives an "
+        "organisation's published total ('All staff groups'), that total is the "
+        "organisation's figure (and what system, place and segment figures pool); a split by "
+        "staff group reads the groups' own rows. A suppressed cell is never counted as zero; "
+        "a figure with one behind it has quality `partly_suppressed`, and a cell that is all "
+        "suppressed has no value.",
+        "",
         "Targets here are the defaults; an ICS sets its own, per metric and optionally per "
         "segment, in `targets.toml` in its data directory (docs/web.md, Targets).",
         "",

@@ -21,6 +21,8 @@ from functools import singledispatchmethod
 
 import sqlglot
 
+from oneworkforce.data.reference import TOTAL_STAFF_GROUP, vocabulary
+from oneworkforce.data.schemas import SUPPRESSIBLE_DATASETS
 from oneworkforce.metrics.catalogue import BAND_CLUSTERS
 from oneworkforce.metrics.definitions import (
     Add,
@@ -148,6 +150,20 @@ def band_cluster_sql(column: str) -> str:
     return f"CASE {whens} END"
 
 
+def staff_category_sql(column: str) -> str:
+    """The cross-sector level of a staff group code (NULL for a published total)."""
+    vocab = vocabulary("staff_group")
+    by_level: dict[str, list[str]] = {}
+    for code in vocab.codes:
+        level = vocab.extra[code].get("category")
+        if level:
+            by_level.setdefault(level, []).append(code)
+    whens = " ".join(
+        f"WHEN {column} IN {_list(codes)} THEN '{level}'" for level, codes in by_level.items()
+    )
+    return f"CASE {whens} END"
+
+
 def _cols(names: Sequence[str], alias: str = "") -> str:
     return "".join(f", {alias}{n}" for n in names)
 
@@ -181,7 +197,16 @@ class Compiler:
             for m in measures
             if isinstance(m, Gap | PlanComparison) and isinstance(m.actual, AssignmentTotal)
         ]
-        grouped = {"m", "org_code", "place", "segment", "staff_group", "band", "contract_type"}
+        grouped = {
+            "m",
+            "org_code",
+            "place",
+            "segment",
+            "staff_group",
+            "staff_category",
+            "band",
+            "contract_type",
+        }
         self.cell_columns = tuple(sorted({c.column for t in totals for c in t.where} - grouped))
 
     # --- the plan ---------------------------------------------------------------------------
@@ -225,7 +250,8 @@ class Compiler:
         )
         self.steps[SIP] = (
             f"SELECT {month_of('c.period')} AS m, c.period, c.org_code, o.place, o.segment"
-            f"{_cols(keys[2:], 'c.')}, c.submission_id, c.fte FROM ("
+            f"{_cols(keys[2:], 'c.')}, {staff_category_sql('c.staff_group')} AS staff_category, "
+            f"c.submission_id, c.fte FROM ("
             f"SELECT {inner}, submission_id, SUM(CAST(fte AS DOUBLE)) AS fte "
             f"FROM staff_in_post WHERE {self.period_filter('period')} "
             f"GROUP BY {', '.join(keys)}, submission_id) c "
@@ -300,16 +326,17 @@ class Compiler:
             )
             extra = {c.column for conditions in self.masks for c in conditions}
             columns = ["period", "org_code", "staff_group", "band", "person_id"]
-            columns += sorted(extra - {"contract_type", "band_cluster", *columns})
+            columns += sorted(extra - {"contract_type", "band_cluster", "staff_category", *columns})
+            columns.append(f"{staff_category_sql('staff_group')} AS staff_category")
             columns.append("COALESCE(contract_type, 'permanent') AS contract_type")
             if "band_cluster" in extra:
                 columns.append(f"{band_cluster_sql('band')} AS band_cluster")
             self.steps[PEOPLE] = (
-                "SELECT p.w, s.org_code, s.staff_group, s.band, s.person_id, "
+                "SELECT p.w, s.org_code, s.staff_group, s.staff_category, s.band, s.person_id, "
                 f"BIT_OR(p.bit) AS here{masks} FROM (SELECT {', '.join(columns)} "
                 f"FROM staff_in_post) s JOIN {PERIOD_BITS} p ON p.period = s.period "
                 "WHERE s.contract_type <> 'bank' "
-                "GROUP BY p.w, s.org_code, s.staff_group, s.band, s.person_id"
+                "GROUP BY p.w, s.org_code, s.staff_group, s.staff_category, s.band, s.person_id"
             )
         return PEOPLE
 
@@ -503,11 +530,34 @@ class Compiler:
             if measure.denominator is None
             else expr_sql(measure.denominator.expr, "t.")
         )
+        num = expr_sql(measure.numerator.expr, "t.")
+        blank = f"{num} IS NULL" + ("" if measure.denominator is None else f" OR {den} IS NULL")
+        if measure.dataset not in SUPPRESSIBLE_DATASETS:  # an empty cell there is not published
+            blank = "FALSE"
+        # Published totals ("All staff groups") are the organisation's figure where given;
+        # a split by staff group reads the staff groups' own rows. A suppressed cell (empty)
+        # is never counted as zero; the figures it stands behind are marked.
+        total = f"t.staff_group = '{TOTAL_STAFF_GROUP}'"
+        if "staff_group" in by or "staff_category" in by:
+            chosen = f"NOT ({total})"
+            suppressed = f"CASE WHEN {blank} THEN 1 ELSE 0 END"
+        else:
+            chosen = f"(t.has_total = 0 OR {total})"
+            suppressed = f"CASE WHEN {total} THEN t.group_suppressed WHEN {blank} THEN 1 ELSE 0 END"
+        raw_blank = blank.replace("t.", "")
+        window = "OVER (PARTITION BY org_code, period)"
+        marked = (
+            f"SELECT *, MAX(CASE WHEN staff_group = '{TOTAL_STAFF_GROUP}' THEN 1 ELSE 0 END) "
+            f"{window} AS has_total, SUM(CASE WHEN staff_group <> '{TOTAL_STAFF_GROUP}' AND "
+            f"({raw_blank}) THEN 1 ELSE 0 END) {window} AS group_suppressed FROM {measure.dataset}"
+        )
         cells = (
             f"SELECT {month_of('t.period')} AS m, t.org_code, o.place, o.segment, t.staff_group, "
-            f"{expr_sql(measure.numerator.expr, 't.')} AS num_value, {den} AS den_value "
-            f"FROM {measure.dataset} t JOIN {ORGS} o ON o.org_code = t.org_code "
-            f"WHERE {conditions_sql(measure.where, 't.')} AND {self.period_filter('t.period')}"
+            f"{staff_category_sql('t.staff_group')} AS staff_category, "
+            f"{num} AS num_value, {den} AS den_value, {suppressed} AS suppressed "
+            f"FROM ({marked}) t JOIN {ORGS} o ON o.org_code = t.org_code "
+            f"WHERE {conditions_sql(measure.where, 't.')} AND {self.period_filter('t.period')} "
+            f"AND {chosen}"
         )
         sides = [self._spread(measure.numerator, "num", metric)]
         months_den = _NULL_INT
@@ -517,7 +567,8 @@ class Compiler:
         return (
             f"WITH cells AS ({cells}), spread AS ({' UNION ALL '.join(sides)}) "
             f"SELECT m{_cols(by)}, SUM(num_value) AS numerator, SUM(den_value) AS denominator, "
-            f"COUNT(DISTINCT num_month) AS numerator_months, {months_den} AS denominator_months "
+            f"COUNT(DISTINCT num_month) AS numerator_months, {months_den} AS denominator_months, "
+            f"CAST(SUM(suppressed) AS BIGINT) AS suppressed "
             f"FROM spread WHERE m IN {self.targets(measure.dataset)} GROUP BY m{_cols(by)}"
         )
 
@@ -533,10 +584,12 @@ class Compiler:
         value = f"c.{side}_value"
         num, den = (value, _NULL_DOUBLE) if side == "num" else (_NULL_DOUBLE, value)
         num_m, den_m = ("c.m", _NULL_INT) if side == "num" else (_NULL_INT, "c.m")
+        suppressed = "c.suppressed" if side == "num" else "0"
         return (
             f"SELECT {source} + k.k AS m{_cols(self.request.by, 'c.')}, {num} AS num_value, "
             f"{den} AS den_value, CASE WHEN {value} IS NOT NULL THEN {num_m} END AS num_month, "
-            f"CASE WHEN {value} IS NOT NULL THEN {den_m} END AS den_month "
+            f"CASE WHEN {value} IS NOT NULL THEN {den_m} END AS den_month, "
+            f"{suppressed} AS suppressed "
             f"FROM cells c JOIN {OFFSETS} k ON {keep}"
         )
 
@@ -559,7 +612,8 @@ class Compiler:
 
     def _cells(self, dataset: str, columns: str, actual_sql: str) -> str:
         return (
-            f"SELECT e.m, e.org_code, o.place, o.segment, e.staff_group, {columns} "
+            f"SELECT e.m, e.org_code, o.place, o.segment, e.staff_group, "
+            f"{staff_category_sql('e.staff_group')} AS staff_category, {columns} "
             f"FROM (SELECT {month_of('period')} AS m, * FROM {dataset}) e "
             f"JOIN {ORGS} o ON o.org_code = e.org_code "
             f"LEFT JOIN ({actual_sql}) a ON a.m = e.m AND a.org_code = e.org_code "

@@ -278,7 +278,7 @@ class PlanComparison:
 
 Measure = PersonCount | AssignmentTotal | PersonFlow | TableMeasure | Gap | PlanComparison
 
-PERSON_DIMENSIONS = ("staff_group", "band")
+PERSON_DIMENSIONS = ("staff_group", "staff_category", "band")
 ORG_DIMENSIONS = ("org_code", "place", "segment")
 
 
@@ -295,7 +295,7 @@ def measure_datasets(measure: Measure) -> tuple[str, ...]:
 
 def measure_dimensions(measure: Measure) -> tuple[str, ...]:
     """The dimensions a measure can be split by (band only where people are counted)."""
-    base = ("system", "place", "segment", "org_code", "staff_group")
+    base = ("system", "place", "segment", "org_code", "staff_group", "staff_category")
     if isinstance(measure, PersonCount | AssignmentTotal | PersonFlow):
         return (*base, "band")
     return base

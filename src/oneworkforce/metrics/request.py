@@ -10,8 +10,9 @@ from oneworkforce.metrics.definitions import Metric
 from oneworkforce.metrics.periods import month_index
 
 #: The dimensions results can be split by (any of them together; ``system`` is no split).
-#: ``place`` and ``segment`` come from the ``organisations`` register.
-DIMENSIONS = ("system", "place", "segment", "org_code", "staff_group", "band")
+#: ``place`` and ``segment`` come from the ``organisations`` register; ``staff_category`` is
+#: the cross-sector level every staff group rolls up to (``staff_groups.csv``).
+DIMENSIONS = ("system", "place", "segment", "org_code", "staff_group", "staff_category", "band")
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class Request:
 
     @property
     def person_dims(self) -> tuple[str, ...]:
-        return tuple(d for d in self.by if d in ("staff_group", "band"))
+        return tuple(d for d in self.by if d in ("staff_group", "staff_category", "band"))
 
     def output_dims(self, metric: Metric) -> tuple[str, ...]:
         """The dimension keys of a metric's results: those asked for plus intrinsic splits."""

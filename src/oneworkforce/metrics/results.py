@@ -26,6 +26,7 @@ class RawRow:
     denominator: float | None
     numerator_months: int | None = None  # months of data in a windowed numerator
     denominator_months: int | None = None
+    suppressed: int | None = None  # published cells behind the figure that were suppressed
 
 
 #: The keys of a result's JSON around its dimensions, in order; ``note`` only when there is one.
@@ -78,8 +79,16 @@ def combine(metric: Metric, numerator: float | None, denominator: float | None) 
     return (numerator - denominator) / denominator
 
 
+#: The quality of a figure some of whose published cells were suppressed: an organisation's
+#: figure then comes from its published total, and a staff group's leaves the cell out.
+PARTLY_SUPPRESSED = "partly_suppressed"
+
+
 def quality(metric: Metric, row: RawRow) -> str:
-    """``partial`` when a windowed sum lacks months of data, else ``actual``."""
+    """``partial`` when a windowed sum lacks months of data; ``partly_suppressed`` when a
+    published cell behind it was suppressed; else ``actual``."""
+    if row.suppressed:
+        return PARTLY_SUPPRESSED
     if not isinstance(metric.measure, TableMeasure) or metric.window == "month":
         return "actual"
     full = expected_months(metric.window, row.m)

@@ -170,3 +170,11 @@ def shown(metric: Metric, segment: str | None) -> Shown | None:
     if target is None:
         return None
     return Shown(describe(target, metric.unit), target.set_by, target.source)
+
+
+def current_text(home_root: Path, catalogue: Catalogue = CATALOGUE) -> str:
+    """The targets file's text; without a file, the defaults written as one (to edit)."""
+    file = path(home_root)
+    if file.exists():
+        return file.read_text(encoding="utf-8")
+    return to_toml({m.code: m.targets for m in catalogue if m.targets})

@@ -37,6 +37,7 @@ from oneworkforce.registers.models import (
     RiskAssessment,
     StatusReport,
 )
+from oneworkforce.registers.people import match, name_key, split_written
 
 R = TypeVar("R", bound=models.Model)
 
@@ -324,9 +325,7 @@ def _after_write(actor: str, obj: models.Model, before: Mapping[str, Any]) -> No
     if isinstance(obj, Declaration) and obj.person_id is None and not before:
         _identify_declarant(actor, obj)
     if isinstance(obj, Meeting) and (not before or obj.attendance != before.get("attendance")):
-        from oneworkforce.registers import people
-
-        people.rebuild_attendees(actor, obj)
+        rebuild_attendees(actor, obj)
 
 
 def _aliases(obj: models.Model) -> Any:
@@ -351,9 +350,7 @@ def _reread_interests(actor: str) -> None:
 
 
 def _identify_declarant(actor: str, declaration: Declaration) -> None:
-    from oneworkforce.registers import people
-
-    person = people.person_for_declaration(actor, declaration)
+    person = person_for_declaration(actor, declaration)
     if person is None:
         return
     Declaration.objects.filter(pk=declaration.pk).update(person=person)
@@ -473,6 +470,77 @@ def set_indicators(actor: str, risk: Risk, indicators: list[dict[str, str]]) -> 
 # --- people (registers/people.py matches names; these are its writes) -------------------
 
 
+def create_person(actor: str, name: str, **values) -> Person:
+    with transaction.atomic():
+        person = create(actor, Person, name=name.strip(), key=name_key(name), **values)
+        relink(actor, person.key)
+    return person
+
+
+def relink(actor: str, key: str) -> None:
+    """Match again the attendance lines written with this name that matched nobody (call
+    inside the transaction that made the person)."""
+    changed = 0
+    for att in Attendee.objects.filter(person__isnull=True):
+        if name_key(att.written) == key:
+            found = match(att.written)
+            att.person, att.status = found.person, found.status
+            att.save(update_fields=["person", "status"])
+            changed += 1
+    if changed:
+        trail.record(actor, "attendee.relink", "registers.attendee", key, {"attendees": changed})
+
+
+def person_for_declaration(actor: str, declaration: Declaration) -> Person | None:
+    """The person a declaration is by: the one with that name, or a new person when nobody
+    has it (a declaration is the person's own statement); none when the name is ambiguous."""
+    name = " ".join(p for p in (declaration.forename, declaration.surname) if p)
+    found = match(name)
+    if found.status == "matched":
+        return found.person
+    if found.status == "unknown":
+        return create_person(actor, name, role=declaration.role)
+    return None
+
+
+def rebuild_attendees(actor: str, meeting: Meeting) -> None:
+    """The meeting's attendance lines as :class:`Attendee` rows, each matched to a person."""
+    meeting.attendees.all().delete()
+    made = []
+    for position, line in enumerate(meeting.attendance or []):
+        if isinstance(line, dict):
+            written, role = str(line.get("name", "")), str(line.get("role", ""))
+            present = bool(line.get("present", True))
+            organisation, email = str(line.get("organisation", "")), str(line.get("email", ""))
+        else:
+            (written, role), present, organisation, email = split_written(line), True, "", ""
+        if not written.strip():
+            continue
+        found = match(written, organisation=organisation, email=email)
+        made.append(
+            Attendee.objects.create(
+                meeting=meeting,
+                person=found.person,
+                written=written,
+                role=role,
+                present=present,
+                status=found.status,
+                position=position,
+            )
+        )
+    trail.record(
+        actor,
+        "attendee.rebuild",
+        "registers.attendee",
+        f"meeting-{meeting.pk}",
+        {
+            "meeting_id": meeting.pk,
+            "attendees": len(made),
+            "unresolved": sum(1 for a in made if a.person_id is None),
+        },
+    )
+
+
 def identify_person(
     actor: str,
     written: str,
@@ -483,8 +551,6 @@ def identify_person(
     """Identify a name as written: as ``person``, or as a new person made from ``create``
     (name, role, organisation, email). The name becomes an alias of the person and every
     attendance line and declaration written with it is linked (all audited)."""
-    from oneworkforce.registers.people import create_person, name_key
-
     key = name_key(written)
     if not key:
         raise ValueError("there is no name to identify")

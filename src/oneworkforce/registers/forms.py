@@ -220,8 +220,10 @@ class MeetingForm(VersionedForm):
     agenda = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="One item a line: number | title | lead | conflicts handling, "
-        "for example '5 | Chief Executive update | Prem Singh'.",
+        help_text="One item a line: number | title | lead | conflicts handling | what it "
+        "concerns (organisations, programmes or papers, separated by ';'), for example "
+        "'5 | Chief Executive update | Prem Singh' or "
+        "'8 | People Plan | Alex Brett | | Midlands Partnership NHS Foundation Trust'.",
     )
     attendance = forms.CharField(
         required=False,
@@ -242,7 +244,8 @@ class MeetingForm(VersionedForm):
             # imported meetings may hold plain strings: they come back as a title or a name
             self.initial["agenda"] = "\n".join(
                 " | ".join(
-                    str(item.get(k, "")) for k in ("number", "title", "lead", "handling")
+                    [str(item.get(k, "")) for k in ("number", "title", "lead", "handling")]
+                    + ["; ".join(item.get("concerns") or [])]
                 ).rstrip(" |")
                 if isinstance(item, dict)
                 else str(item)
@@ -263,10 +266,14 @@ class MeetingForm(VersionedForm):
         for i, line in enumerate(self.cleaned_data["agenda"].splitlines(), start=1):
             if not line.strip():
                 continue
-            number, title, lead, handling = _split(line, 4)
+            number, title, lead, handling, concerns = _split(line, 5)
             if not title:  # a line without '|' is a title alone
                 number, title = str(i), number
-            items.append({"number": number, "title": title, "lead": lead, "handling": handling})
+            item = {"number": number, "title": title, "lead": lead, "handling": handling}
+            named = [c.strip() for c in concerns.split(";") if c.strip()]
+            if named:
+                item["concerns"] = named
+            items.append(item)
         return items
 
     def clean_attendance(self) -> list[dict]:

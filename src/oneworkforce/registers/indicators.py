@@ -6,9 +6,10 @@ and the direction that signals the risk materialising (a rise in the leaver rate
 staff in post). An indicator *signals* in a month when its stored series shows special
 cause variation in that direction (Making Data Count rules, research/spc_spec.md), or when
 the series consistently fails its target (the target lies outside the process limits on the
-wrong side). The risk is flagged while its latest month of indicator data signals and no
-review has been recorded since that month: a review (by an analyst or the risk owner,
-audited) clears the flag until a later month signals again.
+wrong side); a rolling or year-to-date figure, which has no SPC, signals when its latest
+value is beyond its target in that direction. The risk is flagged while its latest month of
+indicator data signals and no review has been recorded since that month: a review (by an
+analyst or the risk owner, audited) clears the flag until a later month signals again.
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ def point_signal(point: dict[str, Any], direction: str) -> str:
             return f"special cause variation: {rule.lower()}"
     if point.get("assurance") == "consistent_fail":
         return "consistently failing its target"
+    # a rolling or year-to-date figure (no SPC, research/spc_spec.md): its target alone
+    value, target = point.get("value"), point.get("target")
+    unanalysed = point.get("mean") is None and value is not None and target is not None
+    if unanalysed and (value > target if direction == "up" else value < target):
+        return f"failing its target ({value:g} against {target:g})"
     return ""
 
 

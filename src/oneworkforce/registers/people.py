@@ -15,9 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db import transaction
-
-from oneworkforce.audit import trail
 from oneworkforce.registers import models
 
 _TITLES = {
@@ -102,81 +99,6 @@ def match(name: str, *, organisation: str = "", email: str = "") -> Match:
     if len(candidates) == 1:
         return Match(name, "matched", candidates[0])
     return Match(name, "ambiguous" if candidates else "unknown", None, candidates)
-
-
-def create_person(actor: str, name: str, **values) -> models.Person:
-    from oneworkforce.registers import actions
-
-    with transaction.atomic():
-        person = actions.create(
-            actor, models.Person, name=name.strip(), key=name_key(name), **values
-        )
-        relink(actor, person.key)
-    return person
-
-
-def relink(actor: str, key: str) -> None:
-    """Match again the attendance lines written with this name that matched nobody (call
-    inside the transaction that made the person)."""
-    changed = 0
-    for att in models.Attendee.objects.filter(person__isnull=True):
-        if name_key(att.written) == key:
-            found = match(att.written)
-            att.person, att.status = found.person, found.status
-            att.save(update_fields=["person", "status"])
-            changed += 1
-    if changed:
-        trail.record(actor, "attendee.relink", "registers.attendee", key, {"attendees": changed})
-
-
-def person_for_declaration(actor: str, declaration: models.Declaration) -> models.Person | None:
-    """The person a declaration is by: the one with that name, or a new person when nobody
-    has it (a declaration is the person's own statement); none when the name is ambiguous."""
-    name = " ".join(p for p in (declaration.forename, declaration.surname) if p)
-    found = match(name)
-    if found.status == "matched":
-        return found.person
-    if found.status == "unknown":
-        return create_person(actor, name, role=declaration.role)
-    return None
-
-
-def rebuild_attendees(actor: str, meeting: models.Meeting) -> None:
-    """The meeting's attendance lines as :class:`Attendee` rows, each matched to a person."""
-    meeting.attendees.all().delete()
-    made = []
-    for position, line in enumerate(meeting.attendance or []):
-        if isinstance(line, dict):
-            written, role = str(line.get("name", "")), str(line.get("role", ""))
-            present = bool(line.get("present", True))
-            organisation, email = str(line.get("organisation", "")), str(line.get("email", ""))
-        else:
-            (written, role), present, organisation, email = split_written(line), True, "", ""
-        if not written.strip():
-            continue
-        found = match(written, organisation=organisation, email=email)
-        made.append(
-            models.Attendee.objects.create(
-                meeting=meeting,
-                person=found.person,
-                written=written,
-                role=role,
-                present=present,
-                status=found.status,
-                position=position,
-            )
-        )
-    trail.record(
-        actor,
-        "attendee.rebuild",
-        "registers.attendee",
-        f"meeting-{meeting.pk}",
-        {
-            "meeting_id": meeting.pk,
-            "attendees": len(made),
-            "unresolved": sum(1 for a in made if a.person_id is None),
-        },
-    )
 
 
 def unresolved() -> list[dict]:

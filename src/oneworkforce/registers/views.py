@@ -208,9 +208,12 @@ def _score_at(risk: models.Risk, when: dt.datetime) -> int | None:
 def baf(request):
     """The Board Assurance Framework: the risks at or above the escalation score, each with
     its scores and movement, controls, assurances, gaps and the open actions that name it."""
+    from oneworkforce.registers import indicators
+
     today = _today()
     threshold = scoring.escalation_score()
     open_actions = list(models.Action.objects.filter(archived=False, status="open"))
+    flagged = indicators.flags(_store())
     entries = []
     for risk in models.Risk.objects.filter(archived=False).prefetch_related(
         "programmes", "assessments"
@@ -227,6 +230,18 @@ def baf(request):
             gaps_in_assurance=risk.gaps_in_assurance,
             objectives=risk.strategic_objectives,
             actions=[a for a in open_actions if _names(a, risk.ref)],
+            indicator_flag=flagged.get(risk.ref, {}).get("flag", ""),
+            indicator_reasons=flagged.get(risk.ref, {}).get("reasons", []),
+            indicator_charts=[
+                _chart(
+                    c["metric"],
+                    f"{c['title']} ({c['where']})",
+                    c["unit"],
+                    c["points"],
+                    f"baf-kri-{risk.pk}-{c['metric']}",
+                )
+                for c in flagged.get(risk.ref, {}).get("series", [])
+            ],
         )
         entries.append(row)
     entries.sort(key=lambda r: (-(r["current_score"] or 0), r["ref"]))
@@ -879,6 +894,16 @@ def import_view(request):
                 f"Imported: {counts['create']} created, {counts['update']} "
                 f"updated, {counts['unchanged']} unchanged.",
             )
+            if kind in {"meetings", "declarations"}:
+                from oneworkforce.registers import people
+
+                names = [u["name"] for u in people.unresolved()]
+                if names:
+                    messages.warning(
+                        request,
+                        f"{len(names)} name(s) identify nobody or more than one person: "
+                        f"{', '.join(names)}. Identify them on 'Names to identify'.",
+                    )
         except importing.ImportRefused as exc:
             messages.error(request, f"{exc}. " + "; ".join(exc.problems[:5]))
         finally:

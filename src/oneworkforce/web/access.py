@@ -45,6 +45,7 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     VIEW_JOBS = "view_jobs"  # every background job: state, duration, error (the jobs page)
     VIEW_AUDIT = "view_audit"  # the audit trail (who changed what, when)
+    SET_TARGETS = "set_targets"  # the ICS's targets and limits (targets.toml)
 
 
 P = Permission
@@ -71,7 +72,7 @@ _ANALYST = _READ | {
 #: for every organisation by a system-wide membership, and only for the member organisations
 #: by an organisation membership.
 MATRIX: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(_ANALYST | {P.MANAGE_USERS, P.VIEW_AUDIT, P.VIEW_JOBS}),
+    Role.ADMIN: frozenset(_ANALYST | {P.MANAGE_USERS, P.VIEW_AUDIT, P.VIEW_JOBS, P.SET_TARGETS}),
     Role.ANALYST: frozenset(_ANALYST),
     Role.PROGRAMME_LEAD: frozenset(_READ | {P.EDIT_REGISTERS, P.VIEW_DECLARATIONS}),
     Role.ORG_DATA_LEAD: frozenset(_READ | {P.VIEW_ORGANISATION, P.VIEW_SUBMISSIONS, P.SUBMIT_DATA}),

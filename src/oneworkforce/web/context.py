@@ -20,6 +20,7 @@ NAVIGATION = [
     ("Planning", "planning:scenarios", P.VIEW_PLANS, False),
     ("Board packs", "reports:packs", P.VIEW_PACKS, False),
     ("Published", "published", P.VIEW_PUBLISHED, False),
+    ("Targets", "dashboard:targets", P.SET_TARGETS, False),
     ("Audit trail", "audit:events", P.VIEW_AUDIT, False),
 ]
 

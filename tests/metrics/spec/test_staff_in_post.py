@@ -149,3 +149,21 @@ def test_sources_are_the_submissions_of_the_group(engine):
     assert by_org["2024-03", "A"].sources == ("staff_in_post:A:2024-03",)
     system = engine(source(), ["staff_in_post_headcount"])
     assert system[0].sources == ("staff_in_post:A:2024-03", "staff_in_post:B:2024-03")
+
+
+def test_headcount_by_cross_sector_level_counts_a_person_once(engine):
+    # registered clinical (nursing_midwifery, ahp): q1, q2, q3 -> 3 people (q1 and q2 are in
+    # it once, though q2 is in two organisations); clinical support (healthcare_support): q1.
+    results = engine(source(), ["staff_in_post_headcount"], by=["staff_category"])
+    assert_values(
+        results,
+        "staff_in_post_headcount",
+        {("2024-03", "registered_clinical"): 3, ("2024-03", "clinical_support"): 1},
+    )
+    # FTE: registered clinical 0.6 + 1.0 + 0.5 + 1.0 = 3.1; clinical support 0.4
+    fte = engine(source(), ["staff_in_post_fte"], by=["staff_category"])
+    assert_values(
+        fte,
+        "staff_in_post_fte",
+        {("2024-03", "registered_clinical"): 3.1, ("2024-03", "clinical_support"): 0.4},
+    )

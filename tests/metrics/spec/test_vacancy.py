@@ -20,7 +20,7 @@ STAFF = """
     2024-03 | A        | r2        | ahp               | 0.5 | fixed_term
     2024-03 | A        | r3        | ahp               | 1.0 | locum
     2024-03 | A        | r4        | ahp               | 1.0 | bank
-    2024-03 | A        | r5        | admin_estates     | 1.5 | permanent
+    2024-03 | A        | r5        | admin_clerical     | 1.5 | permanent
     2024-03 | A        | r6        | nursing_midwifery | 8.0 | permanent
 """
 
@@ -32,7 +32,7 @@ ESTABLISHMENT = """
     2024-03 | A        | nursing_midwifery | 10                | 1.5
     2024-03 | A        | ahp               | 5                 | -
     2024-03 | A        | managers          | 2                 | -
-    2024-03 | A        | admin_estates     | 1                 | -
+    2024-03 | A        | admin_clerical     | 1                 | -
     2024-03 | B        | nursing_midwifery | 4                 | -
 """
 
@@ -63,7 +63,7 @@ def test_vacancy_by_staff_group(engine):
         results,
         "vacancy_fte",
         {
-            ("2024-03", "admin_estates"): -0.5,
+            ("2024-03", "admin_clerical"): -0.5,
             ("2024-03", "ahp"): 3.5,
             ("2024-03", "managers"): 2.0,
             ("2024-03", "nursing_midwifery"): 1.5,

@@ -16,7 +16,7 @@ STAFF = """
     period  | org_code | person_id | staff_group        | band    | ethnic_group | contract_type
     2024-03 | A        | w1        | healthcare_support | band_2  | white        | permanent
     2024-03 | A        | w2        | healthcare_support | band_3  | bme          | permanent
-    2024-03 | A        | w3        | admin_estates      | band_4  | not_stated   | permanent
+    2024-03 | A        | w3        | admin_clerical      | band_4  | not_stated   | permanent
     2024-03 | A        | w4        | nursing_midwifery  | band_5  | bme          | permanent
     2024-03 | A        | w5        | nursing_midwifery  | band_6  | bme          | permanent
     2024-03 | A        | w5        | nursing_midwifery  | band_6  | bme          | fixed_term

@@ -63,6 +63,50 @@ def aggregate_metric_codes() -> dict[str, tuple[str, ...]]:
     return {r["metric"]: tuple(r["units"].split("|")) for r in _read_csv("aggregate_metrics.csv")}
 
 
+#: Staff groups come from several official classifications, kept side by side and never
+#: merged: a row carries the code of the classification its source uses.
+CLASSIFICATIONS = {
+    "esr": "ESR staff groups (trusts' Electronic Staff Record extracts)",
+    "nws": "NHS Workforce Statistics staff groups (NHS England publications)",
+    "general_practice": "General practice workforce roles",
+    "social_care": "Social care job roles",
+    "pharmacy": "Pharmacy roles",
+    "dental": "Dental roles",
+    "vcse": "Voluntary sector roles",
+    "local": "Not an official classification",
+    "total": "Published organisation total (all staff groups)",
+}
+#: The NHS Workforce Statistics roll-ups of its staff groups.
+NWS_ROLLUPS = {
+    "professionally_qualified_clinical": "Professionally qualified clinical staff",
+    "support_to_clinical": "Support to clinical staff",
+    "nhs_infrastructure_support": "NHS infrastructure support",
+}
+#: The small cross-sector level every classification rolls up to.
+STAFF_CATEGORIES = {
+    "registered_clinical": "Registered clinical",
+    "clinical_support": "Clinical support",
+    "infrastructure_management": "Infrastructure and management",
+    "other": "Other",
+}
+#: The staff group code of a published organisation total ("All staff groups").
+TOTAL_STAFF_GROUP = "all_staff_groups"
+#: Codes retired when the classifications were separated, and the code stored rows move to
+#: (``oneworkforce.data.migrations``). ``admin_estates`` merged two ESR groups; its rows
+#: cannot be split again and move to Administrative and Clerical.
+RETIRED_STAFF_GROUPS = {"admin_estates": "admin_clerical"}
+
+
+def staff_category(code: str) -> str | None:
+    """The cross-sector level of a staff group code (None for a published total)."""
+    return vocabulary("staff_group").extra[code].get("category") or None
+
+
+def staff_groups_of(classification: str) -> tuple[str, ...]:
+    vocab = vocabulary("staff_group")
+    return tuple(c for c in vocab.codes if vocab.extra[c]["classification"] == classification)
+
+
 ORGANISATION_COLUMNS = (
     "org_code",
     "org_name",

@@ -30,6 +30,7 @@ from oneworkforce.data.synth.measure import Rates
 from oneworkforce.data.synth.organisations import build_systems, register_rows
 from oneworkforce.data.synth.panel import _mix, leavers, pseudonyms, staff_in_post
 from oneworkforce.data.synth.people import OrgSet, Simulation
+from oneworkforce.data.synth.published import write_sickness_benchmarking
 from oneworkforce.data.synth.writer import (
     CsvAppender,
     write_csv,
@@ -194,6 +195,11 @@ def generate(
         summary.rows[name] = write_csv(tables[name], out / f"{name}.csv")
         files.append(out / f"{name}.csv")
         report("returns", i + 1, len(names))
+
+    # the trusts' sickness as NHS England publishes it, one benchmarking CSV a month
+    files += write_sickness_benchmarking(
+        tables["sickness_absence"], systems[0], out / "published" / "sickness_absence"
+    )
 
     # independent social care providers keep ASC-WDS: the last month's snapshot as its two
     # bulk upload files (own random stream, so the other files do not change)

@@ -16,7 +16,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from oneworkforce.data.schemas import DATASETS
+from oneworkforce.data.schemas import DATASETS, own_columns
 
 UNKNOWN_ORG = "RZQ"  # ODS-shaped, but in no register
 UNKNOWN_GROUP = "Nursing Associates"  # a real job role, not a staff group
@@ -62,7 +62,7 @@ def write(folder: Path, tables: dict[str, pa.Table]) -> list[Path]:
         names: list[str] | None = None,
     ) -> None:
         path = folder / f"{dataset}__{mistake}.csv"
-        _write(path, names or list(DATASETS[dataset].column_names), rows)
+        _write(path, names or list(own_columns(DATASETS[dataset])), rows)
         manifest.append(
             {
                 "file": path.name,

@@ -17,7 +17,7 @@ STAFF_GROUPS = (
     "scientific_technical",
     "healthcare_support",
     "ambulance",
-    "admin_estates",
+    "admin_clerical",
     "managers",
     "other",
     "gp",
@@ -136,7 +136,7 @@ PROFILES: dict[str, GroupProfile] = {
         over_cap=0.12,
         bank_second=0.11,
         bank_only=0.05,
-        moves_to=(("managers", 0.6), ("admin_estates", 0.2), ("gp_nurse", 0.2)),
+        moves_to=(("managers", 0.6), ("admin_clerical", 0.2), ("gp_nurse", 0.2)),
     ),
     "ahp": GroupProfile(
         {"band_5": 0.25, "band_6": 0.40, "band_7": 0.25, "band_8a": 0.08, "band_8b": 0.02},
@@ -192,7 +192,11 @@ PROFILES: dict[str, GroupProfile] = {
         over_cap=0.05,
         bank_second=0.12,
         bank_only=0.07,
-        moves_to=(("nursing_midwifery", 0.7), ("admin_estates", 0.3), ("direct_patient_care", 0.2)),
+        moves_to=(
+            ("nursing_midwifery", 0.7),
+            ("admin_clerical", 0.3),
+            ("direct_patient_care", 0.2),
+        ),
     ),
     "ambulance": GroupProfile(
         {"band_3": 0.20, "band_4": 0.15, "band_5": 0.25, "band_6": 0.35, "band_7": 0.05},
@@ -207,9 +211,9 @@ PROFILES: dict[str, GroupProfile] = {
         bank_share=0.01,
         agency_share=0.005,
         bank_second=0.03,
-        moves_to=(("managers", 0.5), ("admin_estates", 0.5)),
+        moves_to=(("managers", 0.5), ("admin_clerical", 0.5)),
     ),
-    "admin_estates": GroupProfile(
+    "admin_clerical": GroupProfile(
         {
             "band_2": 0.25,
             "band_3": 0.30,
@@ -257,7 +261,7 @@ PROFILES: dict[str, GroupProfile] = {
         agency_premium=1.6,
         over_cap=0.03,
         bank_second=0.0,
-        moves_to=(("admin_estates", 1.0),),
+        moves_to=(("admin_clerical", 1.0),),
     ),
     "other": GroupProfile(
         {"band_2": 0.5, "band_3": 0.5},
@@ -270,7 +274,7 @@ PROFILES: dict[str, GroupProfile] = {
         vacancy=0.06,
         agency_share=0.005,
         agency_premium=1.4,
-        moves_to=(("admin_estates", 1.0),),
+        moves_to=(("admin_clerical", 1.0),),
     ),
     "gp": GroupProfile(
         {"other": 1.0},
@@ -291,7 +295,7 @@ PROFILES: dict[str, GroupProfile] = {
         48,
         0.11,
         fixed_term=0.03,
-        moves_to=(("admin_estates", 1.0),),
+        moves_to=(("admin_clerical", 1.0),),
     ),
     "direct_patient_care": GroupProfile(
         {"other": 1.0},
@@ -301,7 +305,7 @@ PROFILES: dict[str, GroupProfile] = {
         40,
         0.15,
         fixed_term=0.06,
-        moves_to=(("gp_nurse", 0.6), ("admin_estates", 0.4)),
+        moves_to=(("gp_nurse", 0.6), ("admin_clerical", 0.4)),
     ),
 }
 
@@ -313,7 +317,7 @@ SEGMENT_MIX: dict[str, dict[str, float]] = {
         "ahp": 0.07,
         "scientific_technical": 0.06,
         "healthcare_support": 0.17,
-        "admin_estates": 0.22,
+        "admin_clerical": 0.22,
         "managers": 0.03,
         "other": 0.01,
     },
@@ -323,7 +327,7 @@ SEGMENT_MIX: dict[str, dict[str, float]] = {
         "ahp": 0.18,
         "scientific_technical": 0.06,
         "healthcare_support": 0.17,
-        "admin_estates": 0.20,
+        "admin_clerical": 0.20,
         "managers": 0.03,
     },
     "nhs_mental_health": {
@@ -332,7 +336,7 @@ SEGMENT_MIX: dict[str, dict[str, float]] = {
         "ahp": 0.05,
         "scientific_technical": 0.12,
         "healthcare_support": 0.23,
-        "admin_estates": 0.22,
+        "admin_clerical": 0.22,
         "managers": 0.03,
     },
     "ambulance": {
@@ -340,7 +344,7 @@ SEGMENT_MIX: dict[str, dict[str, float]] = {
         "nursing_midwifery": 0.03,
         "ambulance": 0.55,
         "healthcare_support": 0.16,
-        "admin_estates": 0.22,
+        "admin_clerical": 0.22,
         "managers": 0.035,
     },
     "icb_corporate": {
@@ -348,14 +352,14 @@ SEGMENT_MIX: dict[str, dict[str, float]] = {
         "nursing_midwifery": 0.08,
         "ahp": 0.02,
         "scientific_technical": 0.02,
-        "admin_estates": 0.55,
+        "admin_clerical": 0.55,
         "managers": 0.30,
     },
     "general_practice": {
         "gp": 0.22,
         "gp_nurse": 0.10,
         "direct_patient_care": 0.15,
-        "admin_estates": 0.53,
+        "admin_clerical": 0.53,
     },
 }
 NHS_SEGMENTS = (

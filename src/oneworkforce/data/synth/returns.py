@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from oneworkforce.data.schemas import DATASETS
+from oneworkforce.data.schemas import DATASETS, own_columns
 from oneworkforce.data.synth import profiles as P
 from oneworkforce.data.synth.calendar import Calendar
 from oneworkforce.data.synth.people import N_GROUPS, OrgSet, Spells
@@ -138,7 +138,7 @@ def build(spells: Spells, orgs: OrgSet, cal: Calendar, rng: np.random.Generator)
 
     def table(name: str, values: dict[str, pa.Array]) -> pa.Table:
         cols = {**keys(), **values}
-        names = DATASETS[name].column_names
+        names = own_columns(DATASETS[name])
         return pa.table([cols[c] for c in names], names=list(names))
 
     tables = {

@@ -61,7 +61,8 @@ def raw_rows(query: Query, rows: Iterable[Sequence[Any]]) -> Iterator[RawRow]:
     """Rows of a compiled query (``m``, dimensions, numerator, denominator, months)."""
     width = len(query.dims)
     for row in rows:
-        numerator, denominator, num_months, den_months = row[1 + width :]
+        numerator, denominator, num_months, den_months, *rest = row[1 + width :]
+        suppressed = rest[0] if rest else None
         yield RawRow(
             metric=query.metric,
             m=int(row[0]),
@@ -70,6 +71,7 @@ def raw_rows(query: Query, rows: Iterable[Sequence[Any]]) -> Iterator[RawRow]:
             denominator=None if denominator is None else float(denominator),
             numerator_months=None if num_months is None else int(num_months),
             denominator_months=None if den_months is None else int(den_months),
+            suppressed=None if suppressed is None else int(suppressed),
         )
 
 

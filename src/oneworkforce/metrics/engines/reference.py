@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import singledispatchmethod
 from typing import Any
 
 import duckdb
 
+from oneworkforce.data.reference import TOTAL_STAFF_GROUP, vocabulary
+from oneworkforce.data.schemas import SUPPRESSIBLE_DATASETS
 from oneworkforce.metrics.catalogue import BAND_CLUSTERS, CATALOGUE, Catalogue
 from oneworkforce.metrics.definitions import (
     AssignmentTotal,
@@ -40,6 +42,10 @@ DATASETS = (
     "temporary_staffing",
     "workforce_plan",
 )
+CATEGORY_OF = {
+    code: vocabulary("staff_group").extra[code].get("category") or None
+    for code in vocabulary("staff_group").codes
+}
 CLUSTER_OF = {band: cluster for cluster, bands in BAND_CLUSTERS.items() for band in bands}
 Key = tuple[tuple[str, Any], ...]
 
@@ -83,6 +89,8 @@ class Data:
                     continue
                 place, segment = orgs[row["org_code"]]
                 row.update(m=month_index(row["period"]), place=place, segment=segment)
+                if "staff_group" in row:
+                    row["staff_category"] = CATEGORY_OF.get(row["staff_group"])
                 rows.append(row)
             tables[name] = rows
         submissions = [
@@ -238,19 +246,22 @@ class _Evaluator:
     def _table_measure(self, measure: TableMeasure, metric: Metric) -> Iterator[RawRow]:
         rows = [r for r in self.data.tables[measure.dataset] if _all(measure.where, r)]
         sides = {"num": measure.numerator, "den": measure.denominator}
+        rows = self._published(measure, rows)
         for m in self.targets(measure.dataset):
             groups: dict[Key, dict[str, Any]] = {}
             for side, total in sides.items():
                 if total is None:
                     continue
                 window = window_months(metric.window, m, total.lag_months)
-                for r in rows:
+                for r, suppressed in rows:
                     if r["m"] not in window:
                         continue
                     group = groups.setdefault(
                         _key(r, self.by),
-                        {"num": [], "den": [], "num_months": set(), "den_months": set()},
+                        {"num": [], "den": [], "num_months": set(), "den_months": set(), "s": 0},
                     )
+                    if side == "num":
+                        group["s"] += suppressed
                     value = evaluate(total.expr, r)
                     if value is not None:
                         group[side].append(value)
@@ -259,7 +270,35 @@ class _Evaluator:
                 num = sum(g["num"]) if g["num"] else None
                 den = sum(g["den"]) if g["den"] else None
                 den_months = None if measure.denominator is None else len(g["den_months"])
-                yield self.row(metric, m, key, num, den, (len(g["num_months"]), den_months))
+                yield replace(
+                    self.row(metric, m, key, num, den, (len(g["num_months"]), den_months)),
+                    suppressed=g["s"],
+                )
+
+    def _published(
+        self, measure: TableMeasure, rows: list[dict[str, Any]]
+    ) -> list[tuple[dict[str, Any], int]]:
+        """The rows a figure reads, each with how many suppressed cells it stands for: the
+        staff groups' own rows for a split by staff group; else an organisation's published
+        total where it has one for the month (standing for its suppressed groups), its
+        staff groups where not."""
+
+        def blank(r: dict[str, Any]) -> bool:
+            if measure.dataset not in SUPPRESSIBLE_DATASETS:
+                return False
+            sides = [measure.numerator, measure.denominator]
+            return any(t is not None and evaluate(t.expr, r) is None for t in sides)
+
+        groups = [r for r in rows if r["staff_group"] != TOTAL_STAFF_GROUP]
+        if "staff_group" in self.by or "staff_category" in self.by:
+            return [(r, int(blank(r))) for r in groups]
+        totals = {(r["org_code"], r["m"]): r for r in rows if r["staff_group"] == TOTAL_STAFF_GROUP}
+        hidden: dict[tuple[str, int], int] = {}
+        for r in groups:
+            hidden[r["org_code"], r["m"]] = hidden.get((r["org_code"], r["m"]), 0) + blank(r)
+        chosen = [(r, hidden.get(k, 0)) for k, r in totals.items()]
+        chosen += [(r, int(blank(r))) for r in groups if (r["org_code"], r["m"]) not in totals]
+        return chosen
 
     def _actuals(
         self, actual: AssignmentTotal | DatasetColumn, m: int

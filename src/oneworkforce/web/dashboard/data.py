@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 
 from oneworkforce.data.lake import Lake
-from oneworkforce.metrics import people_story, targets
+from oneworkforce.metrics import peers, people_story, targets
 from oneworkforce.metrics.catalogue import Catalogue
 from oneworkforce.metrics.store import ResultsStore
 
@@ -121,6 +121,31 @@ def fragment(key: Hashable, render: Callable[[], str]) -> SafeString:
 
 def organisations() -> list[dict[str, Any]]:
     return cached(("organisations", data_version()), lambda: lake().organisations())
+
+
+def ics_comparison(metric: str, period: str) -> list[dict[str, Any]]:
+    """The ICS beside England and other ICSs for a month, from the national files in the lake
+    (cached for the current data version)."""
+
+    def make() -> list[dict[str, Any]]:
+        con = lake().connect(threads=1)
+        try:
+            rows = peers.compare(con, metric, period)
+        finally:
+            con.close()
+        return [
+            {
+                "group": f"{r.name} (this ICS)" if r.own else r.name,
+                "value": r.value,
+                "numerator": r.numerator,
+                "denominator": r.denominator,
+                "quality": "actual",
+                "organisations": r.organisations,
+            }
+            for r in rows
+        ]
+
+    return [dict(r) for r in cached(("ics", data_version(), metric, period), make)]
 
 
 def places() -> list[str]:

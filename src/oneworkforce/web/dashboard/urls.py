@@ -9,6 +9,7 @@ urlpatterns = [
     path("metrics/<slug:metric>/table.<str:fmt>", views.table_download, name="table"),
     path("people-story.<str:fmt>", views.story_export, name="story_export"),
     path("agency/", views.agency, name="agency"),
+    path("targets/", views.targets_page, name="targets"),
     path("coverage/", views.coverage, name="coverage"),
     path("coverage/<slug:segment>/<slug:metric>/", views.coverage_edit, name="coverage_edit"),
 ]

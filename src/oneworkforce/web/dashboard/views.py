@@ -16,9 +16,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from oneworkforce import spreadsheets
-from oneworkforce.data.reference import vocabulary
-from oneworkforce.metrics import charts, people_story
+from oneworkforce.data.reference import TOTAL_STAFF_GROUP, vocabulary
+from oneworkforce.metrics import charts, peers, people_story
 from oneworkforce.metrics.catalogue import CATALOGUE
+from oneworkforce.metrics.results import PARTLY_SUPPRESSED
 from oneworkforce.metrics.store import spc_target
 from oneworkforce.web.access import Permission as P
 from oneworkforce.web.dashboard import coverage as coverage_map
@@ -51,6 +52,21 @@ TABLE_COLUMNS = (
 
 class BadFilter(ValueError):
     pass
+
+
+ICS_HEADING = "Beside England and other integrated care systems (NHS England published data)"
+#: How the drill-down names the official classification a staff group belongs to.
+CLASSIFICATION_LABELS = {"esr": "ESR", "nws": "NHS Workforce Statistics"}
+
+
+def staff_group_label(code: str) -> str:
+    """A staff group's title, with its classification where two official ones sit side by
+    side (so "Nurses and health visitors" reads as the NHS Workforce Statistics group)."""
+    vocab = vocabulary("staff_group")
+    if code not in vocab.titles:
+        return code
+    label = CLASSIFICATION_LABELS.get(vocab.extra[code]["classification"])
+    return f"{vocab.titles[code]} ({label})" if label else vocab.titles[code]
 
 
 def _filters(request, *, allow: tuple[str, ...]) -> dict[str, str]:
@@ -211,18 +227,23 @@ def _breakdowns(request, metric, chosen: dict[str, str], period: str | None) -> 
         )
     else:
         by_sg = store.results(metric.code, "staff_group", {"period": period})
-    titles = vocabulary("staff_group").titles
-    by_sg = [{"group": titles.get(r["staff_group"], r["staff_group"]), **r} for r in by_sg]
-    out = {}
-    for key, rows, label in (
+    by_sg = [{"group": staff_group_label(r["staff_group"]), **r} for r in by_sg]
+    parts = [
         ("place", by_place, "Place"),
         ("organisation", by_org, "Organisation"),
         ("staff_group", by_sg, "Staff group"),
-    ):
+    ]
+    if period and metric.code in peers.COMPARABLE and not {"org", "segment", "place"} & set(chosen):
+        parts.append(("ics", data.ics_comparison(metric.code, period), "Integrated care system"))
+    out = {}
+    for key, rows, label in parts:
         rows = [r for r in rows if r.get("origin", "computed") == "computed" or len(rows) < 2]
         for r in rows:
             r["display"] = charts.format_value(r["value"], metric.unit)
+            if r["value"] is None and r.get("quality") == PARTLY_SUPPRESSED:
+                r["display"] = "suppressed"
         out[key] = {
+            "heading": ICS_HEADING if key == "ics" else None,
             "label": label,
             "chart_id": f"chart-{key}",
             "rows": rows,
@@ -304,7 +325,9 @@ def _drilldown_context(request, metric, chosen: dict[str, str]) -> dict[str, Any
         "breakdowns": _breakdowns(request, metric, chosen, period),
         "segments": [{"code": c, "title": t} for c, t in vocabulary("segment").titles.items()],
         "staff_groups": [
-            {"code": c, "title": t} for c, t in vocabulary("staff_group").titles.items()
+            {"code": c, "title": staff_group_label(c)}
+            for c in vocabulary("staff_group").codes
+            if c != TOTAL_STAFF_GROUP
         ],
         "places": data.places(),
         "csv_url": reverse("dashboard:table", args=[metric.code, "csv"])
@@ -605,4 +628,60 @@ def coverage_edit(request, segment, metric):
             "choices": Availability.choices,
         },
         status=409 if "stale" in errors else (400 if errors else 200),
+    )
+
+
+@requires(P.SET_TARGETS)
+def targets_page(request):
+    """The ICS's targets: every metric's target per segment with who set it, and the
+    targets.toml behind them to edit (checked, audited)."""
+    from django.conf import settings
+
+    from oneworkforce.metrics import targets
+    from oneworkforce.web.dashboard import target_settings
+
+    home = settings.HOME.root
+    text = targets.current_text(home)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        text = request.POST.get("text", "").replace("\r\n", "\n")
+        try:
+            target_settings.save(
+                home,
+                text,
+                actor=request.user.get_username(),
+                expected=request.POST.get("fingerprint", ""),
+            )
+        except (targets.TargetsError, target_settings.StaleEdit) as exc:
+            error, status = str(exc), 400 if isinstance(exc, targets.TargetsError) else 409
+        else:
+            messages.success(request, "The targets were saved; pages and new packs use them.")
+            return redirect("dashboard:targets")
+    titles = vocabulary("segment").titles
+    rows = []
+    for metric in data.catalogue():
+        for target in metric.targets:
+            rows.append(
+                {
+                    "metric": metric.title,
+                    "segments": ", ".join(titles.get(s, s) for s in target.segments)
+                    or "Every segment",
+                    "value": targets.describe(target, metric.unit),
+                    "set_by": target.set_by,
+                    "source": target.source,
+                }
+            )
+    saved = targets.current_text(home)
+    return render(
+        request,
+        "dashboard/targets.html",
+        {
+            "rows": rows,
+            "text": text,
+            "fingerprint": target_settings.fingerprint(saved),
+            "error": error,
+            "exists": targets.path(home).exists(),
+        },
+        status=status,
     )

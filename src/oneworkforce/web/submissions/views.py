@@ -45,6 +45,9 @@ RULE_WORDS = {
     "unit_not_allowed": "A unit is not allowed for this metric",
     "days_lost_above_available": "Days lost are more than days available",
     "shifts_over_cap_above_shifts": "Shifts over the price cap are more than all agency shifts",
+    "half_suppressed": "One of two figures that go together is blank or suppressed",
+    "suppressed_total": "An organisation total is suppressed",
+    "total_not_accepted": "An organisation total is given where rows are by staff group",
     "internal_check": "The file failed a check that could not be located",
 }
 

@@ -1,0 +1,76 @@
+"""Board-ready presentation (issue 13), as a board member sees it in Chromium at 1400x900:
+the People Story matrix on one screen, no SPC icon on a rolling 12-month figure, the risk
+heat map in band colours, no placeholder target or raw timestamp on a page. Screenshots of
+each page are written to build/screenshots/ (not committed) for a reviewer to look at."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+ISO_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def _shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_the_people_story_fits_one_screen_with_mdc_icons(sign_in):
+    page = sign_in("board")
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto("/")
+    box = page.locator("#people-story").bounding_box()
+    assert box is not None
+    assert box["width"] <= 1400 and box["height"] <= 900, box
+    # rolling 12-month figures (turnover, leaver rate) carry no SPC icon
+    for metric in ("turnover_rate", "leaver_rate"):
+        cells = page.locator(f'td[data-metric="{metric}"]')
+        assert cells.count() == 14
+        assert page.locator(f'td[data-metric="{metric}"] svg.owf-mdc').count() == 0
+    # monthly figures do, drawn as SVG with a text alternative
+    icons = page.locator('td[data-metric="sickness_absence_rate"] svg.owf-mdc')
+    assert icons.count() > 0
+    assert icons.first.get_attribute("aria-label")
+    text = page.locator("body").inner_text()
+    assert "seed:" not in text and "Synthetic monthly" not in text
+    assert not ISO_TIMESTAMP.search(text)
+    _shot(page, "people-story")
+    page.locator('td[data-metric="sickness_absence_rate"] a').first.click()
+    page.wait_for_load_state()
+    _shot(page, "drill-down")
+
+
+def test_the_heat_map_is_coloured_by_band(sign_in):
+    page = sign_in("board", "/registers/risks/")
+    page.set_viewport_size({"width": 1400, "height": 900})
+    cells = page.locator("table.owf-heatmap td")
+    assert cells.count() == 25
+    colours = set()
+    for i in range(25):
+        cell = cells.nth(i)
+        colour = cell.evaluate("e => getComputedStyle(e).backgroundColor")
+        if cell.get_attribute("data-count") != "0":
+            # a cell with risks has its band's colour, never the page's transparent default
+            assert colour not in ("rgba(0, 0, 0, 0)", "transparent"), cell.inner_text()
+        colours.add(colour)
+    assert len(colours) == 4  # low, moderate, high, extreme
+    _shot(page, "risk-register")
+    page.goto("/registers/baf/")
+    _shot(page, "baf")
+    page.goto("/registers/programmes/")
+    assert "Synthetic monthly" not in page.locator("body").inner_text()
+    _shot(page, "programme-grid")
+
+
+def test_the_planning_page(sign_in):
+    page = sign_in("analyst", "/planning/")
+    page.set_viewport_size({"width": 1400, "height": 900})
+    text = page.locator("body").inner_text()
+    assert "seed:" not in text and not ISO_TIMESTAMP.search(text)
+    _shot(page, "planning")
