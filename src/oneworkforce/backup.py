@@ -88,8 +88,10 @@ def _copy_operational_store(out: Path) -> str:
     if engine.endswith("sqlite3"):
         from django.db import connection
 
+        from oneworkforce.config import private_file
+
         connection.ensure_connection()
-        target = sqlite3.connect(out / "operational.sqlite3")
+        target = sqlite3.connect(private_file(out / "operational.sqlite3"))
         try:
             connection.connection.backup(target)
         finally:

@@ -36,6 +36,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 ROLES = ("admin", "analyst", "programme_lead", "org_data_lead", "board", "viewer")
 PASSWORD = "Nimbus-quartz-lantern-{role}-2718"  # unlike the username (validators)
 SERVER_START_SECONDS = 90
+#: the longest one command may take on a loaded machine: a ceiling, not an expected time
+COMMAND_CEILING = 600
 
 
 # --- the served demo ---------------------------------------------------------------------
@@ -114,7 +116,7 @@ def accounts(demo_home: Path, icb_code: str) -> dict[str, tuple[str, str]]:
             input=password + "\n",
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=COMMAND_CEILING,
         )
         assert done.returncode == 0, f"createuser {role}: {done.stderr}"
         return username, password

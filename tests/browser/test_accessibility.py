@@ -21,8 +21,10 @@ PAGES = [
     "/submissions/upload/",
     "/published/",
     "/accessibility/",
+    "/accounts/",
     "/registers/risks/",
     "/registers/baf/",
+    "/glossary/",
 ]
 
 

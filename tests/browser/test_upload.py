@@ -60,8 +60,12 @@ def _write(folder: Path, name: str, rows: list[str], month: str, org: str) -> Pa
     return path
 
 
+SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+
+
 def _upload(page, path: Path) -> None:
-    """Send the file, then watch the page follow its job until the job has finished."""
+    """Send the file, then watch the page follow its job until the job has finished
+    (screenshots of both states: build/screenshots/upload-<file>-progress.png, -outcome.png)."""
     page.goto("/submissions/upload/")
     page.get_by_label("Which data is in the file").select_option("staff_in_post")
     page.get_by_label("The file", exact=True).set_input_files(str(path))
@@ -69,7 +73,10 @@ def _upload(page, path: Path) -> None:
     page.wait_for_load_state()
     # the page answers at once with the job's progress (steps listed), then polls it
     assert page.locator("#job").count() == 1
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"upload-{path.stem}-progress.png"), full_page=True)
     wait_for_job(page)
+    page.screenshot(path=str(SHOTS / f"upload-{path.stem}-outcome.png"), full_page=True)
 
 
 def _icb_figure(page) -> str:

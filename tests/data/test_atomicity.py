@@ -15,6 +15,11 @@ import pytest
 from oneworkforce.data.importer import CRASH_ENV
 from tests.data.samples import SAMPLES, write
 
+#: the longest one command may take before the test gives up: a ceiling with headroom for a
+#: loaded two-core machine, not an expected duration (the Spark metrics command alone, with
+#: its Java start, has taken close to 120 s here)
+COMMAND_CEILING = 600
+
 
 def cli(home: Path, *args: str, crash_at: str | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", CRASH_ENV)}
@@ -26,7 +31,7 @@ def cli(home: Path, *args: str, crash_at: str | None = None) -> subprocess.Compl
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=COMMAND_CEILING,
     )
 
 

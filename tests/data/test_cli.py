@@ -67,6 +67,8 @@ def test_home_from_the_environment(tmp_path: Path, monkeypatch):
     import subprocess
     import sys
 
+    from tests.data.test_atomicity import COMMAND_CEILING
+
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["ONEWORKFORCE_HOME"] = str(tmp_path / "envhome")
     run = subprocess.run(
@@ -74,7 +76,7 @@ def test_home_from_the_environment(tmp_path: Path, monkeypatch):
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=COMMAND_CEILING,
     )
     assert run.returncode == 0 and json.loads(run.stdout) == []
     assert (tmp_path / "envhome" / "operational.sqlite3").exists()

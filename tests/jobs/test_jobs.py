@@ -4,6 +4,7 @@ admins' page lists jobs with state, duration and error, and who may follow which
 
 from __future__ import annotations
 
+import re
 import socket
 from types import SimpleNamespace
 
@@ -137,3 +138,20 @@ def _job(kind="upload", actor="someone", organisations=(), status="accepted"):
 )
 def test_who_may_follow_a_job(who, job, sees):
     assert may_see_job(scope_from_memberships("me", who), job) is sees
+
+
+def test_the_upload_page_shows_the_steps_of_a_running_job(loaded, client_for):
+    params = {"dataset": "sickness_absence", "file": "s.csv", "scoped": True}
+    job = actions.start("upload", "org_data_lead", "s.csv (sickness_absence)", params, queue=False)
+    job = actions.claim(job.id)
+    actions.progress(job, 1)  # validated; being stored
+    page = client_for("org_data_lead").get(f"/submissions/upload/?job={job.id}")
+    html = re.sub(r"\s+", " ", page.content.decode())
+    assert 'data-job-state="running"' in html and 'hx-trigger="every 1s"' in html
+    assert 'nhsuk-tag--green">Done</strong> Validated' in html
+    assert 'nhsuk-tag--blue">In progress</strong> Stored' in html
+    assert 'nhsuk-tag--grey">To do</strong> Results refreshed' in html
+    # an analyst (submissions of every organisation) may follow it; the board may not, and is
+    # not even told it exists
+    assert client_for("analyst").get(f"/submissions/upload/?job={job.id}").status_code == 200
+    assert client_for("board").get(f"/jobs/{job.id}/").status_code == 404

@@ -129,7 +129,7 @@ def run_cli(home, *args, stdin=""):
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # a ceiling for a loaded machine, not an expected time
     )
 
 

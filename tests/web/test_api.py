@@ -117,20 +117,37 @@ def test_from_and_to_select_months(loaded, client_for):
 @pytest.mark.parametrize(
     "query, words",
     [
-        ("metric=no_such_metric", "unknown metric 'no_such_metric'"),
-        ("period=2024-03&from=2024-01&to=2024-03", "not both"),
-        ("from=2024-01", "go together"),
-        ("period=March", "YYYY-MM"),
-        ("from=2024-05&to=2024-01", "before"),
-        ("by=colour", "unknown dimension 'colour'"),
-        ("by=band", "not a stored split"),
-        ("by=place,org_code", "not a stored split"),
+        ("metric=no_such_metric", "metric: 'no_such_metric' is not a metric code"),
+        ("period=March", "period: 'March' is not a month written YYYY-MM"),
+        ("from=2024-13", "from: '2024-13' is not a month written YYYY-MM"),
+        ("by=colour", "by: 'colour' is not one of the stored splits"),
+        ("by=band", "by: 'band' is not one of the stored splits"),
+        ("by=place,org_code", "by: 'place,org_code' is not one of the stored splits"),
+        # issue 14: empty values were a server error (500); the schema refuses them
+        ("metric=&from=&by=", "metric: '' is not a metric code"),
     ],
 )
 def test_bad_parameters_are_422_with_a_clear_message(loaded, client_for, query, words):
     response = client_for("analyst").get("/api/v1/metrics?" + query)
     assert response.status_code == 422
     assert words in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "query, months",
+    [
+        # bounds a row must all satisfy (the story's months: 2024-03 and 2024-04)
+        ("period=2024-03&from=2024-01&to=2024-03", {"2024-03"}),
+        ("from=2024-04", {"2024-04"}),  # an open end
+        ("to=2024-03", {"2024-03"}),
+        ("from=2024-05&to=2024-01", set()),  # from after to: nothing, not an error
+        ("period=2024-04&to=2024-03", set()),
+    ],
+)
+def test_every_schema_valid_range_is_answered(loaded, client_for, query, months):
+    response = client_for("analyst").get("/api/v1/metrics?metric=staff_in_post_fte&" + query)
+    assert response.status_code == 200
+    assert {r["period"] for r in response.json()} == months
 
 
 def test_catalogue_lists_every_metric(loaded, client_for):
@@ -213,8 +230,18 @@ def test_submission_filters(ledger, client_for):
     assert {s["file_name"] for s in sickness} == {"rzb.csv", "other.csv"}
     assert len(client.get("/api/v1/submissions?limit=2").json()) == 2
     bad = client.get("/api/v1/submissions?status=lost")
-    assert bad.status_code == 422 and "unknown status 'lost'" in bad.json()["detail"]
+    assert bad.status_code == 422
+    assert "status: 'lost' is not one of: accepted, rejected, superseded" in bad.json()["detail"]
     assert client.get("/api/v1/submissions?limit=0").status_code == 422
+
+
+def test_the_organisation_filter_covers_only_organisations_one_may_see(ledger, client_for):
+    """Issue 14: a data lead for RZA filtering by RZB learnt which files held RZB's rows; the
+    filter now matches nothing outside the lead's own organisations."""
+    lead = client_for("org_data_lead")
+    assert lead.get("/api/v1/submissions?organisation=RZB").json() == []
+    own = lead.get("/api/v1/submissions?organisation=RZA").json()
+    assert own and all("RZA" in s["organisations"] for s in own)
 
 
 def test_submission_detail_is_scoped(ledger, client_for):

@@ -226,3 +226,27 @@ def test_an_admin_sets_the_targets_and_the_change_is_audited(story, browser_for,
     # the People Story now judges secondary care sickness (4.7%) against 5%: met
     sickness = cell_html(admin.get("/").content.decode(), "secondary_care", "sickness_absence_rate")
     assert "Target at most 5.0% (set by ICS People Board, 12 March 2025): met" in sickness
+
+
+def test_the_glossary_is_generated_from_the_catalogue(story, browser_for):
+    from oneworkforce.metrics.catalogue import CATALOGUE
+
+    page = browser_for("board").get("/glossary/").content.decode()
+    for metric in CATALOGUE:
+        assert f'id="{metric.code}"' in page
+    turnover = page.split('id="turnover_rate"')[1].split("</dl>")[0]
+    assert "No: a line chart" in turnover  # a rolling 12-month figure: no SPC
+    assert "At most 24.8% for" in turnover and "Care homes" in turnover
+    sickness = page.split('id="sickness_absence_rate"')[1].split("</dl>")[0]
+    assert "Yes: a Making Data Count chart" in sickness
+    assert browser_for("viewer").get("/glossary/").status_code == 403
+
+
+def test_the_packs_list_links_each_format(story, browser_for, settings, tmp_path):
+    from oneworkforce.reports import service
+    from oneworkforce.reports.options import PackOptions
+
+    pack, _ = service.create(settings.HOME, PackOptions(), actor="analyst", out=tmp_path / "p")
+    page = browser_for("board").get("/packs/").content.decode()
+    for fmt in ("pdf", "docx", "xlsx", "html"):
+        assert f'href="/packs/{pack.id}/download.{fmt}"' in page

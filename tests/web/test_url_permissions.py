@@ -50,6 +50,7 @@ URLS: dict[str, tuple[object, object, str]] = {
     "dashboard:table": (P.VIEW_AGGREGATES, ("staff_in_post_fte", "csv"), ""),
     "dashboard:story_export": (P.VIEW_AGGREGATES, ("csv",), ""),
     "dashboard:targets": (P.SET_TARGETS, (), ""),
+    "dashboard:glossary": (P.VIEW_AGGREGATES, (), ""),
     "dashboard:agency": (P.VIEW_AGGREGATES, (), ""),
     "dashboard:coverage": (P.VIEW_AGGREGATES, (), ""),
     "dashboard:coverage_edit": (P.EDIT_COVERAGE, ("secondary_care", "vacancy_rate"), ""),

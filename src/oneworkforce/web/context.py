@@ -22,6 +22,7 @@ NAVIGATION = [
     ("Published", "published", P.VIEW_PUBLISHED, False),
     ("Targets", "dashboard:targets", P.SET_TARGETS, False),
     ("Audit trail", "audit:events", P.VIEW_AUDIT, False),
+    ("Jobs", "jobs:list", P.VIEW_JOBS, False),
 ]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -91,6 +91,23 @@ def _chart(doc: Any, block: Mapping[str, Any]) -> None:
     caption.runs[0].font.size = Pt(8)
 
 
+#: a table with this many columns or more is set on a landscape page
+WIDE_TABLE_COLUMNS = 7
+
+
+def _orient(doc: Any, *, landscape: bool) -> None:
+    """Start a new page in landscape (for a wide table) or back in portrait; the footer
+    carries on from the section before."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    long_side, short_side = Cm(29.7), Cm(21.0)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = long_side, short_side
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = short_side, long_side
+
+
 def write(content: Mapping[str, Any], manifest: Mapping[str, Any], path: Path) -> None:
     doc = Document()
     section = doc.sections[0]
@@ -117,6 +134,7 @@ def write(content: Mapping[str, Any], manifest: Mapping[str, Any], path: Path) -
     core.subject = content["meeting"]
     core.comments = f"Results data version {manifest['results']['data_version']}"
 
+    landscape = [False]  # the current section's orientation
     doc.add_paragraph(f"{content['meeting']} · {content['meeting_date']}")
     doc.add_heading(f"{content['title']}: {content['subtitle']}", level=0)
     doc.add_heading("Contents", level=1)
@@ -127,6 +145,10 @@ def write(content: Mapping[str, Any], manifest: Mapping[str, Any], path: Path) -
             doc.add_paragraph(s["intro"])
         for block in s["blocks"]:
             kind = block["type"]
+            wide = kind == "table" and len(block["columns"]) >= WIDE_TABLE_COLUMNS
+            if wide != landscape[0]:
+                _orient(doc, landscape=wide)
+                landscape[0] = wide
             if kind == "paragraph":
                 doc.add_paragraph(block["text"])
             elif kind == "bullets":

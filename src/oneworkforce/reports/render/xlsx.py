@@ -11,6 +11,7 @@ from typing import Any
 
 from oneworkforce import spreadsheets
 from oneworkforce.reports.blocks import NUMERIC_UNITS, tables
+from oneworkforce.web.formats import pounds
 
 NUMBER_FORMATS = {
     "fraction": "0.0%",
@@ -86,6 +87,8 @@ def write(content: Mapping[str, Any], manifest: Mapping[str, Any], path: Path) -
             for c, cell in enumerate(row):
                 value = cell["value"]
                 if cell.get("unit") in NUMERIC_UNITS and isinstance(value, int | float):
+                    if cell["unit"] == "pounds":  # whole pounds: no float noise in the cell
+                        value = int(pounds(value) or 0)
                     sheet.write_number(r, c, value, formats.get(cell["unit"]))
                 elif cell.get("suppressed"):
                     sheet.write_string(r, c, cell["display"], suppressed)

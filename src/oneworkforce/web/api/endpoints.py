@@ -12,7 +12,8 @@ which hold aggregates only: no endpoint reads a person-level table.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Literal
 from uuid import UUID
 
 from django.conf import settings
@@ -22,7 +23,9 @@ from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from oneworkforce.data.lake import ALL_DATASETS
 from oneworkforce.metrics import CATALOGUE
+from oneworkforce.metrics.impact import SPLITS
 from oneworkforce.metrics.results import LEADING_FIELDS, OPTIONAL_FIELDS, VALUE_FIELDS
 from oneworkforce.metrics.store import ResultsStore
 from oneworkforce.web.access import Permission, Scope, scope_for
@@ -51,6 +54,23 @@ MAX_LIMIT = 1000
 #: the furthest a page may start (beyond any real ledger; larger numbers are refused, not sent
 #: to the database, where they overflow)
 MAX_OFFSET = 10_000_000
+
+#: what every endpoint may answer besides its own statuses: no or a bad token, not allowed
+DENIED = {401: schemas.Problem, 403: schemas.Problem}
+#: the spelling of a month
+MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+
+
+def _one_of(values) -> str:
+    return "|".join(re.escape(v) for v in values)
+
+
+#: one or more metric codes of the catalogue, comma-separated
+METRIC_CODES = rf"^({_one_of(CATALOGUE.codes)})(,({_one_of(CATALOGUE.codes)}))*$"
+#: the stored splits ``by`` may name
+SPLIT_NAMES = ("system", *(",".join(s.by) for s in SPLITS if s.by))
+SplitName = Literal[SPLIT_NAMES]  # type: ignore[valid-type]
+DatasetName = Literal[tuple(ALL_DATASETS)]  # type: ignore[valid-type]
 
 
 def _scope(request: HttpRequest) -> Scope:
@@ -87,19 +107,40 @@ def _bad_query(request, exc):
     return _problem(request, str(exc), 422)
 
 
+#: what each query parameter must be, in plain words, for a refused value
+EXPECTED = {
+    "metric": "a metric code of the catalogue, or several comma-separated (GET catalogue "
+    "lists them)",
+    "period": "a month written YYYY-MM",
+    "from": "a month written YYYY-MM",
+    "to": "a month written YYYY-MM",
+    "by": "one of the stored splits: " + ", ".join(SPLIT_NAMES),
+    "dataset": "one of: " + ", ".join(ALL_DATASETS),
+    "status": "one of: accepted, rejected, superseded",
+    "organisation": "an organisation code (letters and digits)",
+}
+
+
 @api.exception_handler(NinjaValidationError)
 def _bad_parameters(request, exc):
-    words = "; ".join(
-        f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg')}"
-        for e in exc.errors
-    )
-    return _problem(request, f"Bad parameters: {words}", 422)
+    words = []
+    for e in exc.errors:
+        name = ".".join(str(p) for p in e.get("loc", ())[1:]) or "request"
+        if name in EXPECTED and name in request.GET:
+            words.append(f"{name}: {request.GET[name]!r} is not {EXPECTED[name]}")
+        else:
+            words.append(f"{name}: {e.get('msg')}")
+    return _problem(request, f"Bad parameters: {'; '.join(words)}", 422)
 
 
 # --- catalogue and metrics -------------------------------------------------------------------
 
 
-@api.get("/catalogue", response=schemas.Catalogue, summary="The metric catalogue")
+@api.get(
+    "/catalogue",
+    response={200: schemas.Catalogue, **DENIED},
+    summary="The metric catalogue",
+)
 def catalogue(request, response: HttpResponse):
     """Every metric: code, title, definition, unit, window, basis, targets and source."""
     _require(_scope(request), Permission.VIEW_AGGREGATES)
@@ -122,32 +163,34 @@ def _row(stored: dict[str, Any], dims: tuple[str, ...]) -> dict[str, Any]:
 
 @api.get(
     "/metrics",
-    response={200: list[schemas.MetricRow], 403: schemas.Problem, 422: schemas.Problem},
+    response={200: list[schemas.MetricRow], **DENIED, 422: schemas.Problem},
     exclude_unset=True,
     summary="Stored metric results",
 )
 def metrics(
     request,
     response: HttpResponse,
-    metric: str | None = Query(None, description="metric code(s), comma-separated"),
-    period: str | None = Query(None, description="one month, YYYY-MM"),
-    from_: str | None = Query(None, alias="from", description="first month, YYYY-MM"),
-    to: str | None = Query(None, description="last month, YYYY-MM (with from)"),
-    by: str | None = Query(
-        None,
-        description="a stored split: system (default), place, segment, org_code, staff_group, "
-        "segment,staff_group or org_code,staff_group",
+    metric: str | None = Query(
+        None, pattern=METRIC_CODES, description="metric code(s) of the catalogue, comma-separated"
+    ),
+    period: str | None = Query(None, pattern=MONTH, description="one month, YYYY-MM"),
+    from_: str | None = Query(
+        None, alias="from", pattern=MONTH, description="first month, YYYY-MM"
+    ),
+    to: str | None = Query(None, pattern=MONTH, description="last month, YYYY-MM"),
+    by: SplitName | None = Query(  # type: ignore[valid-type]
+        None, description="a stored split (default: system)"
     ),
 ):
     """The figures `oneworkforce metrics --format json` gives, read from the stored results
     (refreshed after every accepted submission). Splits by organisation hold only the
-    organisations the caller may see."""
+    organisations the caller may see. Months: `period`, `from` and `to` are bounds a row must
+    all satisfy (either end of a range may be left open); a metric not stored for a split
+    has no rows in it."""
     scope = _scope(request)
     _require(scope, Permission.VIEW_AGGREGATES)
     query = parse(metric, period, from_, to, by)
     filters: dict[str, Any] = {}
-    if query.periods:
-        filters["period"] = query.periods
     if "org_code" in query.split.by:
         allowed = scope.organisations(Permission.VIEW_ORGANISATION)
         if allowed is not None and not allowed:
@@ -155,7 +198,11 @@ def metrics(
         if allowed is not None:
             filters["org_code"] = sorted(allowed)
     store = ResultsStore(settings.HOME.lake)
-    rows = store.results(query.codes, split=query.split.name, filters=filters)
+    rows = [
+        r
+        for r in store.results(query.codes, split=query.split.name, filters=filters)
+        if query.wants(r["period"])
+    ]
     index = store.index()
     response["Cache-Control"] = NO_STORE
     response["X-OneWorkforce-Data-Version"] = index["data_version"] if index else "none"
@@ -174,15 +221,23 @@ def _ledger_scope(request) -> Scope:
 
 @api.get(
     "/submissions",
-    response={200: list[schemas.SubmissionOut], 403: schemas.Problem, 422: schemas.Problem},
+    response={200: list[schemas.SubmissionOut], **DENIED, 422: schemas.Problem},
     summary="The submissions ledger",
 )
 def submissions(
     request,
     response: HttpResponse,
-    dataset: str | None = Query(None, description="only this dataset"),
-    status: str | None = Query(None, description="accepted, rejected or superseded"),
-    organisation: str | None = Query(None, description="only files with this organisation"),
+    dataset: DatasetName | None = Query(  # type: ignore[valid-type]
+        None, description="only this dataset"
+    ),
+    status: Literal["accepted", "rejected", "superseded"] | None = Query(
+        None, description="only files with this status"
+    ),
+    organisation: str | None = Query(
+        None,
+        pattern=r"^[A-Za-z0-9]{1,20}$",
+        description="only files with this organisation (one you may see; others match nothing)",
+    ),
     limit: int = Query(200, ge=1, le=MAX_LIMIT, description="at most this many"),
     offset: int = Query(0, ge=0, le=MAX_OFFSET, description="skip this many (newest first)"),
 ):
@@ -201,7 +256,7 @@ def submissions(
 
 @api.get(
     "/submissions/{submission_id}",
-    response={200: schemas.SubmissionDetailOut, 403: schemas.Problem, 404: schemas.Problem},
+    response={200: schemas.SubmissionDetailOut, **DENIED, 404: schemas.Problem},
     summary="One submission, its slices and its validation report",
 )
 def submission(request, response: HttpResponse, submission_id: UUID):

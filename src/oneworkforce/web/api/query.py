@@ -1,19 +1,22 @@
 """The metrics query: the ``oneworkforce metrics`` options as query parameters.
 
-``metric``, ``period``, ``from``, ``to`` and ``by`` mean what they mean on the command line
-and are checked with the same helpers (:func:`oneworkforce.metrics.month_range`,
-:class:`oneworkforce.metrics.request.Request`), with the same messages. The API reads the
-stored results, so ``by`` must name one of the stored splits
-(:data:`oneworkforce.metrics.impact.SPLITS`); ``band`` is computed on the command line only.
+The OpenAPI schema is the contract: every value the schema allows is answered (200), and
+what it does not allow is refused (422) before this module sees it. So ``metric`` is one or
+more catalogue codes, ``period``, ``from`` and ``to`` are months (``YYYY-MM``), ``by`` one of
+the stored splits (:data:`oneworkforce.metrics.impact.SPLITS`). Together they select:
+
+* the months: ``period`` is one month; ``from`` and ``to`` bound a range, either may be left
+  open; given together, a row must satisfy every bound (so ``period`` outside ``from``-``to``,
+  or ``from`` after ``to``, selects nothing);
+* the split: the stored results of that split; a metric that is not split that way has no
+  rows in it (``GET catalogue`` says which splits each metric has).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from oneworkforce.metrics import CATALOGUE, month_range
 from oneworkforce.metrics.impact import SPLITS, Split
-from oneworkforce.metrics.request import Request
 
 
 class QueryError(ValueError):
@@ -23,8 +26,14 @@ class QueryError(ValueError):
 @dataclass(frozen=True)
 class MetricsQuery:
     codes: list[str] | None  # None: the whole catalogue
-    periods: list[str] | None  # None: every stored period
+    first: str | None  # the first month wanted (YYYY-MM), None: open
+    last: str | None  # the last month wanted, None: open
     split: Split
+
+    def wants(self, period: str) -> bool:
+        return (self.first is None or period >= self.first) and (
+            self.last is None or period <= self.last
+        )
 
 
 def split_list(value: str | None) -> list[str] | None:
@@ -32,35 +41,24 @@ def split_list(value: str | None) -> list[str] | None:
     return None if value is None else [v.strip() for v in value.split(",") if v.strip()]
 
 
-def split_for(dims: list[str]) -> Split:
-    wanted = set(dims) - {"system"}
+def split_for(by: str | None) -> Split:
+    wanted = set(split_list(by) or []) - {"system"}
     for split in SPLITS:
         if set(split.by) == wanted:
             return split
     offered = "; ".join(",".join(s.by) or "system" for s in SPLITS)
-    raise QueryError(
-        f"by={','.join(dims)} is not a stored split; use one of: {offered} "
-        "(other splits: the oneworkforce metrics command)"
-    )
+    raise QueryError(f"by={by} is not a stored split; use one of: {offered}")
 
 
 def parse(
     metric: str | None, period: str | None, from_: str | None, to: str | None, by: str | None
 ) -> MetricsQuery:
-    codes = split_list(metric)
-    unknown = [c for c in codes or [] if c not in CATALOGUE]
-    if unknown:
-        raise QueryError(f"unknown metric '{unknown[0]}'; GET catalogue lists them")
-    if period and (from_ or to):
-        raise QueryError("give period, or from and to, not both")
-    if bool(from_) != bool(to):
-        raise QueryError("from and to go together")
-    try:
-        periods = [period] if period else (month_range(from_, to) if from_ and to else None)
-        if periods:
-            month_range(periods[0], periods[-1])  # checks the spelling
-        dims = split_list(by) or []
-        Request.build(codes, periods, dims)  # unknown dimensions, metrics that cannot split
-    except ValueError as exc:
-        raise QueryError(str(exc)) from None
-    return MetricsQuery(codes, periods, split_for(dims))
+    """The query of parameters the schema has already checked (months are ``YYYY-MM``)."""
+    lower = [m for m in (period, from_) if m]
+    upper = [m for m in (period, to) if m]
+    return MetricsQuery(
+        split_list(metric) or None,
+        max(lower) if lower else None,
+        min(upper) if upper else None,
+        split_for(by),
+    )

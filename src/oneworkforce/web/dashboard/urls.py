@@ -10,6 +10,7 @@ urlpatterns = [
     path("people-story.<str:fmt>", views.story_export, name="story_export"),
     path("agency/", views.agency, name="agency"),
     path("targets/", views.targets_page, name="targets"),
+    path("glossary/", views.glossary, name="glossary"),
     path("coverage/", views.coverage, name="coverage"),
     path("coverage/<slug:segment>/<slug:metric>/", views.coverage_edit, name="coverage_edit"),
 ]

@@ -685,3 +685,31 @@ def targets_page(request):
         },
         status=status,
     )
+
+
+@requires(P.VIEW_AGGREGATES)
+def glossary(request):
+    """Every metric of the catalogue in words: what it counts, over what window, which way is
+    better, whether SPC applies, the ICS's targets with who set them, the official source."""
+    from oneworkforce.metrics import targets
+    from oneworkforce.metrics.catalogue_doc import BETTER, WINDOWS
+
+    titles = vocabulary("segment").titles
+    entries = []
+    for metric in data.catalogue():
+        entries.append(
+            {
+                "metric": metric,
+                "window": WINDOWS.get(metric.window, metric.window),
+                "better": BETTER.get(metric.improvement, metric.improvement),
+                "targets": [
+                    {
+                        "value": targets.describe(t, metric.unit),
+                        "segments": ", ".join(titles.get(s, s) for s in t.segments),
+                        "set_by": t.set_by,
+                    }
+                    for t in metric.targets
+                ],
+            }
+        )
+    return render(request, "dashboard/glossary.html", {"entries": entries})

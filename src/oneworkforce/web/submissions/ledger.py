@@ -52,6 +52,11 @@ def filtered(
     if status:
         submissions = submissions.filter(status=status)
     if organisation:
+        # only over organisations the user may see: filtering by another organisation would
+        # tell which files hold its data
+        allowed = scope.organisations(Permission.VIEW_SUBMISSIONS)
+        if allowed is not None and organisation.upper() not in allowed:
+            return submissions.none()
         holding = SubmissionSlice.objects.filter(org_code=organisation.upper())
         submissions = submissions.filter(pk__in=holding.values("submission_id"))
     return submissions
