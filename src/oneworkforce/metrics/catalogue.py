@@ -279,7 +279,7 @@ def _plan_variance(
 ) -> Metric:
     return Metric(
         code=code,
-        title=f"{what} against plan" + (" (% of plan)" if pct else " (FTE)"),
+        title=f"{what} against plan" + (" (% over or under)" if pct else " (FTE)"),
         description=(
             f"Actual {what} minus the operating plan, over the organisations and staff "
             "groups that have both" + (", as a fraction of plan." if pct else ".")
