@@ -9,11 +9,12 @@ Layout under ``lake/_results/``::
     .lock                               one writer at a time
 
 Results are in long format: ``metric``, ``period``, the dimension columns (``place``,
-``segment``, ``org_code``, ``staff_group``; ``band_cluster`` for WRES; those outside the split
-are null), ``origin`` (``computed``, or ``aggregate`` for figures entered through the
-``aggregate`` dataset), ``value``, ``numerator``, ``denominator``, ``unit``, ``basis``,
-``quality``, ``sources`` (the submission ids behind the figure), ``note``, ``computed_at`` and
-``data_version`` (a hash of the manifest slices the row was computed from).
+``segment``, ``org_code``, ``staff_group``, ``staff_category``; ``band_cluster`` for WRES;
+those outside the split are null), ``origin`` (``computed``, or ``aggregate`` for figures
+entered through the ``aggregate`` dataset), ``value``, ``numerator``, ``denominator``,
+``unit``, ``basis``, ``quality``, ``sources`` (the submission ids behind the figure),
+``note``, ``computed_at`` and ``data_version`` (a hash of the manifest slices the row was
+computed from).
 
 **Atomicity.** A write puts new files under new names, then replaces ``index.json`` in one
 ``os.replace``; readers read the index once and then only the files it names, which are never
@@ -76,7 +77,14 @@ from oneworkforce.metrics.periods import month_index, period_label
 from oneworkforce.metrics.results import MetricResult
 
 FORMAT = 1
-DIMENSION_COLUMNS = ("place", "segment", "org_code", "staff_group", "band_cluster")
+DIMENSION_COLUMNS = (
+    "place",
+    "segment",
+    "org_code",
+    "staff_group",
+    "staff_category",
+    "band_cluster",
+)
 SERIES_COLUMNS = ("metric", *DIMENSION_COLUMNS, "origin")
 _TIME = pa.timestamp("us", tz="UTC")
 
