@@ -21,6 +21,7 @@ PAGES = [
     "/submissions/upload/",
     "/published/",
     "/accessibility/",
+    "/accounts/",
     "/registers/risks/",
     "/registers/baf/",
     "/glossary/",

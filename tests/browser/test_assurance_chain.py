@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import open_signed_in
-from tests.browser.support import table_rows
+from tests.browser.support import table_rows, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
@@ -63,5 +63,6 @@ def test_a_seed_risk_names_its_key_risk_indicators(lead_page):
     assert any(
         h.startswith("Stability index") and "a fall signals this risk" in h for h in headings
     )
+    assert wait_for_charts(page) == 2  # each indicator's series, drawn
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "risk-indicators.png"), full_page=True)

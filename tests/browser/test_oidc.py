@@ -17,6 +17,7 @@ Screenshots of each page are saved in the test's folder (``shots/``) and, when
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -29,6 +30,8 @@ import pytest
 import requests
 
 from tests.browser.conftest import CHROMIUM, _env, _free_port
+from tests.browser.support import axe_violations, describe
+from tests.web.test_sessions_served import in_home
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,25 +126,14 @@ class Stack:
 
 
 def audit(stack: Stack, action: str) -> list[dict]:
-    script = (
-        "from oneworkforce import opstore; from oneworkforce.config import Home\n"
-        f"opstore.setup(Home.resolve({str(stack.home)!r}), migrate=False)\n"
+    printed = in_home(
+        stack.home,
+        stack.env,
         "import json; from oneworkforce.audit.models import AuditEvent\n"
-        f"print(json.dumps([dict(actor=e.actor, changes=e.changes) for e in "
-        f"AuditEvent.objects.filter(action={action!r}).order_by('id')]))"
+        "print(json.dumps([dict(actor=e.actor, changes=e.changes) for e in "
+        f"AuditEvent.objects.filter(action={action!r}).order_by('id')]))",
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        env=stack.env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    import json
-
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(printed.strip().splitlines()[-1])
 
 
 @pytest.fixture(scope="module")
@@ -235,6 +227,8 @@ def test_a_refused_address_is_told_why_and_cannot_lock_out_others(page, stack):
     assert "someone@gmail.com" in words and "@nhs.net" in words
     assert page.get_by_role("link", name="Back to sign in").count() == 1
     shot(page, "oidc-refused-address")
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
     # four more refusals from this browser's address (the provider remembers the user)
     for _ in range(4):
         nhs_mail(page, None)
@@ -295,6 +289,8 @@ def test_a_provider_that_refuses_connections_or_never_answers(page, stack):
         assert heading(page) == "NHS mail sign-in is not answering"
         assert READ_TIMEOUT <= waited < READ_TIMEOUT + 7, waited
         shot(page, "oidc-slow")
+        violations = axe_violations(page)
+        assert not violations, describe(violations)
     finally:
         silent.close()
     failures = [e["changes"]["reason"] for e in audit(stack, "user.sign_in_failed")]

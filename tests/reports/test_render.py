@@ -139,3 +139,17 @@ def test_xlsx_writes_a_formula_like_title_as_text(pack_home, registers, tmp_path
         assert sheets and not any(b"<f>" in book.read(n) for n in sheets)
     first = CalamineWorkbook.from_filelike(io.BytesIO(files["xlsx"].read_bytes()))
     assert first.get_sheet_by_index(0).to_python()[0][0].startswith(title)
+
+
+def test_the_pdf_shows_no_placeholder_target_synthetic_text_or_raw_timestamp(rendered):
+    import re
+
+    import pypdf
+
+    _, files = rendered
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(files["pdf"]).pages)
+    assert "seed:" not in text and "set per ICS" not in text
+    assert "Synthetic monthly" not in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", text)
+    # made "29 Nov 2026 14:05", a date people read
+    assert re.search(r"Made \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2} by analyst1", text)

@@ -250,3 +250,25 @@ def test_the_packs_list_links_each_format(story, browser_for, settings, tmp_path
     page = browser_for("board").get("/packs/").content.decode()
     for fmt in ("pdf", "docx", "xlsx", "html"):
         assert f'href="/packs/{pack.id}/download.{fmt}"' in page
+
+
+def test_a_difference_from_plan_and_money_read_in_words():
+    from oneworkforce.metrics.catalogue import CATALOGUE
+    from oneworkforce.web.dashboard.views import _display
+
+    pct = CATALOGUE.get("plan_variance_agency_fte_pct")
+    # 0.519 is 51.9% over plan (actual minus plan over plan); -0.012 is 1.2% under
+    assert _display(0.519, pct) == "51.9% over plan"
+    assert _display(-0.012, pct) == "1.2% under plan"
+    assert _display(80000000.04, CATALOGUE.get("agency_spend")) == "£80,000,000"
+
+
+def test_the_agency_table_downloads(story, browser_for):
+    client = browser_for("board")
+    response = client.get("/agency/?download=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][0].startswith("Agency and pay bill by organisation")
+    assert rows[1][:2] == ["Organisation", "Agency staff (FTE)"]
+    xlsx = client.get("/agency/?download=xlsx")
+    assert xlsx["Content-Disposition"].endswith('.xlsx"')

@@ -28,6 +28,28 @@ PASSWORD = "a-long-test-password-1"
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def in_home(home: Path, env: dict[str, str], code: str) -> str:
+    """Run Python against a data directory's operational store in a new process, with
+    ``User`` and ``transaction`` at hand; returns what it printed."""
+    script = (
+        "from oneworkforce import opstore; from oneworkforce.config import Home\n"
+        f"opstore.setup(Home.resolve({str(home)!r}), migrate=False)\n"
+        "from django.contrib.auth import get_user_model\n"
+        "from django.db import transaction\n"
+        "User = get_user_model()\n" + code
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 class Server:
     def __init__(self, home: Path, env: dict[str, str], log: Path) -> None:
         self.home, self.env, self.port = home, env, free_port()
@@ -136,24 +158,9 @@ class Server:
         )
         assert done.returncode == 0, done.stderr
 
-    def django(self, code: str) -> None:
+    def django(self, code: str) -> str:
         """Change the operational store as another process would (the server's own setup)."""
-        script = (
-            "from oneworkforce import opstore; from oneworkforce.config import Home; "
-            f"opstore.setup(Home.resolve({str(self.home)!r}), migrate=False)\n"
-            "from django.contrib.auth import get_user_model\n"
-            "from django.db import transaction\n"
-            "User = get_user_model()\n" + code
-        )
-        done = subprocess.run(
-            [sys.executable, "-c", script],
-            env=self.env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stderr
+        return in_home(self.home, self.env, code)
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -198,42 +205,43 @@ def server(request, tmp_path):
     srv.stop()
 
 
+#: (user, how their session ends); each signs in, is served by both workers, then this
+ENDINGS = [
+    ("ann", "sign-out"),
+    ("bob", "password change"),  # each by an administrator's command, in another process
+    ("cat", "deactivation"),
+    ("dan", "role change"),  # another role granted with createuser
+]
+
+
+def end(server: Server, name: str, how: str, session: str) -> None:
+    """End the session the way a person or an administrator would."""
+    if how == "sign-out":
+        server.sign_out(session)
+    elif how == "password change":
+        server.run(
+            "createuser",
+            name,
+            "--role",
+            "analyst",
+            "--password-stdin",
+            "--reset-password",
+            stdin="another-Long-pass-2026\n",
+        )
+    elif how == "deactivation":
+        server.run("deactivate", name)
+    else:
+        server.run("createuser", name, "--role", "board")
+
+
 @pytest.mark.slow
 def test_a_session_ends_on_every_worker_at_once(server):
-    # sign-out
-    ann = server.sign_in("ann")
-    assert len(server.spread(ann)) == 2
-    server.sign_out(ann)
-    refused, workers = server.refused(ann)
-    assert refused == 50 and len(workers) == 2, (refused, workers)
-
-    # a password change (made by another process: an administrator's command)
-    bob = server.sign_in("bob")
-    server.spread(bob)
-    server.django(
-        "with transaction.atomic():\n"
-        "    u = User.objects.get(username='bob'); u.set_password('another-long-password-2')\n"
-        "    u.save()\n"
-    )
-    refused, workers = server.refused(bob)
-    assert refused == 50 and len(workers) == 2, (refused, workers)
-
-    # a deactivation
-    cat = server.sign_in("cat")
-    server.spread(cat)
-    server.django(
-        "with transaction.atomic():\n"
-        "    u = User.objects.get(username='cat'); u.is_active = False; u.save()\n"
-    )
-    refused, workers = server.refused(cat)
-    assert refused == 50 and len(workers) == 2, (refused, workers)
-
-    # a role change (another role granted with createuser)
-    dan = server.sign_in("dan")
-    server.spread(dan)
-    server.run("createuser", "dan", "--role", "board")
-    refused, workers = server.refused(dan)
-    assert refused == 50 and len(workers) == 2, (refused, workers)
+    for name, how in ENDINGS:
+        session = server.sign_in(name)
+        assert len(server.spread(session)) == 2
+        end(server, name, how, session)
+        refused, workers = server.refused(session)
+        assert refused == 50 and len(workers) == 2, (how, refused, workers)
 
     # every ended session's row is gone, not only refused
     server.django(

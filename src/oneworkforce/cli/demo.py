@@ -39,6 +39,16 @@ def submission_files(folder: Path) -> list[tuple[str, Path]]:
     return found
 
 
+def ascwds_files(folder: Path) -> list[tuple[str, Path, str]]:
+    """The ASC-WDS bulk upload files of a synthetic ICS folder: (kind, file, month), each
+    month's workplace file before its worker file."""
+    found = []
+    for path in sorted((folder / "ascwds").glob("*_????-??.csv")):
+        which, month = path.stem.rsplit("_", 1)
+        found.append((f"ascwds_{which}", path, month))
+    return sorted(found, key=lambda f: (f[2], f[0] != "ascwds_workplace"))
+
+
 def demo(
     scale: str = typer.Option("ics", "--scale", help="small, ics or national"),
     seed: int = typer.Option(1, "--seed", help="the same seed gives the same ICS"),
@@ -75,6 +85,12 @@ def demo(
             if not result.ok:
                 rejected.append(result)
             bar.advance(task)
+    from oneworkforce.data.ascwds import import_ascwds
+
+    for kind, path, month in ascwds_files(folder):
+        outcome = import_ascwds(importer, kind, path, month)
+        if not outcome.ok:
+            rejected.append(outcome)
     for r in rejected:
         err.print(f"{r.file} was rejected: {r.report.summary()}", markup=False)
     from oneworkforce.metrics.results_writer import ResultsWriter

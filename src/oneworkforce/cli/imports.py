@@ -11,12 +11,15 @@ from oneworkforce.cli.common import OutputFormat, err, fail, open_stores, out, p
 from oneworkforce.data.importer import Importer, ImportResult
 from oneworkforce.data.lake import ALL_DATASETS
 
+ASCWDS_KINDS = ("ascwds_workplace", "ascwds_worker")
+
 
 def register(app: typer.Typer) -> None:
     app.command(
         name="import",
         help="Validate and load partner files (CSV, XLSX or Parquet). "
-        f"DATASET is one of: {', '.join(ALL_DATASETS)}.",
+        f"DATASET is one of: {', '.join([*ALL_DATASETS, *ASCWDS_KINDS])} "
+        "(the ASC-WDS bulk upload files need --period).",
     )(import_files)
 
 
@@ -31,7 +34,15 @@ def import_files(
         help="refuse a file with any column the format does not name (by default such "
         "columns, and any that look like a person's identifiers, are dropped and reported)",
     ),
+    period: str | None = typer.Option(
+        None,
+        "--period",
+        help="the month (YYYY-MM) of an ASC-WDS bulk upload file, which holds one snapshot",
+    ),
 ) -> None:
+    if dataset in ASCWDS_KINDS:
+        _import_ascwds(dataset, files, period, fmt, submitted_by, strict)
+        return
     if dataset not in ALL_DATASETS:
         fail(f"unknown dataset '{dataset}'; expected one of: {', '.join(ALL_DATASETS)}")
     missing = [str(f) for f in files if not f.is_file()]
@@ -66,6 +77,64 @@ def import_files(
         for r in results:
             _print_result(r)
     if not all(r.ok for r in results):
+        raise typer.Exit(1)
+
+
+def _import_ascwds(
+    kind: str,
+    files: list[Path],
+    period: str | None,
+    fmt: OutputFormat,
+    submitted_by: str,
+    strict: bool,
+) -> None:
+    from oneworkforce.data import ascwds
+
+    try:
+        month = ascwds.check_period(period)
+    except ValueError as exc:
+        fail(str(exc))
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        fail(f"no such file: {', '.join(missing)}")
+    home = open_stores()
+    from oneworkforce.metrics.store import after_commit_hook
+
+    importer = Importer(home, submitted_by=submitted_by, after_commit=[after_commit_hook(home)])
+    outcomes = [ascwds.import_ascwds(importer, kind, f, month, strict=strict) for f in files]
+    if fmt is OutputFormat.json:
+        print_json(
+            [
+                {
+                    "file": o.file,
+                    "dataset": o.kind,
+                    "period": month,
+                    "status": o.status,
+                    "counts": o.counts,
+                    "warnings": o.warnings,
+                    "stored": [r.to_dict() for r in o.results],
+                    "validation": o.report.to_dict(),
+                }
+                for o in outcomes
+            ]
+        )
+    else:
+        for o in outcomes:
+            if o.ok:
+                counted = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in o.counts.items())
+                out.print(f"✔ {o.file}: accepted as {o.kind} for {month} ({counted})", markup=False)
+                for r in o.results:
+                    out.print(f"  stored as {r.dataset}: {r.rows:,} rows", markup=False)
+            else:
+                out.print(
+                    f"✘ {o.file}: rejected, nothing was loaded. {o.report.summary()}",
+                    markup=False,
+                )
+                for e in o.report.errors:
+                    out.print(f"  - {e.describe()}", markup=False)
+            for warning in o.warnings:
+                out.print(f"  warning: {warning}", markup=False)
+    if not all(o.ok for o in outcomes):
         raise typer.Exit(1)
 
 

@@ -212,7 +212,65 @@ def render_markdown() -> str:
         lines.append("")
     lines += ["## Metric codes in aggregate returns", "", "| metric | units |", "|---|---|"]
     lines += [f"| `{m}` | {', '.join(u)} |" for m, u in aggregate_metric_codes().items()]
+    lines += _ascwds()
     return "\n".join(lines) + "\n"
+
+
+REGISTER_SEGMENT = "the register's segment"
+
+
+def _ascwds() -> list[str]:
+    """The two ASC-WDS bulk upload layouts, column by column (``data/ascwds.py``)."""
+    from oneworkforce.data import ascwds
+
+    lines = [
+        "",
+        "## ASC-WDS bulk upload files (`ascwds_workplace`, `ascwds_worker`)",
+        "",
+        "Skills for Care's ASC-WDS bulk upload files, read unedited: "
+        "`oneworkforce import ascwds_workplace WORKPLACE.csv --period YYYY-MM`, then "
+        "`oneworkforce import ascwds_worker WORKER.csv --period YYYY-MM` (a file is one "
+        "snapshot, so the month is given). A workplace is matched to the register by "
+        "`LOCATIONID` (the register's `cqc_location_id`), else by `LOCALESTID` (its "
+        "`ascwds_local_id`, spaces ignored); a worker by `LOCALESTID`. An establishment not in "
+        "the register is refused with its row and value. `STATUS` DELETE rows are not counted "
+        "or checked; NEW, UPDATE, NOCHANGE and UNCHECKED rows count as written. The worker "
+        "file is stored as staff in post (pseudonymised) and aggregate figures; the workplace "
+        "file as aggregate figures with Skills for Care's definitions; each figure says so. "
+        "A workplace whose TOTALPERMTEMP differs from its permanent and temporary worker "
+        "records is a warning, as in ASC-WDS. Columns not listed as read are never stored.",
+        "",
+    ]
+    for title, headings, read in (
+        ("Workplace file", ascwds.WORKPLACE_HEADINGS, ascwds.WORKPLACE_READ),
+        ("Worker file", ascwds.WORKER_HEADINGS, ascwds.WORKER_READ),
+    ):
+        lines += [f"### {title}", "", "| # | column | read | meaning |", "|---|---|---|---|"]
+        for i, heading in enumerate(headings, 1):
+            used = heading in read
+            lines.append(
+                f"| {i} | `{heading}` | {'yes' if used else 'no'} | {read.get(heading, '')} |"
+            )
+        lines.append("")
+    lines += [
+        "### Codes",
+        "",
+        "| EMPLSTATUS | ASC-WDS | counted as |",
+        "|---|---|---|",
+        *(f"| {c} | {name} | {as_} |" for c, (name, as_) in ascwds.EMPLOYMENT.items()),
+        "",
+        "| MAINSERVICE | ASC-WDS service | segment |",
+        "|---|---|---|",
+        *(
+            f"| {c} | {name} | {seg or REGISTER_SEGMENT} |"
+            for c, (name, seg) in ascwds.MAIN_SERVICES.items()
+        ),
+        "",
+        "| MAINJOBROLE | ASC-WDS job role | staff group |",
+        "|---|---|---|",
+        *(f"| {c} | {name} | `{group}` |" for c, (name, group) in ascwds.JOB_ROLES.items()),
+    ]
+    return lines
 
 
 if __name__ == "__main__":

@@ -162,6 +162,13 @@ class Lake:
                 superseded.add(s.submission_id)
         columns = stored_columns(dataset)
         select = ", ".join(f'CAST("{n}" AS {t}) AS "{n}"' for n, t in columns)
+        if dataset.name == "organisations":
+            # registers stored before the register gained a column read it as empty
+            stored = self._stored_names(dataset.name, list(current))
+            select = ", ".join(
+                f'CAST({chr(34) + n + chr(34) if n in stored else "NULL"} AS {t}) AS "{n}"'
+                for n, t in columns
+            )
         empty = (
             "SELECT "
             + ", ".join(f'CAST(NULL AS {t}) AS "{n}"' for n, t in columns)
@@ -195,6 +202,16 @@ class Lake:
             return self._default_register_sql()
         return " UNION ALL ".join(parts) if parts else empty
 
+    def _stored_names(self, dataset: str, submissions: list[str]) -> set[str]:
+        """The column names of a dataset's stored files (from their Parquet footers)."""
+        import pyarrow.parquet as pq
+
+        names: set[str] = set()
+        for submission in submissions:
+            for path in self.published_dir(dataset, submission).glob("*.parquet"):
+                names.update(pq.read_schema(path).names)
+        return names
+
     def _default_register_sql(self) -> str:
         path = self.home.root / "reference" / "organisations.default.csv"
         text = default_organisations_csv()
@@ -203,7 +220,8 @@ class Lake:
             path.write_text(text, encoding="utf-8")
         return (
             f"SELECT org_code, org_name, segment, place, sector, "
-            f"CAST(partner AS BOOLEAN) AS partner, CAST(NULL AS VARCHAR) AS submission_id "
+            f"CAST(partner AS BOOLEAN) AS partner, CAST(NULL AS VARCHAR) AS cqc_location_id, "
+            f"CAST(NULL AS VARCHAR) AS ascwds_local_id, CAST(NULL AS VARCHAR) AS submission_id "
             f"FROM read_csv({_lit(str(path))}, header=true, all_varchar=true)"
         )
 

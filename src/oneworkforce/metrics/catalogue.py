@@ -182,6 +182,20 @@ SKILLS_FOR_CARE_POSTS = AggregateNote(
     basis_mentions=("skills for care", "asc-wds"),
 )
 
+ASCWDS_SICKNESS = AggregateNote(
+    "Skills for Care ASC-WDS (§6): each worker's days sick in the 12 months to the snapshot, "
+    "as the employer records them, weighted by contracted FTE, over 365 x FTE, for permanent "
+    "and temporary staff whose days are known: a 12-month figure, not the NHS month's FTE "
+    "days lost over FTE days available",
+    basis_mentions=("asc-wds",),
+)
+ASCWDS_AGENCY = AggregateNote(
+    "Skills for Care ASC-WDS (§6) holds no pay bill: agency workers' FTE over the FTE of all "
+    "workers recorded (permanent, temporary, bank, agency and other), not the NHS share of "
+    "pay bill",
+    basis_mentions=("asc-wds",),
+)
+
 # --- Shared pieces --------------------------------------------------------------------------------
 
 SUBSTANTIVE_FTE = AssignmentTotal(
@@ -216,6 +230,7 @@ def _sickness(code: str, title: str, window: Window, description: str) -> Metric
         source=SICKNESS,
         segments=EMPLOYER_SEGMENTS,
         targets=(SICKNESS_TARGET,),
+        aggregate_notes=(ASCWDS_SICKNESS,),
     )
 
 
@@ -255,6 +270,7 @@ def _agency_share(code: str, title: str, window: Window, description: str) -> Me
         source=AGENCY,
         segments=EMPLOYER_SEGMENTS,
         targets=(AGENCY_LIMIT,),
+        aggregate_notes=(ASCWDS_AGENCY,),
     )
 
 
@@ -263,7 +279,7 @@ def _plan_variance(
 ) -> Metric:
     return Metric(
         code=code,
-        title=f"{what} against plan" + (" (% of plan)" if pct else " (FTE)"),
+        title=f"{what} against plan" + (" (% over or under)" if pct else " (FTE)"),
         description=(
             f"Actual {what} minus the operating plan, over the organisations and staff "
             "groups that have both" + (", as a fraction of plan." if pct else ".")

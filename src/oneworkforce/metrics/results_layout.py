@@ -14,10 +14,11 @@ One file per split and metric, so that a change of one dataset rewrites only the
 metrics that read it; the index names, per split, the files of each metric with data.
 
 Results are in long format: ``metric``, ``period``, the dimension columns (``place``,
-``segment``, ``org_code``, ``staff_group``; ``band_cluster`` for WRES; those outside the split
-are null), ``origin`` (``computed``, or ``aggregate`` for figures entered through the
-``aggregate`` dataset), ``value``, ``numerator``, ``denominator``, ``unit``, ``basis``,
-``quality``, ``sources`` (the submission ids behind the figure), ``note``, ``computed_at`` and
+``segment``, ``org_code``, ``staff_group``, ``staff_category``; ``band_cluster`` for WRES;
+those outside the split are null), ``origin`` (``computed``, or ``aggregate`` for figures
+entered through the ``aggregate`` dataset), ``value``, ``numerator``, ``denominator``,
+``unit``, ``basis``, ``quality``, ``sources`` (the submission ids behind the figure),
+``note``, ``computed_at`` and
 ``data_version`` (a hash of the manifest slices the row was computed from).
 
 **Atomicity.** A write puts new files under new names, then replaces ``index.json`` in one
@@ -46,8 +47,15 @@ import pyarrow.parquet as pq
 from oneworkforce.metrics.catalogue import Catalogue
 from oneworkforce.metrics.definitions import Metric
 
-FORMAT = 2  # 1: one file per split
-DIMENSION_COLUMNS = ("place", "segment", "org_code", "staff_group", "band_cluster")
+FORMAT = 3  # 1: one file per split; 2: before the staff_category column
+DIMENSION_COLUMNS = (
+    "place",
+    "segment",
+    "org_code",
+    "staff_group",
+    "staff_category",
+    "band_cluster",
+)
 SERIES_COLUMNS = ("metric", *DIMENSION_COLUMNS, "origin")
 _TIME = pa.timestamp("us", tz="UTC")
 

@@ -107,7 +107,16 @@ def staff_groups_of(classification: str) -> tuple[str, ...]:
     return tuple(c for c in vocab.codes if vocab.extra[c]["classification"] == classification)
 
 
-ORGANISATION_COLUMNS = ("org_code", "org_name", "segment", "place", "sector", "partner")
+ORGANISATION_COLUMNS = (
+    "org_code",
+    "org_name",
+    "segment",
+    "place",
+    "sector",
+    "partner",
+    "cqc_location_id",
+    "ascwds_local_id",
+)
 SECTORS = ("nhs", "primary_care", "local_authority", "independent", "vcse")
 
 

@@ -201,6 +201,22 @@ def generate(
         tables["sickness_absence"], systems[0], out / "published" / "sickness_absence"
     )
 
+    # independent social care providers keep ASC-WDS: the last month's snapshot as its two
+    # bulk upload files (own random stream, so the other files do not change)
+    from oneworkforce.data.synth import ascwds_files
+    from oneworkforce.data.synth.aggregate import _year
+
+    last = cal.months - 1
+    providers = [r for r in register_rows(systems) if r["ascwds_local_id"]]
+    if providers:
+        files += ascwds_files.write(
+            out / "ascwds",
+            providers,
+            cal.date(last).strftime("%Y-%m"),
+            _year(cal, last),
+            np.random.default_rng([seed, 11]),
+        )
+
     if with_errors:
         report("errors", 0, 1)
         files += errors.write(out / "errors", {**tables, **samples})

@@ -365,17 +365,25 @@ def build_systems(scale: str) -> list[System]:
 
 
 def register_rows(systems: Sequence[System]) -> list[dict[str, str]]:
-    """The organisation register, one row per organisation, sorted by code."""
-    rows = [
-        {
-            "org_code": o.org_code,
-            "org_name": o.org_name,
-            "segment": o.segment,
-            "place": o.place,
-            "sector": o.sector,
-            "partner": "true" if o.partner else "false",
-        }
-        for s in systems
-        for o in s.organisations
-    ]
+    """The organisation register, one row per organisation, sorted by code. Independent
+    social care providers keep ASC-WDS records: they carry a CQC location ID and their
+    ASC-WDS workplace ID (their own code)."""
+    from oneworkforce.data.synth.ascwds_files import PROVIDERS, cqc_location_id
+
+    rows = []
+    for s in systems:
+        for o in s.organisations:
+            asc = o.sector == "independent" and o.segment in PROVIDERS and o.partner
+            rows.append(
+                {
+                    "org_code": o.org_code,
+                    "org_name": o.org_name,
+                    "segment": o.segment,
+                    "place": o.place,
+                    "sector": o.sector,
+                    "partner": "true" if o.partner else "false",
+                    "cqc_location_id": cqc_location_id(o.org_code) if asc else "",
+                    "ascwds_local_id": o.org_code if asc else "",
+                }
+            )
     return sorted(rows, key=lambda r: r["org_code"])

@@ -19,6 +19,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from oneworkforce.reports.blocks import NUMERIC_UNITS
 from oneworkforce.reports.render import charts
+from oneworkforce.web.formats import day
 
 NOTE_COLOUR = RGBColor(0x4C, 0x62, 0x72)
 
@@ -135,7 +136,7 @@ def write(content: Mapping[str, Any], manifest: Mapping[str, Any], path: Path) -
     core.comments = f"Results data version {manifest['results']['data_version']}"
 
     landscape = [False]  # the current section's orientation
-    doc.add_paragraph(f"{content['meeting']} · {content['meeting_date']}")
+    doc.add_paragraph(f"{content['meeting']} · {day(content['meeting_date'])}")
     doc.add_heading(f"{content['title']}: {content['subtitle']}", level=0)
     doc.add_heading("Contents", level=1)
     _field(doc.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', "Right-click and update the field.")

@@ -26,6 +26,7 @@ class MetricRow(Schema):
     segment: str | None = None
     org_code: str | None = None
     staff_group: str | None = None
+    staff_category: str | None = None
     band_cluster: str | None = None
     origin: str
     value: float | None

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from oneworkforce import spreadsheets
-from oneworkforce.data.reference import TOTAL_STAFF_GROUP, vocabulary
+from oneworkforce.data.reference import STAFF_CATEGORIES, TOTAL_STAFF_GROUP, vocabulary
 from oneworkforce.metrics import charts, peers, people_story
 from oneworkforce.metrics.catalogue import CATALOGUE
 from oneworkforce.metrics.results import PARTLY_SUPPRESSED
@@ -233,6 +233,11 @@ def _breakdowns(request, metric, chosen: dict[str, str], period: str | None) -> 
         ("organisation", by_org, "Organisation"),
         ("staff_group", by_sg, "Staff group"),
     ]
+    if not {"org", "segment", "place"} & set(chosen):
+        levels = store.results(metric.code, "staff_category", {"period": period})
+        for r in levels:
+            r["group"] = STAFF_CATEGORIES.get(r["staff_category"], r["staff_category"])
+        parts.append(("staff_category", levels, "Cross-sector staff level"))
     if period and metric.code in peers.COMPARABLE and not {"org", "segment", "place"} & set(chosen):
         parts.append(("ics", data.ics_comparison(metric.code, period), "Integrated care system"))
     out = {}
@@ -464,6 +469,19 @@ def story_export(request, fmt):
     return exports.download(name, fmt, title, header, rows, units=[None, None, None, 4, None, 4])
 
 
+def _display(value, metric) -> str:
+    """A figure as a board paper writes it; a difference from plan in words: "51.9% over
+    plan", never "(% of plan) 51.9%"."""
+    if metric.combine == "relative_difference" and value is not None:
+        side = "over" if value > 0 else "under" if value < 0 else "on"
+        return f"{abs(value) * 100:.1f}% {side} plan" if side != "on" else "on plan"
+    if metric.unit == "pounds" and value is not None:
+        from oneworkforce.web.formats import money
+
+        return money(value)
+    return charts.format_value(value, metric.unit)
+
+
 @requires(P.VIEW_AGGREGATES)
 def agency(request):
     try:
@@ -480,7 +498,7 @@ def agency(request):
             {
                 "metric": metric,
                 "row": row,
-                "display": charts.format_value(row["value"], metric.unit),
+                "display": _display(row["value"], metric),
                 "target": people_story.target_label(metric.code, data.catalogue()),
                 "variation_label": people_story.VARIATION_LABELS.get(
                     row.get("variation_icon") or "", ""
@@ -504,17 +522,29 @@ def agency(request):
             entry = by_org.setdefault(
                 r["org_code"], {"name": names.get(r["org_code"], r["org_code"]), "cells": {}}
             )
-            entry["cells"][r["metric"]] = charts.format_value(
-                r["value"], CATALOGUE.get(r["metric"]).unit
-            )
+            entry["cells"][r["metric"]] = _display(r["value"], CATALOGUE.get(r["metric"]))
+            entry.setdefault("values", {})[r["metric"]] = r["value"]
         titles = vocabulary("staff_group").titles
         for r in store.results(list(AGENCY_METRICS), "staff_group", {"period": period}):
             entry = by_sg.setdefault(
                 r["staff_group"], {"name": titles.get(r["staff_group"]), "cells": {}}
             )
-            entry["cells"][r["metric"]] = charts.format_value(
-                r["value"], CATALOGUE.get(r["metric"]).unit
-            )
+            entry["cells"][r["metric"]] = _display(r["value"], CATALOGUE.get(r["metric"]))
+    fmt = request.GET.get("download", "")
+    if fmt in ("csv", "xlsx"):
+        header = ["Organisation", *[m.title for m in columns]]
+        rows = [
+            [entry["name"], *[entry.get("values", {}).get(m.code) for m in columns]]
+            for _, entry in sorted(by_org.items(), key=lambda kv: kv[1]["name"])
+        ]
+        return exports.download(
+            f"agency-{period}",
+            fmt,
+            f"Agency and pay bill by organisation, {period}",
+            header,
+            rows,
+            units=[None, *[m.unit for m in columns]],
+        )
     share = store.series("agency_share_of_paybill", "system") if period else []
     share_metric = CATALOGUE.get("agency_share_of_paybill")
     chart = (
