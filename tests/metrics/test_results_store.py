@@ -411,7 +411,8 @@ def stored_files(store):
     index = store.index()
     names = {index["manifest"]}
     for info in index["splits"].values():
-        names |= {info["results"], info["spc"]}
+        for stored in info["metrics"].values():
+            names |= {stored["results"], stored["spc"]}
     return names
 
 
@@ -437,7 +438,7 @@ def test_a_failure_part_way_through_a_recompute_leaves_the_previous_results(
     assert snapshot(store) == before
 
     # a failure while the new files are being written: some are on disk, the index is not
-    import oneworkforce.metrics.store as module
+    import oneworkforce.metrics.results_writer as module
 
     real_write, written = module._write_parquet, []
 

@@ -8,8 +8,9 @@
 * ``registers/{kind}`` needs VIEW_REGISTERS (VIEW_DECLARATIONS for the declarations),
   ``planning/runs`` VIEW_PLANS, ``packs`` VIEW_PACKS for full packs (public ones for all).
 
-The figures come from the stored results (:class:`oneworkforce.metrics.store.ResultsStore`),
-which hold aggregates only: no endpoint reads a person-level table.
+The figures come from the stored results
+(:class:`oneworkforce.metrics.results_reader.ResultsReader`), which hold aggregates only: no
+endpoint reads a person-level table.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from oneworkforce.data.lake import ALL_DATASETS
 from oneworkforce.metrics import CATALOGUE
 from oneworkforce.metrics.impact import SPLITS
 from oneworkforce.metrics.results import LEADING_FIELDS, OPTIONAL_FIELDS, VALUE_FIELDS
-from oneworkforce.metrics.store import ResultsStore
+from oneworkforce.metrics.results_reader import ResultsReader
+from oneworkforce.web import freshness
 from oneworkforce.web.access import Permission, Scope, scope_for
 from oneworkforce.web.api import schemas
 from oneworkforce.web.api.auth import AUTH
@@ -199,16 +201,22 @@ def metrics(
             raise PermissionDenied("figures by organisation need the view_organisation permission")
         if allowed is not None:
             filters["org_code"] = sorted(allowed)
-    store = ResultsStore(settings.HOME.lake)
+    store = ResultsReader(settings.HOME.lake)
     rows = [
         r
         for r in store.results(query.codes, split=query.split.name, filters=filters)
         if query.wants(r["period"])
     ]
     index = store.index()
+    stale = freshness.current().stale
     response["Cache-Control"] = NO_STORE
     response["X-OneWorkforce-Data-Version"] = index["data_version"] if index else "none"
-    return [_row(r, query.split.by) for r in rows]
+    response["X-OneWorkforce-Data-Stale"] = "true" if stale else "false"
+    out = [_row(r, query.split.by) for r in rows]
+    if stale:
+        for row in out:
+            row["data_stale"] = True
+    return out
 
 
 # --- submissions -----------------------------------------------------------------------------

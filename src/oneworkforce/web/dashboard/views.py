@@ -20,7 +20,7 @@ from oneworkforce.data.reference import STAFF_CATEGORIES, TOTAL_STAFF_GROUP, voc
 from oneworkforce.metrics import charts, peers, people_story
 from oneworkforce.metrics.catalogue import CATALOGUE
 from oneworkforce.metrics.results import PARTLY_SUPPRESSED
-from oneworkforce.metrics.store import spc_target
+from oneworkforce.metrics.results_layout import spc_target
 from oneworkforce.web.access import Permission as P
 from oneworkforce.web.dashboard import coverage as coverage_map
 from oneworkforce.web.dashboard import data, exports
