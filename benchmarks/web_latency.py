@@ -240,6 +240,37 @@ def page_mix(offset: int) -> itertools.cycle:
     return itertools.cycle(pairs)
 
 
+def cold(port: int, cookie: str) -> dict:
+    """Cold latency: each distinct page requested once, one after another, by one client on a
+    server just started, before any load (what the first reader of a new data version waits,
+    unless a shared cache already holds that generation's fragments from an earlier run). The
+    warm figures are the load runs after it."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    latencies: dict[str, list[float]] = {}
+    seen = set()
+    for kind, path in page_mix(0):
+        if path in seen:
+            if len(seen) == len(METRICS) * len(SEGMENTS) + 1:
+                break
+            continue
+        seen.add(path)
+        t = time.perf_counter()
+        status, body = request(conn, path, headers={"Cookie": cookie})
+        latencies.setdefault(kind, []).append(time.perf_counter() - t)
+        if status != 200 or MARKERS[kind] not in body:
+            raise RuntimeError(f"cold {path}: {status}")
+    conn.close()
+    everything = [x for values in latencies.values() for x in values]
+    out = {
+        "dashboard": {"first_ms": round(latencies["dashboard"][0] * 1000, 1)},
+        "drilldown": summary(latencies["drilldown"], 1.0),
+        "overall": summary(everything, 1.0),
+    }
+    for figures in out.values():
+        figures.pop("requests_per_second", None)
+    return out
+
+
 def health_mix(offset: int) -> itertools.cycle:
     return itertools.cycle([("healthz", "/healthz")])
 
@@ -372,6 +403,8 @@ def main() -> None:
             for c in caches
         }
         cookies = {c: [sign_in(s.port) for _ in range(args.clients)] for c, s in started.items()}
+        # cold: each page once, before any load, on servers just started
+        colds = {c: cold(s.port, cookies[c][0]) for c, s in started.items()}
         for i in range(args.repeats):
             for c, server in started.items():  # each cache in turn, within each repeat
                 load_before = os.getloadavg()[0]
@@ -387,6 +420,7 @@ def main() -> None:
         floor = medians([{"healthz": r["healthz"]} for r in runs[c]])["healthz"]
         overall = pages["overall"]
         by_cache[c] = {
+            "cold": colds[c],
             "pages": pages,
             "healthz": floor,
             "ratio_to_floor": {
@@ -438,6 +472,7 @@ def main() -> None:
     print(
         json.dumps(
             {
+                "cold": {c: v["cold"]["overall"] for c, v in by_cache.items()},
                 "pages": {c: v["pages"]["overall"] for c, v in by_cache.items()},
                 "healthz": {c: v["healthz"] for c, v in by_cache.items()},
                 "shared_cache_against_per_process": shared_cost,

@@ -188,10 +188,9 @@ def make(home: Home, out: Path) -> dict[str, Any]:
 
 
 def _results_files(index: dict[str, Any]) -> list[str]:
-    names = {index["manifest"]}
-    for info in index["splits"].values():
-        names.update((info["results"], info["spc"]))
-    return sorted(names)
+    from oneworkforce.metrics.results_layout import files_of
+
+    return sorted(files_of(index))
 
 
 def verify(backup: Path) -> dict[str, Any]:

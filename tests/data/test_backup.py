@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 
 import duckdb
-import pyarrow.parquet as pq
 import pytest
 
 from oneworkforce.data.importer import CRASH_ENV, PAUSE_ENV
+from oneworkforce.metrics.results_reader import ResultsReader
 from tests.data.samples import SAMPLES, write
 from tests.data.test_atomicity import cli, loaded_home, second_file  # noqa: F401
 
@@ -78,10 +78,11 @@ def figures(home: Path, db: str | None = None) -> dict:
     }
     con.close()
     index = json.loads((home / "lake" / "_results" / "index.json").read_text())
+    reader = ResultsReader(home / "lake")
     results = {
-        name: pq.read_table(home / "lake" / "_results" / info[kind]).to_pylist()
-        for name, info in index["splits"].items()
-        for kind in ("results", "spc")
+        (name, kind): getattr(reader, kind)(split=name)
+        for name in index["splits"]
+        for kind in ("results", "spc_points")
     }
     risks = run(home, "registers", "export", "risks", "--format", "csv", db=db).stdout
     trail = json.loads(run(home, "audit", "--format", "json", "--limit", "10000", db=db).stdout)

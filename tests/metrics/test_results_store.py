@@ -16,7 +16,7 @@ import pytest
 from oneworkforce.data.importer import Importer
 from oneworkforce.metrics import compute, spc
 from oneworkforce.metrics.impact import SPLITS
-from oneworkforce.metrics.store import ResultsStore
+from oneworkforce.metrics.store import DIMENSION_COLUMNS, ResultsStore
 from tests.data.samples import write
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,13 @@ def snapshot(store):
                 split.name,
                 row["metric"],
                 row["period"],
-                *(row[d] for d in ("place", "segment", "org_code", "staff_group", "band_cluster")),
+                row["place"],
+                row["segment"],
+                row["org_code"],
+                # the staff dimension of the split: a group, or a cross-sector level (no split
+                # has both)
+                row["staff_group"] or row["staff_category"],
+                row["band_cluster"],
                 row["origin"],
             )
             assert key not in out, key
@@ -134,11 +140,7 @@ def fresh(importer, split):
 
 
 def comparable(row):
-    dims = {
-        d: row[d]
-        for d in ("place", "segment", "org_code", "staff_group", "band_cluster")
-        if row[d] is not None
-    }
+    dims = {d: row[d] for d in DIMENSION_COLUMNS if row[d] is not None}
     return (
         row["metric"],
         row["period"],
@@ -174,7 +176,7 @@ def assert_matches_fresh_compute(importer, store):
                 assert g == (w if w is None else pytest.approx(w, rel=1e-12)), (split.name, got)
 
 
-DIMS = ("place", "segment", "org_code", "staff_group", "band_cluster")
+DIMS = DIMENSION_COLUMNS
 
 
 def same(a, b):
@@ -228,6 +230,7 @@ def expected_touch(key, metrics, periods, org):
     return {
         "system": True,
         "staff_group": True,
+        "staff_category": True,
         "place": place == own_place,
         "segment": segment == own_segment,
         "place_segment": place == own_place and segment == own_segment,
@@ -408,7 +411,8 @@ def stored_files(store):
     index = store.index()
     names = {index["manifest"]}
     for info in index["splits"].values():
-        names |= {info["results"], info["spc"]}
+        for stored in info["metrics"].values():
+            names |= {stored["results"], stored["spc"]}
     return names
 
 
@@ -434,7 +438,7 @@ def test_a_failure_part_way_through_a_recompute_leaves_the_previous_results(
     assert snapshot(store) == before
 
     # a failure while the new files are being written: some are on disk, the index is not
-    import oneworkforce.metrics.store as module
+    import oneworkforce.metrics.results_writer as module
 
     real_write, written = module._write_parquet, []
 

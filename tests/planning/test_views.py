@@ -93,3 +93,17 @@ def test_a_run_from_the_page_is_audited(page_home) -> None:
     assert job.state == "done" and job.actor == "u-analyst"
     assert (event.actor, event.object_id) == ("u-analyst", run_id)
     assert event.changes["scenario"] == "tiny" and event.changes["runs"] == 5
+
+
+def test_the_api_lists_a_run_with_its_summaries(page_home) -> None:
+    from oneworkforce.jobs.models import Job
+
+    analyst = _client("analyst")
+    response = analyst.post("/planning/run/", {"scenario": "tiny", "runs": "5"})
+    run_id = Job.objects.get(pk=response["Location"].split("job=")[1]).object_id
+    runs = analyst.get("/api/v1/planning/runs").json()
+    assert [r["meta"]["run_id"] for r in runs] == [run_id]
+    assert runs[0]["meta"]["runs"] == 5
+    # a 2-year horizon: rows for years 1 and 2
+    assert {row["year"] for row in runs[0]["summaries"]} == {1, 2}
+    assert analyst.get(f"/api/v1/planning/runs?run={run_id}").json() == runs

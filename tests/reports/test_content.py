@@ -186,6 +186,29 @@ def test_unknown_month_is_refused(pack_home, registers):
         make(pack_home, period="2025-01")
 
 
+def test_a_pack_made_from_stale_results_says_so(pack_home, tmp_path):
+    """A file accepted after the results were stored, without their refresh (as after a kill):
+    the pack records it and says so in its sources; once refreshed, a new pack does not."""
+    from oneworkforce.metrics.results_writer import ResultsWriter
+    from tests.data.samples import write
+    from tests.reports.conftest import sickness
+
+    rows = [sickness("RZA", LAST, extra=5.0)]
+    result = pack_home.import_file("sickness_absence", write(tmp_path / "late.csv", rows))
+    assert result.status == "accepted"
+
+    stale = make(pack_home)
+    assert stale.manifest["results"]["stale"] is True
+    sources = next(s for s in stale.content["sections"] if s["id"] == "sources")
+    assert "an earlier data version: files accepted since are not in the figures" in str(sources)
+
+    assert ResultsWriter(pack_home.home.lake).refresh().mode == "incremental"
+    fresh = make(pack_home)
+    assert fresh.manifest["results"]["stale"] is False
+    sources = next(s for s in fresh.content["sections"] if s["id"] == "sources")
+    assert "an earlier data version" not in str(sources)
+
+
 def _conflict_entry(pack) -> str:
     rows = table_of(pack.content, "implications")["rows"]
     return {r[0]["display"]: r[1]["display"] for r in rows}["Conflict of interest"]

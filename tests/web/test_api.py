@@ -314,3 +314,11 @@ def test_an_offset_beyond_any_ledger_is_refused_not_a_server_error(ledger, clien
     response = client_for("analyst").get(f"/api/v1/submissions?offset={offset}")
     assert response.status_code == 422
     assert "offset" in str(response.json()["detail"])
+
+
+def test_figures_by_the_cross_sector_staff_level(loaded, client_for):
+    # March 2024: nursing 1.0 (RZA) + medical 0.6 (RZA, locum) + medical 0.4 (RZB), all
+    # registered clinical staff: 2.0 FTE, the whole system
+    rows = client_for("programme_lead").get(FTE + "&by=staff_category").json()
+    assert [(r["staff_category"], r["value"]) for r in rows] == [("registered_clinical", 2.0)]
+    assert "staff_group" not in rows[0]

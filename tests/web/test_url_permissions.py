@@ -95,6 +95,9 @@ URLS: dict[str, tuple[object, object, str]] = {
     "api:metrics": (P.VIEW_AGGREGATES, (), "metric=staff_in_post_fte"),
     "api:submissions": (P.VIEW_SUBMISSIONS, (), ""),
     "api:submission": (P.VIEW_SUBMISSIONS, lambda: (SUBMISSION["RZA"],), ""),
+    "api:registers": (P.VIEW_REGISTERS, ("risks",), ""),
+    "api:planning_runs": (P.VIEW_PLANS, (), ""),
+    "api:packs": (P.VIEW_PUBLISHED, (), ""),
     # board packs (the site fixture's full pack; its public pack is checked below)
     "reports:packs": (P.VIEW_PACKS, (), ""),
     "reports:public_packs": (P.VIEW_PUBLISHED, (), ""),

@@ -39,8 +39,10 @@ def home() -> Home:
         fail(f"cannot use the data directory: {exc}")
 
 
-def open_stores() -> Home:
-    """The data directory with its operational store set up and the lake reconciled."""
+def open_stores(*, repair_results: bool = True) -> Home:
+    """The data directory with its operational store set up, the lake reconciled with the
+    ledger and (unless ``repair_results`` is False) the stored results brought up to date if
+    an earlier refresh failed or was killed."""
     from oneworkforce import opstore
     from oneworkforce.data.importer import reconcile
 
@@ -50,7 +52,33 @@ def open_stores() -> Home:
     except Exception as exc:  # database unreachable, bad DATABASE_URL, ...
         fail(f"cannot open the operational store: {str(exc).strip().splitlines()[0]}")
     reconcile(h)
+    if repair_results:
+        repair_results_store(h)
     return h
+
+
+def repair_results_store(h: Home) -> None:
+    """Refresh stored results that are behind the ledger; a failure is reported, not fatal
+    (the pages say the figures are from an earlier data version until a refresh succeeds)."""
+    from oneworkforce.metrics.results_writer import repair_if_stale
+
+    try:
+        report = repair_if_stale(h)
+    except Exception as exc:  # the command itself may still be useful, e.g. `results status`
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        err.print(
+            "oneworkforce: the stored results are behind the accepted files and could not be "
+            f"brought up to date ({type(exc).__name__}: {first}); pages show the figures "
+            "of an earlier data version",
+            markup=False,
+        )
+        return
+    if report is not None:
+        err.print(
+            "oneworkforce: brought the stored results up to date with the accepted files "
+            f"(data version {report.data_version})",
+            markup=False,
+        )
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

@@ -93,10 +93,10 @@ def demo(
             rejected.append(outcome)
     for r in rejected:
         err.print(f"{r.file} was rejected: {r.report.summary()}", markup=False)
-    from oneworkforce.metrics.store import ResultsStore
+    from oneworkforce.metrics.results_writer import ResultsWriter
 
     with split_progress("computing the metrics and their SPC") as progress:
-        ResultsStore(home.lake).rebuild(progress=progress)
+        ResultsWriter(home.lake).rebuild(progress=progress)
     _summary(Lake(home))
     _people_story(home)
     _registers(home)
@@ -270,11 +270,11 @@ def _people_story(home) -> None:
     """The segment-by-metric matrix of the board papers (the dashboard's home page), from the
     stored results: the latest value of each series with its Making Data Count variation."""
     from oneworkforce.metrics import people_story
-    from oneworkforce.metrics.store import ResultsStore
+    from oneworkforce.metrics.results_reader import ResultsReader
 
     lake = Lake(home)
     matrix = people_story.build(
-        ResultsStore(lake.root),
+        ResultsReader(lake.root),
         people_story.reference_segments(),
         organisations=lake.organisations(),
     )

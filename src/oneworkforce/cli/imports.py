@@ -49,7 +49,7 @@ def import_files(
     if missing:
         fail(f"no such file: {', '.join(missing)}")
     home = open_stores()
-    from oneworkforce.metrics.store import after_commit_hook
+    from oneworkforce.metrics.results_writer import after_commit_hook
 
     importer = Importer(home, submitted_by=submitted_by, after_commit=[after_commit_hook(home)])
     results: list[ImportResult] = []

@@ -23,11 +23,11 @@ def register(app: typer.Typer) -> None:
 def rebuild(
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json"),
 ) -> None:
-    from oneworkforce.metrics.store import ResultsStore
+    from oneworkforce.metrics.results_writer import ResultsWriter
 
-    home = open_stores()
+    home = open_stores(repair_results=False)
     with split_progress("computing the metrics and their SPC") as progress:
-        report = ResultsStore(home.lake).rebuild(progress=progress)
+        report = ResultsWriter(home.lake).rebuild(progress=progress)
     if fmt is OutputFormat.json:
         print_json(report.to_dict())
         return
@@ -41,10 +41,10 @@ def rebuild(
 def status(
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json"),
 ) -> None:
-    from oneworkforce.metrics.store import ResultsStore
+    from oneworkforce.metrics.results_reader import ResultsReader
 
     home = open_stores()
-    state = ResultsStore(home.lake).status()
+    state = ResultsReader(home.lake).status()
     if fmt is OutputFormat.json:
         print_json(state)
         return

@@ -50,7 +50,7 @@ def spc_chart(
     width: int | str = "container",
     height: int = 260,
 ) -> dict[str, Any]:
-    """The SPC chart of one stored series (``ResultsStore.series`` rows, in period order).
+    """The SPC chart of one stored series (``ResultsReader.series`` rows, in period order).
     A series SPC does not apply to (no mean on any point: rolling 12-month and year-to-date
     figures) is drawn as a line chart with the same months a year before instead."""
     if not any(p.get("mean") is not None for p in points):

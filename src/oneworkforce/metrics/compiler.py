@@ -248,6 +248,14 @@ class Compiler:
             "COALESCE(contract_type, 'permanent') AS contract_type" if k == "contract_type" else k
             for k in keys
         )
+        # Staff in post is scanned only when a metric reads it (or compares with it): a
+        # refresh of sickness or temporary staffing alone never pays for the largest dataset.
+        needs_sip = "staff_in_post" in self.datasets or any(
+            isinstance(m.measure, Gap | PlanComparison) for m in self.request.metrics
+        )
+        if not needs_sip:
+            self._months_step()
+            return
         self.steps[SIP] = (
             f"SELECT {month_of('c.period')} AS m, c.period, c.org_code, o.place, o.segment"
             f"{_cols(keys[2:], 'c.')}, {staff_category_sql('c.staff_group')} AS staff_category, "
@@ -258,6 +266,10 @@ class Compiler:
             f"JOIN {ORGS} o ON o.org_code = c.org_code"
         )
         self.steps[SIP_ORGS] = f"SELECT DISTINCT m, org_code FROM {SIP}"
+        self._months_step()
+
+    def _months_step(self) -> None:
+        """The months each dataset has partner data in (of those asked for), and offsets."""
         wanted = "TRUE" if self.request.months is None else f"m IN {_list(self.request.months)}"
         per_dataset = [
             f"SELECT DISTINCT '{d}' AS dataset, m FROM {SIP}"

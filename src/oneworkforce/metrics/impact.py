@@ -74,6 +74,7 @@ SPLITS: tuple[Split, ...] = (
     Split("place_segment", ("place", "segment")),  # the People Story matrix filtered by place
     Split("org_code", ("org_code",)),
     Split("staff_group", ("staff_group",)),
+    Split("staff_category", ("staff_category",)),  # the cross-sector level of staff groups
     Split("segment_staff_group", ("segment", "staff_group")),
     Split("org_code_staff_group", ("org_code", "staff_group")),
 )

@@ -459,9 +459,9 @@ def _spc(metric_code: str) -> dict:
 def _store():
     """The results store the pages read stored series from."""
     from oneworkforce.data.lake import Lake
-    from oneworkforce.metrics.store import ResultsStore
+    from oneworkforce.metrics.results_reader import ResultsReader
 
-    return ResultsStore(Lake(settings.HOME).root)
+    return ResultsReader(Lake(settings.HOME).root)
 
 
 def _chart(code: str, title: str, unit: str, points: list, chart_id: str) -> dict:

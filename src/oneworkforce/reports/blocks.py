@@ -122,3 +122,12 @@ def tables(content: Mapping[str, Any]) -> list[Block]:
 
 def charts(content: Mapping[str, Any]) -> list[Block]:
     return [b for s in content["sections"] for b in s["blocks"] if b["type"] == "chart"]
+
+
+def results_version(manifest: Mapping[str, Any]) -> str:
+    """The results data version a pack was made from, saying so when the stored results were
+    behind the ledger (files accepted before the pack was made are not in its figures)."""
+    version = str(manifest["results"]["data_version"])
+    if manifest["results"].get("stale"):
+        return f"{version} (an earlier data version: files accepted since are not in the figures)"
+    return version

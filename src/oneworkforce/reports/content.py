@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from oneworkforce.metrics.catalogue import CATALOGUE
-from oneworkforce.metrics.store import catalogue_fingerprint
+from oneworkforce.metrics.results_layout import catalogue_fingerprint
 from oneworkforce.reports.context import Context, month_name
 from oneworkforce.reports.figures import Figures
 from oneworkforce.reports.inputs import Inputs
@@ -83,7 +83,7 @@ def manifest(
             {k: s[k] for k in ("id", "dataset", "file_name", "sha256", "submitted_at", "rows")}
             for s in inputs.submissions
         ],
-        "results": {"data_version": inputs.data_version},
+        "results": {"data_version": inputs.data_version, "stale": inputs.stale},
         "registers": {
             "version": (inputs.registers or {}).get("version"),
             "as_of": (inputs.registers or {}).get("as_of"),

@@ -14,7 +14,7 @@ from typing import Any
 from oneworkforce.config import Home
 from oneworkforce.metrics import people_story, targets
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
-from oneworkforce.metrics.store import ResultsStore
+from oneworkforce.metrics.results_reader import ResultsReader
 
 log = logging.getLogger(__name__)
 #: scenarios compared in one pack at most (the planning pages compare as many)
@@ -28,7 +28,7 @@ class NoData(RuntimeError):
 @dataclass
 class Inputs:
     home: Home
-    store: ResultsStore
+    store: ResultsReader
     period: str
     periods: list[str]
     data_version: str
@@ -39,6 +39,8 @@ class Inputs:
     registers: dict[str, Any] | None
     registers_note: str = ""
     planning: dict[str, Any] | None = None
+    #: the stored results are behind the lake: files accepted since are not in the figures
+    stale: bool = False
     planning_note: str = ""
     plan_runs: list[str] = field(default_factory=list)
     previous: dict[str, Any] | None = None  # the content of the last pack of the same kind
@@ -64,7 +66,7 @@ def segments() -> list[dict[str, Any]]:
     return [{"segment": c, "title": vocab.titles[c]} for c in ordered]
 
 
-def available_periods(store: ResultsStore) -> list[str]:
+def available_periods(store: ResultsReader) -> list[str]:
     rows = store.results("staff_in_post_fte", "system")
     return sorted({r["period"] for r in rows if r["value"] is not None})
 
@@ -81,7 +83,7 @@ def read(
 ) -> Inputs:
     from oneworkforce.data.lake import Lake
 
-    store = ResultsStore(home.lake)
+    store = ResultsReader(home.lake)
     status = store.status()
     if not status["built"]:
         raise NoData("there are no stored results yet: import data, then make the pack")
@@ -114,6 +116,7 @@ def read(
         period=chosen,
         periods=periods,
         data_version=str(status["data_version"]),
+        stale=bool(status["stale"]),
         segments=segments(),
         organisations=lake.organisations(),
         overrides=_overrides(),

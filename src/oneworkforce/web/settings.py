@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "oneworkforce.web.context.navigation",
+                "oneworkforce.web.freshness.context",
             ],
         },
     },

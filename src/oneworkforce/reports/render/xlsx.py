@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from oneworkforce import spreadsheets
-from oneworkforce.reports.blocks import NUMERIC_UNITS, tables
+from oneworkforce.reports.blocks import NUMERIC_UNITS, results_version, tables
 from oneworkforce.web.formats import pounds
 
 NUMBER_FORMATS = {
@@ -58,7 +58,7 @@ def write(content: Mapping[str, Any], manifest: Mapping[str, Any], path: Path) -
     info = [
         ("Meeting", f"{content['meeting']}, {content['meeting_date']}"),
         ("Made", f"{content['created_at']} by {content['created_by']}"),
-        ("Results data version", manifest["results"]["data_version"]),
+        ("Results data version", results_version(manifest)),
         ("Registers version", str(manifest["registers"]["version"] or "not installed")),
         ("Catalogue", manifest["catalogue"]["fingerprint"]),
         ("OneWorkforce", manifest["code"]["display"]),

@@ -6,7 +6,7 @@ from typing import Any
 
 from oneworkforce.metrics import charts, people_story
 from oneworkforce.metrics.catalogue import CATALOGUE
-from oneworkforce.metrics.store import spc_target
+from oneworkforce.metrics.results_layout import spc_target
 from oneworkforce.reports.blocks import (
     Section,
     chart,

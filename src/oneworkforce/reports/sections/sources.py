@@ -11,6 +11,7 @@ from oneworkforce.reports.blocks import (
     fields,
     number,
     paragraph,
+    results_version,
     section,
     table,
     text,
@@ -49,7 +50,7 @@ def build(ctx: Context, manifest: dict[str, Any]) -> Section:
             ]
         )
     versions = [
-        ("Results data version", manifest["results"]["data_version"]),
+        ("Results data version", results_version(manifest)),
         ("Registers version", manifest["registers"]["version"] or "not installed"),
         ("Planning runs", ", ".join(manifest["planning"]["run_ids"]) or "none"),
         ("Metric catalogue", manifest["catalogue"]["fingerprint"]),

@@ -5,9 +5,12 @@
   for the organisations the caller holds VIEW_ORGANISATION for.
 * ``submissions`` need VIEW_SUBMISSIONS (for some organisation), scoped as the pages are
   (:mod:`oneworkforce.web.submissions.ledger`).
+* ``registers/{kind}`` needs VIEW_REGISTERS (VIEW_DECLARATIONS for the declarations),
+  ``planning/runs`` VIEW_PLANS, ``packs`` VIEW_PACKS for full packs (public ones for all).
 
-The figures come from the stored results (:class:`oneworkforce.metrics.store.ResultsStore`),
-which hold aggregates only: no endpoint reads a person-level table.
+The figures come from the stored results
+(:class:`oneworkforce.metrics.results_reader.ResultsReader`), which hold aggregates only: no
+endpoint reads a person-level table.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from oneworkforce.data.lake import ALL_DATASETS
 from oneworkforce.metrics import CATALOGUE
 from oneworkforce.metrics.impact import SPLITS
 from oneworkforce.metrics.results import LEADING_FIELDS, OPTIONAL_FIELDS, VALUE_FIELDS
-from oneworkforce.metrics.store import ResultsStore
+from oneworkforce.metrics.results_reader import ResultsReader
+from oneworkforce.web import freshness
 from oneworkforce.web.access import Permission, Scope, scope_for
 from oneworkforce.web.api import schemas
 from oneworkforce.web.api.auth import AUTH
@@ -197,16 +201,22 @@ def metrics(
             raise PermissionDenied("figures by organisation need the view_organisation permission")
         if allowed is not None:
             filters["org_code"] = sorted(allowed)
-    store = ResultsStore(settings.HOME.lake)
+    store = ResultsReader(settings.HOME.lake)
     rows = [
         r
         for r in store.results(query.codes, split=query.split.name, filters=filters)
         if query.wants(r["period"])
     ]
     index = store.index()
+    stale = freshness.current().stale
     response["Cache-Control"] = NO_STORE
     response["X-OneWorkforce-Data-Version"] = index["data_version"] if index else "none"
-    return [_row(r, query.split.by) for r in rows]
+    response["X-OneWorkforce-Data-Stale"] = "true" if stale else "false"
+    out = [_row(r, query.split.by) for r in rows]
+    if stale:
+        for row in out:
+            row["data_stale"] = True
+    return out
 
 
 # --- submissions -----------------------------------------------------------------------------
@@ -268,3 +278,82 @@ def submission(request, response: HttpResponse, submission_id: UUID):
         return Status(404, {"detail": f"No submission {submission_id} that you can see."})
     response["Cache-Control"] = NO_STORE
     return Status(200, ledger.as_dict(scope, entry, detail=True))
+
+
+# --- registers, planning runs, board packs (read only) -----------------------------------------
+
+RegisterKind = Literal[
+    "programmes",
+    "status_reports",
+    "milestones",
+    "benefits",
+    "benefit_months",
+    "risks",
+    "actions",
+    "declarations",
+    "meetings",
+]
+
+
+@api.get(
+    "/registers/{kind}",
+    response={200: list[dict[str, Any]], **DENIED},
+    summary="One assurance register, as `oneworkforce registers export KIND --format json`",
+)
+def registers(request, response: HttpResponse, kind: RegisterKind):  # type: ignore[valid-type]
+    """The register's live (not archived) records, with the fields of its JSON export. Needs
+    view_registers; the full register of interests (`declarations`) needs view_declarations."""
+    from oneworkforce.registers import exporting
+
+    scope = _scope(request)
+    _require(scope, Permission.VIEW_REGISTERS)
+    if kind == "declarations":
+        _require(scope, Permission.VIEW_DECLARATIONS)
+    response["Cache-Control"] = NO_STORE
+    return exporting.as_json(kind)
+
+
+@api.get(
+    "/planning/runs",
+    response={200: list[dict[str, Any]], **DENIED},
+    summary="Planning runs: their scenario, data version and P10/P50/P90 summaries",
+)
+def planning_runs(
+    request,
+    response: HttpResponse,
+    run: str | None = Query(
+        None, pattern=r"^[A-Za-z0-9_.-]{1,120}$", description="only the run with this id"
+    ),
+):
+    """Every finished planning run, newest first: `meta` (scenario, runs, seed, engine, data
+    version, levers) and `summaries` (P10, P50, P90 of supply, demand, gap and cost by year,
+    segment and staff group). Needs view_plans."""
+    from oneworkforce.planning.results import list_runs, load
+
+    _require(_scope(request), Permission.VIEW_PLANS)
+    out = []
+    for meta in list_runs(settings.HOME):
+        if run is not None and meta["run_id"] != run:
+            continue
+        found = load(settings.HOME, meta["run_id"])
+        out.append({"meta": found.meta, "summaries": found.summaries})
+    response["Cache-Control"] = NO_STORE
+    return out
+
+
+@api.get(
+    "/packs",
+    response={200: list[dict[str, Any]], **DENIED},
+    summary="Board packs: the full ones you may read and the public ones",
+)
+def packs(request, response: HttpResponse):
+    """Each pack's id, month, title, meeting, whether it is public, who made it and when, and
+    the data version and content hash it was frozen with. Full packs need view_packs; public
+    packs, view_published (every signed-in role)."""
+    from oneworkforce.reports import service
+
+    scope = _scope(request)
+    _require(scope, Permission.VIEW_PUBLISHED)
+    public_only = None if scope.can(Permission.VIEW_PACKS) else True
+    response["Cache-Control"] = NO_STORE
+    return [service.summary(p) for p in service.listing(public=public_only)]

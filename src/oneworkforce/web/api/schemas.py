@@ -17,7 +17,8 @@ class MetricRow(Schema):
     """One stored figure, as ``oneworkforce metrics --format json`` prints it, plus ``origin``
     (``computed`` from partner files, or ``aggregate`` when entered as a figure). The
     dimension keys present are those of the split asked for (``by``), and ``band_cluster`` for
-    the WRES metric; ``note`` only when there is one."""
+    the WRES metric; ``note`` only when there is one; ``data_stale`` (true) only when the
+    stored figures are from an earlier data version than the ledger's."""
 
     metric: str
     period: str
@@ -25,6 +26,7 @@ class MetricRow(Schema):
     segment: str | None = None
     org_code: str | None = None
     staff_group: str | None = None
+    staff_category: str | None = None
     band_cluster: str | None = None
     origin: str
     value: float | None
@@ -35,6 +37,7 @@ class MetricRow(Schema):
     quality: str
     sources: list[str]
     note: str | None = None
+    data_stale: bool | None = None
 
 
 class SliceOut(Schema):

@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from oneworkforce.data.lake import Lake
 from oneworkforce.metrics import peers, people_story, targets
 from oneworkforce.metrics.catalogue import Catalogue
-from oneworkforce.metrics.store import ResultsStore
+from oneworkforce.metrics.results_reader import ResultsReader
 
 _lock = threading.Lock()
 _cache: OrderedDict[Hashable, Any] = OrderedDict()
@@ -29,8 +29,8 @@ def lake() -> Lake:
     return Lake(settings.HOME)
 
 
-def _store() -> ResultsStore:
-    return ResultsStore(lake().root)
+def _store() -> ResultsReader:
+    return ResultsReader(lake().root)
 
 
 _version: dict[str, Any] = {}

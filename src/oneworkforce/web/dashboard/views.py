@@ -16,11 +16,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from oneworkforce import spreadsheets
-from oneworkforce.data.reference import TOTAL_STAFF_GROUP, vocabulary
+from oneworkforce.data.reference import STAFF_CATEGORIES, TOTAL_STAFF_GROUP, vocabulary
 from oneworkforce.metrics import charts, peers, people_story
 from oneworkforce.metrics.catalogue import CATALOGUE
 from oneworkforce.metrics.results import PARTLY_SUPPRESSED
-from oneworkforce.metrics.store import spc_target
+from oneworkforce.metrics.results_layout import spc_target
 from oneworkforce.web.access import Permission as P
 from oneworkforce.web.dashboard import coverage as coverage_map
 from oneworkforce.web.dashboard import data, exports
@@ -233,6 +233,11 @@ def _breakdowns(request, metric, chosen: dict[str, str], period: str | None) -> 
         ("organisation", by_org, "Organisation"),
         ("staff_group", by_sg, "Staff group"),
     ]
+    if not {"org", "segment", "place"} & set(chosen):
+        levels = store.results(metric.code, "staff_category", {"period": period})
+        for r in levels:
+            r["group"] = STAFF_CATEGORIES.get(r["staff_category"], r["staff_category"])
+        parts.append(("staff_category", levels, "Cross-sector staff level"))
     if period and metric.code in peers.COMPARABLE and not {"org", "segment", "place"} & set(chosen):
         parts.append(("ics", data.ics_comparison(metric.code, period), "Integrated care system"))
     out = {}

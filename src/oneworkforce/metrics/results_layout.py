@@ -1,0 +1,212 @@
+"""The results store on disk: the one interface between its write path
+(:mod:`oneworkforce.metrics.results_writer`) and its read path
+(:mod:`oneworkforce.metrics.results_reader`).
+
+Layout under ``lake/_results/``::
+
+    index.json                             the current generation: which files hold what
+    results-<split>-<metric>-<token>.parquet  one row per period and group of a metric
+    spc-<split>-<metric>-<token>.parquet      one row per point of the metric's monthly series
+    manifest-<token>.parquet               the lake's slices the results were computed from
+    .lock                                  one writer at a time
+
+One file per split and metric, so that a change of one dataset rewrites only the files of the
+metrics that read it; the index names, per split, the files of each metric with data.
+
+Results are in long format: ``metric``, ``period``, the dimension columns (``place``,
+``segment``, ``org_code``, ``staff_group``, ``staff_category``; ``band_cluster`` for WRES;
+those outside the split are null), ``origin`` (``computed``, or ``aggregate`` for figures
+entered through the ``aggregate`` dataset), ``value``, ``numerator``, ``denominator``,
+``unit``, ``basis``, ``quality``, ``sources`` (the submission ids behind the figure),
+``note``, ``computed_at`` and
+``data_version`` (a hash of the manifest slices the row was computed from).
+
+**Atomicity.** A write puts new files under new names, then replaces ``index.json`` in one
+``os.replace``; readers read the index once and then only the files it names, which are never
+rewritten. A reader therefore sees one whole generation, and a failure or crash part-way
+leaves the previous generation in place.
+
+**Freshness.** The index records the ``data_version`` of the lake's manifest (the ledger's
+accepted and superseded slices) it was computed from; :func:`lake_version` is the manifest's
+current one. They differ when the store is stale: a writer was killed or failed between the
+ledger's commit and the store's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from oneworkforce.metrics.catalogue import Catalogue
+from oneworkforce.metrics.definitions import Metric
+
+FORMAT = 3  # 1: one file per split; 2: before the staff_category column
+DIMENSION_COLUMNS = (
+    "place",
+    "segment",
+    "org_code",
+    "staff_group",
+    "staff_category",
+    "band_cluster",
+)
+SERIES_COLUMNS = ("metric", *DIMENSION_COLUMNS, "origin")
+_TIME = pa.timestamp("us", tz="UTC")
+
+RESULTS_SCHEMA = pa.schema(
+    [
+        ("metric", pa.string()),
+        ("period", pa.string()),
+        *[(d, pa.string()) for d in DIMENSION_COLUMNS],
+        ("origin", pa.string()),
+        ("value", pa.float64()),
+        ("numerator", pa.float64()),
+        ("denominator", pa.float64()),
+        ("unit", pa.string()),
+        ("basis", pa.string()),
+        ("quality", pa.string()),
+        ("sources", pa.list_(pa.string())),
+        ("note", pa.string()),
+        ("computed_at", _TIME),
+        ("data_version", pa.string()),
+    ]
+)
+SPC_SCHEMA = pa.schema(
+    [
+        ("metric", pa.string()),
+        *[(d, pa.string()) for d in DIMENSION_COLUMNS],
+        ("origin", pa.string()),
+        ("period", pa.string()),
+        ("index", pa.int32()),
+        ("value", pa.float64()),
+        ("mean", pa.float64()),
+        ("lpl", pa.float64()),
+        ("upl", pa.float64()),
+        ("outside_limits", pa.bool_()),
+        ("close_to_limits", pa.bool_()),
+        ("relative_to_mean", pa.int8()),
+        ("special_cause_flag", pa.bool_()),
+        ("point_type", pa.string()),
+        ("rule", pa.string()),
+        ("trial_limits", pa.bool_()),
+        ("variation_icon", pa.string()),
+        ("assurance", pa.string()),
+        ("improvement", pa.string()),
+        ("target", pa.float64()),
+        ("computed_at", _TIME),
+    ]
+)
+MANIFEST_COLUMNS = ("submission_id", "dataset", "segment", "org_code", "period", "rows", "status")
+
+Row = dict[str, Any]
+SeriesKey = tuple[str | None, ...]
+
+
+def files_of(index: Mapping[str, Any]) -> set[str]:
+    """The names of every file a generation's index refers to."""
+    files = {index["manifest"]}
+    for info in index["splits"].values():
+        for stored in info["metrics"].values():
+            files.update((stored["results"], stored["spc"]))
+    return files
+
+
+def results_root(lake_root: Path | str) -> Path:
+    return Path(lake_root) / "_results"
+
+
+def index_path(lake_root: Path | str) -> Path:
+    return results_root(lake_root) / "index.json"
+
+
+def read_index(lake_root: Path | str) -> dict[str, Any] | None:
+    """The current generation's index (None before the first write)."""
+    try:
+        text = index_path(lake_root).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    data: dict[str, Any] = json.loads(text)
+    return data if data.get("format") == FORMAT else None
+
+
+def manifest_path(lake_root: Path | str) -> Path:
+    return Path(lake_root) / "_manifest" / "slices.parquet"
+
+
+def read_manifest(lake_root: Path | str) -> list[Row]:
+    """The lake's manifest: every slice the ledger holds, accepted or superseded."""
+    path = manifest_path(lake_root)
+    if not path.exists():
+        return []
+    return pq.read_table(path).to_pylist()
+
+
+def data_version(slices: Sequence[Mapping[str, Any]]) -> str:
+    """A hash of the manifest's slices (order does not matter)."""
+    lines = sorted("\x1f".join(str(s[c]) for c in MANIFEST_COLUMNS) for s in slices)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
+
+
+def lake_version(lake_root: Path | str) -> str:
+    """The data version of the lake's current manifest."""
+    return data_version(read_manifest(lake_root))
+
+
+def catalogue_fingerprint(catalogue: Catalogue) -> str:
+    text = json.dumps(catalogue.to_list(), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def is_stale(index: Mapping[str, Any] | None, lake: str, catalogue: Catalogue) -> bool:
+    """Whether a stored generation is behind the lake's data or the catalogue."""
+    return (
+        index is None
+        or index["data_version"] != lake
+        or index.get("catalogue") != catalogue_fingerprint(catalogue)
+    )
+
+
+def spc_target(metric: Metric, segment: str | None = None) -> float | None:
+    """The target SPC assurance is judged against: the first of the metric's targets that
+    applies to the segment (system-wide targets when none), if it is on the side that matters
+    (a ceiling when lower is better, a floor when higher is better)."""
+    applying = [t for t in metric.targets if t.applies_to(segment)]
+    for target in applying[:1]:
+        if metric.improvement == "decrease" and target.kind == "ceiling":
+            return target.upper
+        if metric.improvement == "increase" and target.kind == "floor":
+            return target.lower
+    return None
+
+
+def series_key(row: Mapping[str, Any]) -> SeriesKey:
+    return tuple(row[c] for c in SERIES_COLUMNS)
+
+
+def sort_key(order: Mapping[str, int]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """Catalogue order, then group, then period."""
+
+    def key(row: Mapping[str, Any]) -> tuple[Any, ...]:
+        return (
+            order.get(row["metric"], len(order)),
+            *("" if row[c] is None else row[c] for c in (*DIMENSION_COLUMNS, "origin")),
+            row["period"],
+        )
+
+    return key
+
+
+def fsync(path: Path) -> None:
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def read_parquet(path: Path, filters: list[tuple[str, str, Any]] | None = None) -> list[Row]:
+    table = pq.read_table(path, filters=filters or None)
+    return table.to_pylist()

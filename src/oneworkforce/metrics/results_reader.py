@@ -1,0 +1,244 @@
+"""The read path of the results store: what pages, the API and board packs ask for.
+
+It reads one generation (see :mod:`oneworkforce.metrics.results_layout`) and never writes;
+the write path is :mod:`oneworkforce.metrics.results_writer`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
+from oneworkforce.metrics.impact import SPLITS_BY_NAME
+from oneworkforce.metrics.results_layout import (
+    SERIES_COLUMNS,
+    Row,
+    SeriesKey,
+    data_version,
+    is_stale,
+    lake_version,
+    manifest_path,
+    read_index,
+    read_parquet,
+    results_root,
+    series_key,
+    sort_key,
+)
+
+
+def _filters(
+    metric: str | Sequence[str] | None, filters: Mapping[str, Any] | None
+) -> list[tuple[str, str, Any]]:
+    out: list[tuple[str, str, Any]] = []
+    wanted = {"metric": metric, **(filters or {})}
+    for column, value in wanted.items():
+        if value is None:
+            continue
+        if column not in (*SERIES_COLUMNS, "period"):
+            raise ValueError(f"cannot filter on {column!r}")
+        values = [value] if isinstance(value, str) else list(value)
+        out.append((column, "in", values))
+    return out
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """The stored results against the lake's manifest (the ledger's slices)."""
+
+    stale: bool
+    stored_version: str | None  # None before the first build
+    lake_version: str
+    computed_at: str | None
+
+    @property
+    def computed_label(self) -> str:
+        """When the stored figures were computed, e.g. ``29 Nov 2026 08:02 UTC``."""
+        if not self.computed_at:
+            return ""
+        when = datetime.fromisoformat(self.computed_at).astimezone(UTC)
+        return when.strftime("%-d %b %Y %H:%M UTC")
+
+
+_fresh_lock = threading.Lock()
+_fresh_cache: dict[Path, tuple[tuple[Any, ...], Freshness]] = {}
+
+
+def _stamp(path: Path) -> tuple[Any, ...]:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return (None,)
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+class ResultsReader:
+    """Stored results of the standard splits under ``<lake_root>/_results``, for reading."""
+
+    def __init__(self, lake_root: Path | str, *, catalogue: Catalogue = CATALOGUE) -> None:
+        self.lake_root = Path(lake_root)
+        self.root = results_root(self.lake_root)
+        self.catalogue = catalogue
+        self._order = {code: i for i, code in enumerate(catalogue.codes)}
+
+    @property
+    def index_path(self) -> Path:
+        return self.root / "index.json"
+
+    def index(self) -> dict[str, Any] | None:
+        """The current generation's index (None before the first write)."""
+        return read_index(self.lake_root)
+
+    def _files(
+        self,
+        split: str,
+        kind: str,
+        metric: str | Sequence[str] | None,
+        index: Mapping[str, Any] | None = None,
+    ) -> list[Path]:
+        """The files of a split holding ``kind`` (results or spc) for some metrics (all by
+        default), in catalogue order: one file per metric."""
+        if split not in SPLITS_BY_NAME:
+            raise ValueError(f"unknown split {split!r}; use {', '.join(SPLITS_BY_NAME)}")
+        index = self.index() if index is None else index
+        if index is None or split not in index["splits"]:
+            return []
+        stored = index["splits"][split]["metrics"]
+        wanted = stored if metric is None else [metric] if isinstance(metric, str) else metric
+        codes = sorted(
+            (c for c in set(wanted) if c in stored),
+            key=lambda c: (self._order.get(c, len(self._order)), c),
+        )
+        return [self.root / stored[c][kind] for c in codes]
+
+    @staticmethod
+    def _read(paths: Sequence[Path], filters: list[tuple[str, str, Any]]) -> list[Row]:
+        rows: list[Row] = []
+        for path in paths:
+            rows.extend(read_parquet(path, filters))
+        return rows
+
+    def results(
+        self,
+        metric: str | Sequence[str] | None = None,
+        split: str = "system",
+        filters: Mapping[str, Any] | None = None,
+    ) -> list[Row]:
+        """Stored rows of a split, in catalogue order, then group and period. ``filters`` maps
+        a dimension column, ``origin`` or ``period`` to a value or a list of values."""
+        return self._read(self._files(split, "results", metric), _filters(metric, filters))
+
+    def series(
+        self,
+        metric: str,
+        split: str = "system",
+        group: Mapping[str, str] | None = None,
+        origin: str | None = None,
+    ) -> list[Row]:
+        """The points of one series in period order, each with its SPC (mean, limits, flag,
+        point type) and the series' variation icon and assurance. ``group`` gives the values of
+        the split's dimensions (and ``band_cluster`` for WRES). Several origins (computed and
+        aggregate) are never mixed: without ``origin``, the computed series is preferred."""
+        points = self._read(self._files(split, "spc", metric), _filters(metric, group))
+        if origin is None:
+            origins = {p["origin"] for p in points}
+            origin = "computed" if "computed" in origins or not origins else origins.pop()
+        points = [p for p in points if p["origin"] == origin]
+        if len({series_key(p) for p in points}) > 1:
+            raise ValueError("the group given matches more than one series; name every dimension")
+        return sorted(points, key=lambda p: p["period"])
+
+    def spc_points(
+        self,
+        metric: str | Sequence[str] | None = None,
+        split: str = "system",
+        filters: Mapping[str, Any] | None = None,
+    ) -> list[Row]:
+        """Every stored SPC point of a split (optionally of some metrics and groups)."""
+        return self._read(self._files(split, "spc", metric), _filters(metric, filters))
+
+    def latest(
+        self,
+        metric: str | Sequence[str] | None = None,
+        split: str = "system",
+        filters: Mapping[str, Any] | None = None,
+    ) -> list[Row]:
+        """The latest stored point of every series, with its value, SPC icon and assurance."""
+        index = self.index()  # one generation for both reads
+        wanted = _filters(metric, filters)
+        latest: dict[SeriesKey, Row] = {}
+        for row in self._read(self._files(split, "results", metric, index), wanted):
+            key = series_key(row)
+            if key not in latest or row["period"] > latest[key]["period"]:
+                latest[key] = row
+        points = {
+            (series_key(p), p["period"]): p
+            for p in self._read(self._files(split, "spc", metric, index), wanted)
+        }
+        out = []
+        for key, row in latest.items():
+            point = points.get((key, row["period"]), {})
+            out.append(
+                {
+                    **row,
+                    "point_type": point.get("point_type"),
+                    "variation_icon": point.get("variation_icon"),
+                    "assurance": point.get("assurance"),
+                    "target": point.get("target"),
+                    "lpl": point.get("lpl"),
+                    "upl": point.get("upl"),
+                }
+            )
+        return sorted(out, key=sort_key(self._order))
+
+    def freshness(self) -> Freshness:
+        """Whether the stored results reflect every slice in the lake's manifest. Both files are
+        replaced (never rewritten) on change, so their inode, time and size tell whether to read
+        them again: a page pays two ``stat`` calls when nothing changed."""
+        stamp = (_stamp(self.index_path), _stamp(manifest_path(self.lake_root)))
+        with _fresh_lock:
+            cached = _fresh_cache.get(self.lake_root)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        index = self.index()
+        current = lake_version(self.lake_root)
+        if index is None:
+            # nothing stored yet: stale only when the lake holds data to show
+            fresh = Freshness(current != data_version([]), None, current, None)
+        else:
+            fresh = Freshness(
+                is_stale(index, current, self.catalogue),
+                index["data_version"],
+                current,
+                index.get("computed_at"),
+            )
+        with _fresh_lock:
+            _fresh_cache[self.lake_root] = (stamp, fresh)
+        return fresh
+
+    def status(self) -> dict[str, Any]:
+        """The stored data version against the lake's, and rows and series per split."""
+        index = self.index()
+        current = lake_version(self.lake_root)
+        if index is None:
+            return {"built": False, "data_version": None, "lake_version": current, "stale": True}
+        return {
+            "built": True,
+            "data_version": index["data_version"],
+            "lake_version": current,
+            "stale": is_stale(index, current, self.catalogue),
+            "computed_at": index["computed_at"],
+            "splits": {
+                name: {
+                    "by": info["by"],
+                    "rows": info["rows"],
+                    "series": info["series"],
+                    "computed_at": info["computed_at"],
+                }
+                for name, info in index["splits"].items()
+            },
+        }

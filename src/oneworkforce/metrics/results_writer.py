@@ -1,0 +1,739 @@
+"""The write path of the results store: one writer at a time, rebuild, incremental refresh
+and the commit of a new generation (layout in :mod:`oneworkforce.metrics.results_layout`; the
+read path is :mod:`oneworkforce.metrics.results_reader`).
+
+**Incremental recompute.** :meth:`ResultsWriter.refresh` compares the lake's manifest with the
+copy kept beside the results; the slices that differ are the changes (the accepted
+submission, the slices it superseded, and anything an earlier failed refresh missed).
+:func:`oneworkforce.metrics.impact.affected` turns them into (metric, period, groups) per
+split; those results are computed again with :func:`oneworkforce.metrics.compute`, replace
+exactly the stored rows they cover, and the SPC of every series containing one of them is
+worked out again. Everything else is left as it was, byte for byte.
+
+**SPC.** Each series (metric, split, group and origin) of a metric SPC applies to
+(``Metric.spc``: monthly and snapshot figures, never rolling 12-month or year-to-date ones)
+is analysed with :func:`oneworkforce.metrics.spc.analyse` in period order, months missing
+between its first and last period counting as missing values. The target is
+:func:`oneworkforce.metrics.results_layout.spc_target`: neutral metrics, ranges (such as the
+8-12% turnover band, which a single assurance target cannot express) and targets on the other
+side give no target and so no assurance.
+
+**After a crash.** A write that fails or is killed leaves the previous generation in place;
+the files it had written are removed by the next write, and the files of the previous
+generation are kept one write longer for readers still reading them.
+:func:`repair_if_stale` brings a stale store up to date; :func:`refresh_after_commit` is what
+the importer (or a background job) calls after a submission.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from oneworkforce.metrics import compute as _compute
+from oneworkforce.metrics import spc
+from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
+from oneworkforce.metrics.engines.duckdb import DuckDBEngine
+from oneworkforce.metrics.impact import (
+    SPLITS,
+    SPLITS_BY_NAME,
+    Change,
+    Register,
+    Scope,
+    Split,
+    affected,
+    months_with_data,
+)
+from oneworkforce.metrics.periods import month_index, period_label
+from oneworkforce.metrics.results import MetricResult
+from oneworkforce.metrics.results_layout import (
+    DIMENSION_COLUMNS,
+    FORMAT,
+    MANIFEST_COLUMNS,
+    RESULTS_SCHEMA,
+    SERIES_COLUMNS,
+    SPC_SCHEMA,
+    Row,
+    SeriesKey,
+    catalogue_fingerprint,
+    data_version,
+    files_of,
+    fsync,
+    is_stale,
+    lake_version,
+    read_index,
+    read_manifest,
+    read_parquet,
+    results_root,
+    series_key,
+    spc_target,
+)
+
+ComputeFn = Callable[..., list[MetricResult]]
+
+
+def checkpoint(stage: str) -> None:
+    """Die here, as a kill would, when the tests ask for it (see
+    :func:`oneworkforce.data.importer.checkpoint`)."""
+    from oneworkforce.data.importer import checkpoint as die_here_if_asked
+
+    die_here_if_asked(stage)
+
+
+def _significant(value: float | None) -> float | None:
+    """A figure to 12 significant digits. DuckDB adds in whatever order its threads finish,
+    so the same sum computed twice (in a refresh and in a full rebuild) can differ in the last
+    bits (-150.46000000000822 against -150.46000000001004); SPC's exact arithmetic would then
+    see a tie in one and a fall in the other. Twelve digits are far beyond any figure's
+    meaning and make the two the same."""
+    return None if value is None else float(f"{value:.12g}")
+
+
+def _write_parquet(table: pa.Table, schema: pa.Schema, path: Path) -> None:
+    pq.write_table(table.cast(schema), path, compression="zstd")
+    fsync(path)
+
+
+#: joins the parts of a key; a missing part is spelled NUL, which no stored value contains
+_SEP, _MISSING = "\x1f", "\x00"
+
+
+def _joined(columns: Sequence[pa.ChunkedArray | pa.Array]) -> pa.ChunkedArray:
+    parts = [pc.fill_null(c, _MISSING) for c in columns]
+    return pc.binary_join_element_wise(*parts, _SEP)
+
+
+def _series_keys(table: pa.Table) -> pa.Array:
+    """One string per row naming its series (metric, dimensions and origin)."""
+    if table.num_rows == 0:
+        return pa.array([], pa.string())
+    return _joined([table[c] for c in SERIES_COLUMNS]).combine_chunks()
+
+
+def _covered(
+    table: pa.Table, split: Split, split_scope: Mapping[tuple[str, int], frozenset[str] | None]
+) -> pa.ChunkedArray | pa.Array:
+    """Which rows of a split fall in the scope of a change: their (metric, month) is in it,
+    for every group or for the row's group (:meth:`Split.group_value`)."""
+    if table.num_rows == 0:
+        return pa.array([], pa.bool_())
+    every = [f"{code}{_SEP}{period_label(m)}" for (code, m), g in split_scope.items() if g is None]
+    some = [
+        f"{code}{_SEP}{period_label(m)}{_SEP}{group}"
+        for (code, m), groups in split_scope.items()
+        if groups is not None
+        for group in groups
+    ]
+    metric_month = _joined([table["metric"], table["period"]])
+    covered = pc.is_in(metric_month, value_set=pa.array(every, pa.string()))
+    if some and split.org_levels:
+        group = pc.binary_join_element_wise(*[table[c] for c in split.org_levels], "|")
+        keyed = _joined([table["metric"], table["period"], group])
+        covered = pc.or_(covered, pc.is_in(keyed, value_set=pa.array(some, pa.string())))
+    return covered
+
+
+@dataclass
+class RefreshReport:
+    """What a refresh or rebuild did."""
+
+    mode: str  # rebuild | incremental | unchanged
+    data_version: str
+    rows_replaced: dict[str, int] = field(default_factory=dict)
+    rows_written: dict[str, int] = field(default_factory=dict)
+    series_analysed: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode,
+            "data_version": self.data_version,
+            "rows_replaced": self.rows_replaced,
+            "rows_written": self.rows_written,
+            "series_analysed": self.series_analysed,
+        }
+
+
+class ResultsWriter:
+    """Writes the stored results of the standard splits under ``<lake_root>/_results``."""
+
+    def __init__(
+        self,
+        lake_root: Path | str,
+        *,
+        catalogue: Catalogue = CATALOGUE,
+        compute: ComputeFn = _compute,
+    ) -> None:
+        self.lake_root = Path(lake_root)
+        self.root = results_root(self.lake_root)
+        self.catalogue = catalogue
+        self.compute = compute
+        self._order = {code: i for i, code in enumerate(catalogue.codes)}
+
+    def _compute_many(
+        self, con: Any, splits: Sequence[Split], codes: Sequence[str], periods: Sequence[str] | None
+    ) -> list[list[MetricResult]]:
+        """One engine call for several splits (their shared steps materialised once), or one
+        ``compute`` per split when the store was given its own ``compute``."""
+        if self.compute is _compute:
+            return DuckDBEngine().compute_many(
+                con, [s.by for s in splits], codes, periods, catalogue=self.catalogue
+            )
+        return [
+            self.compute(con, metrics=codes, periods=periods, by=s.by, catalogue=self.catalogue)
+            for s in splits
+        ]
+
+    # -- paths and locking ------------------------------------------------------------------
+    @property
+    def index_path(self) -> Path:
+        return self.root / "index.json"
+
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def index(self) -> dict[str, Any] | None:
+        """The current generation's index (None before the first write)."""
+        return read_index(self.lake_root)
+
+    # -- the lake ---------------------------------------------------------------------------
+    def _lake(self) -> Any:
+        from oneworkforce.config import Home
+        from oneworkforce.data.lake import Lake
+
+        return Lake(Home(self.lake_root.parent))
+
+    def _manifest(self) -> list[Row]:
+        return read_manifest(self.lake_root)
+
+    @contextlib.contextmanager
+    def _source(self, source: Any) -> Iterator[Any]:
+        if source is not None:
+            yield source
+            return
+        lake = self._lake()
+        con = lake.connect()
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @staticmethod
+    def _register(con: Any) -> dict[str, tuple[str | None, str | None]]:
+        if not isinstance(con, duckdb.DuckDBPyConnection):
+            raise TypeError("the results store reads a DuckDB connection to the lake")
+        rows = con.execute(
+            "SELECT org_code, place, segment FROM organisations WHERE partner"
+        ).fetchall()
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    # -- writing: rebuild and refresh -------------------------------------------------------
+    def rebuild(
+        self, source: Any = None, progress: Callable[[str, int, int], None] | None = None
+    ) -> RefreshReport:
+        """Compute every standard split afresh (``source``: a DuckDB connection with the lake's
+        views; by default the lake's current data). ``progress(split, done, total)`` is called
+        as each split starts and once at the end."""
+        with self._lock():
+            manifest = self._manifest()
+            with self._source(source) as con:
+                return self._rebuild(con, manifest, progress)
+
+    def refresh(self, source: Any = None) -> RefreshReport:
+        """Bring the stored results in line with the lake, recomputing only what changed."""
+        with self._lock():
+            checkpoint("results_refresh_started")
+            manifest = self._manifest()
+            version = data_version(manifest)
+            index = self.index()
+            whole = (
+                index is None
+                or index.get("catalogue") != catalogue_fingerprint(self.catalogue)
+                or set(index["splits"]) != set(SPLITS_BY_NAME)
+            )
+            if not whole and index is not None and index["data_version"] == version:
+                return RefreshReport("unchanged", version)
+            with self._source(source) as con:
+                if whole or index is None:
+                    return self._rebuild(con, manifest)
+                old = read_parquet(self.root / index["manifest"])
+                register = self._register(con)
+                changes, moved = _diff(old, manifest, register)
+                scope = affected(
+                    changes,
+                    register,
+                    months_changed=moved,
+                    aggregate_metrics=self._aggregate_metrics(changes, old, manifest),
+                    catalogue=self.catalogue,
+                )
+                if scope is None:
+                    return self._rebuild(con, manifest)
+                return self._update(con, manifest, index, scope, register)
+
+    def after_commit(self, result: Any) -> None:
+        """The importer's hook: refresh after an accepted submission."""
+        if getattr(result, "status", None) == "accepted":
+            self.refresh()
+
+    def _aggregate_metrics(
+        self, changes: Sequence[Change], old: list[Row], new: list[Row]
+    ) -> set[str]:
+        """Metric codes named in the ``aggregate`` submissions behind the changed slices."""
+        if not any(c.dataset == "aggregate" for c in changes):
+            return set()
+        keys = {(c.org, c.segment, c.m) for c in changes if c.dataset == "aggregate"}
+        ids = {
+            s["submission_id"]
+            for s in (*old, *new)
+            if s["dataset"] == "aggregate"
+            and (s["org_code"], s["segment"], _month(s["period"])) in keys
+        }
+        codes: set[str] = set()
+        for sid in ids:
+            folder = self.lake_root / "aggregate" / f"submission={sid}"
+            files = sorted(folder.glob("*.parquet"))
+            if not files:
+                return set(self.catalogue.codes)  # history gone: assume any metric
+            for path in files:
+                codes.update(pq.read_table(path, columns=["metric"]).column(0).to_pylist())
+        return codes
+
+    def _origin(self, manifest: list[Row]) -> Callable[[MetricResult], str]:
+        aggregate_ids = {s["submission_id"] for s in manifest if s["dataset"] == "aggregate"}
+
+        def origin(result: MetricResult) -> str:
+            sources = set(result.sources)
+            return "aggregate" if sources and sources <= aggregate_ids else "computed"
+
+        return origin
+
+    def _rows(
+        self,
+        results: Sequence[MetricResult],
+        origin: Callable[[MetricResult], str],
+        computed_at: datetime,
+        version: str,
+    ) -> list[Row]:
+        rows = []
+        for r in results:
+            unknown = set(r.dimensions) - set(DIMENSION_COLUMNS)
+            if unknown:
+                raise ValueError(f"{r.metric}: dimension {sorted(unknown)[0]!r} is not stored")
+            row: Row = {"metric": r.metric, "period": r.period}
+            row.update({d: r.dimensions.get(d) for d in DIMENSION_COLUMNS})
+            row.update(
+                origin=origin(r),
+                value=_significant(r.value),
+                numerator=_significant(r.numerator),
+                denominator=_significant(r.denominator),
+                unit=r.unit,
+                basis=r.basis,
+                quality=r.quality,
+                sources=list(r.sources),
+                note=r.note,
+                computed_at=computed_at,
+                data_version=version,
+            )
+            rows.append(row)
+        return rows
+
+    def _rebuild(
+        self,
+        con: Any,
+        manifest: list[Row],
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> RefreshReport:
+        version = data_version(manifest)
+        now = datetime.now(UTC)
+        origin = self._origin(manifest)
+        report = RefreshReport("rebuild", version)
+        tables: dict[str, dict[str, tuple[pa.Table, pa.Table]]] = {}
+        # splits that support the same metrics share one engine call
+        groups: dict[tuple[str, ...], list[Split]] = defaultdict(list)
+        for split in SPLITS:
+            groups[tuple(m.code for m in self.catalogue if split.supports(m))].append(split)
+        done = 0
+        for codes, splits in groups.items():
+            if progress:
+                progress(splits[0].name, done, len(SPLITS))
+            for split, results in zip(
+                splits, self._compute_many(con, splits, codes, None), strict=True
+            ):
+                rows = self._rows(results, origin, now, version)
+                points, count = self._analyse(rows, None, now)
+                tables[split.name] = _per_metric(
+                    self._sorted(pa.Table.from_pylist(rows, schema=RESULTS_SCHEMA)),
+                    self._sorted(pa.Table.from_pylist(points, schema=SPC_SCHEMA)),
+                    codes,
+                )
+                report.rows_written[split.name] = len(rows)
+                report.series_analysed[split.name] = count
+            done += len(splits)
+        self._commit(tables, manifest, version, now, previous=None)
+        if progress:
+            progress("done", len(SPLITS), len(SPLITS))
+        return report
+
+    def _update(
+        self,
+        con: Any,
+        manifest: list[Row],
+        index: Mapping[str, Any],
+        scope: Scope,
+        register: Register,
+    ) -> RefreshReport:
+        version = data_version(manifest)
+        now = datetime.now(UTC)
+        origin = self._origin(manifest)
+        report = RefreshReport("incremental", version)
+        tables: dict[str, dict[str, tuple[pa.Table, pa.Table]]] = {}
+        splits = [split for split in SPLITS if scope.get(split.name)]
+        fresh_rows = self._recompute(con, splits, scope, origin, now, version)
+        for split in splits:
+            split_scope = scope[split.name]
+            # only the files of the metrics in scope are read and written again
+            codes = sorted({code for code, _ in split_scope}, key=self._order.__getitem__)
+            stored = index["splits"][split.name]["metrics"]
+            old = _read_all(
+                [self.root / stored[c]["results"] for c in codes if c in stored], RESULTS_SCHEMA
+            )
+            fresh = pa.Table.from_pylist(fresh_rows[split.name], schema=RESULTS_SCHEMA)
+            old_covered = _covered(old, split, split_scope)
+            fresh = fresh.filter(_covered(fresh, split, split_scope))
+            kept = old.filter(pc.invert(old_covered))
+            rows = self._sorted(pa.concat_tables([kept, fresh]))
+            touched = pa.concat_arrays(
+                [_series_keys(old.filter(old_covered)), _series_keys(fresh)]
+            ).unique()
+            # the SPC of every touched series is worked out again from its rows as now stored
+            wanted = rows.filter(pc.is_in(_series_keys(rows), value_set=touched))
+            points, count = self._analyse(wanted.to_pylist(), None, now)
+            old_points = _read_all(
+                [self.root / stored[c]["spc"] for c in codes if c in stored], SPC_SCHEMA
+            )
+            untouched = old_points.filter(
+                pc.invert(pc.is_in(_series_keys(old_points), value_set=touched))
+            )
+            new_points = pa.Table.from_pylist(points, schema=SPC_SCHEMA)
+            tables[split.name] = _per_metric(
+                rows, self._sorted(pa.concat_tables([untouched, new_points])), codes
+            )
+            report.rows_replaced[split.name] = old.num_rows - kept.num_rows
+            report.rows_written[split.name] = fresh.num_rows
+            report.series_analysed[split.name] = count
+        self._commit(tables, manifest, version, now, previous=index)
+        return report
+
+    def _recompute(
+        self,
+        con: Any,
+        splits: Sequence[Split],
+        scope: Scope,
+        origin: Callable[[MetricResult], str],
+        now: datetime,
+        version: str,
+    ) -> dict[str, list[Row]]:
+        """The results of each split's affected (metric, month) pairs, and maybe a few more
+        (the caller keeps only those in scope): one engine call for the splits that ask for the
+        same metrics, over every month any of them asks for, so that the shared steps (such as
+        the scan of staff in post) are made once."""
+        batches: dict[tuple[str, ...], list[Split]] = defaultdict(list)
+        months: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        for split in splits:
+            codes = tuple(sorted({c for c, _ in scope[split.name]}, key=self._order.__getitem__))
+            batches[codes].append(split)
+            months[codes].update(m for _, m in scope[split.name])
+        rows: dict[str, list[Row]] = {split.name: [] for split in splits}
+        for codes, members in batches.items():
+            periods = [period_label(m) for m in sorted(months[codes])]
+            for split, results in zip(
+                members, self._compute_many(con, members, codes, periods), strict=True
+            ):
+                rows[split.name].extend(self._rows(results, origin, now, version))
+        return rows
+
+    def _sorted(self, table: pa.Table) -> pa.Table:
+        """Rows in catalogue order, then group (missing values first) and period."""
+        codes = pa.array(list(self._order), pa.string())
+        order = pc.fill_null(pc.index_in(table["metric"], value_set=codes), len(codes))
+        keys = [order, *(pc.fill_null(table[c], "") for c in (*DIMENSION_COLUMNS, "origin"))]
+        keys.append(table["period"])
+        names = [f"k{i}" for i in range(len(keys))]
+        indices = pc.sort_indices(
+            pa.table(keys, names=names), sort_keys=[(n, "ascending") for n in names]
+        )
+        return table.take(indices)
+
+    def _analyse(
+        self, rows: Sequence[Row], only: set[SeriesKey] | None, now: datetime
+    ) -> tuple[list[Row], int]:
+        """SPC points of every series of ``rows`` (or of the series in ``only``)."""
+        series: dict[SeriesKey, list[Row]] = defaultdict(list)
+        for row in rows:
+            key = series_key(row)
+            if only is None or key in only:
+                series[key].append(row)
+        points: list[Row] = []
+        for key, members in series.items():
+            points.extend(self.analyse_series(key, members, now))
+        return points, len(series)
+
+    def analyse_series(
+        self, key: SeriesKey, rows: Sequence[Mapping[str, Any]], now: datetime | None = None
+    ) -> list[Row]:
+        """One series' SPC points: rows of one series key, any order; months missing between
+        the first and the last count as missing values."""
+        metric = self.catalogue.get(str(key[0]))
+        by_month = {month_index(r["period"]): r["value"] for r in rows}
+        months = list(range(min(by_month), max(by_month) + 1))
+        values = [by_month.get(m) for m in months]
+        base = dict(zip(SERIES_COLUMNS, key, strict=True))
+        target = spc_target(metric, base.get("segment"))
+        if not metric.spc:
+            return _line_points(base, months, values, metric.improvement, target, now)
+        result = spc.analyse(values, improvement=metric.improvement, target=target)
+        trial = {}
+        for group in result.groups:
+            for i in range(group.start_index, group.start_index + group.n):
+                trial[i] = group.trial_limits
+        out = []
+        for m, point in zip(months, result.points, strict=True):
+            out.append(
+                {
+                    **base,
+                    "period": period_label(m),
+                    "index": point.index,
+                    "value": point.value,
+                    "mean": point.mean,
+                    "lpl": point.lpl,
+                    "upl": point.upl,
+                    "outside_limits": point.outside_limits,
+                    "close_to_limits": point.close_to_limits,
+                    "relative_to_mean": point.relative_to_mean,
+                    "special_cause_flag": point.special_cause_flag,
+                    "point_type": point.point_type,
+                    "rule": point.rule,
+                    "trial_limits": trial[point.index],
+                    "variation_icon": result.variation_icon,
+                    "assurance": result.assurance,
+                    "improvement": metric.improvement,
+                    "target": target,
+                    "computed_at": now or datetime.now(UTC),
+                }
+            )
+        return out
+
+    def _commit(
+        self,
+        tables: Mapping[str, Mapping[str, tuple[pa.Table, pa.Table]]],
+        manifest: list[Row],
+        version: str,
+        now: datetime,
+        previous: Mapping[str, Any] | None,
+    ) -> None:
+        """Write the changed splits under new names, then swap the index in one replace."""
+        checkpoint("results_computed")
+        self.root.mkdir(parents=True, exist_ok=True)
+        token = uuid.uuid4().hex[:12]
+        splits: dict[str, Any] = dict(previous["splits"]) if previous else {}
+        for name, metrics in tables.items():
+            info = splits.get(name) or {"metrics": {}}
+            stored: dict[str, Any] = dict(info["metrics"])
+            for code, (rows, points) in metrics.items():
+                if rows.num_rows == 0 and points.num_rows == 0:
+                    stored.pop(code, None)
+                    continue
+                results_file = f"results-{name}-{code}-{token}.parquet"
+                spc_file = f"spc-{name}-{code}-{token}.parquet"
+                _write_parquet(rows, RESULTS_SCHEMA, self.root / results_file)
+                _write_parquet(points, SPC_SCHEMA, self.root / spc_file)
+                stored[code] = {
+                    "results": results_file,
+                    "spc": spc_file,
+                    "rows": rows.num_rows,
+                    "series": len(_series_keys(points).unique()),
+                }
+            splits[name] = {
+                "by": list(SPLITS_BY_NAME[name].by),
+                "metrics": stored,
+                "rows": sum(m["rows"] for m in stored.values()),
+                "series": sum(m["series"] for m in stored.values()),
+                "computed_at": now.isoformat(),
+            }
+        manifest_file = f"manifest-{token}.parquet"
+        table = pa.Table.from_pylist(
+            [{c: s[c] for c in MANIFEST_COLUMNS} for s in manifest],
+            schema=_manifest_schema(),
+        )
+        pq.write_table(table, self.root / manifest_file)
+        fsync(self.root / manifest_file)
+        index = {
+            "format": FORMAT,
+            "data_version": version,
+            "computed_at": now.isoformat(),
+            "catalogue": catalogue_fingerprint(self.catalogue),
+            "manifest": manifest_file,
+            "splits": splits,
+        }
+        tmp = self.root / f"index.json.{token}.tmp"
+        tmp.write_text(json.dumps(index, indent=2), encoding="utf-8")
+        fsync(tmp)
+        checkpoint("results_before_index")
+        os.replace(tmp, self.index_path)
+        checkpoint("results_after_index")
+        self._collect_garbage(index, previous)
+
+    def _collect_garbage(
+        self, index: Mapping[str, Any], previous: Mapping[str, Any] | None
+    ) -> None:
+        keep = files_of(index) | (files_of(previous) if previous else set())
+        for path in self.root.iterdir():
+            if path.name in keep or path.name in ("index.json", ".lock"):
+                continue
+            if path.suffix in (".parquet", ".tmp"):
+                path.unlink(missing_ok=True)
+
+
+# --- manifest differences --------------------------------------------------------------------
+
+
+def _line_points(
+    base: Mapping[str, Any],
+    months: Sequence[int],
+    values: Sequence[float | None],
+    improvement: str,
+    target: float | None,
+    now: datetime | None,
+) -> list[Row]:
+    """The points of a series SPC does not apply to (rolling 12-month and year-to-date
+    figures, whose consecutive values share months): values only, no mean, limits, special
+    cause, variation icon or assurance."""
+    return [
+        {
+            **base,
+            "period": period_label(m),
+            "index": i,
+            "value": value,
+            "mean": None,
+            "lpl": None,
+            "upl": None,
+            "outside_limits": False,
+            "close_to_limits": False,
+            "relative_to_mean": None,
+            "special_cause_flag": False,
+            "point_type": None,
+            "rule": None,
+            "trial_limits": False,
+            "variation_icon": None,
+            "assurance": None,
+            "improvement": improvement,
+            "target": target,
+            "computed_at": now or datetime.now(UTC),
+        }
+        for i, (m, value) in enumerate(zip(months, values, strict=True))
+    ]
+
+
+def _month(value: Any) -> int | None:
+    return None if value is None else month_index(value)
+
+
+def _manifest_schema() -> pa.Schema:
+    from oneworkforce.data.lake import MANIFEST_SCHEMA
+
+    return MANIFEST_SCHEMA
+
+
+def _read_all(paths: Sequence[Path], schema: pa.Schema) -> pa.Table:
+    if not paths:
+        return schema.empty_table()
+    return pa.concat_tables([pq.read_table(p).cast(schema) for p in paths])
+
+
+def _per_metric(
+    rows: pa.Table, points: pa.Table, codes: Sequence[str]
+) -> dict[str, tuple[pa.Table, pa.Table]]:
+    """Rows and SPC points of each metric (a metric with neither is to be removed)."""
+    return {
+        code: (
+            rows.filter(pc.equal(rows["metric"], code)),
+            points.filter(pc.equal(points["metric"], code)),
+        )
+        for code in codes
+    }
+
+
+def _diff(
+    old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]], register: Register
+) -> tuple[list[Change], set[tuple[str, int]]]:
+    """The slices that differ between two manifests, and the (dataset, month) pairs that gained
+    or lost all partner data."""
+
+    def rows(manifest: Sequence[Mapping[str, Any]]) -> set[tuple[Any, ...]]:
+        return {tuple(s[c] for c in MANIFEST_COLUMNS) for s in manifest}
+
+    def current(manifest: Sequence[Mapping[str, Any]]) -> set[tuple[str, int]]:
+        return months_with_data(
+            (
+                (s["dataset"], s["org_code"], _month(s["period"]))
+                for s in manifest
+                if s["status"] == "accepted"
+            ),
+            register,
+        )
+
+    changed = rows(old) ^ rows(new)
+    changes = sorted(
+        {
+            Change(dataset, org, segment, _month(period))
+            for _, dataset, segment, org, period, *_ in changed
+        }
+    )
+    return changes, current(old) ^ current(new)
+
+
+# --- the narrow public interface: what the importer, commands and jobs call ------------------
+
+
+def refresh_after_commit(home: Any) -> RefreshReport:
+    """Refresh the stored results of the data directory ``home`` after a submission has been
+    committed to the ledger (recomputing only what the changed slices reach)."""
+    return ResultsWriter(home.lake).refresh()
+
+
+def repair_if_stale(home: Any) -> RefreshReport | None:
+    """Refresh the stored results if they are behind the lake's manifest or the catalogue
+    (after a killed or failed refresh); None when they are fresh or were never built."""
+    writer = ResultsWriter(home.lake)
+    index = writer.index()
+    if index is None:
+        return None
+    if not is_stale(index, lake_version(home.lake), writer.catalogue):
+        return None
+    return writer.refresh()
+
+
+def after_commit_hook(home: Any) -> Callable[[Any], None]:
+    """A hook for :class:`oneworkforce.data.importer.Importer`: refresh the results of the
+    data directory ``home`` after each accepted submission."""
+    return ResultsWriter(home.lake).after_commit
