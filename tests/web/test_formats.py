@@ -24,3 +24,9 @@ def test_money_in_tables_and_summaries():
     assert money(250_400, short=True) == "£250k"
     assert money(-1234.5) == "-£1,235"  # 1234.5 rounds half up to 1235
     assert money(None) == "–"
+
+
+def test_money_never_fails_on_a_huge_or_missing_amount():
+    # 3e29 has 30 digits, more than Decimal's default 28: still whole pounds, no error
+    assert money(3e29) == "£300,000,000,000,000,000,000,000,000,000"
+    assert money(float("nan")) == "–"

@@ -13,7 +13,9 @@ segments, and by age band across everything) with the weight of ``PRIOR_FTE_YEAR
 
 Segments that only send aggregate returns (social care, pharmacy, dentistry, VCSE) get their
 FTE, leaver and starter rates from those returns, one staff group each (``AGGREGATE_GROUP``)
-and a typical age profile, because nothing finer exists; the docs say so.
+and a typical age profile, because nothing finer exists; the docs say so. A social care
+segment with such an estimate is planned from it even when some of its providers also send
+person-level ASC-WDS files, which cover only part of the segment.
 """
 
 from __future__ import annotations
@@ -270,7 +272,11 @@ def assemble(
     """Turn measured rows into rate arrays (kept apart from SQL so tests can feed rows)."""
     seg_codes = vocabulary("segment").codes
     group_codes = vocabulary("staff_group").codes
-    person_segments = {row[0] for row in stock_rows}
+    # A social care segment with an area-wide estimate is planned from it: the person-level
+    # records some of its providers send (ASC-WDS snapshots) cover part of the segment, and a
+    # snapshot with no month before it would count every worker as a joiner.
+    estimated = {s for s, v in aggregates.items() if s in AGGREGATE_GROUP and aggregate_fte(v)}
+    person_segments = {row[0] for row in stock_rows} - estimated
     agg_segments = {
         s for s, v in aggregates.items() if s not in person_segments and aggregate_fte(v)
     }

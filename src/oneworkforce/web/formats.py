@@ -5,7 +5,7 @@ One place, so a page never shows a raw ISO timestamp or an unformatted amount.""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from zoneinfo import ZoneInfo
 
 UK = ZoneInfo("Europe/London")
@@ -63,7 +63,12 @@ def pounds(value) -> Decimal | None:
     """An amount rounded to whole pounds (half up), so no float noise reaches a cell."""
     if value is None or value == "":
         return None
-    return Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    amount = Decimal(str(value))
+    if not amount.is_finite():
+        return None
+    # enough digits for any amount (the default context keeps 28 and refuses more)
+    wide = Context(prec=max(28, amount.adjusted() + 2))
+    return amount.quantize(Decimal("1"), rounding=ROUND_HALF_UP, context=wide)
 
 
 def money(value, *, short: bool = False) -> str:

@@ -246,14 +246,14 @@ class _Evaluator:
     def _table_measure(self, measure: TableMeasure, metric: Metric) -> Iterator[RawRow]:
         rows = [r for r in self.data.tables[measure.dataset] if _all(measure.where, r)]
         sides = {"num": measure.numerator, "den": measure.denominator}
-        rows = self._published(measure, rows)
+        marked = self._published(measure, rows)  # each row with its suppressed flag
         for m in self.targets(measure.dataset):
             groups: dict[Key, dict[str, Any]] = {}
             for side, total in sides.items():
                 if total is None:
                     continue
                 window = window_months(metric.window, m, total.lag_months)
-                for r, suppressed in rows:
+                for r, suppressed in marked:
                     if r["m"] not in window:
                         continue
                     group = groups.setdefault(

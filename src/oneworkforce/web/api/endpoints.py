@@ -31,6 +31,7 @@ from oneworkforce.metrics import CATALOGUE
 from oneworkforce.metrics.impact import SPLITS
 from oneworkforce.metrics.results import LEADING_FIELDS, OPTIONAL_FIELDS, VALUE_FIELDS
 from oneworkforce.metrics.results_reader import ResultsReader
+from oneworkforce.registers.tabular import REGISTERS
 from oneworkforce.web import freshness
 from oneworkforce.web.access import Permission, Scope, scope_for
 from oneworkforce.web.api import schemas
@@ -282,17 +283,7 @@ def submission(request, response: HttpResponse, submission_id: UUID):
 
 # --- registers, planning runs, board packs (read only) -----------------------------------------
 
-RegisterKind = Literal[
-    "programmes",
-    "status_reports",
-    "milestones",
-    "benefits",
-    "benefit_months",
-    "risks",
-    "actions",
-    "declarations",
-    "meetings",
-]
+RegisterKind = Literal[tuple(REGISTERS)]  # type: ignore[valid-type]
 
 
 @api.get(
