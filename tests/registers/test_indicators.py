@@ -6,6 +6,7 @@ import pytest
 
 from oneworkforce.audit.models import AuditEvent
 from oneworkforce.metrics.periods import month_index, period_label
+from oneworkforce.metrics.results_layout import SERIES_COLUMNS
 from oneworkforce.metrics.store import ResultsStore
 from oneworkforce.registers import actions, indicators, models
 
@@ -25,7 +26,8 @@ class PlantedStore:
             {"metric": metric, "period": period_label(start + i), "value": v}
             for i, v in enumerate(self.values)
         ]
-        key = (metric, None, None, None, None, None, "computed")
+        # the system series: every dimension empty, whatever dimensions the store has
+        key = (metric, *[None] * (len(SERIES_COLUMNS) - 2), "computed")
         return self.real.analyse_series(key, rows)
 
 
