@@ -9,6 +9,8 @@ words, so neither can drift without a test saying so.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -291,3 +293,42 @@ def test_a_public_pack_is_published_and_a_full_one_is_not(site, browser_for, per
     else:
         role, _orgs = PEOPLE[person]
         assert full == (200 if P.VIEW_PACKS in MATRIX[Role(role)] else 403), (person, full)
+
+
+#: text a board member must never read on a page (issue 13): placeholder targets, the old
+#: synthetic status updates, and raw ISO timestamps
+PLACEHOLDERS = re.compile(r"seed:|Synthetic monthly|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees of a page: no scripts, styles, tags or attribute values."""
+    html = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", html)
+    return re.sub(r"(?s)<[^>]*>", " ", html)
+
+
+@pytest.mark.parametrize("person", list(PEOPLE))
+def test_no_page_shows_a_placeholder_or_a_raw_timestamp(site, browser_for, person):
+    client = browser_for(person)
+    found = []
+    for name, (_needed, args, query) in URLS.items():
+        if _is_api(name):
+            continue  # machine-readable: ISO timestamps are the contract there
+        args = args() if callable(args) else args
+        response = client.get(reverse(name, args=args) + (f"?{query}" if query else ""))
+        if response.streaming:  # a download: read to the end, which closes the file
+            b"".join(response.streaming_content)
+            continue
+        if response.status_code != 200:
+            continue
+        if "text/html" not in response.get("Content-Type", ""):
+            continue
+        text = visible_text(response.content.decode())
+        found += [(name, m.group(0)) for m in PLACEHOLDERS.finditer(text)]
+    assert not found, f"{person}: {found}"
+
+
+def test_the_placeholder_check_sees_text_and_not_attributes():
+    assert PLACEHOLDERS.search(visible_text("<p>Made 2026-11-29T14:05:00Z</p>"))
+    assert PLACEHOLDERS.search(visible_text("<td>Target: seed: 8-12% (set per ICS)</td>"))
+    assert not PLACEHOLDERS.search(visible_text('<time datetime="2026-11-29T14:05">29 Nov</time>'))
+    assert not PLACEHOLDERS.search(visible_text('<script>x = "2026-11-29T14:05"</script>'))
