@@ -156,13 +156,22 @@ def base_url(demo_home: Path, accounts, tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser(base_url: str):
+def chromium():
+    """Debian's chromium, launched once per test process: Playwright's sync API allows one
+    running instance per thread, so every browser test shares it."""
     from playwright.sync_api import sync_playwright
 
+    assert CHROMIUM.exists(), "Debian's chromium is needed at /usr/bin/chromium"
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def browser(base_url: str, chromium):
+    """The shared chromium, once the demo is served."""
+    return chromium
 
 
 def open_signed_in(browser, base_url: str, accounts, role: str, next_path: str = "/"):

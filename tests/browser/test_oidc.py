@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.browser.conftest import CHROMIUM, _env, _free_port
+from tests.browser.conftest import _env, _free_port
 from tests.browser.support import axe_violations, describe
 from tests.web.test_sessions_served import in_home
 
@@ -141,17 +141,6 @@ def stack(tmp_path_factory):
     s = Stack(tmp_path_factory.mktemp("oidc"))
     yield s
     s.stop()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM.exists(), "Debian's chromium is needed at /usr/bin/chromium"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -140,19 +140,19 @@ def test_a_viewer_reads_the_public_pack_but_not_a_full_one(sign_in, made_pack, d
     rows = table_rows(page, "table")
     assert rows and all(r[2] == "Public" for r in rows), rows
     period = demo.latest_month
+    month = month_name(period)  # the list names the month in words ("March 2025")
     demo_pack = [
         r
         for r in rows
-        if r[0] == period
+        if r[0] == month
         and r[1].split() == f"{DEFAULT_TITLE} {DEFAULT_MEETING}".split()
         and r[4] == "demo"
     ]
     assert len(demo_pack) == 1, "the demo's public pack is listed"
 
     listed = page.locator("tbody tr").filter(has_text=DEFAULT_TITLE).filter(has_text="demo")
-    listed.get_by_role("link", name=period, exact=True).click()
+    listed.get_by_role("link", name=month, exact=True).click()
     page.wait_for_load_state()
-    month = month_name(period)
     # the public version says so in its title
     heading = page.get_by_role("heading", level=1).inner_text()
     assert heading == f"{DEFAULT_TITLE}: {month} – public version"

@@ -261,9 +261,10 @@ def test_portfolio_and_system_roll_up_use_the_months(agency, tmp_path, client_fo
     # the pages count to today, after June 2024: every month planned, the actuals recorded
     board = client_for(Role.BOARD)
     overview = board.get(reverse("registers:portfolio")).content.decode()
-    assert "£4000700" in overview and "£2400050" in overview
+    # money in tables reads with separators (issue 13): £4,000,700 planned, £2,400,050 actual
+    assert "£4,000,700" in overview and "£2,400,050" in overview
     listing = board.get(reverse("registers:benefits")).content.decode()
-    assert "<td>4000000</td><td>2400000</td><td>4000000</td>" in listing
+    assert "<td>£4,000,000</td><td>£2,400,000</td><td>£4,000,000</td>" in listing
 
 
 @pytest.mark.django_db

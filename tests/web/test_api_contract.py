@@ -17,9 +17,21 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 @pytest.fixture
 def api_schema(site):  # noqa: F811
+    """The schema, read from the WSGI application. Requests go straight to the application,
+    so, as Django's test client does, the end of each request must not close the database
+    connection: inside the test's transaction that closes it for good (on PostgreSQL)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
     from oneworkforce.web.wsgi import application
 
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
