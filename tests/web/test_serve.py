@@ -35,29 +35,29 @@ def fetch(url: str) -> tuple[int, str, bytes]:
         return exc.code, exc.headers.get("Location", ""), exc.read()
 
 
-@pytest.mark.slow
-def test_serve_migrates_and_serves_pages_and_static_files(tmp_path):
-    port = free_port()
+def server_env() -> dict[str, str]:
+    """The environment of the served app and its commands: the data directory's own SQLite."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["ONEWORKFORCE_SECRET_KEY"] = "test"
-    log = (tmp_path / "server.log").open("wb")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "oneworkforce",
-            "--home",
-            str(tmp_path / "home"),
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-        ],
-        env=env,
+    return env
+
+
+def start_serve(home, port: int, log, workers: int) -> subprocess.Popen:
+    """`oneworkforce serve`, its output to ``log``."""
+    command = [sys.executable, "-m", "oneworkforce", "--home", str(home), "serve"]
+    return subprocess.Popen(
+        [*command, "--port", str(port), "--workers", str(workers)],
+        env=server_env(),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+
+
+@pytest.mark.slow
+def test_serve_migrates_and_serves_pages_and_static_files(tmp_path):
+    port = free_port()
+    log = (tmp_path / "server.log").open("wb")
+    server = start_serve(tmp_path / "home", port, log, workers=1)
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -82,7 +82,7 @@ def test_serve_migrates_and_serves_pages_and_static_files(tmp_path):
         cli = [sys.executable, "-m", "oneworkforce", "--home", str(tmp_path / "home"), "jobs"]
         queued = subprocess.run(
             [*cli, "upload", "organisations", str(register), "--format", "json"],
-            env=env,
+            env=server_env(),
             capture_output=True,
             text=True,
             timeout=300,
@@ -91,7 +91,7 @@ def test_serve_migrates_and_serves_pages_and_static_files(tmp_path):
         job_id = json.loads(queued.stdout)["id"]
         waited = subprocess.run(  # a ceiling for a loaded machine, not the expected time
             [*cli, "wait", job_id, "--timeout", "300", "--format", "json"],
-            env=env,
+            env=server_env(),
             capture_output=True,
             text=True,
             timeout=360,
@@ -109,29 +109,11 @@ def test_stopping_the_server_ends_every_worker_cleanly(tmp_path):
     """Issue 14: stopping `serve` now and then aborted a worker (SIGABRT/SIGSEGV from native
     threads torn down at interpreter exit). Each stop, straight after start-up (workers still
     warming) and after serving pages, must end every worker with no signal and exit 0."""
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["ONEWORKFORCE_SECRET_KEY"] = "test"
     for attempt, wait_for_pages in enumerate([False, True, True]):
         port = free_port()
         log_path = tmp_path / f"server-{attempt}.log"
         with log_path.open("wb") as log:
-            server = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "oneworkforce",
-                    "--home",
-                    str(tmp_path / "home"),
-                    "serve",
-                    "--port",
-                    str(port),
-                    "--workers",
-                    "2",
-                ],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+            server = start_serve(tmp_path / "home", port, log, workers=2)
             deadline = time.monotonic() + 120
             while True:
                 try:
