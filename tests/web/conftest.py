@@ -89,3 +89,16 @@ def browser_for(people):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_caches():
+    """Each test has a data directory of its own, while a server process serves one: the
+    per-process store cache and the shared fragment cache are emptied before each test, so a
+    page never shows figures cached from another test's data directory."""
+    from django.core.cache import cache
+
+    from oneworkforce.web.dashboard import data
+
+    data._cache.clear()
+    cache.clear()
