@@ -14,10 +14,6 @@ It is split by responsibility, with the files on disk as the only interface betw
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from oneworkforce.metrics import compute as _compute
-from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.results_layout import (
     DIMENSION_COLUMNS,
     FORMAT,
@@ -32,7 +28,6 @@ from oneworkforce.metrics.results_layout import (
 )
 from oneworkforce.metrics.results_reader import ResultsReader
 from oneworkforce.metrics.results_writer import (
-    ComputeFn,
     RefreshReport,
     ResultsWriter,
     after_commit_hook,
@@ -62,13 +57,5 @@ __all__ = [
 
 
 class ResultsStore(ResultsWriter, ResultsReader):
-    """The write path and the read path of one lake's stored results together."""
-
-    def __init__(
-        self,
-        lake_root: Path | str,
-        *,
-        catalogue: Catalogue = CATALOGUE,
-        compute: ComputeFn = _compute,
-    ) -> None:
-        ResultsWriter.__init__(self, lake_root, catalogue=catalogue, compute=compute)
+    """The write path and the read path of one lake's stored results together (made as a
+    :class:`ResultsWriter` is, which sets up everything the reader reads)."""
