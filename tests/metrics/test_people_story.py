@@ -108,3 +108,59 @@ def test_the_coverage_map_says_what_happens_to_a_gap():
         store, SEGMENTS, overrides={("secondary_care", "staff_in_post_fte"): estimate}
     )
     assert matrix.cell("secondary_care", "staff_in_post_fte").availability == "estimate"
+
+
+def _stored(results):
+    """Engine results as the results store keeps them (origin from the sources' dataset)."""
+    rows = []
+    for r in results:
+        aggregate = all(s.startswith("aggregate:") for s in r.sources)
+        rows.append(
+            {
+                **r.to_dict(),
+                "segment": r.dimensions.get("segment"),
+                "org_code": r.dimensions.get("org_code"),
+                "origin": "aggregate" if r.sources and aggregate else "computed",
+                "note": r.note,
+                "coverage": r.coverage,
+            }
+        )
+    return rows
+
+
+def test_care_homes_staff_in_post_comes_from_the_estimate_in_both_years():
+    """The demo's shape (issue 11): Skills for Care's estimate for the care homes in both
+    Marches, and in 2025-03 one care home's ASC-WDS worker file (1.6 FTE) and another's own
+    return (40 FTE). The cell read 1.6 against 13,028.8 (-100%) when the computed figure was
+    preferred."""
+    from oneworkforce.metrics.engines import get_engine
+    from tests.metrics.spec.test_aggregate import estimated_source
+
+    engine = get_engine("duckdb")
+    segment = engine.compute(estimated_source(), ["staff_in_post_fte"], None, ["segment"])
+    orgs = engine.compute(estimated_source(), ["staff_in_post_fte"], None, ["org_code"])
+    store = StubStore(_stored(segment), _stored(orgs))
+    register = [
+        {"org_code": code, "segment": "care_homes", "place": "North", "partner": True}
+        for code in ("H1", "H2", "H3")
+    ]
+    matrix = people_story.build(store, SEGMENTS, organisations=register)
+    cell = matrix.cell("care_homes", "staff_in_post_fte")
+    # 13,444.0 now against 13,028.8 a year before, both the estimate:
+    # (13444.0 - 13028.8) / 13028.8 = 415.2 / 13028.8 = +3.2%
+    assert (cell.value, cell.comparator) == (13444.0, 13028.8)
+    assert cell.change_display == "+3.2%"
+    assert (cell.coverage, cell.availability) == ("area", "estimate")
+    assert cell.coverage_note == (
+        "estimate for the whole area; 2 providers also report their own figures"
+    )
+
+
+def test_an_estimate_is_never_compared_with_the_providers_own_figures():
+    estimate = {**row("staff_in_post_fte", "care_homes", "2025-03", 13444.0), "coverage": "area"}
+    estimate.update(origin="aggregate", quality="estimate")
+    providers = {**row("staff_in_post_fte", "care_homes", "2024-03", 1.6), "coverage": "providers"}
+    matrix = people_story.build(StubStore([estimate, providers]), SEGMENTS)
+    cell = matrix.cell("care_homes", "staff_in_post_fte")
+    # the year before is the providers' own 1.6 FTE: no comparator, no change
+    assert (cell.value, cell.comparator, cell.change_display) == (13444.0, None, "")

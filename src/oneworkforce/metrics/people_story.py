@@ -17,6 +17,7 @@ from oneworkforce.metrics import spc, targets
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.charts import format_value
 from oneworkforce.metrics.periods import month_index, period_label
+from oneworkforce.metrics.sources import comparable, coverage_words
 
 #: The matrix columns, in the order of seed 001: (metric code, heading).
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -98,6 +99,10 @@ class Cell:
     basis: str = ""
     origin: str = ""
     note: str = ""
+    #: "area" (an area-wide figure), "providers" (the providers' own) or "" (see sources.py)
+    coverage: str = ""
+    #: what the coverage means, in words ("estimate for the whole area; 2 providers also ...")
+    coverage_note: str = ""
     sources: list[str] = field(default_factory=list)
     availability: str = "not_available"
     availability_label: str = ""
@@ -207,7 +212,8 @@ def build(
     for r in rows:
         if r["period"] in wanted:
             key = (r["segment"], r["metric"], r["period"])
-            # the computed figure is preferred to an aggregate return for the same cell
+            # one figure a cell by the source rule (sources.py): the results store holds an
+            # area-wide figure alone; among the providers' own, the computed one is preferred
             if key not in values or r["origin"] == "computed":
                 values[key] = r
     icons: dict[tuple[str, str], Mapping[str, Any]] = {}
@@ -233,6 +239,8 @@ def build(
             old = values.get((code, metric_code, before)) if before else None
             latest = icons.get((code, metric_code), {})
             value = row["value"] if row else None
+            if not comparable(row, old):
+                old = None  # never an area-wide figure against the providers' own
             cell = Cell(
                 segment=code,
                 metric=metric_code,
@@ -254,6 +262,8 @@ def build(
                 basis=(row or {}).get("basis") or metric.basis,
                 origin=(row or {}).get("origin") or "",
                 note=(row or {}).get("note") or "",
+                coverage=(row or {}).get("coverage") or "",
+                coverage_note=coverage_words((row or {}).get("note")),
                 sources=list((row or {}).get("sources") or []),
                 organisations_reporting=reporting.get((code, metric_code)),
                 organisations_expected=expected.get(code),
@@ -340,7 +350,7 @@ def _availability(
             state = override.availability
     elif row.get("quality") == "estimate":
         state = "estimate"
-    elif (
+    elif row.get("quality") == "partial" or (
         cell.origin == "computed"
         and cell.organisations_expected
         and (cell.organisations_reporting or 0) < cell.organisations_expected
