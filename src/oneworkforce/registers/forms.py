@@ -176,7 +176,20 @@ class MilestoneForm(VersionedForm):
         widgets: ClassVar[dict] = {"due_date": _DATE, "completed_on": _DATE}
 
 
+def _staff_groups() -> list[tuple[str, str]]:
+    from oneworkforce.data.reference import vocabulary
+
+    groups = vocabulary("staff_group")
+    return [("", "Every staff group"), *((c, groups.titles[c]) for c in groups.codes)]
+
+
 class BenefitForm(VersionedForm):
+    staff_group = forms.ChoiceField(
+        choices=_staff_groups,
+        required=False,
+        help_text="The staff group the lever acts on (new roles need one).",
+    )
+
     class Meta:
         model = models.Benefit
         fields = (
@@ -187,6 +200,7 @@ class BenefitForm(VersionedForm):
             "rag",
             "planned_total",
             "lever",
+            "staff_group",
         )
 
 
