@@ -102,12 +102,19 @@ class RiskForm(VersionedForm):
         widget=forms.CheckboxSelectMultiple,
         label="Linked programmes",
     )
+    owner_person = forms.ModelChoiceField(
+        queryset=models.Person.objects.filter(archived=False),
+        required=False,
+        label="Owner in the people register",
+        help_text="The owner may record an indicator review if their email is their account's.",
+    )
 
     class Meta:
         model = models.Risk
         fields = (
             "description",
             "owner",
+            "owner_person",
             "initial_likelihood",
             "initial_consequence",
             "current_likelihood",
