@@ -4,15 +4,21 @@ For every run r and cell c = (segment, staff group, age band), month by month::
 
     stock[t+1] = stock[t] + joiners + transfers_in - leavers - retirements - transfers_out
 
-* joiners      = join[r,s,g] * staff in post of (s,g) * joiner age mix[c]  +  lever inflows
-                 (international recruitment, return to practice, newly qualified staff,
-                 new roles recruited)
+* joiners      = join[r,s,g] * do-nothing staff in post of (s,g) * joiner age mix[c]
+                 +  lever inflows (international recruitment, return to practice, newly
+                 qualified staff, new roles recruited)
 * leavers      = stock * leave[r,c] * (1 + sum of leaver-rate lever changes phased in)
 * retirements  = stock * retire[r,c]
 * transfers    = ageing (stock * 1/(band width in months) moves to the next age band) plus
                  historical moves between segments and staff groups (out: stock * rate;
-                 in: rate * staff in post of (s,g) * age mix) plus staff developed into new
-                 roles (out of one staff group, into another in the same segment and age band)
+                 in: rate * do-nothing staff in post of (s,g) * age mix) plus staff developed
+                 into new roles (out of one staff group, into another in the same segment and
+                 age band)
+
+The history's joiners and moves in are rates on the workforce that would be in post without
+the levers (the do-nothing stock, projected alongside): what a lever adds (recruits, leavers
+avoided, staff developed) then leaves, retires and moves at its cell's rates but does not
+itself recruit, so 40 recruits a year add at most 40 a year, never a compounding stream.
 
 Demand is per (s,g) and month; the gap is demand minus supply; bank and agency fill their
 shares of a positive gap and the rest is unfilled. Cost is pay x pay growth x (1 + on-costs)
@@ -173,6 +179,11 @@ def project(inp: Inputs, *, monthly_cells: bool = False) -> Projection:
     hazard = fixed_out + leave + age_out
     last_multiplier: np.ndarray | None = None
     in_post = stock.sum(0)  # (R, S, G)
+    # the do-nothing workforce, on which the history's joiners and moves in are rates: needed
+    # only when a lever changes the stock (otherwise it is the stock itself)
+    alone = stock.copy() if inp.inflows or inp.leaver_change or inp.developments else None
+    alone_hazard = fixed_out + base_leave + age_out
+    recruiting = in_post
 
     for t in range(M):
         y = t // 12
@@ -192,9 +203,15 @@ def project(inp: Inputs, *, monthly_cells: bool = False) -> Projection:
         aged = stock[:-1] * age_out[:-1]
         outflow = stock * hazard
         # joiners and historical transfers in, spread over age bands by the joiner mix
-        joining = inp.join * in_post
-        moving_in = inp.transfer_in * in_post
+        joining = inp.join * recruiting
+        moving_in = inp.transfer_in * recruiting
         arriving = mix * (joining + moving_in)
+        if alone is not None:
+            alone_aged = alone[:-1] * age_out[:-1]
+            alone -= alone * alone_hazard
+            alone += arriving
+            alone[1:] += alone_aged
+            recruiting = alone.sum(0)
         lever_fte = np.zeros((R, S, G))
         for fte, a_idx, s_idx, g_idx, weight in allocations:
             if not fte[:, t].any():
@@ -230,6 +247,8 @@ def project(inp: Inputs, *, monthly_cells: bool = False) -> Projection:
 
         supply = stock.sum(0)
         in_post = supply
+        if alone is None:
+            recruiting = supply
         demand = demand_at(inp, t)
         shortfall = np.maximum(demand - supply, 0.0)
         bank_share, agency_share = fill_shares(inp, t)
