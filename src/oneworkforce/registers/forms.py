@@ -104,12 +104,19 @@ class RiskForm(VersionedForm):
         widget=forms.CheckboxSelectMultiple,
         label="Linked programmes",
     )
+    owner_person = forms.ModelChoiceField(
+        queryset=models.Person.objects.filter(archived=False),
+        required=False,
+        label="Owner in the people register",
+        help_text="The owner may record an indicator review if their email is their account's.",
+    )
 
     class Meta:
         model = models.Risk
         fields = (
             "description",
             "owner",
+            "owner_person",
             "initial_likelihood",
             "initial_consequence",
             "current_likelihood",
@@ -178,7 +185,20 @@ class MilestoneForm(VersionedForm):
         widgets: ClassVar[dict] = {"due_date": _DATE, "completed_on": _DATE}
 
 
+def _staff_groups() -> list[tuple[str, str]]:
+    from oneworkforce.data.reference import vocabulary
+
+    groups = vocabulary("staff_group")
+    return [("", "Every staff group"), *((c, groups.titles[c]) for c in groups.codes)]
+
+
 class BenefitForm(VersionedForm):
+    staff_group = forms.ChoiceField(
+        choices=_staff_groups,
+        required=False,
+        help_text="The staff group the lever acts on (new roles need one).",
+    )
+
     class Meta:
         model = models.Benefit
         fields = (
@@ -189,6 +209,7 @@ class BenefitForm(VersionedForm):
             "rag",
             "planned_total",
             "lever",
+            "staff_group",
         )
 
 

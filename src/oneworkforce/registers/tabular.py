@@ -194,6 +194,13 @@ def _read_lever(text: str) -> dict:
     return {"lever": ""}
 
 
+def _read_staff_group(text: str) -> dict:
+    """The staff group a benefit's lever acts on, by its code, title or a known spelling."""
+    from oneworkforce.data.reference import vocabulary
+
+    return {"staff_group": vocabulary("staff_group").lookup(text) or ""} if text else {}
+
+
 def _read_money(name: str) -> Callable[[str], dict]:
     def read(text: str) -> dict:
         value = parsing.parse_money(text)
@@ -374,6 +381,7 @@ BENEFITS = Register(
             _read_money("planned_total"),
         ),
         Column("lever", (r"(planning )?lever",), _read_lever),
+        Column("staff_group", (r"staff group",), _read_staff_group),
     ),
     key=lambda v: f"{str(v.get('programme') or '').lower()}|{normalise(v.get('name') or '')}",
     json_fields=(
@@ -387,6 +395,7 @@ BENEFITS = Register(
         "planned_to_date",
         "actual_to_date",
         "lever",
+        "staff_group",
     ),
 )
 

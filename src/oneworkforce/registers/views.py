@@ -15,6 +15,7 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -342,6 +343,7 @@ def risk(request, pk):
             "where": i["where"],
             "direction": i["direction"],
             "signal": i["signal"],
+            "problem": i["problem"],
         }
         for i in watch["indicators"]
     ]
@@ -354,6 +356,7 @@ def risk(request, pk):
             "watch": watch,
             "charts": charts,
             "assessments": obj.assessments.all(),
+            "may_review": may_review(request, obj),
             "descriptors": {
                 stage: (
                     scoring.descriptor("likelihood", getattr(obj, f"{stage}_likelihood")),
@@ -366,17 +369,33 @@ def risk(request, pk):
     )
 
 
-@requires(P.EDIT_REGISTERS)
+def may_review(request, risk: models.Risk) -> bool:
+    """Who may record an indicator review: an editor of the registers, or the risk's owner
+    (identified in the people register, signed in with the owner's email)."""
+    from oneworkforce.registers.people import is_person
+
+    return request.scope.can(P.EDIT_REGISTERS) or is_person(request.user, risk.owner_person)
+
+
+@requires(P.VIEW_REGISTERS)
 @require_POST
 def risk_review(request, pk):
-    """Record a review of a risk flagged by its key risk indicators (clears the flag)."""
+    """Record a review of a risk flagged by its key risk indicators (clears the flag): an
+    editor of the registers, or the risk's owner without edit permission."""
     from oneworkforce.registers import indicators
 
     obj = get_object_or_404(models.Risk, pk=pk)
+    if not may_review(request, obj):
+        raise PermissionDenied("edit_registers, or the risk's owner")
     watch = indicators.status(obj, _store())
+    as_owner = not request.scope.can(P.EDIT_REGISTERS)
     try:
         actions.record_review(
-            _actor(request), obj, request.POST.get("note", ""), watch["latest_period"]
+            _actor(request),
+            obj,
+            request.POST.get("note", ""),
+            watch["latest_period"],
+            as_owner=as_owner,
         )
         messages.info(
             request,
