@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from oneworkforce.registers import models, vocab
 from oneworkforce.registers.tabular import REGISTERS
+from oneworkforce.web.widgets import DayMonthYear
 
 
 class VersionedForm(forms.ModelForm):
@@ -34,8 +35,9 @@ class VersionedForm(forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
-# a date input takes ISO dates whatever the language of the page (en-GB would give dd/mm/yyyy)
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# dates are asked for as day, month and year fields (the NHS design system's date input), so
+# they read the same whatever the browser's locale (a browser's date picker follows it)
+_DATE = DayMonthYear()
 
 
 class ProgrammeForm(VersionedForm):

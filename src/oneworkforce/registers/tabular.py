@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import models as djm
 
-from oneworkforce.registers import models, parsing, scoring, vocab
+from oneworkforce.registers import asof, models, parsing, scoring, vocab
 
 
 def normalise(heading: str) -> str:
@@ -724,7 +724,7 @@ def write_cell(column: Column, values: Mapping[str, Any]) -> str:
 
 def action_rag(action: models.Action, today: dt.date | None = None) -> str:
     """Closed is blue; open and past due red; due within 14 days amber; otherwise green."""
-    today = today or dt.date.today()
+    today = today or asof.board_date()
     if action.status == "closed":
         return "blue"
     if action.due_date is None:
@@ -737,7 +737,7 @@ def action_rag(action: models.Action, today: dt.date | None = None) -> str:
 
 
 def milestone_overdue(milestone: models.Milestone, today: dt.date | None = None) -> bool:
-    today = today or dt.date.today()
+    today = today or asof.board_date()
     return (
         milestone.status != "complete"
         and milestone.due_date is not None

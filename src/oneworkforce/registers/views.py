@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from oneworkforce.registers import (
     actions,
+    asof,
     exporting,
     forms,
     importing,
@@ -45,7 +46,9 @@ def _actor(request) -> str:
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    """The date the registers are read as of: the latest data month's board date, never later
+    than today (``asof.board_date``), so overdue flags follow the data, not the clock."""
+    return asof.board_date()
 
 
 # --- programmes ---------------------------------------------------------------------------
@@ -91,7 +94,8 @@ def programme(request, code):
             {"report": report, "changed": before is not None and before.rag() != report.rag()}
         )
     milestones = [
-        {"m": m, "overdue": milestone_overdue(m)} for m in prog.milestones.filter(archived=False)
+        {"m": m, "overdue": milestone_overdue(m, _today())}
+        for m in prog.milestones.filter(archived=False)
     ]
     return render(
         request,
@@ -107,7 +111,7 @@ def programme(request, code):
             "phases": prog.phases.all(),
             "domains": [t for n, t in vocab.DOMAINS if n in (prog.domains or [])],
             "dimensions": vocab.RAG_DIMENSIONS,
-            "report_form": forms.StatusReportForm(initial={"report_date": _today()}),
+            "report_form": forms.StatusReportForm(initial={"report_date": timezone.localdate()}),
         },
     )
 
@@ -451,7 +455,7 @@ def action(request, pk):
         "registers/action.html",
         {
             "action": obj,
-            "rag": action_rag(obj),
+            "rag": action_rag(obj, _today()),
             "updates": obj.updates.all(),
             "form": form,
             "history": _audit(obj),
@@ -510,7 +514,7 @@ def milestone(request, pk):
         "registers/milestone.html",
         {
             "milestone": obj,
-            "overdue": milestone_overdue(obj),
+            "overdue": milestone_overdue(obj, _today()),
             "charts": [_spc(code) for code in obj.metrics or []],
         },
     )
@@ -519,7 +523,8 @@ def milestone(request, pk):
 @requires(P.VIEW_REGISTERS)
 def milestones(request):
     qs = models.Milestone.objects.filter(archived=False).select_related("programme")
-    rows = [{"m": m, "overdue": milestone_overdue(m)} for m in qs]
+    today = _today()
+    rows = [{"m": m, "overdue": milestone_overdue(m, today)} for m in qs]
     if request.GET.get("overdue"):
         rows = [r for r in rows if r["overdue"]]
     return render(request, "registers/milestones.html", {"rows": rows})
@@ -653,7 +658,7 @@ def meeting(request, pk):
     if request.scope.can(P.VIEW_DECLARATIONS):
         from oneworkforce.registers import conflicts as check
 
-        conflicts = check.check(obj, obj.date or _today())
+        conflicts = check.check(obj, obj.date or timezone.localdate())
     return render(
         request,
         "registers/meeting.html",
@@ -735,7 +740,7 @@ def people_unresolved(request):
 
 @requires(P.VIEW_PUBLISHED)
 def published_declarations(request):
-    as_of = _today()
+    as_of = timezone.localdate()  # a declaration's publication follows the calendar
     return render(
         request,
         "registers/published_declarations.html",
