@@ -578,12 +578,29 @@ def agency(request):
 @requires(P.VIEW_AGGREGATES)
 def coverage(request):
     matrix = data.matrix(None, None)
+    grid = coverage_map.grid(matrix)
+    fmt = request.GET.get("download", "")
+    if fmt in ("csv", "xlsx"):
+        header = ["Segment", "Metric", "Availability", "Source", "Gap owner", "Next step"]
+        rows = [
+            [
+                row["title"],
+                CATALOGUE.get(c["cell"].metric).title,
+                c["cell"].availability_label,
+                c["source"],
+                c["cell"].owner,
+                c["cell"].next_step,
+            ]
+            for row in grid
+            for c in row["cells"]
+        ]
+        return exports.download("coverage", fmt, "Data coverage map", header, rows)
     return render(
         request,
         "dashboard/coverage.html",
         {
             "matrix": matrix,
-            "grid": coverage_map.grid(matrix),
+            "grid": grid,
             "can_edit": request.scope.can(P.EDIT_COVERAGE),
             "counts": _availability_counts(matrix),
         },

@@ -186,3 +186,12 @@ def risk_score(score: int | None):
         score,
         name,
     )
+
+
+@register.simple_tag
+def board_date() -> str:
+    """The date the registers are read as of (``registers/asof.py``), as ``30 Apr 2025``."""
+    from oneworkforce.registers.asof import board_date as _board_date
+    from oneworkforce.web.formats import day as _day
+
+    return _day(_board_date())
