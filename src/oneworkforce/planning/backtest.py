@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from oneworkforce.config import Home
-from oneworkforce.metrics.sources import choose, is_area_wide
+from oneworkforce.metrics.sources import choose
 from oneworkforce.planning.baseline import (
     AGGREGATE_GROUP,
     _month_back,
@@ -48,14 +48,13 @@ def _actuals(home: Home) -> tuple[date, dict[str, dict[date, float]]]:
                 {"org_code": org, "value": float(value)}
             )
         per_period: dict[tuple[str, date], dict[str, float]] = {}
-        estimated = set()  # segments seen whole through an area-wide figure (sources.py)
         for (segment, period, metric), rows in returned.items():
-            chosen, _ = choose(rows)
+            chosen, _ = choose(rows)  # an area-wide figure, not added to its providers'
             per_period.setdefault((segment, period), {})[metric] = sum(x["value"] for x in chosen)
-            if segment in AGGREGATE_GROUP and any(is_area_wide(x) for x in chosen):
-                estimated.add(segment)
-        for segment in estimated:
-            series.pop(segment, None)  # a few providers' person-level records are not it
+        # as the baseline plans them: a social care segment with returns is measured from
+        # them, not from the person-level snapshots some of its employers send (ASC-WDS)
+        for segment in {s for s, _ in per_period} & set(AGGREGATE_GROUP):
+            series.pop(segment, None)
         for (segment, period), values in per_period.items():
             if segment in series:
                 continue
