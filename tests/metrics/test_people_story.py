@@ -164,3 +164,26 @@ def test_an_estimate_is_never_compared_with_the_providers_own_figures():
     cell = matrix.cell("care_homes", "staff_in_post_fte")
     # the year before is the providers' own 1.6 FTE: no comparator, no change
     assert (cell.value, cell.comparator, cell.change_display) == (13444.0, None, "")
+
+
+def test_a_cell_shows_the_figure_it_can_compare_with_the_year_before():
+    """Adult social work: this March the councils' ASC-WDS worker files (computed, 480 FTE)
+    and their own returns (aggregate, 549.5 FTE); a year before only the returns (564.5 FTE).
+    The cell shows the returns, against the returns: (549.5 - 564.5) / 564.5 = -2.7%."""
+
+    def council(period, value, origin):
+        figure = {**row("staff_in_post_fte", "adult_social_work", period, value)}
+        figure.update(origin=origin, coverage="providers")
+        return figure
+
+    store = StubStore(
+        [
+            council("2025-03", 480.0, "computed"),
+            council("2025-03", 549.5, "aggregate"),
+            council("2024-03", 564.5, "aggregate"),
+        ]
+    )
+    segments = [{"segment": "adult_social_work", "title": "Adult social work"}]
+    cell = people_story.build(store, segments).cell("adult_social_work", "staff_in_post_fte")
+    assert (cell.value, cell.comparator, cell.change_display) == (549.5, 564.5, "-2.7%")
+    assert cell.origin == "aggregate"

@@ -208,20 +208,14 @@ def build(
         wanted: set[str] = set()
     else:
         wanted = {chosen, period_label(month_index(chosen) - 12)}
-    values = {}
+    found: dict[tuple[str, str, str], dict[str, Mapping[str, Any]]] = {}
     for r in rows:
         if r["period"] in wanted:
-            key = (r["segment"], r["metric"], r["period"])
-            # one figure a cell by the source rule (sources.py): the results store holds an
-            # area-wide figure alone; among the providers' own, the computed one is preferred
-            if key not in values or r["origin"] == "computed":
-                values[key] = r
-    icons: dict[tuple[str, str], Mapping[str, Any]] = {}
+            found.setdefault((r["segment"], r["metric"], r["period"]), {})[r["origin"]] = r
+    icons: dict[tuple[str, str, str], Mapping[str, Any]] = {}
     if chosen:
         for r in store.latest(codes, split, {**filters, "period": chosen}):
-            pair = (r["segment"], r["metric"])
-            if pair not in icons or r["origin"] == "computed":
-                icons[pair] = r
+            icons[(r["segment"], r["metric"], r["origin"])] = r
     reporting = _reporting(store, codes, chosen, place, organisations)
     plans = _plans(store, split, filters, chosen)
     expected: dict[str, int] = {}
@@ -235,12 +229,12 @@ def build(
         cells = []
         for metric_code, _ in columns:
             metric = catalogue.get(metric_code)
-            row = values.get((code, metric_code, chosen)) if chosen else None
-            old = values.get((code, metric_code, before)) if before else None
-            latest = icons.get((code, metric_code), {})
+            row, old = _pick(
+                found.get((code, metric_code, chosen or ""), {}),
+                found.get((code, metric_code, before or ""), {}),
+            )
+            latest = icons.get((code, metric_code, row["origin"]), {}) if row else {}
             value = row["value"] if row else None
-            if not comparable(row, old):
-                old = None  # never an area-wide figure against the providers' own
             cell = Cell(
                 segment=code,
                 metric=metric_code,
@@ -279,6 +273,22 @@ def build(
         rows=out_rows,
         periods=periods,
     )
+
+
+def _pick(
+    now: Mapping[str, Mapping[str, Any]], before: Mapping[str, Mapping[str, Any]]
+) -> tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]:
+    """A cell's figure and its year-before comparator, by origin (``computed`` or
+    ``aggregate``). The results store holds one figure per segment, origin and month (an
+    area-wide figure alone, see sources.py); where both origins have one, the computed figure
+    is shown, unless only the other can be compared with the year before: a month is never
+    compared with a figure from another source."""
+    origins = sorted(now, key=lambda o: o != "computed")
+    if not origins:
+        return None, None
+    both = [o for o in origins if comparable(now[o], before.get(o))]
+    chosen = both[0] if both else origins[0]
+    return now[chosen], before[chosen] if both else None
 
 
 def _judge(cell: Cell, metric: Any, segment: str | None, applies: bool = True) -> None:
