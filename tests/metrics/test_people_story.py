@@ -187,3 +187,48 @@ def test_a_cell_shows_the_figure_it_can_compare_with_the_year_before():
     cell = people_story.build(store, segments).cell("adult_social_work", "staff_in_post_fte")
     assert (cell.value, cell.comparator, cell.change_display) == (549.5, 564.5, "-2.7%")
     assert cell.origin == "aggregate"
+
+
+class OrgStore(StubStore):
+    """A stub whose organisation rows answer a list of periods, as the results store does."""
+
+    def results(self, metrics, split, filters=None):
+        filters = dict(filters or {})
+        periods = filters.pop("period", None)
+        found = super().results(metrics, split, filters)
+        if isinstance(periods, list):
+            return [r for r in found if r["period"] in periods]
+        return [r for r in found if periods is None or r["period"] == periods]
+
+
+def test_a_headline_is_not_compared_when_other_organisations_report():
+    """The system's staff in post: 1,845.4 FTE from the NHS a year before; this month 2,458.0
+    with the councils' ASC-WDS worker records (C1) as well, which were not there before: the
+    +33.2% is new records, not growth, so there is no comparator."""
+
+    def org(code, period, value):
+        return {**row("staff_in_post_fte", None, period, value), "org_code": code}
+
+    system = [
+        row("staff_in_post_fte", None, "2025-03", 2458.0),
+        row("staff_in_post_fte", None, "2024-03", 1845.4),
+    ]
+    orgs = [org("A", "2024-03", 1845.4), org("A", "2025-03", 1900.0), org("C1", "2025-03", 558.0)]
+    (cell,) = [
+        c
+        for c in people_story.headlines(OrgStore(system, orgs), period="2025-03")
+        if c.metric == "staff_in_post_fte"
+    ]
+    assert (cell.value, cell.comparator, cell.change_display) == (2458.0, None, "")
+    # the same organisations both months: compared, (1900.0 - 1845.4) / 1845.4 = +3.0%
+    same = [org("A", "2024-03", 1845.4), org("A", "2025-03", 1900.0)]
+    nhs = [
+        row("staff_in_post_fte", None, "2025-03", 1900.0),
+        row("staff_in_post_fte", None, "2024-03", 1845.4),
+    ]
+    (cell,) = [
+        c
+        for c in people_story.headlines(OrgStore(nhs, same), period="2025-03")
+        if c.metric == "staff_in_post_fte"
+    ]
+    assert (cell.comparator, cell.change_display) == (1845.4, "+3.0%")

@@ -351,8 +351,10 @@ def test_ascwds_files_are_uploaded_with_their_month(care_home, client_for, tmp_p
     words = _text(response)
     assert "File accepted" in words, words[-2000:]
     # CH1's staff in post: w1, w2 (permanent, temporary), w3 (zero hours), w4 (bank); w5
-    # (agency) and w6 (other) are not staff in post, w7 is deleted: 4 rows, for H1, 2025-03
-    assert "4 rows for H1, 2025-03" in words
+    # (agency) and w6 (other) are not staff in post, w7 is deleted: 4 rows; and 8 figures for
+    # H1: the worker file's agency FTE, agency share, sickness and 12-month sickness, with the
+    # workplace file's total staff, vacancy, turnover and starter rates carried over: 12 rows
+    assert "12 rows for H1, 2025-03" in words
     stored = Submission.objects.filter(dataset="staff_in_post", organisations=["H1"])
     assert [s.periods for s in stored] == [["2025-03"]]
     # a data lead for RZA may not send H1's file

@@ -410,7 +410,8 @@ def headlines(
     catalogue: Catalogue = CATALOGUE,
 ) -> list[Cell]:
     """The system's (or one place's) headline figures for ``period``, each a :class:`Cell`
-    with the year-before figure, the MDC icons where SPC applies, and the target's state."""
+    with the year-before figure (when the same organisations have a computed figure in both
+    months), the MDC icons where SPC applies, and the target's state."""
     if period is None:
         return []
     split = "place" if place else "system"
@@ -422,6 +423,11 @@ def headlines(
         key = (r["metric"], r["period"])
         if key not in values or r["origin"] == "computed":
             values[key] = r
+    # who has a computed figure each month: an ASC-WDS snapshot, say, joins one month only
+    reporting: dict[tuple[str, str], set[str]] = {}
+    for r in store.results(codes, "org_code", {"period": [period, before], "origin": "computed"}):
+        if r["value"] is not None:
+            reporting.setdefault((r["metric"], r["period"]), set()).add(r["org_code"])
     latest: dict[str, Mapping[str, Any]] = {}
     for r in store.latest(codes, split, {**filters, "period": period}):
         if r["metric"] not in latest or r["origin"] == "computed":
@@ -431,6 +437,8 @@ def headlines(
         metric = catalogue.get(code)
         now = (values.get((code, period)) or {}).get("value")
         old = (values.get((code, before)) or {}).get("value")
+        if reporting.get((code, period), set()) != reporting.get((code, before), set()):
+            old = None  # other organisations behind the two months: not the same source
         icons = latest.get(code, {})
         cell = Cell(
             segment="",

@@ -35,7 +35,7 @@ class UploadForm(forms.Form):
     period = forms.CharField(
         label="The month the file is a snapshot of (ASC-WDS files only)",
         required=False,
-        max_length=7,
+        max_length=20,
         help_text="An ASC-WDS bulk upload file has no month in it: give it as YYYY-MM, for "
         "example 2025-03.",
     )
