@@ -190,3 +190,50 @@ def test_the_command_builds_programmes_as_planned(programmes):
     assert data["gap_with_programmes_fte"] < data["gap_do_nothing_fte"]
     both = runner.invoke(app, [*home, "plan", "run", "x.toml", "--from-registers"])
     assert both.exit_code == 2 and "not both" in both.output
+
+
+def test_each_programme_s_share_of_the_gap_closed_in_the_pack_and_on_the_page(programmes, settings):
+    from types import SimpleNamespace
+
+    from django.test import Client
+
+    from oneworkforce.planning import pack_section
+    from oneworkforce.reports.figures import Figures
+    from oneworkforce.reports.sections import planning
+    from oneworkforce.web.accounts.service import create_user
+
+    result = from_registers.run(programmes, runs=50, seed=7, years=2)
+    data = pack_section(programmes, [result["run_id"]])
+    scenario = data["scenarios"][0]
+    # the scenario closes the do-nothing gap less the gap with the programmes (P50 each)
+    closed = result["gap_do_nothing_fte"] - result["gap_with_programmes_fte"]
+    assert scenario["gap_closed_fte"] == pytest.approx(closed)
+    levers = {lever["benefit"]: lever for lever in scenario["levers"]}
+    assert levers["Nurses recruited"]["programme"] == "International nurses"
+    assert levers["Agency shifts to bank"]["share"] == 0  # it closes none of the gap
+    for p in result["programmes"]:
+        # a programme's share is its FTE of the gap closed over what the scenario closes
+        assert levers[p["benefit"]]["share"] == pytest.approx(p["gap_closed_fte"] / closed)
+
+    # the board pack's planning section: a table of each programme's share
+    ctx = SimpleNamespace(
+        inputs=SimpleNamespace(planning=data, planning_note=""), figures=Figures()
+    )
+    section = planning.build(ctx)
+    (shares,) = [b for b in section["blocks"] if b.get("id", "").startswith("plan_levers_")]
+    titles = [c["title"] for c in shares["columns"]]
+    assert titles[:2] == ["Lever", "Programme"] and titles[-1] == "Share of the gap closed"
+    rows = {r[0]["display"]: r for r in shares["rows"]}
+    recruited = rows["Nurses recruited"]
+    assert recruited[1]["display"] == "International nurses"
+    assert recruited[-1]["value"] == pytest.approx(levers["Nurses recruited"]["share"])
+    assert f"closes {closed:,.0f} FTE of the system gap" in shares["caption"]
+
+    # and the planning page
+    settings.HOME = programmes
+    client = Client()
+    client.force_login(create_user("u-analyst", "analyst", password="a-long-test-password-1"))
+    html = client.get(f"/planning/?run={result['run_id']}").content.decode()
+    assert "Share of the gap closed" in html and "International nurses" in html
+    share = levers["Nurses recruited"]["share"]
+    assert f"{share:.0%}" in html

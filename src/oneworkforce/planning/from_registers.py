@@ -185,7 +185,13 @@ def run(home: Any, *, runs: int, seed: int, years: int = 5, progress: Any = None
     def go(built: FromRegisters):
         baseline = with_staff_groups(base, lever_groups(built.scenario))
         return run_scenario(
-            home, built.scenario, runs=runs, seed=seed, baseline=baseline, progress=progress
+            home,
+            built.scenario,
+            runs=runs,
+            seed=seed,
+            baseline=baseline,
+            progress=progress,
+            sources=built.sources,
         )
 
     result = go(planned)

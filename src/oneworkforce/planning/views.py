@@ -56,6 +56,19 @@ def _table(run) -> list[dict]:
     return rows
 
 
+def _compared(run) -> dict:
+    levers = [
+        {**row, "share_percent": f"{row['share']:.0%}" if row["share"] is not None else ""}
+        for row in pack.lever_rows(run)
+    ]
+    return {
+        "run": run,
+        "table": _table(run),
+        "levers": levers,
+        "from_programmes": any(row["programme"] for row in levers),
+    }
+
+
 #: (measure, title, unit) of the download's columns, each as median, 10th and 90th percentile
 MEASURES = (
     ("supply_fte", "Supply (FTE)", "fte"),
@@ -110,9 +123,7 @@ def scenarios(request):
     context = {
         "runs": runs,
         "chosen": set(chosen),
-        "compared": [
-            {"run": run, "table": _table(run), "levers": pack.lever_rows(run)} for run in compared
-        ],
+        "compared": [_compared(run) for run in compared],
         "chart": pack.fan_spec(compared) if compared else None,
         "download_query": urlencode([("run", r) for r in chosen]),
         "files": sorted(scenario_files()),

@@ -307,6 +307,33 @@ def _fte_benefits(actor: str, today: dt.date) -> int:
     return made
 
 
+#: the day the Integrated Care Board was established (seed 002: "the ICB would be legally
+#: established on 1 July")
+ICB_ESTABLISHED = dt.date(2022, 7, 1)
+
+
+def _board_committee(actor: str) -> models.Programme:
+    """The Integrated Care Board as a committee whose members are the people of its register
+    of interests (seed 002), members from the day it was established."""
+    board, _ = _programme(
+        "ICB-BOARD", name="Integrated Care Board", kind="committee", chair="Prem Singh"
+    )
+    for declaration in models.Declaration.objects.filter(
+        archived=False, person__isnull=False
+    ).order_by("id"):
+        person = declaration.person
+        if not models.Membership.objects.filter(committee=board, person=person).exists():
+            actions.create(
+                actor,
+                models.Membership,
+                committee=board,
+                person=person,
+                role=declaration.role,
+                since=ICB_ESTABLISHED,
+            )
+    return board
+
+
 def _meeting(actor: str) -> int:
     key = "demo|meeting|icb-2022-07-01"
     if models.Meeting.objects.filter(import_key=key).exists():
@@ -356,6 +383,7 @@ def _meeting(actor: str) -> int:
     meeting = actions.create(
         actor,
         models.Meeting,
+        committee=_board_committee(actor),
         title="Integrated Care Board meeting in public",
         date=dt.date(2022, 7, 1),
         agenda=agenda,

@@ -107,6 +107,7 @@ def programme(request, code):
             "benefits": prog.benefits.filter(archived=False),
             "risks": prog.risks.filter(archived=False),
             "children": prog.children.filter(archived=False),
+            "members": _members(prog, _today()),
             "phases": prog.phases.all(),
             "domains": [t for n, t in vocab.DOMAINS if n in (prog.domains or [])],
             "dimensions": vocab.RAG_DIMENSIONS,
@@ -664,9 +665,16 @@ def meeting(request, pk):
         {
             "meeting": obj,
             "conflicts": conflicts,
+            "members": _members(obj.committee, obj.date or _today()),
             "actions": obj.actions.filter(archived=False),
         },
     )
+
+
+def _members(committee, on: dt.date) -> list:
+    from oneworkforce.registers.conflicts import members_on
+
+    return members_on(committee, on)
 
 
 @requires(P.VIEW_DECLARATIONS)
