@@ -409,8 +409,11 @@ def _rebuild_interests(actor: str, declaration: Declaration) -> None:
 # --- key risk indicators (registers/indicators.py reads them) ----------------------------
 
 
-def record_review(actor: str, risk: Risk, note: str, through_period: str | None) -> IndicatorReview:
-    """Record a review of a flagged risk (clears the flag until a later month signals)."""
+def record_review(
+    actor: str, risk: Risk, note: str, through_period: str | None, *, as_owner: bool = False
+) -> IndicatorReview:
+    """Record a review of a flagged risk (clears the flag until a later month signals);
+    ``as_owner`` when the risk's owner records it without edit permission (audited so)."""
     note = note.strip()
     if not note:
         raise ValueError("write what the review found (the note is required)")
@@ -427,7 +430,11 @@ def record_review(actor: str, risk: Risk, note: str, through_period: str | None)
             "indicatorreview.create",
             object_type(Risk),
             risk.pk,
-            {"indicator_review": [None, review.through_period], "note": [None, note]},
+            {
+                "indicator_review": [None, review.through_period],
+                "note": [None, note],
+                **({"reviewed_as": [None, "risk owner"]} if as_owner else {}),
+            },
         )
     return review
 

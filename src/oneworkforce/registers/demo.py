@@ -218,13 +218,14 @@ def _organisations(actor: str) -> None:
             actions.create(actor, models.Organisation, name=name, aliases=aliases, kind=kind)
 
 
-#: benefits that move the plan: (programme, benefit, lever, FTE a month, first month offset
-#: from this month, months, share delivered so far)
+#: benefits that move the plan: (programme, benefit, lever, staff group, FTE a month, first
+#: month offset from this month, months, share delivered so far)
 FTE_BENEFITS = [
     (
         "Ethical International Recruitment Committee",
         "International nurses recruited (40 a year)",
         "international_recruitment",
+        "nursing_midwifery",
         Decimal("3.33"),
         -6,
         30,
@@ -234,9 +235,41 @@ FTE_BENEFITS = [
         "Education and Training Committee",
         "Newly qualified nurses from extra training places",
         "training_pipeline",
+        "nursing_midwifery",
         Decimal("2"),
         6,
         24,
+        None,
+    ),
+    (
+        "Stay and thrive: retaining our staff",
+        "Nurses kept who would have left (2 a month)",
+        "leaver_rate",
+        "nursing_midwifery",
+        Decimal("2"),
+        1,
+        36,
+        None,
+    ),
+    (
+        "Education and Training Committee",
+        "Nursing associates taking on nursing work",
+        "new_roles",
+        "nursing_midwifery",
+        Decimal("1.5"),
+        3,
+        24,
+        None,
+    ),
+    (
+        "Paybill and Agency Management Committee",
+        # seed 000: "current focus on activity to address high medical agency rates"
+        "Medical agency shifts filled by the collaborative bank",
+        "bank_agency",
+        "medical_dental",
+        Decimal("2"),
+        1,
+        48,
         None,
     ),
 ]
@@ -247,7 +280,7 @@ def _fte_benefits(actor: str, today: dt.date) -> int:
     the recruitment one is delivering three quarters of its plan so far."""
     made = 0
     this_month = today.replace(day=1)
-    for prog_name, name, lever, monthly, offset, months, delivered in FTE_BENEFITS:
+    for prog_name, name, lever, group, monthly, offset, months, delivered in FTE_BENEFITS:
         prog = models.Programme.objects.filter(name=prog_name).first()
         key = f"demo|fte-benefit|{lever}"
         if prog is None or models.Benefit.objects.filter(import_key=key).exists():
@@ -261,6 +294,7 @@ def _fte_benefits(actor: str, today: dt.date) -> int:
             unit="FTE",
             owner=prog.sro or prog.chair,
             lever=lever,
+            staff_group=group,
             planned_total=monthly * months,
             import_key=key,
         )
@@ -272,6 +306,33 @@ def _fte_benefits(actor: str, today: dt.date) -> int:
             _benefit_month(actor, benefit, month, monthly, actual)
         made += 1
     return made
+
+
+#: the day the Integrated Care Board was established (seed 002: "the ICB would be legally
+#: established on 1 July")
+ICB_ESTABLISHED = dt.date(2022, 7, 1)
+
+
+def _board_committee(actor: str) -> models.Programme:
+    """The Integrated Care Board as a committee whose members are the people of its register
+    of interests (seed 002), members from the day it was established."""
+    board, _ = _programme(
+        "ICB-BOARD", name="Integrated Care Board", kind="committee", chair="Prem Singh"
+    )
+    for declaration in models.Declaration.objects.filter(
+        archived=False, person__isnull=False
+    ).order_by("id"):
+        person = declaration.person
+        if not models.Membership.objects.filter(committee=board, person=person).exists():
+            actions.create(
+                actor,
+                models.Membership,
+                committee=board,
+                person=person,
+                role=declaration.role,
+                since=ICB_ESTABLISHED,
+            )
+    return board
 
 
 def _meeting(actor: str) -> int:
@@ -323,6 +384,7 @@ def _meeting(actor: str) -> int:
     meeting = actions.create(
         actor,
         models.Meeting,
+        committee=_board_committee(actor),
         title="Integrated Care Board meeting in public",
         date=dt.date(2022, 7, 1),
         agenda=agenda,

@@ -82,6 +82,7 @@ def read(
     meeting_date: str = "",
 ) -> Inputs:
     from oneworkforce.data.lake import Lake
+    from oneworkforce.registers import asof
 
     store = ResultsReader(home.lake)
     status = store.status()
@@ -100,8 +101,7 @@ def read(
     # the registers as they stood when the pack was due: the end of the month after its
     # period (today, if that is earlier), never later, so an old period's pack is not
     # dated from the machine clock
-    due = month_end(chosen, months_after=1)
-    registers, registers_note = _registers(as_of or min(dt.date.today(), due))
+    registers, registers_note = _registers(as_of or asof.for_period(chosen))
     if registers is not None:  # the conflicts check of the pack's meeting; risks flagged
         from oneworkforce.registers.conflicts import for_pack
         from oneworkforce.registers.indicators import flags
