@@ -78,7 +78,7 @@ def test_staff_in_post_drilldown_shows_growth_beside_england_and_two_other_icss(
     assert page.status_code == 200
     words = _text(page)
     # the system figure: RZA's extract (1.0) and RZB's published 1,050; peers are not in it
-    assert "Latest (2024-04) 1,051.0" in words
+    assert "Latest (April 2024) 1,051.0" in words
     assert (
         "Source of this figure NHS Workforce Statistics (published) for 1 organisation "
         "without an ESR extract this month"
