@@ -311,3 +311,23 @@ def test_an_unknown_data_type_is_named(importer, tmp_path):
         "Role count",
         "unknown_code",
     )
+
+
+def test_one_file_loads_every_month_and_feeds_staff_in_post(importer, tmp_path):
+    # each published file repeats the months before it: March and April in one file
+    april = [
+        ("2024-04-30", SIP_RZA, "1", "Total", "FTE", "4650.0"),
+        ("2024-04-30", SIP_PEER, "1", "Total", "FTE", "7150.0"),
+    ]
+    path = _sip_file(tmp_path / "sip.csv", SIP_MARCH + april)
+    assert importer.import_file("nws_staff_in_post", path).status == "accepted"
+    con = importer.lake.connect()
+    results = compute(con, ["staff_in_post_fte"], ["2024-03", "2024-04"], by=["org_code"])
+    # RZA sent no ESR extract: its published totals; the peer R0A is not in the ICS
+    assert [(r.period, r.dimensions["org_code"], r.value) for r in results] == [
+        ("2024-03", "RZA", 4630.2),
+        ("2024-04", "RZA", 4650.0),
+    ]
+    assert {r.note for r in results} == {
+        "NHS Workforce Statistics (published): no ESR extract this month"
+    }
