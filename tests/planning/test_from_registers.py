@@ -216,6 +216,7 @@ def test_each_programme_s_share_of_the_gap_closed_in_the_pack_and_on_the_page(pr
     assert scenario["gap_closed_fte"] == pytest.approx(closed)
     levers = {lever["benefit"]: lever for lever in scenario["levers"]}
     assert levers["Nurses recruited"]["programme"] == "International nurses"
+    assert levers["Agency shifts to bank"]["kind_title"] == "Agency reduction"
     assert levers["Agency shifts to bank"]["share"] == 0  # it closes none of the gap
     for p in result["programmes"]:
         # a programme's share is its FTE of the gap closed over what the scenario closes
