@@ -460,8 +460,9 @@ def _store():
     """The results store the pages read stored series from."""
     from oneworkforce.data.lake import Lake
     from oneworkforce.metrics.results_reader import ResultsReader
+    from oneworkforce.web.viewer import viewer
 
-    return ResultsReader(Lake(settings.HOME).root)
+    return ResultsReader(Lake(settings.HOME).root, viewer=viewer())
 
 
 def _chart(code: str, title: str, unit: str, points: list, chart_id: str) -> dict:

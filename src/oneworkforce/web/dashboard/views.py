@@ -47,6 +47,7 @@ TABLE_COLUMNS = (
     ("lpl", "Lower process limit"),
     ("upl", "Upper process limit"),
     ("point_type", "Variation"),
+    ("withheld", "Withheld"),
 )
 
 
@@ -244,7 +245,7 @@ def _breakdowns(request, metric, chosen: dict[str, str], period: str | None) -> 
     for key, rows, label in parts:
         rows = [r for r in rows if r.get("origin", "computed") == "computed" or len(rows) < 2]
         for r in rows:
-            r["display"] = charts.format_value(r["value"], metric.unit)
+            r["display"] = _shown(r["value"], r, metric.unit)
             if r["value"] is None and r.get("quality") == PARTLY_SUPPRESSED:
                 r["display"] = "suppressed"
         out[key] = {
@@ -292,13 +293,20 @@ def drilldown(request, metric):
     )
 
 
+def _shown(value, row: dict[str, Any], unit: str) -> str:
+    """A figure as the page prints it, or why it is withheld from this reader."""
+    if row.get("withheld"):
+        return f"Withheld: {row['withheld']}"
+    return charts.format_value(value, unit)
+
+
 def _drilldown_context(request, metric, chosen: dict[str, str]) -> dict[str, Any]:
     split, _group, points = _series(metric, chosen)
     target = spc_target(metric)
     latest = next((p for p in reversed(points) if p.get("value") is not None), None)
     period = chosen.get("period") or (latest["period"] if latest else None)
     for p in points:
-        p["display"] = charts.format_value(p.get("value"), metric.unit)
+        p["display"] = _shown(p.get("value"), p, metric.unit)
         p["mean_display"] = charts.format_value(p.get("mean"), metric.unit)
         p["lpl_display"] = charts.format_value(p.get("lpl"), metric.unit)
         p["upl_display"] = charts.format_value(p.get("upl"), metric.unit)
@@ -440,6 +448,7 @@ def story_export(request, fmt):
         "Basis",
         "Gap owner",
         "Next step",
+        "Withheld",
     ]
     rows = []
     for row in matrix.rows:
@@ -461,6 +470,7 @@ def story_export(request, fmt):
                     cell.basis if cell.value is not None else "",
                     cell.owner,
                     cell.next_step,
+                    cell.withheld,
                 ]
             )
     title = "People Story" + (f", {matrix.place}" if matrix.place else "")
@@ -529,7 +539,11 @@ def agency(request):
             entry = by_sg.setdefault(
                 r["staff_group"], {"name": titles.get(r["staff_group"]), "cells": {}}
             )
-            entry["cells"][r["metric"]] = _display(r["value"], CATALOGUE.get(r["metric"]))
+            entry["cells"][r["metric"]] = (
+                f"Withheld: {r['withheld']}"
+                if r.get("withheld")
+                else _display(r["value"], CATALOGUE.get(r["metric"]))
+            )
     fmt = request.GET.get("download", "")
     if fmt in ("csv", "xlsx"):
         header = ["Organisation", *[m.title for m in columns]]
