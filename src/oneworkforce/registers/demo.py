@@ -263,10 +263,11 @@ FTE_BENEFITS = [
     ),
     (
         "Paybill and Agency Management Committee",
-        "Agency nursing shifts filled by the collaborative bank",
+        # seed 000: "current focus on activity to address high medical agency rates"
+        "Medical agency shifts filled by the collaborative bank",
         "bank_agency",
-        "nursing_midwifery",
-        Decimal("5"),
+        "medical_dental",
+        Decimal("2"),
         1,
         48,
         None,

@@ -178,6 +178,7 @@ def _series(metric, chosen: dict[str, str]) -> tuple[str, dict[str, str], list[d
             row = parts.get(p["period"], {})
             p["numerator"], p["denominator"] = row.get("numerator"), row.get("denominator")
             p["basis"], p["sources"] = row.get("basis"), row.get("sources")
+            p["note"] = row.get("note")
     return split, group, points
 
 
@@ -242,17 +243,21 @@ def _breakdowns(request, metric, chosen: dict[str, str], period: str | None) -> 
     out = {}
     for key, rows, label in parts:
         rows = [r for r in rows if r.get("origin", "computed") == "computed" or len(rows) < 2]
+        # the ICS comparison of staff in post is its growth (ICSs differ in size)
+        title = peers.title(metric.code, metric.title) if key == "ics" else metric.title
+        unit = peers.unit(metric.code, metric.unit) if key == "ics" else metric.unit
         for r in rows:
-            r["display"] = charts.format_value(r["value"], metric.unit)
+            r["display"] = charts.format_value(r["value"], unit)
             if r["value"] is None and r.get("quality") == PARTLY_SUPPRESSED:
                 r["display"] = "suppressed"
         out[key] = {
             "heading": ICS_HEADING if key == "ics" else None,
             "label": label,
+            "value_title": title,
             "chart_id": f"chart-{key}",
             "rows": rows,
             "chart": charts.bar_chart(
-                rows, category="group", category_title=label, title=metric.title, unit=metric.unit
+                rows, category="group", category_title=label, title=title, unit=unit
             )
             if rows
             else None,
