@@ -78,27 +78,33 @@ def record_past_scoring(
 ) -> RiskAssessment:
     """A scoring made on an earlier day, added to the risk's history (its current fields are
     not changed): a review held on paper, or the rating a risk was first given."""
-    value = scoring.score(likelihood, consequence)
     with transaction.atomic():
-        assessment = RiskAssessment.objects.create(
-            risk=risk,
-            stage=stage,
-            assessed_at=when,
-            likelihood=likelihood,
-            consequence=consequence,
-            score=value,
-            band=scoring.band(value),
-            criteria_version=scoring.CRITERIA_VERSION,
-            criteria=scoring.criteria(),
-            actor=actor,
-        )
-        trail.record(
-            actor,
-            "riskassessment.create",
-            object_type(RiskAssessment),
-            assessment.pk,
-            {"risk_id": risk.pk, "stage": stage, "score": value, "on": when.date().isoformat()},
-        )
+        return _record_scoring(actor, risk, stage, likelihood, consequence, when)
+
+
+def _record_scoring(
+    actor: str, risk: Risk, stage: str, likelihood: int, consequence: int, when: dt.datetime | None
+) -> RiskAssessment:
+    """One scoring in the risk's history, audited (call inside the change's transaction)."""
+    value = scoring.score(likelihood, consequence)
+    assessment = RiskAssessment.objects.create(
+        risk=risk,
+        stage=stage,
+        assessed_at=when or timezone.now(),
+        likelihood=likelihood,
+        consequence=consequence,
+        score=value,
+        band=scoring.band(value),
+        criteria_version=scoring.CRITERIA_VERSION,
+        criteria=scoring.criteria(),
+        actor=actor,
+    )
+    changes = {"risk_id": risk.pk, "stage": stage, "score": value}
+    if when is not None:
+        changes["on"] = when.date().isoformat()
+    trail.record(
+        actor, "riskassessment.create", object_type(RiskAssessment), assessment.pk, changes
+    )
     return assessment
 
 
@@ -342,26 +348,7 @@ def _after_write(actor: str, obj: models.Model, before: Mapping[str, Any]) -> No
                 con,
             ):
                 continue
-            value = scoring.score(int(lik), int(con))
-            assessment = RiskAssessment.objects.create(
-                risk=obj,
-                stage=stage,
-                assessed_at=_SCORED_AT.get() or timezone.now(),
-                likelihood=lik,
-                consequence=con,
-                score=value,
-                band=scoring.band(value),
-                criteria_version=scoring.CRITERIA_VERSION,
-                criteria=scoring.criteria(),
-                actor=actor,
-            )
-            trail.record(
-                actor,
-                "riskassessment.create",
-                object_type(RiskAssessment),
-                assessment.pk,
-                {"risk_id": obj.pk, "stage": stage, "score": value},
-            )
+            _record_scoring(actor, obj, stage, int(lik), int(con), _SCORED_AT.get())
     if isinstance(obj, Declaration) and any(
         getattr(obj, t) != before.get(t) for t in _INTEREST_TEXTS
     ):
