@@ -66,8 +66,9 @@ class Home:
 
     @property
     def sqlite(self) -> Path:
-        """The operational store when DATABASE_URL is not set."""
-        return private_file(self.root / "operational.sqlite3")
+        """The operational store when DATABASE_URL is not set (a path only: the settings
+        create it private with ``private_file`` before Django opens it)."""
+        return self.root / "operational.sqlite3"
 
     @property
     def queue(self) -> Path:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from oneworkforce.metrics import spc, targets
+from oneworkforce.metrics import targets
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.charts import format_value
 from oneworkforce.metrics.periods import month_index, period_label
@@ -145,27 +145,20 @@ class Matrix:
         }
 
 
-NO_TARGET = "No target set"
+NO_TARGET = targets.NO_TARGET
 
 
 def target_label(
     metric_code: str, catalogue: Catalogue = CATALOGUE, segment: str | None = None
 ) -> str:
     """The target of a metric for a segment (system-wide with none) with who set it."""
-    shown = targets.shown(catalogue.get(metric_code), segment)
-    return shown.text if shown else NO_TARGET
+    return targets.applied(catalogue, metric_code, segment).label
 
 
 def cell_assurance(metric: Any, segment: str | None, latest: Mapping[str, Any]) -> str | None:
     """Assurance against the ICS's own target for the segment, from the series' latest
     limits (spec §8); none where SPC does not apply or there is no one-sided target."""
-    if not metric.spc:
-        return None
-    from oneworkforce.metrics.store import spc_target
-
-    return spc.assurance(
-        spc_target(metric, segment), metric.improvement, latest.get("lpl"), latest.get("upl")
-    )
+    return targets.of(metric, segment).assurance(latest)
 
 
 def change(now: float | None, before: float | None, unit: str) -> str:

@@ -82,6 +82,10 @@ def _stamp(path: Path) -> tuple[Any, ...]:
     return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
+class AmbiguousSeries(ValueError):
+    """A group that matches more than one stored series (a dimension is left unnamed)."""
+
+
 class ResultsReader:
     """Stored results of the standard splits under ``<lake_root>/_results``, for reading."""
 
@@ -222,7 +226,9 @@ class ResultsReader:
             origin = "computed" if "computed" in origins or not origins else origins.pop()
         points = [p for p in points if p["origin"] == origin]
         if len({series_key(p) for p in points}) > 1:
-            raise ValueError("the group given matches more than one series; name every dimension")
+            raise AmbiguousSeries(
+                "the group given matches more than one series; name every dimension"
+            )
         return sorted(self._disclose(split, points, spc=True), key=lambda p: p["period"])
 
     def spc_points(

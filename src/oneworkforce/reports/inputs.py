@@ -83,6 +83,7 @@ def read(
 ) -> Inputs:
     from oneworkforce.data.lake import Lake
     from oneworkforce.metrics.group_size import EVERYONE, public_viewer
+    from oneworkforce.registers import asof
 
     # a public pack is for readers who may see no organisation's own figures
     store = ResultsReader(home.lake, viewer=public_viewer() if public else EVERYONE)
@@ -102,8 +103,7 @@ def read(
     # the registers as they stood when the pack was due: the end of the month after its
     # period (today, if that is earlier), never later, so an old period's pack is not
     # dated from the machine clock
-    due = month_end(chosen, months_after=1)
-    registers, registers_note = _registers(as_of or min(dt.date.today(), due))
+    registers, registers_note = _registers(as_of or asof.for_period(chosen))
     if registers is not None:  # the conflicts check of the pack's meeting; risks flagged
         from oneworkforce.registers.conflicts import for_pack
         from oneworkforce.registers.indicators import flags

@@ -104,6 +104,9 @@ def _cell(ctx: Context, cell: people_story.Cell, raw: dict[tuple[str, str, str],
     shown["note"] = "; ".join(n for n in notes if n)
     if cell.variation_icon:
         shown["status"] = cell.variation_icon
+    icons = [c for c in (cell.variation_icon, cell.assurance) if c]
+    if icons:  # drawn as the Making Data Count icons, with their labels as alt text
+        shown["icons"] = icons
     ctx.record(
         f"{cell.segment}/{cell.metric}", shown["value"], "segment", cell.segment, cell.metric
     )
