@@ -197,9 +197,10 @@ def test_the_synthetic_trusts_are_published_in_the_benchmarking_layout(importer,
 
     folder = tmp_path / "synth"
     generate(folder, scale="small", seed=3)
-    published = [p for d, p in submission_files(folder) if "published" in p.parts]
+    published = [
+        p for d, p in submission_files(folder) if "published" in p.parts and d == "sickness_absence"
+    ]
     assert len(published) == 36  # one file a month, loaded by the demo after the returns
-    assert all(d == "sickness_absence" for d, p in submission_files(folder) if p in published)
     first = published[-1].read_text(encoding="utf-8").splitlines()
     assert tuple(first[0].split(",")) == PUBLISHED == tuple(HEADINGS.split(","))
     assert importer.import_file("organisations", folder / "organisations.csv").ok
@@ -311,3 +312,62 @@ def test_an_unknown_data_type_is_named(importer, tmp_path):
         "Role count",
         "unknown_code",
     )
+
+
+def test_one_file_loads_every_month_and_feeds_staff_in_post(importer, tmp_path):
+    # each published file repeats the months before it: March and April in one file
+    april = [
+        ("2024-04-30", SIP_RZA, "1", "Total", "FTE", "4650.0"),
+        ("2024-04-30", SIP_PEER, "1", "Total", "FTE", "7150.0"),
+    ]
+    path = _sip_file(tmp_path / "sip.csv", SIP_MARCH + april)
+    assert importer.import_file("nws_staff_in_post", path).status == "accepted"
+    con = importer.lake.connect()
+    results = compute(con, ["staff_in_post_fte"], ["2024-03", "2024-04"], by=["org_code"])
+    # RZA sent no ESR extract: its published totals; the peer R0A is not in the ICS
+    assert [(r.period, r.dimensions["org_code"], r.value) for r in results] == [
+        ("2024-03", "RZA", 4630.2),
+        ("2024-04", "RZA", 4650.0),
+    ]
+    assert {r.note for r in results} == {
+        "NHS Workforce Statistics (published): no ESR extract this month"
+    }
+
+
+def test_the_synthetic_trusts_staff_in_post_is_published_in_one_file(importer, tmp_path):
+    import duckdb
+
+    from oneworkforce.cli.demo import submission_files
+    from oneworkforce.data.synth import generate
+
+    folder = tmp_path / "synth"
+    generate(folder, scale="small", seed=3)
+    [(dataset, path)] = [
+        (d, p) for d, p in submission_files(folder) if "published" in p.parts and "nws" in str(p)
+    ]
+    assert dataset == "nws_staff_in_post"
+    assert path.name == "NHS Workforce Statistics, March 2025 Staff Group and Organisation.csv"
+    assert importer.import_file("organisations", folder / "organisations.csv").ok
+    result = importer.import_file("nws_staff_in_post", path)
+    assert result.status == "accepted", result.report.summary()
+    con = importer.lake.connect()
+    published = dict(
+        (org, value)
+        for org, value in con.execute(
+            "SELECT org_code, value FROM nws_staff_in_post WHERE data_type = 'fte' "
+            "AND period = DATE '2025-03-01'"
+        ).fetchall()
+    )
+    # the ICS's trusts: their extracts' non-bank FTE, summed here straight from the CSV
+    own = duckdb.sql(
+        f"SELECT org_code, round(sum(fte), 2) FROM read_csv('{folder / 'staff_in_post.csv'}') "
+        "WHERE period = '2025-03' AND contract_type <> 'bank' AND org_code LIKE 'R%' "
+        "GROUP BY org_code"
+    ).fetchall()
+    assert own and all(published[org] == fte for org, fte in own)
+    # the neighbouring ICS's trusts are peers; growth is compared with them
+    assert {r[0] for r in con.execute("SELECT org_code FROM peers").fetchall()} == {
+        "RZY01",
+        "RZY02",
+        "RZY03",
+    }

@@ -175,6 +175,12 @@ def test_the_command_builds_programmes_as_planned(programmes):
     assert "Programmes as planned (from the registers), year 5" in res.output
     assert "International nurses – Nurses recruited (international_recruitment)" in res.output
     assert "Keeping nurses – Leavers avoided (leaver_rate)" in res.output
+    # moving agency work to bank shows in cost, so each line gives the final year's cost change
+    flat = " ".join(res.output.split())  # the console wraps long lines
+    assert (
+        "Agency shifts to bank (bank_agency): closes 0 FTE, 0% of the gap closed; cost in year 5 "
+        in flat
+    )
     assert "not modelled: Physician associates (new_roles)" in res.output
     res = runner.invoke(
         app, [*home, "plan", "run", "--from-registers", "--runs", "20", "--format", "json"]
@@ -210,6 +216,7 @@ def test_each_programme_s_share_of_the_gap_closed_in_the_pack_and_on_the_page(pr
     assert scenario["gap_closed_fte"] == pytest.approx(closed)
     levers = {lever["benefit"]: lever for lever in scenario["levers"]}
     assert levers["Nurses recruited"]["programme"] == "International nurses"
+    assert levers["Agency shifts to bank"]["kind_title"] == "Agency reduction"
     assert levers["Agency shifts to bank"]["share"] == 0  # it closes none of the gap
     for p in result["programmes"]:
         # a programme's share is its FTE of the gap closed over what the scenario closes
@@ -237,3 +244,44 @@ def test_each_programme_s_share_of_the_gap_closed_in_the_pack_and_on_the_page(pr
     assert "Share of the gap closed" in html and "International nurses" in html
     share = levers["Nurses recruited"]["share"]
     assert f"{share:.0%}" in html
+
+
+def test_the_demo_s_benefits_become_lever_inputs_month_by_month(db):
+    from oneworkforce.planning.baseline import with_staff_groups
+    from oneworkforce.planning.levers import lever_groups
+    from oneworkforce.registers.demo import load_demo
+    from tests.planning.helpers import hand_baseline
+
+    # the demo's "today" is 31 March 2025: its FTE benefits start at offsets from March 2025,
+    # and scenario month 1 is April 2025 (data to March 2025)
+    load_demo(today=dt.date(2025, 3, 31))
+    built = from_registers.build(dt.date(2025, 3, 1), years=5)
+    assert built.not_modelled == []
+    base = with_staff_groups(hand_baseline(), lever_groups(built.scenario))
+    inputs = compile_inputs(built.scenario, base, draw(built.scenario, base, 1, [0, 1]))
+    (intl, _), (train, _), (associates, _) = inputs.inflows
+    ((kept, _),) = inputs.leavers_avoided
+    ((banked, mask),) = inputs.agency_to_bank
+    months = 60
+
+    def planned(value: float, first: int, count: int) -> list[float]:
+        """``value`` a month in scenario months first..first+count-1 (1-based)."""
+        return [value if first <= m < first + count else 0.0 for m in range(1, months + 1)]
+
+    expected = [
+        # 3.33 a month from September 2024 for 30 months: to February 2027, month 23
+        (intl, planned(3.33, 1, 23)),
+        # 2 a month from September 2025 (offset 6: month 6) for 24 months
+        (train, planned(2.0, 6, 24)),
+        # 2 leavers avoided a month from April 2025 (offset 1: month 1) for 36 months
+        (kept, planned(2.0, 1, 36)),
+        # 1.5 nursing associates a month from June 2025 (offset 3: month 3) for 24 months
+        (associates, planned(1.5, 3, 24)),
+        # 2 medical agency FTE a month to bank from April 2025 for 48 months
+        (banked, planned(2.0, 1, 48)),
+    ]
+    for array, months_expected in expected:
+        for run in range(2):
+            np.testing.assert_allclose(array[run], months_expected, rtol=1e-12)
+    medical = base.staff_groups.index("medical_dental")
+    assert mask[:, medical].all() and mask.sum() == mask.shape[0]

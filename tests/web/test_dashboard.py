@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 import pytest
@@ -226,6 +227,14 @@ def test_an_admin_sets_the_targets_and_the_change_is_audited(story, browser_for,
     # the People Story now judges secondary care sickness (4.7%) against 5%: met
     sickness = cell_html(admin.get("/").content.decode(), "secondary_care", "sickness_absence_rate")
     assert "Target at most 5.0% (set by ICS People Board, 12 March 2025): met" in sickness
+    # the drill-down uses the same target (one lookup): its words, who set it, the chart's line
+    drill = admin.get("/metrics/sickness_absence_rate/?segment=secondary_care").content.decode()
+    assert "at most 5.0% (set by ICS People Board, 12 March 2025)" in drill
+    spec = json.loads(
+        drill.split('<script id="spc-chart" type="application/json">')[1].split("</script>")[0]
+    )
+    assert {v["target"] for v in spec["data"]["values"]} == {0.05}
+    assert "at most 4.5%" not in drill  # the catalogue's default is not shown
 
 
 def test_the_glossary_is_generated_from_the_catalogue(story, browser_for):

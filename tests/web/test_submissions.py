@@ -360,3 +360,15 @@ def test_ascwds_files_are_uploaded_with_their_month(care_home, client_for, tmp_p
     # a data lead for RZA may not send H1's file
     refused = _ascwds_post(client_for("org_data_lead"), "ascwds_worker", workers, "2025-04")
     assert "you can only submit data for RZA" in _text(refused)
+
+
+def test_the_ledger_page_filters_only_over_organisations_one_may_see(ledger, client_for):
+    """Issue 14: staff.csv holds RZA's and RZB's rows. RZA's data lead filtering the ledger
+    page by RZB must not learn that (the API's filter is tested in tests/web/test_api.py)."""
+    lead = client_for("org_data_lead")
+    assert _files(lead.get("/submissions/?organisation=RZB")) == set()
+    assert _files(lead.get("/submissions/?organisation=rza")) == {"staff.csv"}
+    assert _files(client_for("analyst").get("/submissions/?organisation=RZB")) == {
+        "staff.csv",
+        "rzb.csv",
+    }

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from oneworkforce.web.formats import month_name  # plain Python: no Django
+
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 
 #: Making Data Count colours: improvement blue, concern orange, neutral purple, common grey.
@@ -131,7 +133,8 @@ def spc_chart(
                     "type": "nominal",
                     "title": "Variation",
                     "scale": {"domain": domain, "range": colours},
-                    "legend": {"orient": "bottom", "columns": 2},
+                    # labels whole (never "Special cause: neithe…") on a page or a phone
+                    "legend": {"orient": "bottom", "columns": 2, "labelLimit": 0},
                 },
                 "shape": {"field": "point_type", "type": "nominal", "legend": None},
                 "tooltip": [
@@ -233,7 +236,8 @@ def line_description(points: Sequence[Mapping[str, Any]], *, title: str, unit: s
         return f"{title}: no data."
     first, last = shown[0], shown[-1]
     return (
-        f"{title}, {len(shown)} months from {first['period']} to {last['period']}. "
+        f"{title}, {len(shown)} months from {month_name(first['period'])} to "
+        f"{month_name(last['period'])}. "
         f"Latest {format_value(last['value'], unit)}. A line chart: consecutive figures "
         "share most of their months, so SPC limits and special-cause flags do not apply."
     )
@@ -263,7 +267,8 @@ def spc_description(points: Sequence[Mapping[str, Any]], *, title: str, unit: st
     first, last = shown[0], shown[-1]
     specials = sum(1 for p in shown if (p.get("point_type") or "common_cause") != "common_cause")
     text = (
-        f"{title}, {len(shown)} months from {first['period']} to {last['period']}. "
+        f"{title}, {len(shown)} months from {month_name(first['period'])} to "
+        f"{month_name(last['period'])}. "
         f"Latest {format_value(last['value'], unit)}"
     )
     if last.get("mean") is not None:

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, Protocol
 
-from oneworkforce.metrics import sources
+from oneworkforce.metrics import published, sources
 from oneworkforce.metrics.aggregates import PLACEABLE, aggregate_results, segment_groups
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.compiler import Plan, Query, Step, compile_plan
@@ -47,11 +47,15 @@ def assemble(
     organisations: Iterable[tuple[str, str | None, str | None]],
     submissions: Iterable[tuple[str, int, str, str]],
     aggregate: Iterable[Mapping[str, Any]],
+    published_totals: Iterable[Mapping[str, Any]] = (),
 ) -> list[MetricResult]:
     """Results from raw rows plus the ``aggregate`` figures, in catalogue order, one figure a
-    group by the source rule of ``metrics/sources.py``."""
+    group by the source rule of ``metrics/sources.py``; NHS staff in post takes published
+    totals for organisations without an ESR extract that month
+    (:mod:`oneworkforce.metrics.published`)."""
     provenance = Provenance.build(organisations, submissions)
     computed = finish(request.metrics, rows, provenance)
+    computed = published.merge(request, computed, published_totals, provenance.organisations)
     if wants_aggregate(request) and segment_groups(request.by):
         return in_order(_one_source(request, computed, aggregate, provenance))
     entered = aggregate_results(request, aggregate, provenance.organisations)
@@ -188,7 +192,8 @@ class SqlEngine(ABC):
             for r in (db.fetch(plan.submissions) if plan.submissions else [])
         ]
         aggregate = db.fetch_dicts(plan.aggregate) if wants_aggregate(request) else []
-        return assemble(request, rows, organisations, submissions, aggregate)
+        totals = db.fetch_dicts(plan.published) if published.wanted(request) else []
+        return assemble(request, rows, organisations, submissions, aggregate, totals)
 
     @staticmethod
     @contextmanager
