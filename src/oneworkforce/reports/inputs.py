@@ -82,9 +82,10 @@ def read(
     meeting_date: str = "",
 ) -> Inputs:
     from oneworkforce.data.lake import Lake
+    from oneworkforce.data.ledger.service import generation
 
     store = ResultsReader(home.lake)
-    status = store.status()
+    status = store.status(ledger_generation=generation())
     if not status["built"]:
         raise NoData("there are no stored results yet: import data, then make the pack")
     periods = available_periods(store)
