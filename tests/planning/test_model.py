@@ -214,3 +214,63 @@ def test_fewer_leavers_add_the_leavers_avoided_not_more_joiners() -> None:
     #   0.6 x (1 - 0.988^12) / 0.012; 0.988^12 = exp(12 x -0.0120726) = exp(-0.144871)
     #   = 0.865134, so 0.6 x 0.134866 / 0.012 = 0.6 x 11.2388 = 6.743 FTE
     assert (kept.supply - do_nothing.supply)[0, 0, 0, 0] == pytest.approx(6.743, abs=0.001)
+
+
+def _ladder(lever: dict) -> tuple:
+    """Do nothing and one lever, the central run, 1 year, on the hand baseline (every cell
+    600 FTE, flat: joiners 0.012 + moves in 0.001 = leave 0.01 + retire 0.002 + out 0.001)."""
+    doc = {"name": "one", "horizon": {"years": 1}, "levers": [lever]}
+    ladder = project_runs(parse_scenario(doc), hand_baseline(join=0.012), 1, np.arange(1))
+    return ladder[0][2], ladder[1][2]
+
+
+NURSES = {"staff_groups": ["nursing_midwifery"]}
+
+
+def test_a_retention_trajectory_takes_its_leavers_avoided_out_of_each_month() -> None:
+    # 2 FTE fewer leave each month (the two nursing cells lose 12 a month between them).
+    # The 2 kept in month t then face the cells' outflow h = 0.013 for the months left:
+    #   supply added by month 12 = 2 x (1 - 0.987^12) / 0.013 = 2 x 11.17785 = 22.356
+    # and the kept staff leave at 0.01 a month: extra at the start of month t (0-based) is
+    #   2 x (1 - 0.987^t) / 0.013, summed over t = 0..11: (2 / 0.013) x (12 - 11.17785)
+    #   = 153.846 x 0.82215 = 126.485 FTE-months, so 1.2649 of them leave:
+    #   leavers avoided over the year = 24 - 1.2649 = 22.735
+    lever = {"kind": "leaver_rate", "name": "keep", "profile": [2.0] * 12, **NURSES}
+    do_nothing, kept = _ladder(lever)
+    assert (kept.supply - do_nothing.supply)[0, 0].sum() == pytest.approx(22.356, abs=0.001)
+    assert (do_nothing.leavers - kept.leavers)[0, 0].sum() == pytest.approx(22.735, abs=0.001)
+    np.testing.assert_allclose(kept.joiners, do_nothing.joiners, rtol=1e-12)
+    # support workers are untouched
+    np.testing.assert_allclose(kept.supply[0, 0, :, 1], do_nothing.supply[0, 0, :, 1])
+
+
+def test_a_new_roles_trajectory_adds_its_staff_to_the_staff_group() -> None:
+    # 1 FTE a month recruited into a role doing nursing work one for one (ratio 1): demand is
+    # unchanged and supply gains 1 x (1 - 0.987^12) / 0.013 = 11.178 FTE by month 12
+    lever = {
+        "kind": "new_roles",
+        "name": "associates",
+        "fte_per_year": 12,
+        "substitutes": "nursing_midwifery",
+        "profile": [1.0] * 12,
+        **NURSES,
+    }
+    do_nothing, roles = _ladder(lever)
+    assert (roles.supply - do_nothing.supply)[0, 0, :, 0].sum() == pytest.approx(11.178, abs=1e-3)
+    np.testing.assert_allclose(roles.demand, do_nothing.demand, rtol=1e-12)
+
+
+def test_an_agency_reduction_moves_agency_staff_to_bank() -> None:
+    # each nursing cell has a gap of 650 - 600 = 50 FTE: bank 30% = 15, agency 15% = 7.5, so
+    # 15 agency FTE in the two. Moving 3 a month to bank leaves 12 agency and 30 + 3 = 33 bank
+    lever = {"kind": "agency_reduction", "name": "bank first", "profile": [3.0] * 12, **NURSES}
+    do_nothing, reduced = _ladder(lever)
+    nursing = (0, 0, slice(None), 0)
+    assert do_nothing.agency[nursing].sum() == pytest.approx(15.0)
+    assert reduced.agency[nursing].sum() == pytest.approx(12.0)
+    assert reduced.bank[nursing].sum() == pytest.approx(33.0)
+    np.testing.assert_allclose(reduced.gap, do_nothing.gap)
+    # 3 FTE a month paid without the 60% agency premium: 3 x 0.6 x 33,200 x 1.28 / 12 a month
+    # at pay growth 2.5% a year: sum over t of 1.025^(t/12)
+    saved = sum(3 * 0.6 * 33_200 * 1.28 / 12 * 1.025 ** (t / 12) for t in range(12))
+    assert (do_nothing.cost - reduced.cost)[0, 0].sum() == pytest.approx(saved, rel=1e-9)

@@ -117,7 +117,7 @@ def test_making_data_count_summary_and_charts(pack_home, registers):
     assert chart["spec"]["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
     assert len(chart["spec"]["data"]["values"]) == 12  # 2023-07 to 2024-06
     assert chart["alt"].startswith(
-        "Sickness absence rate (month), 12 months from 2023-07 to 2024-06"
+        "Sickness absence rate (month), 12 months from July 2023 to June 2024"
     )
 
 
@@ -280,3 +280,25 @@ def test_cover_sheet_conflicts_come_from_the_check(pack_home, registers):
         "Item 3 (Lee Medical Supplies Ltd contract): Ann Lee – Lee Medical Supplies Ltd "
         "(leave the room)."
     )
+
+
+def test_the_pack_judges_by_the_ics_targets_and_names_who_set_them(pack_home, registers):
+    # the ICS sets sickness at most 2.5% (the catalogue's default is 4.5%)
+    (pack_home.home.root / "targets.toml").write_text(
+        '[[target]]\nmetric = "sickness_absence_rate"\nupper = 0.025\n'
+        'set_by = "ICS People Board, 12 March 2025"\nsource = "People Plan 2025/26"\n',
+        encoding="utf-8",
+    )
+    pack = make(pack_home)
+    sick = row_of(table_of(pack.content, "mdc_summary"), "Sickness absence rate (month)")
+    assert sick[5]["value"] == pytest.approx(0.025)
+    assert sick[5]["display"] == "at most 2.5%"
+    assert sick[5]["note"] == "Set by ICS People Board, 12 March 2025"
+    # the system's sickness runs (42 + 2i) / 2000 for months i = 0..11: 2.1% to 3.2%, mean
+    # 2.65%, every moving range 0.1 points, so limits 2.65% +/- 2.66 x 0.1 = 2.38% to 2.92%;
+    # a 2.5% ceiling lies between them: hits and misses (against 4.5% it would always pass)
+    assert sick[7]["display"] == "Hits and misses"
+    assert sick[7]["icons"] == ["inconsistent"]
+    mdc = next(s for s in pack.content["sections"] if s["id"] == "making_data_count")
+    chart = next(b for b in mdc["blocks"] if b.get("id") == "spc_sickness_absence_rate")
+    assert {v["target"] for v in chart["spec"]["data"]["values"]} == {0.025}

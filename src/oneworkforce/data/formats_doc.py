@@ -14,6 +14,7 @@ from oneworkforce.data.reference import (
     NWS_ROLLUPS,
     RETIRED_STAFF_GROUPS,
     STAFF_CATEGORIES,
+    SUBTOTAL_CLASSIFICATION,
     aggregate_metric_codes,
     vocabulary,
 )
@@ -152,6 +153,25 @@ def _classifications() -> list[str]:
             f"| `{code}` | {vocab.titles[code]} | `{extra['classification']}` | "
             f"{extra.get('category') or ''} | {rollup} | {', '.join(others)} |"
         )
+    published = vocabulary("published_staff_group")
+    lines += [
+        "",
+        "### Published staff groups (sub-totals)",
+        "",
+        "`nws_staff_in_post` accepts the staff groups above and also the sub-totals NHS "
+        "England's staff in post file publishes beside them, stored as published and never "
+        "added to the groups they sum (no other dataset accepts them):",
+        "",
+        "| code | title | part of | also accepted |",
+        "|---|---|---|---|",
+    ]
+    for code in published.codes:
+        extra = published.extra[code]
+        if extra["classification"] != SUBTOTAL_CLASSIFICATION:
+            continue
+        part_of = vocab.titles.get(extra.get("rollup") or "", "")
+        others = sorted(a for a, c in published.aliases.items() if c == code and a != code)
+        lines.append(f"| `{code}` | {published.titles[code]} | {part_of} | {', '.join(others)} |")
     lines += [
         "",
         "Retired codes, moved over in stored data by the lake migration: "

@@ -23,6 +23,7 @@ import sqlglot
 
 from oneworkforce.data.reference import TOTAL_STAFF_GROUP, vocabulary
 from oneworkforce.data.schemas import SUPPRESSIBLE_DATASETS
+from oneworkforce.metrics import published as published_sql
 from oneworkforce.metrics.catalogue import BAND_CLUSTERS
 from oneworkforce.metrics.definitions import (
     Add,
@@ -103,6 +104,7 @@ class Plan:
     organisations: str
     submissions: str | None
     aggregate: str
+    published: str = published_sql.SQL
 
     def to_dialect(self, dialect: str) -> Plan:
         """The same plan in another sqlglot dialect (``spark``)."""
@@ -114,6 +116,7 @@ class Plan:
             transpile(self.organisations, dialect),
             None if self.submissions is None else transpile(self.submissions, dialect),
             transpile(self.aggregate, dialect),
+            transpile(self.published, dialect),
         )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from oneworkforce.metrics import spc, targets
+from oneworkforce.metrics import targets
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.charts import format_value
 from oneworkforce.metrics.periods import month_index, period_label
@@ -99,6 +99,8 @@ class Cell:
     origin: str = ""
     note: str = ""
     sources: list[str] = field(default_factory=list)
+    #: why the figure is withheld from this reader (metrics/group_size.py), or ""
+    withheld: str = ""
     availability: str = "not_available"
     availability_label: str = ""
     organisations_reporting: int | None = None
@@ -143,27 +145,20 @@ class Matrix:
         }
 
 
-NO_TARGET = "No target set"
+NO_TARGET = targets.NO_TARGET
 
 
 def target_label(
     metric_code: str, catalogue: Catalogue = CATALOGUE, segment: str | None = None
 ) -> str:
     """The target of a metric for a segment (system-wide with none) with who set it."""
-    shown = targets.shown(catalogue.get(metric_code), segment)
-    return shown.text if shown else NO_TARGET
+    return targets.applied(catalogue, metric_code, segment).label
 
 
 def cell_assurance(metric: Any, segment: str | None, latest: Mapping[str, Any]) -> str | None:
     """Assurance against the ICS's own target for the segment, from the series' latest
     limits (spec §8); none where SPC does not apply or there is no one-sided target."""
-    if not metric.spc:
-        return None
-    from oneworkforce.metrics.store import spc_target
-
-    return spc.assurance(
-        spc_target(metric, segment), metric.improvement, latest.get("lpl"), latest.get("upl")
-    )
+    return targets.of(metric, segment).assurance(latest)
 
 
 def change(now: float | None, before: float | None, unit: str) -> str:
@@ -255,6 +250,7 @@ def build(
                 origin=(row or {}).get("origin") or "",
                 note=(row or {}).get("note") or "",
                 sources=list((row or {}).get("sources") or []),
+                withheld=(row or {}).get("withheld") or "",
                 organisations_reporting=reporting.get((code, metric_code)),
                 organisations_expected=expected.get(code),
             )
@@ -320,7 +316,7 @@ def _reporting(
     counts: dict[tuple[str, str], int] = {}
     for r in store.results(codes, "org_code", {"period": period, "origin": "computed"}):
         segment = where.get(r["org_code"])
-        if segment is not None and r["value"] is not None:
+        if segment is not None and (r["value"] is not None or r.get("withheld")):
             counts[(segment, r["metric"])] = counts.get((segment, r["metric"]), 0) + 1
     return counts
 
@@ -330,7 +326,7 @@ def _availability(
 ) -> None:
     """Data decides whether there is a figure; the coverage map says what to do about gaps
     and may mark a figure partial or an estimate."""
-    if row is None or cell.value is None:
+    if row is None or (cell.value is None and not row.get("withheld")):
         state = "not_applicable" if not applies else "not_available"
         if override is not None and override.availability in (
             "planned",
@@ -412,12 +408,14 @@ def headlines(
         now = (values.get((code, period)) or {}).get("value")
         old = (values.get((code, before)) or {}).get("value")
         icons = latest.get(code, {})
+        withheld = (values.get((code, period)) or {}).get("withheld") or ""
         cell = Cell(
             segment="",
             metric=code,
             period=period,
             value=now,
-            display=format_value(now, metric.unit),
+            display=f"Withheld: {withheld}" if withheld else format_value(now, metric.unit),
+            withheld=withheld,
             unit=metric.unit,
             comparator_period=before,
             comparator=old,

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 
+from oneworkforce.metrics import published
 from oneworkforce.metrics.aggregates import PLACEABLE, aggregate_results
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.compiler import Plan, Query, Step, compile_plan
@@ -44,10 +45,14 @@ def assemble(
     organisations: Iterable[tuple[str, str | None, str | None]],
     submissions: Iterable[tuple[str, int, str, str]],
     aggregate: Iterable[Mapping[str, Any]],
+    published_totals: Iterable[Mapping[str, Any]] = (),
 ) -> list[MetricResult]:
-    """Results from raw rows plus the ``aggregate`` figures, in catalogue order."""
+    """Results from raw rows plus the ``aggregate`` figures, in catalogue order; NHS staff in
+    post takes published totals for organisations without an ESR extract that month
+    (:mod:`oneworkforce.metrics.published`)."""
     provenance = Provenance.build(organisations, submissions)
     computed = finish(request.metrics, rows, provenance)
+    computed = published.merge(request, computed, published_totals, provenance.organisations)
     entered = aggregate_results(request, aggregate, provenance.organisations)
     if not request.by:  # a system figure from aggregates only where nothing was computed
         covered = {(r.metric, r.period) for r in computed if r.value is not None}
@@ -149,7 +154,8 @@ class SqlEngine(ABC):
             for r in (db.fetch(plan.submissions) if plan.submissions else [])
         ]
         aggregate = db.fetch_dicts(plan.aggregate) if wants_aggregate(request) else []
-        return assemble(request, rows, organisations, submissions, aggregate)
+        totals = db.fetch_dicts(plan.published) if published.wanted(request) else []
+        return assemble(request, rows, organisations, submissions, aggregate, totals)
 
     @staticmethod
     @contextmanager

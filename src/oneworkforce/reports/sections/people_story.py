@@ -73,6 +73,8 @@ def build(ctx: Context) -> Section:
 
 
 def _cell(ctx: Context, cell: people_story.Cell, raw: dict[tuple[str, str, str], Any]) -> dict:
+    if cell.withheld:  # a public pack: fewer organisations than the minimum
+        return ctx.figures.withheld(cell.unit, cell.withheld)
     if cell.value is None:
         return text(cell.availability_label, status=cell.availability, note=cell.next_step)
     now_row = raw.get((cell.segment, cell.metric, ctx.period), {})
@@ -102,6 +104,9 @@ def _cell(ctx: Context, cell: people_story.Cell, raw: dict[tuple[str, str, str],
     shown["note"] = "; ".join(n for n in notes if n)
     if cell.variation_icon:
         shown["status"] = cell.variation_icon
+    icons = [c for c in (cell.variation_icon, cell.assurance) if c]
+    if icons:  # drawn as the Making Data Count icons, with their labels as alt text
+        shown["icons"] = icons
     ctx.record(
         f"{cell.segment}/{cell.metric}", shown["value"], "segment", cell.segment, cell.metric
     )

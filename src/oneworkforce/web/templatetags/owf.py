@@ -88,6 +88,16 @@ def assurance_svg(code: str | None, size: int = 24) -> str:
     return mdc_svg(*_ASSURANCE[code], ASSURANCE_LABELS[code], size)
 
 
+def icon_svg(code: str | None, size: int = 24) -> str:
+    """The Making Data Count icon of a variation or an assurance code ('' for none)."""
+    return variation_svg(code, size) or assurance_svg(code, size)
+
+
+def icon_label(code: str | None) -> str:
+    """An icon's text alternative: its label in words."""
+    return VARIATION_LABELS.get(code or "", "") or ASSURANCE_LABELS.get(code or "", "")
+
+
 @register.simple_tag
 def variation_icon(code: str | None):
     return mark_safe(variation_svg(code))  # built from fixed strings, labels escaped
@@ -186,3 +196,12 @@ def risk_score(score: int | None):
         score,
         name,
     )
+
+
+@register.simple_tag
+def board_date() -> str:
+    """The date the registers are read as of (``registers/asof.py``), as ``30 Apr 2025``."""
+    from oneworkforce.registers.asof import board_date as _board_date
+    from oneworkforce.web.formats import day as _day
+
+    return _day(_board_date())
