@@ -4,6 +4,7 @@ registers are read as of the day the pack for the latest month of data is due, o
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -63,3 +64,31 @@ def test_an_action_due_after_the_board_date_is_not_red(db, frozen):
     assert tabular.action_rag(action) == "amber"
     action.due_date = dt.date(2025, 4, 29)  # a day before the board date: overdue, red
     assert tabular.action_rag(action) == "red"
+
+
+def test_the_demo_risks_carry_the_seed_ratings_dated_in_the_data_period(db, frozen, client_for):
+    demo.load_demo(today=dt.date(2025, 3, 31))
+    risk = models.Risk.objects.get(ref="1")
+    history = [(a.assessed_at.date(), a.score) for a in risk.assessments.filter(stage="current")]
+    # seed 003, risk 1: initial 4 x 5 = 20, first scored at the June 2024 quarterly review;
+    # current 3 x 3 = 9 at the March 2025 review; never dated from the clock (2040)
+    assert history == [(dt.date(2024, 6, 1), 20), (dt.date(2025, 3, 1), 9)]
+    client = client_for(Role.BOARD)
+    page = client.get(reverse("registers:risks")).content.decode()
+    # the movement since three months before 30 April 2025 (30 January): down from 20 to 9
+    row = page.split(">1</a>")[1].split("</tr>")[0]
+    assert "down" in row
+    # the BAF as at 30 April 2025: no current score reaches 15, and the risks that did in the
+    # year (initial ratings 15 to 20: refs 1, 2, 3, 4, 6, 8, 9, 10) are shown coming down
+    baf = client.get(reverse("registers:baf")).content.decode()
+    came_off = baf.split('id="baf-came-off"')[1].split("</table>")[0]
+    refs = re.findall(r'/registers/risks/\d+/">(\w+)</a>', came_off)
+    assert sorted(refs, key=int) == ["1", "2", "3", "4", "6", "8", "9", "10"]
+    assert "scored 1 Jun 2024" in came_off
+
+
+def test_loading_the_demo_twice_adds_no_scoring(db, frozen):
+    demo.load_demo(today=dt.date(2025, 3, 31))
+    before = models.RiskAssessment.objects.count()
+    demo.load_demo(today=dt.date(2025, 3, 31))
+    assert models.RiskAssessment.objects.count() == before

@@ -1,7 +1,10 @@
 """The read path of the results store: what pages, the API and board packs ask for.
 
 It reads one generation (see :mod:`oneworkforce.metrics.results_layout`) and never writes;
-the write path is :mod:`oneworkforce.metrics.results_writer`.
+the write path is :mod:`oneworkforce.metrics.results_writer`. A reader reads for a
+:class:`~oneworkforce.metrics.group_size.Viewer`: every figure it returns has been through the
+minimum number of organisations per group for that viewer (``EVERYONE``, the default, sees all
+of them: the command line and the analysts' pages).
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from oneworkforce.metrics import group_size
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
+from oneworkforce.metrics.group_size import EVERYONE, Viewer
 from oneworkforce.metrics.impact import SPLITS_BY_NAME
 from oneworkforce.metrics.results_layout import (
     SERIES_COLUMNS,
@@ -66,6 +71,7 @@ class Freshness:
 
 _fresh_lock = threading.Lock()
 _fresh_cache: dict[Path, tuple[tuple[Any, ...], Freshness]] = {}
+_register_cache: dict[tuple[Path, str], dict[str, tuple[str | None, str | None]]] = {}
 
 
 def _stamp(path: Path) -> tuple[Any, ...]:
@@ -83,11 +89,77 @@ class AmbiguousSeries(ValueError):
 class ResultsReader:
     """Stored results of the standard splits under ``<lake_root>/_results``, for reading."""
 
-    def __init__(self, lake_root: Path | str, *, catalogue: Catalogue = CATALOGUE) -> None:
+    #: whose figures the reads are for (a ResultsStore, made as a writer is, reads for all)
+    viewer: Viewer = EVERYONE
+
+    def __init__(
+        self,
+        lake_root: Path | str,
+        *,
+        catalogue: Catalogue = CATALOGUE,
+        viewer: Viewer = EVERYONE,
+    ) -> None:
         self.lake_root = Path(lake_root)
         self.root = results_root(self.lake_root)
         self.catalogue = catalogue
+        self.viewer = viewer
         self._order = {code: i for i, code in enumerate(catalogue.codes)}
+
+    # -- the minimum number of organisations per group, for the viewer -----------------------
+    def _register(self, index: Mapping[str, Any]) -> dict[str, tuple[str | None, str | None]]:
+        key = (self.lake_root, index["data_version"])
+        with _fresh_lock:
+            cached = _register_cache.get(key)
+        if cached is None:
+            from oneworkforce.config import Home
+            from oneworkforce.data.lake import Lake
+
+            cached = {
+                str(o["org_code"]): (o["place"], o["segment"])  # type: ignore[misc]
+                for o in Lake(Home(self.lake_root.parent)).organisations()
+                if o.get("partner")
+            }
+            with _fresh_lock:
+                _register_cache.clear()  # one generation at a time
+                _register_cache[key] = cached
+        return cached
+
+    def _disclose(self, split: str, rows: list[Row], *, spc: bool = False) -> list[Row]:
+        """``rows`` of ``split`` with what the viewer may not see withheld."""
+        if self.viewer.unrestricted or not rows:
+            return rows
+        index = self.index()
+        if index is None:
+            return rows
+        if spc:  # the sources of aggregate figures are on their stored results
+            rows = self._with_sources(split, rows)
+        contributors = group_size.Contributors(self, index, self._register(index))
+        shown = group_size.withhold(self.viewer, rows, contributors.of(split, rows))
+        if not spc:
+            return shown
+        series: dict[SeriesKey, list[Row]] = {}
+        for row in shown:
+            series.setdefault(series_key(row), []).append(row)
+        out: list[Row] = []
+        for points in series.values():
+            out.extend(group_size.withhold_series_statistics(points))
+        return sorted(out, key=sort_key(self._order))
+
+    def _with_sources(self, split: str, points: list[Row]) -> list[Row]:
+        wanted = [p for p in points if p.get("origin") == "aggregate"]
+        if not wanted:
+            return points
+        metrics = sorted({p["metric"] for p in wanted})
+        results = self._read(
+            self._files(split, "results", metrics), _filters(metrics, {"origin": "aggregate"})
+        )
+        sources = {(series_key(r), r["period"]): r["sources"] for r in results}
+        return [
+            {**p, "sources": sources.get((series_key(p), p["period"]), [])}
+            if p.get("origin") == "aggregate"
+            else p
+            for p in points
+        ]
 
     @property
     def index_path(self) -> Path:
@@ -134,7 +206,8 @@ class ResultsReader:
     ) -> list[Row]:
         """Stored rows of a split, in catalogue order, then group and period. ``filters`` maps
         a dimension column, ``origin`` or ``period`` to a value or a list of values."""
-        return self._read(self._files(split, "results", metric), _filters(metric, filters))
+        rows = self._read(self._files(split, "results", metric), _filters(metric, filters))
+        return self._disclose(split, rows)
 
     def series(
         self,
@@ -156,7 +229,7 @@ class ResultsReader:
             raise AmbiguousSeries(
                 "the group given matches more than one series; name every dimension"
             )
-        return sorted(points, key=lambda p: p["period"])
+        return sorted(self._disclose(split, points, spc=True), key=lambda p: p["period"])
 
     def spc_points(
         self,
@@ -165,7 +238,8 @@ class ResultsReader:
         filters: Mapping[str, Any] | None = None,
     ) -> list[Row]:
         """Every stored SPC point of a split (optionally of some metrics and groups)."""
-        return self._read(self._files(split, "spc", metric), _filters(metric, filters))
+        points = self._read(self._files(split, "spc", metric), _filters(metric, filters))
+        return self._disclose(split, points, spc=True)
 
     def latest(
         self,
@@ -199,7 +273,7 @@ class ResultsReader:
                     "upl": point.get("upl"),
                 }
             )
-        return sorted(out, key=sort_key(self._order))
+        return sorted(self._disclose(split, out), key=sort_key(self._order))
 
     def freshness(self) -> Freshness:
         """Whether the stored results reflect every slice in the lake's manifest. Both files are

@@ -397,6 +397,26 @@ def _meeting(actor: str) -> int:
     return 1
 
 
+def _first_scorings(actor: str, first_review: dt.datetime) -> None:
+    """Each seed risk as first scored: its initial rating (seed 003's "Initial Risk Rating",
+    15 to 20 for most) was its current score at the first quarterly review of the demo's
+    year, so the register shows the movement to today's rating and the BAF the risks that
+    came down from the escalation score."""
+    for risk in models.Risk.objects.exclude(initial_likelihood=None):
+        if risk.assessments.filter(
+            stage="current", assessed_at__lt=first_review + dt.timedelta(days=1)
+        ).exists():
+            continue  # loaded before: idempotent
+        actions.record_past_scoring(
+            actor,
+            risk,
+            "current",
+            int(risk.initial_likelihood),
+            int(risk.initial_consequence),
+            first_review,
+        )
+
+
 def load_demo(actor: str = "demo", today: dt.date | None = None) -> dict[str, int]:
     """Load the seed tables and the demo's history; returns counts of what is there.
     ``today`` is the demo's "now": the last day of its data period (the machine's date
@@ -422,8 +442,13 @@ def load_demo(actor: str = "demo", today: dt.date | None = None) -> dict[str, in
             phase="planning",
         )
         _organisations(actor)
-        for kind, name, defaults in SEED_FILES:
-            importing.import_file(kind, DEMO / name, actor, defaults=defaults)
+        # the seed register's ratings are those of the latest quarterly review (the first day
+        # of the data period's last month, as the status reports); each risk was first scored
+        # at its initial rating three quarters before (see _first_scorings)
+        latest_review = timezone.make_aware(dt.datetime.combine(today.replace(day=1), dt.time(9)))
+        with actions.scored_on(latest_review):
+            for kind, name, defaults in SEED_FILES:
+                importing.import_file(kind, DEMO / name, actor, defaults=defaults)
         grid = [p for p in models.Programme.objects.filter(name__in=list(SERVES))]
         for prog in grid:
             domains, stages = SERVES[prog.name]
@@ -446,13 +471,15 @@ def load_demo(actor: str = "demo", today: dt.date | None = None) -> dict[str, in
                 changes["target_consequence"] = risk.current_consequence
             if not risk.owner:
                 changes["owner"] = "Lyn Bacon"
-            actions.update(
-                actor,
-                risk,
-                None,
-                changes,
-                m2m={"programmes": [notts.code]} if not risk.programmes.exists() else None,
-            )
+            with actions.scored_on(latest_review):
+                actions.update(
+                    actor,
+                    risk,
+                    None,
+                    changes,
+                    m2m={"programmes": [notts.code]} if not risk.programmes.exists() else None,
+                )
+        _first_scorings(actor, latest_review - relativedelta(months=9))
         for ref, watched in INDICATORS.items():
             risk = models.Risk.objects.filter(ref=ref).first()
             if risk is not None and not risk.indicators.exists():

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -220,12 +220,15 @@ def baf(request):
     threshold = scoring.escalation_score()
     open_actions = list(models.Action.objects.filter(archived=False, status="open"))
     flagged = indicators.flags(_store())
-    entries = []
+    entries, came_off = [], []
     for risk in models.Risk.objects.filter(archived=False).prefetch_related(
         "programmes", "assessments"
     ):
         row = snapshot.risk_row(risk, today, threshold)
         if not row["escalated_to_baf"]:
+            came_down = _came_down(risk, today, threshold)
+            if came_down is not None:
+                came_off.append({**row, **came_down, "pk": risk.pk})
             continue
         row.update(
             pk=risk.pk,
@@ -251,9 +254,27 @@ def baf(request):
         )
         entries.append(row)
     entries.sort(key=lambda r: (-(r["current_score"] or 0), r["ref"]))
+    came_off.sort(key=lambda r: (-r["peak_score"], r["ref"]))
     return render(
-        request, "registers/baf.html", {"entries": entries, "threshold": threshold, "today": today}
+        request,
+        "registers/baf.html",
+        {"entries": entries, "came_off": came_off, "threshold": threshold, "today": today},
     )
+
+
+def _came_down(risk: models.Risk, today: dt.date, threshold: int) -> dict | None:
+    """A risk below the escalation score now whose current score reached it in the year to
+    ``today``: its highest score then and the day it was scored (None otherwise)."""
+    start = today - relativedelta(years=1)
+    scored = [
+        a
+        for a in risk.assessments.all()
+        if a.stage == "current" and start < timezone.localtime(a.assessed_at).date() <= today
+    ]
+    peak = max(scored, key=lambda a: (a.score, a.assessed_at), default=None)
+    if peak is None or not scoring.escalated(peak.score, threshold):
+        return None
+    return {"peak_score": peak.score, "peak_on": timezone.localtime(peak.assessed_at).date()}
 
 
 def _names(action: models.Action, ref: str) -> bool:
@@ -379,15 +400,17 @@ def may_review(request, risk: models.Risk) -> bool:
 
 
 @requires(P.VIEW_REGISTERS)
-@require_POST
 def risk_review(request, pk):
     """Record a review of a risk flagged by its key risk indicators (clears the flag): an
-    editor of the registers, or the risk's owner without edit permission."""
+    editor of the registers, or the risk's owner without edit permission. Who may is
+    decided before the method, so anyone else is refused (403) whatever they send."""
     from oneworkforce.registers import indicators
 
     obj = get_object_or_404(models.Risk, pk=pk)
     if not may_review(request, obj):
         raise PermissionDenied("edit_registers, or the risk's owner")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     watch = indicators.status(obj, _store())
     as_owner = not request.scope.can(P.EDIT_REGISTERS)
     try:
@@ -484,8 +507,9 @@ def _store():
     """The results store the pages read stored series from."""
     from oneworkforce.data.lake import Lake
     from oneworkforce.metrics.results_reader import ResultsReader
+    from oneworkforce.web.viewer import viewer
 
-    return ResultsReader(Lake(settings.HOME).root)
+    return ResultsReader(Lake(settings.HOME).root, viewer=viewer())
 
 
 def _chart(code: str, title: str, unit: str, points: list, chart_id: str) -> dict:
