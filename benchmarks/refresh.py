@@ -16,8 +16,9 @@ On a copy of the ``ics`` demo's data directory (``oneworkforce demo --no-serve``
 5. a full ``results rebuild`` (the ``results rebuild`` command's path), beside the floor: one
    DuckDB scan of each dataset the catalogue reads, decoding every column (goal: within 3x).
 
-After 1-4 the incrementally refreshed store is compared with a full rebuild of the same lake:
-every stored figure of every split must be equal (to 1e-12) or the benchmark fails.
+After 1-4 the incrementally refreshed store is compared with a full rebuild of a copy of the
+same lake: every stored figure of every split must be equal (to 1e-12) or the benchmark fails,
+and the numbers that are not bit-identical are counted. That rebuild is the first timed for 5.
 
     python benchmarks/refresh.py [--home DIR] [--repeats 3] [--rebuild-repeats 1] [--out FILE]
 """
