@@ -5,6 +5,9 @@ suppressed cells, month-to-month spelling changes and organisations outside the 
 
 from __future__ import annotations
 
+import csv
+import json
+
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -371,3 +374,37 @@ def test_the_synthetic_trusts_staff_in_post_is_published_in_one_file(importer, t
         "RZY02",
         "RZY03",
     }
+
+
+@pytest.mark.slow
+def test_day_one_staff_in_post_from_the_published_file_alone(tmp_path):
+    from tests.data.test_atomicity import cli
+
+    files, home = tmp_path / "files", tmp_path / "home"
+    assert cli(home, "synth", "--out", str(files), "--scale", "small").returncode == 0
+    assert cli(home, "import", "organisations", str(files / "organisations.csv")).returncode == 0
+    [path] = (files / "published" / "nws_staff_in_post").glob("*.csv")
+    run = cli(home, "import", "nws_staff_in_post", str(path))
+    assert run.returncode == 0, run.stdout + run.stderr
+    # no partner has sent an extract: the ICS's NHS staff in post is the published one
+    run = cli(home, "metrics", "--metric", "staff_in_post_fte", "--period", "2025-03")
+    assert run.returncode == 0, run.stderr
+    assert "┃ note " in run.stdout  # the table shows where the figure comes from
+    run = cli(
+        home, "metrics", "--metric", "staff_in_post_fte", "--period", "2025-03", "--format", "json"
+    )
+    [figure] = json.loads(run.stdout)
+    # the ICS's partner trusts' published totals for March 2025, summed from the files
+    with (files / "organisations.csv").open(newline="", encoding="utf-8") as fh:
+        partners = {r["org_code"] for r in csv.DictReader(fh) if r["partner"] == "true"}
+    with path.open(newline="", encoding="utf-8") as fh:
+        expected = sum(
+            float(r["Total"])
+            for r in csv.DictReader(fh)
+            if r["Date"] == "2025-03-31"
+            and r["Staff Group"] == "Total"
+            and r["Data Type"] == "FTE"
+            and r["Org Code"] in partners
+        )
+    assert figure["value"] == pytest.approx(expected, abs=1e-6)
+    assert figure["note"] == "NHS Workforce Statistics (published): no ESR extract this month"

@@ -175,6 +175,12 @@ def test_the_command_builds_programmes_as_planned(programmes):
     assert "Programmes as planned (from the registers), year 5" in res.output
     assert "International nurses – Nurses recruited (international_recruitment)" in res.output
     assert "Keeping nurses – Leavers avoided (leaver_rate)" in res.output
+    # moving agency work to bank shows in cost, so each line gives the final year's cost change
+    flat = " ".join(res.output.split())  # the console wraps long lines
+    assert (
+        "Agency shifts to bank (bank_agency): closes 0 FTE, 0% of the gap closed; cost in year 5 "
+        in flat
+    )
     assert "not modelled: Physician associates (new_roles)" in res.output
     res = runner.invoke(
         app, [*home, "plan", "run", "--from-registers", "--runs", "20", "--format", "json"]
@@ -210,6 +216,7 @@ def test_each_programme_s_share_of_the_gap_closed_in_the_pack_and_on_the_page(pr
     assert scenario["gap_closed_fte"] == pytest.approx(closed)
     levers = {lever["benefit"]: lever for lever in scenario["levers"]}
     assert levers["Nurses recruited"]["programme"] == "International nurses"
+    assert levers["Agency shifts to bank"]["kind_title"] == "Agency reduction"
     assert levers["Agency shifts to bank"]["share"] == 0  # it closes none of the gap
     for p in result["programmes"]:
         # a programme's share is its FTE of the gap closed over what the scenario closes
@@ -237,6 +244,11 @@ def test_each_programme_s_share_of_the_gap_closed_in_the_pack_and_on_the_page(pr
     assert "Share of the gap closed" in html and "International nurses" in html
     share = levers["Nurses recruited"]["share"]
     assert f"{share:.0%}" in html
+    # and the API gives each lever's programme and benefit with the run
+    (listed,) = client.get(f"/api/v1/planning/runs?run={result['run_id']}").json()
+    sources = {s["benefit"]: s["programme"] for s in listed["meta"]["programmes"].values()}
+    assert sources["Nurses recruited"] == "International nurses"
+    assert sources["Agency shifts to bank"] == "Bank first"
 
 
 def test_the_demo_s_benefits_become_lever_inputs_month_by_month(db):

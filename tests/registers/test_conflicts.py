@@ -381,6 +381,16 @@ def test_a_meeting_without_attendance_checks_its_committee_members(board, client
         "6": [],
     }
     assert result["unresolved_people"] == []
+    # the command says whose interests it checked
+    from typer.testing import CliRunner
+
+    from oneworkforce.cli import app
+
+    said = CliRunner().invoke(app, ["registers", "conflicts", "Board in private"])
+    assert said.exit_code == 0, said.output
+    flat = " ".join(said.output.split())
+    assert "interests checked: committee members (no attendance recorded)" in flat
+    assert "4. Ashfield Carers Trust grant: Alan Ash – Ashfield Carers Trust" in flat
     # the meeting page says whose interests were checked and lists the members on the day
     page = client_for(Role.ANALYST).get(reverse("registers:meeting", args=[meeting.pk]))
     html = page.content.decode()

@@ -294,3 +294,15 @@ def test_ledger_filters(ledger, client_for):
     assert _files(client.get("/submissions/?organisation=rzb")) == {"staff.csv", "rzb.csv"}
     bad = client.get("/submissions/?organisation=R-Z")
     assert "Write an organisation code in letters and digits" in bad.content.decode()
+
+
+def test_the_ledger_page_filters_only_over_organisations_one_may_see(ledger, client_for):
+    """Issue 14: staff.csv holds RZA's and RZB's rows. RZA's data lead filtering the ledger
+    page by RZB must not learn that (the API's filter is tested in tests/web/test_api.py)."""
+    lead = client_for("org_data_lead")
+    assert _files(lead.get("/submissions/?organisation=RZB")) == set()
+    assert _files(lead.get("/submissions/?organisation=rza")) == {"staff.csv"}
+    assert _files(client_for("analyst").get("/submissions/?organisation=RZB")) == {
+        "staff.csv",
+        "rzb.csv",
+    }

@@ -99,6 +99,8 @@ class Cell:
     origin: str = ""
     note: str = ""
     sources: list[str] = field(default_factory=list)
+    #: why the figure is withheld from this reader (metrics/group_size.py), or ""
+    withheld: str = ""
     availability: str = "not_available"
     availability_label: str = ""
     organisations_reporting: int | None = None
@@ -118,6 +120,11 @@ class Matrix:
     columns: list[dict[str, str]]
     rows: list[dict[str, Any]]  # {"segment", "title", "cells": [Cell, ...]}
     periods: list[str]
+
+    @property
+    def withheld(self) -> str:
+        """Why some cells are withheld from this reader ("" when none is)."""
+        return next((c.withheld for r in self.rows for c in r["cells"] if c.withheld), "")
 
     def cell(self, segment: str, metric: str) -> Cell:
         for row in self.rows:
@@ -248,6 +255,7 @@ def build(
                 origin=(row or {}).get("origin") or "",
                 note=(row or {}).get("note") or "",
                 sources=list((row or {}).get("sources") or []),
+                withheld=(row or {}).get("withheld") or "",
                 organisations_reporting=reporting.get((code, metric_code)),
                 organisations_expected=expected.get(code),
             )
@@ -313,7 +321,7 @@ def _reporting(
     counts: dict[tuple[str, str], int] = {}
     for r in store.results(codes, "org_code", {"period": period, "origin": "computed"}):
         segment = where.get(r["org_code"])
-        if segment is not None and r["value"] is not None:
+        if segment is not None and (r["value"] is not None or r.get("withheld")):
             counts[(segment, r["metric"])] = counts.get((segment, r["metric"]), 0) + 1
     return counts
 
@@ -323,7 +331,7 @@ def _availability(
 ) -> None:
     """Data decides whether there is a figure; the coverage map says what to do about gaps
     and may mark a figure partial or an estimate."""
-    if row is None or cell.value is None:
+    if row is None or (cell.value is None and not row.get("withheld")):
         state = "not_applicable" if not applies else "not_available"
         if override is not None and override.availability in (
             "planned",
@@ -405,12 +413,14 @@ def headlines(
         now = (values.get((code, period)) or {}).get("value")
         old = (values.get((code, before)) or {}).get("value")
         icons = latest.get(code, {})
+        withheld = (values.get((code, period)) or {}).get("withheld") or ""
         cell = Cell(
             segment="",
             metric=code,
             period=period,
             value=now,
-            display=format_value(now, metric.unit),
+            display=f"Withheld: {withheld}" if withheld else format_value(now, metric.unit),
+            withheld=withheld,
             unit=metric.unit,
             comparator_period=before,
             comparator=old,

@@ -8,6 +8,17 @@ from oneworkforce.planning.results import ALL, MEASURES, PlanRun, load
 
 SERIES_COLOURS = {"supply": "#005eb8", "demand": "#d5281b"}  # NHS blue, NHS red
 
+#: lever kinds as the page and the pack name them
+KIND_TITLES = {
+    "leaver_rate": "Retention",
+    "international_recruitment": "International recruitment",
+    "return_to_practice": "Return to practice",
+    "training_pipeline": "Training places",
+    "new_roles": "New roles",
+    "bank_agency": "Bank and agency fill",
+    "agency_reduction": "Agency reduction",
+}
+
 
 def fan_spec(runs: list[PlanRun], variant: str = "scenario", title: str = "") -> dict:
     """A Vega-Lite fan chart of system supply and demand, one panel per scenario."""
@@ -115,6 +126,7 @@ def lever_rows(run: PlanRun) -> list[dict]:
         rows.append(
             {
                 **{k: row[k] for k in ("lever", "kind", "p10", "p50", "p90")},
+                "kind_title": KIND_TITLES.get(row["kind"], row["kind"]),
                 "programme": source.get("programme", ""),
                 "benefit": source.get("benefit", ""),
                 "share": row["p50"] / closed if closed and closed > 0 else None,

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -400,15 +400,17 @@ def may_review(request, risk: models.Risk) -> bool:
 
 
 @requires(P.VIEW_REGISTERS)
-@require_POST
 def risk_review(request, pk):
     """Record a review of a risk flagged by its key risk indicators (clears the flag): an
-    editor of the registers, or the risk's owner without edit permission."""
+    editor of the registers, or the risk's owner without edit permission. Who may is
+    decided before the method, so anyone else is refused (403) whatever they send."""
     from oneworkforce.registers import indicators
 
     obj = get_object_or_404(models.Risk, pk=pk)
     if not may_review(request, obj):
         raise PermissionDenied("edit_registers, or the risk's owner")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     watch = indicators.status(obj, _store())
     as_owner = not request.scope.can(P.EDIT_REGISTERS)
     try:
@@ -505,8 +507,9 @@ def _store():
     """The results store the pages read stored series from."""
     from oneworkforce.data.lake import Lake
     from oneworkforce.metrics.results_reader import ResultsReader
+    from oneworkforce.web.viewer import viewer
 
-    return ResultsReader(Lake(settings.HOME).root)
+    return ResultsReader(Lake(settings.HOME).root, viewer=viewer())
 
 
 def _chart(code: str, title: str, unit: str, points: list, chart_id: str) -> dict:

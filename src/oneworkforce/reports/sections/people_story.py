@@ -73,6 +73,8 @@ def build(ctx: Context) -> Section:
 
 
 def _cell(ctx: Context, cell: people_story.Cell, raw: dict[tuple[str, str, str], Any]) -> dict:
+    if cell.withheld:  # a public pack: fewer organisations than the minimum
+        return ctx.figures.withheld(cell.unit, cell.withheld)
     if cell.value is None:
         return text(cell.availability_label, status=cell.availability, note=cell.next_step)
     now_row = raw.get((cell.segment, cell.metric, ctx.period), {})

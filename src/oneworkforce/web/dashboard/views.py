@@ -46,6 +46,7 @@ TABLE_COLUMNS = (
     ("lpl", "Lower process limit"),
     ("upl", "Upper process limit"),
     ("point_type", "Variation"),
+    ("withheld", "Withheld"),
 )
 
 
@@ -247,7 +248,7 @@ def _breakdowns(request, metric, chosen: dict[str, str], period: str | None) -> 
         title = peers.title(metric.code, metric.title) if key == "ics" else metric.title
         unit = peers.unit(metric.code, metric.unit) if key == "ics" else metric.unit
         for r in rows:
-            r["display"] = charts.format_value(r["value"], unit)
+            r["display"] = _shown(r["value"], r, unit)
             if r["value"] is None and r.get("quality") == PARTLY_SUPPRESSED:
                 r["display"] = "suppressed"
         out[key] = {
@@ -297,6 +298,13 @@ def drilldown(request, metric):
     )
 
 
+def _shown(value, row: dict[str, Any], unit: str) -> str:
+    """A figure as the page prints it, or why it is withheld from this reader."""
+    if row.get("withheld"):
+        return f"Withheld: {row['withheld']}"
+    return charts.format_value(value, unit)
+
+
 def _drilldown_context(request, metric, chosen: dict[str, str]) -> dict[str, Any]:
     split, _group, points = _series(metric, chosen)
     # the ICS's target (targets.toml), the one the People Story uses for this segment
@@ -307,7 +315,7 @@ def _drilldown_context(request, metric, chosen: dict[str, str]) -> dict[str, Any
         latest["assurance"] = goal.assurance(latest)
     period = chosen.get("period") or (latest["period"] if latest else None)
     for p in points:
-        p["display"] = charts.format_value(p.get("value"), metric.unit)
+        p["display"] = _shown(p.get("value"), p, metric.unit)
         p["mean_display"] = charts.format_value(p.get("mean"), metric.unit)
         p["lpl_display"] = charts.format_value(p.get("lpl"), metric.unit)
         p["upl_display"] = charts.format_value(p.get("upl"), metric.unit)
@@ -447,6 +455,7 @@ def story_export(request, fmt):
         "Basis",
         "Gap owner",
         "Next step",
+        "Withheld",
     ]
     rows = []
     for row in matrix.rows:
@@ -468,6 +477,7 @@ def story_export(request, fmt):
                     cell.basis if cell.value is not None else "",
                     cell.owner,
                     cell.next_step,
+                    cell.withheld,
                 ]
             )
     title = "People Story" + (f", {matrix.place}" if matrix.place else "")
@@ -538,7 +548,11 @@ def agency(request):
             entry = by_sg.setdefault(
                 r["staff_group"], {"name": titles.get(r["staff_group"]), "cells": {}}
             )
-            entry["cells"][r["metric"]] = _display(r["value"], CATALOGUE.get(r["metric"]))
+            entry["cells"][r["metric"]] = (
+                f"Withheld: {r['withheld']}"
+                if r.get("withheld")
+                else _display(r["value"], CATALOGUE.get(r["metric"]))
+            )
     fmt = request.GET.get("download", "")
     if fmt in ("csv", "xlsx"):
         header = ["Organisation", *[m.title for m in columns]]
