@@ -244,6 +244,11 @@ def test_each_programme_s_share_of_the_gap_closed_in_the_pack_and_on_the_page(pr
     assert "Share of the gap closed" in html and "International nurses" in html
     share = levers["Nurses recruited"]["share"]
     assert f"{share:.0%}" in html
+    # and the API gives each lever's programme and benefit with the run
+    (listed,) = client.get(f"/api/v1/planning/runs?run={result['run_id']}").json()
+    sources = {s["benefit"]: s["programme"] for s in listed["meta"]["programmes"].values()}
+    assert sources["Nurses recruited"] == "International nurses"
+    assert sources["Agency shifts to bank"] == "Bank first"
 
 
 def test_the_demo_s_benefits_become_lever_inputs_month_by_month(db):

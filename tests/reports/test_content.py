@@ -209,6 +209,31 @@ def test_a_pack_made_from_stale_results_says_so(pack_home, tmp_path):
     assert "an earlier data version" not in str(sources)
 
 
+def test_a_pack_made_while_the_ledger_is_ahead_of_the_manifest_says_so(
+    pack_home, tmp_path, monkeypatch
+):
+    """Killed after the ledger's commit but before the lake's manifest was rewritten: the
+    stored results still match the manifest, but not the ledger, and the pack says so."""
+    from oneworkforce.data.importer import reconcile
+    from oneworkforce.metrics.results_writer import ResultsWriter
+    from tests.data.samples import write
+    from tests.reports.conftest import sickness
+
+    monkeypatch.setattr(pack_home, "sync_manifest", lambda: None)
+    rows = [sickness("RZA", LAST, extra=5.0)]
+    result = pack_home.import_file("sickness_absence", write(tmp_path / "late.csv", rows))
+    assert result.status == "accepted"
+
+    stale = make(pack_home)
+    assert stale.manifest["results"]["stale"] is True
+    sources = next(s for s in stale.content["sections"] if s["id"] == "sources")
+    assert "an earlier data version: files accepted since are not in the figures" in str(sources)
+
+    reconcile(pack_home.home)
+    assert ResultsWriter(pack_home.home.lake).refresh().mode == "incremental"
+    assert make(pack_home).manifest["results"]["stale"] is False
+
+
 def _conflict_entry(pack) -> str:
     rows = table_of(pack.content, "implications")["rows"]
     return {r[0]["display"]: r[1]["display"] for r in rows}["Conflict of interest"]

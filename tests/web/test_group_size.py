@@ -152,3 +152,48 @@ def test_no_figure_a_restricted_role_reads_is_one_organisations_own(story, brows
         assert same, "the check found nothing to withhold even for a role that sees it all"
     else:
         assert not same, same[:5]
+
+
+def test_aggregate_returns_count_the_organisations_and_areas_they_pool(
+    browser_for, settings, tmp_path
+):
+    """Figures entered through the aggregate dataset (agency FTE, March 2024): RZA 5.0 and
+    B99001 0.0 (both North), RZB 3.0 (South), and two areas' care homes, 4.0 and 2.0. North is
+    5.0 + 0.0 = RZA's own 5.0 (B99001 adds nothing): withheld; care homes pool two areas,
+    4.0 + 2.0 = 6.0: shown; the system pools RZA, RZB and both areas, 5 + 0 + 3 + 4 + 2 = 14."""
+    from oneworkforce.config import Home
+    from oneworkforce.data.importer import Importer
+    from oneworkforce.metrics.store import ResultsStore
+    from tests.data.samples import SAMPLES, write
+
+    base = {"period": "2024-03", "metric": "agency_fte", "unit": "fte", "numerator": None}
+    base |= {"denominator": None, "basis": "return", "quality": "actual"}
+    rows = [
+        {**base, "segment": s, "org_code": o, "area_code": a, "value": v}
+        for s, o, a, v in (
+            ("secondary_care", "RZA", None, 5.0),
+            ("general_practice", "B99001", None, 0.0),
+            ("nhs_community", "RZB", None, 3.0),
+            ("care_homes", None, "E06000014", 4.0),
+            ("care_homes", None, "E06000015", 2.0),
+        )
+    ]
+    home = Home.resolve(tmp_path / "home")
+    importer = Importer(home, submitted_by="tester")
+    for dataset, data in (("organisations", SAMPLES["organisations"]), ("aggregate", rows)):
+        result = importer.import_file(dataset, write(tmp_path / f"{dataset}.csv", data))
+        assert result.status == "accepted", result.report.summary()
+    ResultsStore(home.lake).rebuild()
+    settings.HOME = home
+
+    def read(person: str, by: str) -> dict:
+        rows = api(browser_for(person), by, metric="agency_fte", period="2024-03")
+        return {r.get(by): r for r in rows}
+
+    places = read("programme_lead", "place")
+    assert places["North"]["value"] is None and places["North"]["withheld"] == ONE_ORG
+    assert read("analyst", "place")["North"]["value"] == pytest.approx(5.0)
+    segments = read("programme_lead", "segment")
+    assert segments["care_homes"]["value"] == pytest.approx(6.0)
+    assert segments["secondary_care"]["withheld"] == ONE_ORG
+    assert read("programme_lead", "system")[None]["value"] == pytest.approx(14.0)

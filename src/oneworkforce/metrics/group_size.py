@@ -13,10 +13,10 @@ organisation-level figures of the same generation:
   place and segment) whose own figure for the same metric, month and staff group (or staff
   group of the cross-sector level, or band cluster) has a non-zero value, numerator or
   denominator; an organisation with nothing in the group does not count;
-* figures from the ``aggregate`` dataset: the rows of the group in the submissions the figure
-  names as its sources, each organisation counted once and each area (a row with
-  ``area_code``) counted as one contributor, as the register cannot say how many
-  organisations an area's figure covers.
+* figures from the ``aggregate`` dataset: the rows of the group with a non-zero value,
+  numerator or denominator in the submissions the figure names as its sources, each
+  organisation counted once and each area (a row with ``area_code``) counted as one
+  contributor, as the register cannot say how many organisations an area's figure covers.
 
 **The rule.** With ``others`` the contributors the viewer may not see: the figure is shown when
 every contributor is one the viewer may see (their own organisation), or when ``others`` holds
@@ -216,6 +216,8 @@ class Contributors:
                 for entry in _aggregate_rows(self.reader.lake_root, sid):
                     if entry["metric"] != row["metric"] or entry["period"] != row["period"]:
                         continue
+                    if not _contributes(entry):
+                        continue
                     if row.get("segment") is not None and entry["segment"] != row["segment"]:
                         continue
                     org = entry["org_code"]
@@ -247,6 +249,7 @@ def _aggregate_rows(lake_root: Path, submission: str) -> list[dict[str, Any]]:
                         "segment": r.get("segment"),
                         "org_code": r.get("org_code") if "org_code" in names else None,
                         "area_code": r.get("area_code") if "area_code" in names else None,
+                        **{f: r.get(f) for f in FIGURES},
                     }
                 )
         _aggregate_cache[folder] = rows

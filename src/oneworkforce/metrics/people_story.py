@@ -121,6 +121,11 @@ class Matrix:
     rows: list[dict[str, Any]]  # {"segment", "title", "cells": [Cell, ...]}
     periods: list[str]
 
+    @property
+    def withheld(self) -> str:
+        """Why some cells are withheld from this reader ("" when none is)."""
+        return next((c.withheld for r in self.rows for c in r["cells"] if c.withheld), "")
+
     def cell(self, segment: str, metric: str) -> Cell:
         for row in self.rows:
             if row["segment"] == segment:

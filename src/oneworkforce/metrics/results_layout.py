@@ -172,6 +172,14 @@ def is_stale(index: Mapping[str, Any] | None, lake: str, catalogue: Catalogue) -
     )
 
 
+def stored_generation(index: Mapping[str, Any], fallback: int | None = None) -> int | None:
+    """The ledger generation a stored generation reflects: the number of slices in the
+    manifest it was computed from (the ledger only ever adds slices, so the count grows with
+    every accepted file). ``fallback`` for an index written before it was recorded."""
+    value = index.get("ledger_generation")
+    return fallback if value is None else int(value)
+
+
 def spc_target(metric: Metric, segment: str | None = None) -> float | None:
     """The target SPC assurance is judged against: the first of the metric's targets that
     applies to the segment (system-wide targets when none), if it is on the side that matters

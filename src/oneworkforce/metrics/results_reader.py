@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,13 +26,14 @@ from oneworkforce.metrics.results_layout import (
     SeriesKey,
     data_version,
     is_stale,
-    lake_version,
     manifest_path,
     read_index,
+    read_manifest,
     read_parquet,
     results_root,
     series_key,
     sort_key,
+    stored_generation,
 )
 
 
@@ -53,12 +54,18 @@ def _filters(
 
 @dataclass(frozen=True)
 class Freshness:
-    """The stored results against the lake's manifest (the ledger's slices)."""
+    """The stored results against the ledger: its generation (how many slices it has
+    recorded; every accepted file adds at least one, none is ever removed) when the caller
+    gives it, and the lake's manifest (the ledger's slices as last written out)."""
 
     stale: bool
     stored_version: str | None  # None before the first build
     lake_version: str
     computed_at: str | None
+    #: the ledger generation the stored results reflect (None before the first build)
+    stored_generation: int | None = None
+    #: the ledger's generation the store was compared with (None: not compared)
+    ledger_generation: int | None = None
 
     @property
     def computed_label(self) -> str:
@@ -275,42 +282,64 @@ class ResultsReader:
             )
         return sorted(self._disclose(split, out), key=sort_key(self._order))
 
-    def freshness(self) -> Freshness:
-        """Whether the stored results reflect every slice in the lake's manifest. Both files are
-        replaced (never rewritten) on change, so their inode, time and size tell whether to read
-        them again: a page pays two ``stat`` calls when nothing changed."""
+    def freshness(self, ledger_generation: int | None = None) -> Freshness:
+        """Whether the stored results reflect every slice of the ledger: stale when the
+        store's ledger generation differs from ``ledger_generation`` (pages, the API and packs
+        pass :func:`oneworkforce.data.ledger.service.generation`, so an import killed after
+        the ledger's commit but before the manifest's rewrite shows at once), or when its data
+        version differs from the lake's manifest. The index and the manifest are replaced
+        (never rewritten) on change, so their inode, time and size tell whether to read them
+        again: a page pays two ``stat`` calls and the ledger's count when nothing changed."""
         stamp = (_stamp(self.index_path), _stamp(manifest_path(self.lake_root)))
         with _fresh_lock:
             cached = _fresh_cache.get(self.lake_root)
         if cached is not None and cached[0] == stamp:
-            return cached[1]
+            fresh = cached[1]
+        else:
+            fresh = self._freshness()
+            with _fresh_lock:
+                _fresh_cache[self.lake_root] = (stamp, fresh)
+        if ledger_generation is None:
+            return fresh
+        behind = fresh.stored_generation != ledger_generation
+        return replace(fresh, stale=fresh.stale or behind, ledger_generation=ledger_generation)
+
+    def _freshness(self) -> Freshness:
         index = self.index()
-        current = lake_version(self.lake_root)
+        manifest = read_manifest(self.lake_root)
+        current = data_version(manifest)
         if index is None:
             # nothing stored yet: stale only when the lake holds data to show
-            fresh = Freshness(current != data_version([]), None, current, None)
-        else:
-            fresh = Freshness(
-                is_stale(index, current, self.catalogue),
-                index["data_version"],
-                current,
-                index.get("computed_at"),
-            )
-        with _fresh_lock:
-            _fresh_cache[self.lake_root] = (stamp, fresh)
-        return fresh
+            empty = current == data_version([])
+            return Freshness(not empty, None, current, None, 0 if empty else None)
+        stale = is_stale(index, current, self.catalogue)
+        return Freshness(
+            stale,
+            index["data_version"],
+            current,
+            index.get("computed_at"),
+            stored_generation(index, None if stale else len(manifest)),
+        )
 
-    def status(self) -> dict[str, Any]:
-        """The stored data version against the lake's, and rows and series per split."""
+    def status(self, ledger_generation: int | None = None) -> dict[str, Any]:
+        """The stored data version against the lake's (and the stored ledger generation
+        against ``ledger_generation`` when given, as :meth:`freshness`), and rows and series
+        per split."""
         index = self.index()
-        current = lake_version(self.lake_root)
+        fresh = self.freshness(ledger_generation)
         if index is None:
-            return {"built": False, "data_version": None, "lake_version": current, "stale": True}
+            return {
+                "built": False,
+                "data_version": None,
+                "lake_version": fresh.lake_version,
+                "stale": True,
+            }
         return {
             "built": True,
             "data_version": index["data_version"],
-            "lake_version": current,
-            "stale": is_stale(index, current, self.catalogue),
+            "lake_version": fresh.lake_version,
+            "stale": fresh.stale,
+            "ledger_generation": fresh.stored_generation,
             "computed_at": index["computed_at"],
             "splits": {
                 name: {

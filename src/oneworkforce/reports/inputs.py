@@ -82,12 +82,13 @@ def read(
     meeting_date: str = "",
 ) -> Inputs:
     from oneworkforce.data.lake import Lake
+    from oneworkforce.data.ledger.service import generation
     from oneworkforce.metrics.group_size import EVERYONE, public_viewer
     from oneworkforce.registers import asof
 
     # a public pack is for readers who may see no organisation's own figures
     store = ResultsReader(home.lake, viewer=public_viewer() if public else EVERYONE)
-    status = store.status()
+    status = store.status(ledger_generation=generation())
     if not status["built"]:
         raise NoData("there are no stored results yet: import data, then make the pack")
     periods = available_periods(store)

@@ -165,6 +165,13 @@ def all_slices() -> list[Slice]:
     ]
 
 
+def generation() -> int:
+    """The ledger's generation: how many slices it has recorded. Every accepted file adds at
+    least one and none is ever removed (a superseded slice stays, marked), so the count moves
+    on with every accepted file; the results store records the generation it reflects."""
+    return SubmissionSlice.objects.count()
+
+
 def recorded_ids() -> set[str]:
     """Ids of every submission whose files belong in the lake (accepted or superseded)."""
     return {
