@@ -34,6 +34,7 @@ import os
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,6 +85,8 @@ from oneworkforce.metrics.results_layout import (
 )
 
 ComputeFn = Callable[..., list[MetricResult]]
+#: threads reading or writing the results files of one refresh at once
+_IO_THREADS = 8
 
 
 def checkpoint(stage: str) -> None:
@@ -594,6 +597,7 @@ class ResultsWriter:
         self.root.mkdir(parents=True, exist_ok=True)
         token = uuid.uuid4().hex[:12]
         splits: dict[str, Any] = dict(previous["splits"]) if previous else {}
+        writes: list[tuple[pa.Table, pa.Schema, Path]] = []
         for name, metrics in tables.items():
             info = splits.get(name) or {"metrics": {}}
             stored: dict[str, Any] = dict(info["metrics"])
@@ -603,8 +607,8 @@ class ResultsWriter:
                     continue
                 results_file = f"results-{name}-{code}-{token}.parquet"
                 spc_file = f"spc-{name}-{code}-{token}.parquet"
-                _write_parquet(rows, RESULTS_SCHEMA, self.root / results_file)
-                _write_parquet(points, SPC_SCHEMA, self.root / spc_file)
+                writes.append((rows, RESULTS_SCHEMA, self.root / results_file))
+                writes.append((points, SPC_SCHEMA, self.root / spc_file))
                 stored[code] = {
                     "results": results_file,
                     "spc": spc_file,
@@ -618,6 +622,10 @@ class ResultsWriter:
                 "series": sum(m["series"] for m in stored.values()),
                 "computed_at": now.isoformat(),
             }
+        # written and synced side by side (Arrow and fsync let go of the GIL; a staff in post
+        # refresh writes about 200 files), all before the index names them
+        with ThreadPoolExecutor(max_workers=_IO_THREADS) as pool:
+            list(pool.map(lambda w: _write_parquet(*w), writes))
         manifest_file = f"manifest-{token}.parquet"
         table = pa.Table.from_pylist(
             [{c: s[c] for c in MANIFEST_COLUMNS} for s in manifest],
@@ -706,7 +714,9 @@ def _manifest_schema() -> pa.Schema:
 def _read_all(paths: Sequence[Path], schema: pa.Schema) -> pa.Table:
     if not paths:
         return schema.empty_table()
-    return pa.concat_tables([pq.read_table(p).cast(schema) for p in paths])
+    with ThreadPoolExecutor(max_workers=_IO_THREADS) as pool:
+        tables = list(pool.map(pq.read_table, paths))
+    return pa.concat_tables([t.cast(schema) for t in tables])
 
 
 def _per_metric(
