@@ -17,6 +17,10 @@ from pathlib import Path
 HOME_ENV = "ONEWORKFORCE_HOME"
 DEFAULT_HOME = ".oneworkforce"
 REDIS_ENV = "ONEWORKFORCE_REDIS_URL"
+MIN_ORGANISATIONS_ENV = "ONEWORKFORCE_MIN_ORGANISATIONS"
+#: the fewest organisations a figure may stand for when shown to someone who may not see
+#: organisations' own figures (metrics/group_size.py)
+DEFAULT_MIN_ORGANISATIONS = 2
 
 
 def redis_url() -> str | None:
@@ -24,6 +28,19 @@ def redis_url() -> str | None:
     queue), from ``ONEWORKFORCE_REDIS_URL``; ``None`` when it is not set, and the embedded
     defaults in the data directory are used instead."""
     return os.environ.get(REDIS_ENV, "").strip() or None
+
+
+def min_organisations() -> int:
+    """The minimum number of organisations per group, from ``ONEWORKFORCE_MIN_ORGANISATIONS``
+    (a whole number of at least 1; 1 turns the rule off), default 2."""
+    raw = os.environ.get(MIN_ORGANISATIONS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MIN_ORGANISATIONS
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(
+            f"{MIN_ORGANISATIONS_ENV} must be a whole number of at least 1; got {raw!r}"
+        )
+    return int(raw)
 
 
 @dataclass(frozen=True)
@@ -49,8 +66,9 @@ class Home:
 
     @property
     def sqlite(self) -> Path:
-        """The operational store when DATABASE_URL is not set."""
-        return private_file(self.root / "operational.sqlite3")
+        """The operational store when DATABASE_URL is not set (a path only: the settings
+        create it private with ``private_file`` before Django opens it)."""
+        return self.root / "operational.sqlite3"
 
     @property
     def queue(self) -> Path:

@@ -174,10 +174,12 @@ def browser(base_url: str, chromium):
     return chromium
 
 
-def open_signed_in(browser, base_url: str, accounts, role: str, next_path: str = "/"):
-    """A new browser session signed in through the form as ``role``, on ``next_path``:
-    (context, page)."""
-    context = browser.new_context(base_url=base_url, accept_downloads=True)
+def open_signed_in(
+    browser, base_url: str, accounts, role: str, next_path: str = "/", locale: str = "en-GB"
+):
+    """A new browser session signed in through the form as ``role``, on ``next_path``, in a
+    browser set to ``locale``: (context, page)."""
+    context = browser.new_context(base_url=base_url, accept_downloads=True, locale=locale)
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.goto(next_path)

@@ -66,3 +66,37 @@ def test_a_seed_risk_names_its_key_risk_indicators(lead_page):
     assert wait_for_charts(page) == 2  # each indicator's series, drawn
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "risk-indicators.png"), full_page=True)
+
+
+def test_the_meeting_belongs_to_the_board_committee_and_lists_its_members(lead_page):
+    page = lead_page
+    page.goto(page.url.split("/registers/")[0] + "/registers/meetings/")
+    page.get_by_role("link", name="Integrated Care Board meeting in public").first.click()
+    # the 20 people of the Board's register of interests (seed 002), members from 1 July 2022
+    members = page.locator("h2:has-text('Members of Integrated Care Board') + ul li")
+    assert members.count() == 20
+    page.get_by_role("link", name="Integrated Care Board", exact=True).click()
+    rows = table_rows(page, "table:has(caption:has-text('Members of Integrated Care Board'))")
+    assert len(rows) == 20
+    assert any(r[0] == "Prem Singh" for r in rows)
+    assert all(r[2] == "1 July 2022" for r in rows)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "committee-members.png"), full_page=True)
+
+
+def test_the_planning_page_shows_each_programme_s_share_of_the_gap_closed(lead_page):
+    page = lead_page
+    page.goto(page.url.split("/registers/")[0] + "/planning/")
+    # the lever table of the run built from the registers: the one with a Programme column
+    table = "table:has(thead th:text-is('Programme')):has(th:has-text('Share of the gap'))"
+    rows = table_rows(page, table)
+    programmes = {r[1] for r in rows}
+    assert "Ethical International Recruitment Committee" in programmes
+    assert "Paybill and Agency Management Committee" in programmes
+    # every share is a percentage; moving agency shifts to bank closes none of the gap
+    agency = next(r for r in rows if r[1] == "Paybill and Agency Management Committee")
+    assert agency[-1] == "0%"
+    assert all(r[-1].endswith("%") for r in rows)
+    page.locator(table).first.scroll_into_view_if_needed()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "planning-programme-shares.png"), full_page=True)

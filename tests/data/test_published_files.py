@@ -5,6 +5,9 @@ suppressed cells, month-to-month spelling changes and organisations outside the 
 
 from __future__ import annotations
 
+import csv
+import json
+
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -197,9 +200,10 @@ def test_the_synthetic_trusts_are_published_in_the_benchmarking_layout(importer,
 
     folder = tmp_path / "synth"
     generate(folder, scale="small", seed=3)
-    published = [p for d, p in submission_files(folder) if "published" in p.parts]
+    published = [
+        p for d, p in submission_files(folder) if "published" in p.parts and d == "sickness_absence"
+    ]
     assert len(published) == 36  # one file a month, loaded by the demo after the returns
-    assert all(d == "sickness_absence" for d, p in submission_files(folder) if p in published)
     first = published[-1].read_text(encoding="utf-8").splitlines()
     assert tuple(first[0].split(",")) == PUBLISHED == tuple(HEADINGS.split(","))
     assert importer.import_file("organisations", folder / "organisations.csv").ok
@@ -224,38 +228,183 @@ def test_the_synthetic_trusts_are_published_in_the_benchmarking_layout(importer,
             assert groups < total, org
 
 
+#: "NHS Workforce Statistics, <Month> <Year> Staff Group and Organisation.csv" as published
+#: (headings as docs/formats.md records them; the figures are made up)
 SIP_HEADINGS = (
-    "DATE,NHSE_REGION_CODE,NHSE_REGION_NAME,ICS_CODE,ICS_NAME,ORG_CODE,ORG_NAME,CLUSTER_GROUP,"
-    "BENCHMARK_GROUP,STAFF_GROUP,CARE_SETTING,HC,FTE"
+    "Date,NHSE_Region_Code,NHSE_Region_Name,ICS code,ICS name,Org Code,Org Name,Cluster Group,"
+    "Benchmark Group,Staff Group Sort Order,Staff Group,Data Type,Total"
 )
+SIP_RZA = "Y63,North East and Yorkshire,QZZ,Dalesway ICS,RZA,Dalesway Acute Hospitals,Acute,Acute"
+SIP_PEER = "Y60,Midlands,QYY,Other ICS,R0A,Elsewhere Teaching Hospitals,Acute,Acute - Teaching"
 
 
-def test_workforce_statistics_staff_in_post_is_read_with_peers_and_totals(importer, tmp_path):
-    path = tmp_path / "sip.csv"
-    path.write_text(
-        "\n".join(
-            [
-                SIP_HEADINGS,
-                f"2024-03-31,{RZA},All staff groups,Acute,5210,4630.2",
-                f"2024-03-31,{RZA},Nurses & health visitors,Acute,1520,1380.4",
-                f"2024-03-31,{RZA},Midwives,Acute,*,*",
-                f"2024-03-31,{PEER},All staff groups,Acute,8000,7100.5",
-            ]
-        )
-        + "\n",
-        encoding="utf-8",
-    )
-    result = importer.import_file("nws_staff_in_post", path)
+def _sip_file(path, rows: list[tuple[str, str, str, str, str, str]]):
+    lines = [SIP_HEADINGS]
+    for date, org, order, group, kind, total in rows:
+        lines.append(f"{date},{org},{order},{group},{kind},{total}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+SIP_MARCH = [
+    ("2024-03-31", SIP_RZA, "1", "Total", "FTE", "4630.2"),
+    ("2024-03-31", SIP_RZA, "1", "Total", "HC", "5210"),
+    ("2024-03-31", SIP_RZA, "2", "Professionally qualified clinical staff", "FTE", "2300.5"),
+    ("2024-03-31", SIP_RZA, "3", "HCHS Doctors", "FTE", "610.0"),
+    ("2024-03-31", SIP_RZA, "4", "Consultant", "FTE", "250.0"),
+    ("2024-03-31", SIP_RZA, "12", "Hospital Practitioner / Clinical Assistant", "FTE", "*"),
+    ("2024-03-31", SIP_RZA, "14", "Nurses & health visitors", "FTE", "1380.4"),
+    ("2024-03-31", SIP_RZA, "14", "Nurses & health visitors", "HC", "1520"),
+    ("2024-03-31", SIP_RZA, "15", "Midwives", "HC", "*"),
+    ("2024-03-31", SIP_RZA, "21", "Support to ST&T staff", "FTE", ""),
+    ("2024-03-31", SIP_RZA, "25", '"Hotel, property & estates"', "FTE", "120.0"),
+    ("2024-03-31", SIP_RZA, "28", "Other staff or those with unknown classification", "FTE", "2"),
+    ("2024-03-31", SIP_PEER, "1", "Total", "FTE", "7100.5"),
+    ("2024-03-31", SIP_PEER, "1", "Total", "HC", "8000"),
+]
+
+
+def test_workforce_statistics_staff_in_post_is_read_as_published(importer, tmp_path):
+    result = importer.import_file("nws_staff_in_post", _sip_file(tmp_path / "sip.csv", SIP_MARCH))
     assert result.status == "accepted", result.report.summary()
-    assert result.report.ignored == ()  # every heading of the layout is read
+    # the sort order is the only heading not read
+    assert result.report.ignored == ("Staff Group Sort Order",)
     con = importer.lake.connect()
     rows = con.execute(
-        "SELECT org_code, staff_group, headcount, fte FROM nws_staff_in_post ORDER BY ALL"
+        "SELECT org_code, staff_group, data_type, value FROM nws_staff_in_post ORDER BY ALL"
     ).fetchall()
     assert rows == [
-        ("R0A", "all_staff_groups", 8000.0, 7100.5),
-        ("RZA", "all_staff_groups", 5210.0, 4630.2),
-        ("RZA", "midwives", None, None),
-        ("RZA", "nurses_health_visitors", 1520.0, 1380.4),
+        ("R0A", "all_staff_groups", "fte", 7100.5),
+        ("R0A", "all_staff_groups", "headcount", 8000.0),
+        ("RZA", "all_staff_groups", "fte", 4630.2),
+        ("RZA", "all_staff_groups", "headcount", 5210.0),
+        ("RZA", "consultant", "fte", 250.0),
+        ("RZA", "hchs_doctors", "fte", 610.0),
+        ("RZA", "hospital_practitioner_clinical_assistant", "fte", None),  # suppressed, not 0
+        ("RZA", "hotel_property_estates", "fte", 120.0),
+        ("RZA", "midwives", "headcount", None),
+        ("RZA", "nurses_health_visitors", "fte", 1380.4),
+        ("RZA", "nurses_health_visitors", "headcount", 1520.0),
+        ("RZA", "nws_other", "fte", 2.0),
+        ("RZA", "professionally_qualified_clinical", "fte", 2300.5),
+        ("RZA", "support_stt", "fte", None),
     ]
-    assert con.execute("SELECT org_code FROM peers").fetchall() == [("R0A",)]
+    assert con.execute("SELECT org_code, ics_code FROM peers").fetchall() == [("R0A", "QYY")]
+
+
+def test_published_sub_totals_are_refused_where_they_would_be_added_up(importer, tmp_path):
+    # a roll-up in the sickness file would be summed with the groups it already counts
+    rows = [(RZA, "Professionally qualified clinical staff", "10", "200", "5.0")]
+    result = importer.import_file("sickness_absence", _file(tmp_path / "s.csv", "2024-03-31", rows))
+    assert [e.rule for e in result.report.errors] == ["unknown_code"]
+
+
+def test_a_suppressed_staff_in_post_total_is_refused(importer, tmp_path):
+    rows = [("2024-03-31", SIP_RZA, "1", "Total", "FTE", "*")]
+    result = importer.import_file("nws_staff_in_post", _sip_file(tmp_path / "t.csv", rows))
+    assert [(e.row, e.rule) for e in result.report.errors] == [(2, "suppressed_total")]
+
+
+def test_an_unknown_data_type_is_named(importer, tmp_path):
+    rows = [("2024-03-31", SIP_RZA, "1", "Total", "Role count", "4700")]
+    result = importer.import_file("nws_staff_in_post", _sip_file(tmp_path / "d.csv", rows))
+    [error] = result.report.errors
+    assert (error.row, error.column, error.value, error.rule) == (
+        2,
+        "Data Type",
+        "Role count",
+        "unknown_code",
+    )
+
+
+def test_one_file_loads_every_month_and_feeds_staff_in_post(importer, tmp_path):
+    # each published file repeats the months before it: March and April in one file
+    april = [
+        ("2024-04-30", SIP_RZA, "1", "Total", "FTE", "4650.0"),
+        ("2024-04-30", SIP_PEER, "1", "Total", "FTE", "7150.0"),
+    ]
+    path = _sip_file(tmp_path / "sip.csv", SIP_MARCH + april)
+    assert importer.import_file("nws_staff_in_post", path).status == "accepted"
+    con = importer.lake.connect()
+    results = compute(con, ["staff_in_post_fte"], ["2024-03", "2024-04"], by=["org_code"])
+    # RZA sent no ESR extract: its published totals; the peer R0A is not in the ICS
+    assert [(r.period, r.dimensions["org_code"], r.value) for r in results] == [
+        ("2024-03", "RZA", 4630.2),
+        ("2024-04", "RZA", 4650.0),
+    ]
+    assert {r.note for r in results} == {
+        "NHS Workforce Statistics (published): no ESR extract this month"
+    }
+
+
+def test_the_synthetic_trusts_staff_in_post_is_published_in_one_file(importer, tmp_path):
+    import duckdb
+
+    from oneworkforce.cli.demo import submission_files
+    from oneworkforce.data.synth import generate
+
+    folder = tmp_path / "synth"
+    generate(folder, scale="small", seed=3)
+    [(dataset, path)] = [
+        (d, p) for d, p in submission_files(folder) if "published" in p.parts and "nws" in str(p)
+    ]
+    assert dataset == "nws_staff_in_post"
+    assert path.name == "NHS Workforce Statistics, March 2025 Staff Group and Organisation.csv"
+    assert importer.import_file("organisations", folder / "organisations.csv").ok
+    result = importer.import_file("nws_staff_in_post", path)
+    assert result.status == "accepted", result.report.summary()
+    con = importer.lake.connect()
+    published = dict(
+        (org, value)
+        for org, value in con.execute(
+            "SELECT org_code, value FROM nws_staff_in_post WHERE data_type = 'fte' "
+            "AND period = DATE '2025-03-01'"
+        ).fetchall()
+    )
+    # the ICS's trusts: their extracts' non-bank FTE, summed here straight from the CSV
+    own = duckdb.sql(
+        f"SELECT org_code, round(sum(fte), 2) FROM read_csv('{folder / 'staff_in_post.csv'}') "
+        "WHERE period = '2025-03' AND contract_type <> 'bank' AND org_code LIKE 'R%' "
+        "GROUP BY org_code"
+    ).fetchall()
+    assert own and all(published[org] == fte for org, fte in own)
+    # the neighbouring ICS's trusts are peers; growth is compared with them
+    assert {r[0] for r in con.execute("SELECT org_code FROM peers").fetchall()} == {
+        "RZY01",
+        "RZY02",
+        "RZY03",
+    }
+
+
+@pytest.mark.slow
+def test_day_one_staff_in_post_from_the_published_file_alone(tmp_path):
+    from tests.data.test_atomicity import cli
+
+    files, home = tmp_path / "files", tmp_path / "home"
+    assert cli(home, "synth", "--out", str(files), "--scale", "small").returncode == 0
+    assert cli(home, "import", "organisations", str(files / "organisations.csv")).returncode == 0
+    [path] = (files / "published" / "nws_staff_in_post").glob("*.csv")
+    run = cli(home, "import", "nws_staff_in_post", str(path))
+    assert run.returncode == 0, run.stdout + run.stderr
+    # no partner has sent an extract: the ICS's NHS staff in post is the published one
+    run = cli(home, "metrics", "--metric", "staff_in_post_fte", "--period", "2025-03")
+    assert run.returncode == 0, run.stderr
+    assert "┃ note " in run.stdout  # the table shows where the figure comes from
+    run = cli(
+        home, "metrics", "--metric", "staff_in_post_fte", "--period", "2025-03", "--format", "json"
+    )
+    [figure] = json.loads(run.stdout)
+    # the ICS's partner trusts' published totals for March 2025, summed from the files
+    with (files / "organisations.csv").open(newline="", encoding="utf-8") as fh:
+        partners = {r["org_code"] for r in csv.DictReader(fh) if r["partner"] == "true"}
+    with path.open(newline="", encoding="utf-8") as fh:
+        expected = sum(
+            float(r["Total"])
+            for r in csv.DictReader(fh)
+            if r["Date"] == "2025-03-31"
+            and r["Staff Group"] == "Total"
+            and r["Data Type"] == "FTE"
+            and r["Org Code"] in partners
+        )
+    assert figure["value"] == pytest.approx(expected, abs=1e-6)
+    assert figure["note"] == "NHS Workforce Statistics (published): no ESR extract this month"

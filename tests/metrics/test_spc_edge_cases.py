@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import math
+from fractions import Fraction
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -391,3 +393,64 @@ def test_a_value_exactly_on_a_limit_is_not_outside_it() -> None:
     last = result.points[-1]
     assert last.upl == 3.16
     assert (last.outside_limits, last.close_to_limits) == (False, True)
+
+
+# ----------------------------------------------------------------------- whole numbers (issue 12)
+
+# The limits and every comparison are worked in whole numbers on one decimal scale. The
+# reference below is the rational arithmetic of spc_spec.md §3-§4 written out plainly with
+# Fraction, each value at its shortest decimal: the two must agree exactly, for decimals of
+# mixed scale, negative values, missing values and values written with an exponent.
+decimals = st.one_of(
+    st.none(),
+    st.decimals(min_value=-5000, max_value=5000, places=2).map(float),
+    st.integers(min_value=-3, max_value=3).map(float),
+    st.sampled_from([1e-05, 2.5e-07, 1.5e16, 0.057, 3.22, -150.46]),
+)
+
+
+def _reference(values: list[float | None], screen: bool) -> tuple[Fraction, Fraction | None]:
+    """Mean and average moving range of one group (spec §3), in plain Fractions."""
+    exact = [None if v is None else Fraction(repr(v)) for v in values]
+    present = [v for v in exact if v is not None]
+    mean = sum(present, Fraction(0)) / len(present)
+    pairs = pairwise(exact)
+    ranges = [abs(b - a) for a, b in pairs if a is not None and b is not None]
+    if not ranges:
+        return mean, None
+    amr = sum(ranges, Fraction(0)) / len(ranges)
+    if screen:
+        kept = [r for r in ranges if r < Fraction("3.267") * amr]
+        amr = sum(kept, Fraction(0)) / len(kept) if kept else None
+    return mean, amr
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(decimals, min_size=2, max_size=30), screen=st.booleans())
+def test_whole_number_limits_equal_rational_arithmetic(
+    values: list[float | None], screen: bool
+) -> None:
+    if all(v is None for v in values):
+        return
+    result = analyse(values, screen_outliers=screen)
+    (group,) = result.groups
+    mean, amr = _reference(values, screen)
+    assert group.mean == float(mean)
+    k, near = Fraction("2.66"), 2 * Fraction("2.66") / 3
+    if amr is None:
+        assert (group.lpl, group.upl) == (None, None)
+    else:
+        assert (group.lpl, group.upl) == (float(mean - k * amr), float(mean + k * amr))
+    for point, value in zip(result.points, values, strict=True):
+        if value is None:
+            assert point.relative_to_mean is None
+            continue
+        x = Fraction(repr(value))
+        assert point.relative_to_mean == (x > mean) - (x < mean)
+        if amr is None:
+            assert not point.outside_limits and not point.close_to_limits
+            continue
+        outside = x > mean + k * amr or x < mean - k * amr
+        assert point.outside_limits == outside
+        beyond_band = x > mean + near * amr or x < mean - near * amr
+        assert point.close_to_limits == (beyond_band and not outside)

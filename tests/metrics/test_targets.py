@@ -89,3 +89,20 @@ def test_a_bad_file_is_named_in_plain_words(text, words):
     with pytest.raises(targets.TargetsError) as err:
         targets.parse(text, name="targets.toml")
     assert "targets.toml" in str(err.value) and words in str(err.value)
+
+
+def test_one_lookup_gives_the_line_the_words_and_the_assurance(tmp_path):
+    (tmp_path / "targets.toml").write_text(
+        '[[target]]\nmetric = "sickness_absence_rate"\nupper = 0.05\nset_by = "ICS Board"\n',
+        encoding="utf-8",
+    )
+    goal = targets.applied(targets.load(tmp_path), "sickness_absence_rate", "care_homes")
+    assert goal.line == 0.05 and goal.label == "at most 5.0% (set by ICS Board)"
+    # limits 4.4% to 6.2%: a 5% ceiling between them is hit and missed; lower is better
+    assert goal.assurance({"lpl": 0.044, "upl": 0.062}) == "inconsistent"
+    # limits 3.0% to 4.8%: every month under 5%, it consistently passes
+    assert goal.assurance({"lpl": 0.030, "upl": 0.048}) == "consistent_pass"
+    # a rolling figure (no SPC) has no assurance, whatever its limits
+    rolling = targets.applied(targets.load(tmp_path), "turnover_rate")
+    assert rolling.assurance({"lpl": 0.0, "upl": 1.0}) is None
+    assert targets.applied(CATALOGUE, "staff_in_post_fte").label == "No target set"

@@ -95,12 +95,17 @@ def test_stocks_and_flows_balance_in_every_run_cell_and_year() -> None:
 
 def test_development_moves_staff_without_creating_them() -> None:
     doc = {"name": "dev", "levers": [LEVERS["levers"][3]]}
-    p, _, _ = _run(doc, [0])
-    nursing_net = (p.transfers_in - p.transfers_out)[0, :, :, 0].sum(-1)  # (Y,)
-    support_net = (p.transfers_in - p.transfers_out)[0, :, :, 1].sum(-1)
-    # 12 FTE a year developed from support workers into nursing; historical moves net ~0
-    np.testing.assert_allclose(nursing_net, 12.0, atol=0.3)
-    np.testing.assert_allclose(support_net, -12.0, atol=0.3)
+    ladder = project_runs(parse_scenario(doc), hand_baseline(), 11, np.arange(1))
+    do_nothing, p = ladder[0][2], ladder[1][2]
+    # 12 FTE a year developed from support workers into nursing: nursing's moves in rise by
+    # exactly 12 a year over doing nothing (the history's moves in are a rate on the
+    # do-nothing workforce, the same in both)
+    developed = (p.transfers_in - do_nothing.transfers_in)[0, :, :, 0].sum(-1)  # (Y,)
+    np.testing.assert_allclose(developed, 12.0, rtol=1e-9)
+    # every hazard is the same in both groups, so moving staff leaves the system's total as
+    # doing nothing would have it: nobody is created or lost
+    np.testing.assert_allclose(p.supply.sum((2, 3)), do_nothing.supply.sum((2, 3)), rtol=1e-12)
+    assert (p.supply[0, :, :, 0] > do_nothing.supply[0, :, :, 0]).all()
     np.testing.assert_allclose(p.transfers_in.sum(), p.transfers_out.sum(), rtol=1e-3)
 
 
@@ -156,3 +161,116 @@ def test_a_lower_leaver_rate_never_gives_less_supply(lower: float, less: float, 
     lowered, _, _ = _run(doc(lower - less * (1 + lower)), range(5), seed=seed)
     assert (lowered.supply >= higher.supply - 1e-9).all()
     assert (lowered.cells_monthly >= higher.cells_monthly - 1e-9).all()
+
+
+def test_recruits_leave_at_the_cells_rates_and_do_not_recruit_more() -> None:
+    # 40 nurses a year for 5 years into a workforce whose monthly outflow is leave 0.01 +
+    # retire 0.002 + transfers out 0.001 = h = 0.013 (the same in every age band, so ageing
+    # does not matter). Month t's 40/12 recruits arrive after that month's outflow, so at the
+    # end of month 60 the recruits of month t have faced 60 - t months at h:
+    #   40/12 x sum_{j=0}^{59} 0.987^j = 40/12 x (1 - 0.987^60) / 0.013
+    #   0.987^60 = exp(60 x ln 0.987) = exp(60 x -0.0130852) = exp(-0.785114) = 0.456082
+    #   = 3.33333 x 0.543918 / 0.013 = 3.33333 x 41.8398 = 139.47 FTE
+    # Recruits are not a recurring inflow: the history's joiners are a rate on the workforce
+    # that would be in post without the levers, so 200 recruits never become more than 200.
+    doc = {
+        "name": "intl",
+        "levers": [
+            {
+                "kind": "international_recruitment",
+                "name": "intl",
+                "staff_groups": ["nursing_midwifery"],
+                "fte_per_year": 40,
+            }
+        ],
+    }
+    ladder = project_runs(parse_scenario(doc), hand_baseline(join=0.012), 1, np.arange(1))
+    do_nothing, recruited = ladder[0][2], ladder[1][2]
+    added = (recruited.supply - do_nothing.supply)[0].sum((1, 2))  # (Y,) system FTE
+    assert added[4] == pytest.approx(139.47, abs=0.01)
+    # year 1: 40/12 x (1 - 0.987^12) / 0.013; 0.987^12 = exp(-0.157023) = 0.854688
+    #   = 3.33333 x 11.1778 = 37.26 FTE
+    assert added[0] == pytest.approx(37.26, abs=0.01)
+    # the gap closes by exactly what was added (demand is untouched)
+    closed = (do_nothing.gap - recruited.gap)[0].sum((1, 2))
+    np.testing.assert_allclose(closed, added, rtol=1e-12)
+
+
+def test_fewer_leavers_add_the_leavers_avoided_not_more_joiners() -> None:
+    # a retention lever cuts the leaver rate by a tenth at once: 0.01 -> 0.009 a month. The
+    # history's joiners (0.012 + 0.001 in, a rate on the do-nothing workforce) are the same in
+    # both rungs, so joiners over the horizon match exactly and supply differs by the leavers
+    # (and the retirements and moves out of those kept) avoided
+    doc = {
+        "name": "keep",
+        "levers": [{"kind": "leaver_rate", "name": "keep", "change": -0.1, "phase_in_months": 1}],
+    }
+    ladder = project_runs(parse_scenario(doc), hand_baseline(join=0.012), 1, np.arange(1))
+    do_nothing, kept = ladder[0][2], ladder[1][2]
+    np.testing.assert_allclose(kept.joiners, do_nothing.joiners, rtol=1e-12)
+    # one 600 FTE cell, one month: 600 x 0.001 = 0.6 leavers avoided in month 1; after a year
+    # the do-nothing cell is 600 x 1.0^12 = 600 (join + in = leave + retire + out) and the kept
+    # cell gains 0.6 a month less its own outflow at 0.012:
+    #   0.6 x (1 - 0.988^12) / 0.012; 0.988^12 = exp(12 x -0.0120726) = exp(-0.144871)
+    #   = 0.865134, so 0.6 x 0.134866 / 0.012 = 0.6 x 11.2388 = 6.743 FTE
+    assert (kept.supply - do_nothing.supply)[0, 0, 0, 0] == pytest.approx(6.743, abs=0.001)
+
+
+def _ladder(lever: dict) -> tuple:
+    """Do nothing and one lever, the central run, 1 year, on the hand baseline (every cell
+    600 FTE, flat: joiners 0.012 + moves in 0.001 = leave 0.01 + retire 0.002 + out 0.001)."""
+    doc = {"name": "one", "horizon": {"years": 1}, "levers": [lever]}
+    ladder = project_runs(parse_scenario(doc), hand_baseline(join=0.012), 1, np.arange(1))
+    return ladder[0][2], ladder[1][2]
+
+
+NURSES = {"staff_groups": ["nursing_midwifery"]}
+
+
+def test_a_retention_trajectory_takes_its_leavers_avoided_out_of_each_month() -> None:
+    # 2 FTE fewer leave each month (the two nursing cells lose 12 a month between them).
+    # The 2 kept in month t then face the cells' outflow h = 0.013 for the months left:
+    #   supply added by month 12 = 2 x (1 - 0.987^12) / 0.013 = 2 x 11.17785 = 22.356
+    # and the kept staff leave at 0.01 a month: extra at the start of month t (0-based) is
+    #   2 x (1 - 0.987^t) / 0.013, summed over t = 0..11: (2 / 0.013) x (12 - 11.17785)
+    #   = 153.846 x 0.82215 = 126.485 FTE-months, so 1.2649 of them leave:
+    #   leavers avoided over the year = 24 - 1.2649 = 22.735
+    lever = {"kind": "leaver_rate", "name": "keep", "profile": [2.0] * 12, **NURSES}
+    do_nothing, kept = _ladder(lever)
+    assert (kept.supply - do_nothing.supply)[0, 0].sum() == pytest.approx(22.356, abs=0.001)
+    assert (do_nothing.leavers - kept.leavers)[0, 0].sum() == pytest.approx(22.735, abs=0.001)
+    np.testing.assert_allclose(kept.joiners, do_nothing.joiners, rtol=1e-12)
+    # support workers are untouched
+    np.testing.assert_allclose(kept.supply[0, 0, :, 1], do_nothing.supply[0, 0, :, 1])
+
+
+def test_a_new_roles_trajectory_adds_its_staff_to_the_staff_group() -> None:
+    # 1 FTE a month recruited into a role doing nursing work one for one (ratio 1): demand is
+    # unchanged and supply gains 1 x (1 - 0.987^12) / 0.013 = 11.178 FTE by month 12
+    lever = {
+        "kind": "new_roles",
+        "name": "associates",
+        "fte_per_year": 12,
+        "substitutes": "nursing_midwifery",
+        "profile": [1.0] * 12,
+        **NURSES,
+    }
+    do_nothing, roles = _ladder(lever)
+    assert (roles.supply - do_nothing.supply)[0, 0, :, 0].sum() == pytest.approx(11.178, abs=1e-3)
+    np.testing.assert_allclose(roles.demand, do_nothing.demand, rtol=1e-12)
+
+
+def test_an_agency_reduction_moves_agency_staff_to_bank() -> None:
+    # each nursing cell has a gap of 650 - 600 = 50 FTE: bank 30% = 15, agency 15% = 7.5, so
+    # 15 agency FTE in the two. Moving 3 a month to bank leaves 12 agency and 30 + 3 = 33 bank
+    lever = {"kind": "agency_reduction", "name": "bank first", "profile": [3.0] * 12, **NURSES}
+    do_nothing, reduced = _ladder(lever)
+    nursing = (0, 0, slice(None), 0)
+    assert do_nothing.agency[nursing].sum() == pytest.approx(15.0)
+    assert reduced.agency[nursing].sum() == pytest.approx(12.0)
+    assert reduced.bank[nursing].sum() == pytest.approx(33.0)
+    np.testing.assert_allclose(reduced.gap, do_nothing.gap)
+    # 3 FTE a month paid without the 60% agency premium: 3 x 0.6 x 33,200 x 1.28 / 12 a month
+    # at pay growth 2.5% a year: sum over t of 1.025^(t/12)
+    saved = sum(3 * 0.6 * 33_200 * 1.28 / 12 * 1.025 ** (t / 12) for t in range(12))
+    assert (do_nothing.cost - reduced.cost)[0, 0].sum() == pytest.approx(saved, rel=1e-9)

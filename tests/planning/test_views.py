@@ -107,3 +107,43 @@ def test_the_api_lists_a_run_with_its_summaries(page_home) -> None:
     # a 2-year horizon: rows for years 1 and 2
     assert {row["year"] for row in runs[0]["summaries"]} == {1, 2}
     assert analyst.get(f"/api/v1/planning/runs?run={run_id}").json() == runs
+
+
+def test_the_compared_scenarios_download_as_on_the_page(page_home) -> None:
+    import csv
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    analyst = _client("analyst")
+    response = analyst.post("/planning/run/", {"scenario": "tiny", "runs": "5"})
+    following = analyst.get(response["Location"]).content.decode()
+    link = re.search(r'href="(/planning/\?run=[^"]+)" id="job-object"', following).group(1)
+    link = link.replace("&amp;", "&")
+    html = analyst.get(link).content.decode()
+    assert "&amp;download=csv" in html and "&amp;download=xlsx" in html
+    rows = list(csv.reader(io.StringIO(analyst.get(link + "&download=csv").content.decode())))
+    assert rows[0] == ["Workforce plan: whole system by year"]
+    assert rows[1][:6] == [
+        "Scenario",
+        "Run",
+        "Year ending",
+        "Supply (FTE), median",
+        "Supply (FTE), 10th percentile",
+        "Supply (FTE), 90th percentile",
+    ]
+    body = rows[2:]
+    assert len(body) == 2  # the tiny scenario's horizon is two years
+    assert {r[0] for r in body} == {"Tiny plan"}
+    # each row's figures are those the page's table shows: "median (10th to 90th)"
+    for r in body:
+        supply = f"{float(r[3]):,.0f} ({float(r[4]):,.0f} to {float(r[5]):,.0f})"
+        assert f">{supply}</td>" in html
+        assert float(r[4]) <= float(r[3]) <= float(r[5])
+        assert re.fullmatch(r"[A-Z][a-z]+ \d{4}", r[2])  # "March 2026", as the page reads
+        # cost in whole pounds, no float noise
+        assert r[12] == str(int(r[12]))
+    xlsx = analyst.get(link + "&download=xlsx")
+    table = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content)).get_sheet_by_index(0)
+    values = table.to_python()
+    assert values[2][3] == pytest.approx(float(body[0][3]))  # a number, not text

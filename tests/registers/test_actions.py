@@ -116,6 +116,12 @@ def test_snapshot_contract(programme):
     assert snap["heatmap"]["counts"][0][2] == 1  # likelihood 5 is the first row
     assert snap["overdue_actions"][0]["days_overdue"] == 30  # 1 Sep to 1 Oct
     assert snap["overdue_reviews"][0]["days_overdue"] == 274  # 1 Jan to 1 Oct 2024 (leap)
+    # the day the current score was last assessed (what dates a risk's change in the pack)
+    scored = risk.assessments.filter(stage="current").latest("assessed_at").assessed_at
+    assert snap["risks"][0]["scored_on"] == scored.date().isoformat()
+    unscored = actions.create("alice", models.Risk, ref="R2", description="y")
+    rows = {r["ref"]: r for r in snapshot.board_snapshot(dt.date(2024, 10, 1))["risks"]}
+    assert rows[unscored.ref]["scored_on"] is None
 
 
 @pytest.mark.django_db

@@ -251,6 +251,14 @@ def test_the_demo_board_meeting_of_seed_002(db):
         "8": [("Alexandra Brett", "not take part"), ("Heather Johnstone", "not take part")],
     }
     assert result["unresolved_people"] == []
+    assert result["checked_from"] == "attendance"
+    # the meeting belongs to the Board, whose members are the 20 people of its register of
+    # interests (seed 002), members from 1 July 2022
+    assert meeting.committee.name == "Integrated Care Board"
+    members = conflicts.members_on(meeting.committee, meeting.date)
+    assert len(members) == 20
+    assert {m.person.name for m in members} >= {"Prem Singh", "Tracey Shewan", "Jon Rouse"}
+    assert conflicts.members_on(meeting.committee, dt.date(2022, 6, 30)) == []
 
 
 @pytest.mark.django_db
@@ -313,3 +321,86 @@ def test_an_agenda_typed_in_the_form_names_what_an_item_concerns(board, client_f
         "2 | Estates update | Director | Dr Shah left the room | "
         "Northgate Medical Practice LLP; Riverside NHS Foundation Trust"
     )
+
+
+@pytest.mark.django_db
+def test_a_meeting_without_attendance_checks_its_committee_members(board, client_for):
+    from django.urls import reverse
+
+    from oneworkforce.web.access import Role
+
+    committee = actions.create(
+        "sec", models.Programme, code="BOARD", name="Riverside Board", kind="committee"
+    )
+    person = {p.name: p for p in models.Person.objects.all()}
+    # members on 10 June 2024: Alan Ash, Ann Ashley and Ann Lee; Priya Shah joined later
+    # (July 2024) and Andrew Leeson left in May 2024
+    for name, since, until in [
+        ("Alan Ash", dt.date(2023, 1, 1), None),
+        ("Ann Ashley", dt.date(2023, 1, 1), None),
+        ("Ann Lee", None, None),
+        ("Priya Shah", dt.date(2024, 7, 1), None),
+        ("Andrew Leeson", dt.date(2022, 1, 1), dt.date(2024, 5, 31)),
+    ]:
+        actions.create(
+            "sec",
+            models.Membership,
+            committee=committee,
+            person=person[name],
+            role="Board member",
+            since=since,
+            until=until,
+        )
+    assert AuditEvent.objects.filter(action="membership.create").count() == 5
+    agenda = board.agenda
+    meeting = actions.create(
+        "sec",
+        models.Meeting,
+        title="Board in private",
+        date=dt.date(2024, 6, 10),
+        committee=committee,
+        agenda=agenda,
+        attendance=[],
+    )
+    result = conflicts.check(meeting)
+    assert result["checked_from"] == "committee members (no attendance recorded)"
+    found = {
+        item["item"]: [(c["person"], c["organisation"]) for c in item["conflicts"]]
+        for item in result["items"]
+    }
+    # the same agenda as the board fixture's, now set against the three members on the day:
+    # 2: Ann Lee's Lee Medical Supplies Ltd. 3: Ann Ashley's RFT (Riverside's alias).
+    # 4: Alan Ash's Ashfield Carers Trust: a member, so checked although nobody wrote him in.
+    # 6: Priya Shah's LLP is not listed: she was not yet a member on 10 June 2024.
+    assert found == {
+        "1": [],
+        "2": [("Ann Lee", "Lee Medical Supplies Ltd")],
+        "3": [("Ann Ashley", "Riverside NHS Foundation Trust")],
+        "4": [("Alan Ash", "Ashfield Carers Trust")],
+        "5": [],
+        "6": [],
+    }
+    assert result["unresolved_people"] == []
+    # the command says whose interests it checked
+    from typer.testing import CliRunner
+
+    from oneworkforce.cli import app
+
+    said = CliRunner().invoke(app, ["registers", "conflicts", "Board in private"])
+    assert said.exit_code == 0, said.output
+    flat = " ".join(said.output.split())
+    assert "interests checked: committee members (no attendance recorded)" in flat
+    assert "4. Ashfield Carers Trust grant: Alan Ash – Ashfield Carers Trust" in flat
+    # the meeting page says whose interests were checked and lists the members on the day
+    page = client_for(Role.ANALYST).get(reverse("registers:meeting", args=[meeting.pk]))
+    html = page.content.decode()
+    assert "the interests checked are those of the members of Riverside Board" in html
+    assert "Members of Riverside Board on 10 June 2024" in html
+    assert "Andrew Leeson" not in html.split("Members of Riverside Board")[1]
+    # a meeting with neither attendance nor a committee checks nobody: never "None identified"
+    lone = actions.create(
+        "sec", models.Meeting, title="Away day", date=dt.date(2024, 6, 11), agenda=agenda
+    )
+    alone = conflicts.check(lone)
+    assert alone["checked_from"] == "nobody"
+    assert conflicts.cover_text({"checked": True, "lines": [], **alone}).startswith("Not checked")

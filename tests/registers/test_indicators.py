@@ -121,3 +121,74 @@ def test_a_rolling_figure_signals_by_its_target():
     assert indicators.point_signal(point, "up") == "failing its target (0.13 against 0.12)"
     assert indicators.point_signal({**point, "value": 0.11}, "up") == ""
     assert indicators.point_signal(point, "down") == ""
+
+
+def test_the_risk_owner_without_edit_permission_may_record_the_review(
+    risk, tmp_path, client_for, monkeypatch
+):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from oneworkforce.registers import views
+    from oneworkforce.web.access import Role
+
+    monkeypatch.setattr(views, "_store", lambda: PlantedStore(tmp_path, [*STEADY, 0.060]))
+    owner = actions.create(
+        "lead", models.Person, name="Sam Okafor", key="sam okafor", email="Sam.Okafor@nhs.net"
+    )
+    actions.update("lead", risk, None, {"owner": "Director of People", "owner_person": owner})
+    board = client_for(Role.BOARD)  # views the registers, may not edit them
+    url = reverse("registers:risk_review", args=[risk.pk])
+    page = reverse("registers:risk", args=[risk.pk])
+    # not (yet) the owner: no form, and the review is refused
+    assert "Record the review" not in board.get(page).content.decode()
+    assert board.post(url, {"note": "Looked at it"}).status_code == 403
+    assert not models.IndicatorReview.objects.exists()
+    # the same user, signed in with the owner's email (any case): the owner
+    user = get_user_model().objects.get(username="user-board")
+    user.email = "sam.okafor@nhs.net"
+    user.save()
+    assert "Record the review" in board.get(page).content.decode()
+    assert board.post(url, {"note": "Sickness plan refreshed"}).status_code == 302
+    review = models.IndicatorReview.objects.get()
+    assert (review.actor, review.through_period) == ("user-board", "2024-09")
+    event = AuditEvent.objects.get(action="indicatorreview.create")
+    assert event.actor == "user-board"
+    assert event.changes["reviewed_as"] == [None, "risk owner"]
+    assert "Indicator signal: review due" not in board.get(page).content.decode()
+
+
+def test_a_person_is_never_identified_by_name_alone(db):
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from oneworkforce.registers.people import is_person
+
+    person = models.Person(name="Ann Lee", key="ann lee", email="")
+    user = User(username="ann lee", email="ann.lee@nhs.net")
+    assert not is_person(user, person)  # the person has no email to match
+    person.email = "ann.lee@nhs.net"
+    assert is_person(user, person)
+    assert not is_person(User(username="ann.leeson@nhs.net"), person)
+    assert is_person(User(username="ANN.LEE@nhs.net"), person)  # a username that is the email
+    assert not is_person(AnonymousUser(), person)
+
+
+class BrokenStore:
+    def __init__(self, error):
+        self.error = error
+
+    def series(self, metric, split="system", group=None, origin=None):
+        raise self.error
+
+
+def test_only_an_ambiguous_series_is_shown_as_such_and_other_errors_raise(risk):
+    from oneworkforce.metrics.results_reader import AmbiguousSeries
+
+    indicator = risk.indicators.get()
+    found = indicators.evaluate(indicator, BrokenStore(AmbiguousSeries("two series")))
+    assert found["points"] == [] and found["signal"] == ""
+    assert "more than one stored series" in found["problem"]
+    # a bug in reading (a broken index, a wrong argument) is not hidden as "no data"
+    for error in (KeyError("splits"), ValueError("cannot filter on 'x'"), TypeError("bad")):
+        with pytest.raises(type(error)):
+            indicators.evaluate(indicator, BrokenStore(error))

@@ -128,16 +128,63 @@ def test_demo_is_idempotent(loaded):
     assert loaded["risks"] == 10 and loaded["declarations"] == 20
 
 
-def test_edit_forms_give_dates_in_the_form_a_date_input_takes(loaded, client_for):
-    # a date input only accepts YYYY-MM-DD; an en-GB dd/mm/yyyy value is dropped by browsers
+def test_edit_forms_ask_for_dates_as_day_month_and_year(loaded, client_for):
+    # a browser's own date picker follows its locale (11/15/2026 in the US); the NHS design
+    # system's date input is three labelled fields that read the same everywhere
+    import re
+
     from oneworkforce.registers import models
 
     risk = models.Risk.objects.exclude(review_date=None).first()
     page = client_for(Role.ANALYST).get(f"/registers/edit/risk/{risk.pk}/").content.decode()
-    assert f'type="date" value="{risk.review_date.isoformat()}"' in page or (
-        f'value="{risk.review_date.isoformat()}"' in page and 'type="date"' in page
+    assert 'type="date"' not in page
+    d = risk.review_date
+    for i, (label, part, value) in enumerate(
+        (("Day", "day", d.day), ("Month", "month", d.month), ("Year", "year", d.year))
+    ):
+        field = re.search(rf'<input[^>]*name="review_date_{part}"[^>]*>', page).group(0)
+        assert f'value="{value}"' in field and 'inputmode="numeric"' in field
+        assert f'id="id_review_date_{i}"' in field
+        assert f'for="id_review_date_{i}">{label}</label>' in page
+    assert "<legend" in page and "For example, 29 11 2026" in page
+    assert d.strftime("%d/%m/%Y") not in page and d.strftime("%m/%d/%Y") not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("day", "month", "year", "saved"),
+    [
+        ("3", "4", "2026", "2026-04-03"),  # day 3, month 4: 3 April, never 4 March
+        ("29", "11", "2026", "2026-11-29"),
+        ("31", "2", "2026", None),  # no 31 February: refused, nothing saved
+        ("3", "", "2026", None),  # a part missing: refused
+    ],
+)
+def test_a_date_is_saved_from_its_day_month_and_year(loaded, client_for, day, month, year, saved):
+    risk = models.Risk.objects.get(ref="1")
+    before = risk.review_date
+    form = {
+        "version": risk.version,
+        "description": risk.description,
+        "owner": risk.owner,
+        "review_date_day": day,
+        "review_date_month": month,
+        "review_date_year": year,
+        "current_likelihood": "3",
+        "current_consequence": "3",
+        "initial_likelihood": "4",
+        "initial_consequence": "5",
+    }
+    response = client_for(Role.ANALYST).post(
+        reverse("registers:edit", args=["risk", risk.pk]), form
     )
-    assert risk.review_date.strftime("%d/%m/%Y") not in page
+    risk.refresh_from_db()
+    if saved is None:
+        assert response.status_code == 400 and b"Enter a valid date" in response.content
+        assert risk.review_date == before
+    else:
+        assert response.status_code == 302
+        assert risk.review_date.isoformat() == saved
 
 
 def test_the_assurance_grid_has_each_section_once(loaded, client_for):

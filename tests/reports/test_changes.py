@@ -107,3 +107,62 @@ def test_two_packs_list_exactly_the_planted_change(pack_home, registers):
     cover = second.content["sections"][0]
     summary = next(b["items"] for b in cover["blocks"] if b["type"] == "bullets")
     assert summary[0] == "Since the last pack: Risk WF02 moved from high (9) to extreme (16)."
+
+
+def test_material_changes_are_listed_newest_first():
+    before = {
+        "figures": {"system/agency_spend": 100.0},
+        "limits": {"system/agency_spend": 20.0},
+        "risks": {"WF01": 12, "WF02": 9},
+        "rag": {"RET": "green", "BANK": "green"},
+        "special_causes": [],
+    }
+    after = {
+        "figures": {"system/agency_spend": 130.0},  # 30 > 20: material, dated 30 June
+        "limits": {"system/agency_spend": 20.0},
+        "risks": {"WF01": 15, "WF02": 16},  # high to extreme, both
+        "rag": {"RET": "amber", "BANK": "red"},
+        "special_causes": ["leaver_rate/system"],  # dated 30 June
+        "when": {
+            "risk/WF01": "2024-05-02",  # scored before the month's end
+            "risk/WF02": "2024-07-03",  # scored after it: the newest
+            "rag/RET": "2024-06-30",  # the same day as the figures: after them, by kind
+            "rag/BANK": "2024-06-12",
+        },
+    }
+    # 3 July, then 30 June (signal, RAG RET, figure: signals, risks, RAGs, figures is the
+    # order within a day), then 12 June, then 2 May
+    assert material(before, after, "2024-06-30") == [
+        "Risk WF02 moved from high (9) to extreme (16).",
+        "New special-cause signal: Leaver rate (loss to the system, 12 months): system.",
+        "Programme RET's RAG changed from green to amber.",
+        "Agency spend (system) moved from 100 to 130, more than the width of its process "
+        "limits (20).",
+        "Programme BANK's RAG changed from green to red.",
+        "Risk WF01 moved from high (12) to extreme (15).",
+    ]
+
+
+@pytest.mark.django_db
+def test_two_packs_list_the_planted_changes_newest_first_and_the_cover_leads_with_them(
+    pack_home, registers
+):
+    freeze.make(pack_home.home, PackOptions(), actor="a")
+    snapshot = registers["snapshot"]
+    # planted: WF02 rescored 9 -> 16 on 3 July 2024; RET's RAG amber -> red in a status
+    # report of 20 June 2024. Nothing else moves between the two packs.
+    snapshot["risks"][1].update(current_score=16, scored_on="2024-07-03")
+    snapshot["programmes"][0]["rag"]["overall"] = "red"
+    snapshot["programmes"][0]["last_report_date"] = "2024-06-20"
+    second = freeze.make(pack_home.home, PackOptions(), actor="a")
+    changes = next(s for s in second.content["sections"] if s["id"] == "changes")
+    words = [b.get("text") for b in changes["blocks"] if b["type"] == "paragraph"]
+    assert "Material changes, newest first:" in words
+    listed = next(b["items"] for b in changes["blocks"] if b["type"] == "bullets")
+    assert listed == [
+        "Risk WF02 moved from high (9) to extreme (16).",
+        "Programme RET's RAG changed from amber to red.",
+    ]
+    cover = second.content["sections"][0]
+    summary = next(b["items"] for b in cover["blocks"] if b["type"] == "bullets")
+    assert summary[:2] == [f"Since the last pack: {c}" for c in listed]

@@ -53,8 +53,13 @@ def test_docx_has_real_headings_tables_and_chart_alt_text(rendered):
         assert block["title"] in captions
     people = next(t for t in document.tables if t.rows[0].cells[0].text == "Segment")
     assert [c.text for c in people.rows[0].cells][1] == "Staff in post (FTE)"
-    descriptions = [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
     charts = [b for s in pack.content["sections"] for b in s["blocks"] if b["type"] == "chart"]
+    chart_titles = {c["title"] for c in charts}
+    descriptions = [  # the charts' pictures (the Making Data Count icons are pictures too)
+        shape._inline.docPr.get("descr")
+        for shape in document.inline_shapes
+        if shape._inline.docPr.get("title") in chart_titles
+    ]
     assert descriptions == [c["alt"] for c in charts]
     assert all(descriptions)
     # a table of 7 columns or more is set on a landscape page; the pack starts in portrait
@@ -153,3 +158,63 @@ def test_the_pdf_shows_no_placeholder_target_synthetic_text_or_raw_timestamp(ren
     assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", text)
     # made "29 Nov 2026 14:05", a date people read
     assert re.search(r"Made \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2} by analyst1", text)
+
+
+def test_the_making_data_count_icons_are_drawn_with_their_alt_text(rendered):
+    """The pack draws the web's MDC icons (SVG circles with H/L or P/F/?), not text glyphs,
+    each with its label as alt text, in the PDF (through the HTML) and in Word."""
+    import base64
+    import re
+
+    import docx
+
+    from oneworkforce.metrics.people_story import ASSURANCE_LABELS, VARIATION_LABELS
+    from oneworkforce.reports.render import html
+
+    pack, files = rendered
+    labels = {**VARIATION_LABELS, **ASSURANCE_LABELS}
+    mdc = next(s for s in pack.content["sections"] if s["id"] == "making_data_count")
+    summary = next(b for b in mdc["blocks"] if b["type"] == "table")
+    sickness = next(r for r in summary["rows"] if r[0]["display"].startswith("Sickness"))
+    # the sickness rate is monthly (SPC applies): its variation and assurance cells name icons
+    assert sickness[6]["icons"] and set(sickness[6]["icons"]) <= set(VARIATION_LABELS)
+    for row in summary["rows"]:  # a rolling figure (no SPC) has no icon
+        if row[6]["display"] == "SPC not used (rolling figure)":
+            assert "icons" not in row[6] and "icons" not in row[7]
+
+    page = html.document(pack.content, pack.manifest, paged=True)
+    images = re.findall(
+        r'<img class="owf-mdc-icon" src="data:image/svg\+xml;base64,([^"]+)" '
+        r'alt="([^"]+)"',
+        page,
+    )
+    assert images
+    for data, alt in images:
+        svg = base64.b64decode(data).decode()
+        assert svg.startswith("<svg") and "<circle" in svg  # the SVG drawing, not a glyph
+        assert alt in labels.values() and f"<title>{alt}</title>" in svg
+    assert not re.search(r"[↑↓~]\s*</td>", page)
+
+    document = docx.Document(str(files["docx"]))
+    icons = [
+        s._inline.docPr.get("descr")
+        for s in document.inline_shapes
+        if s._inline.docPr.get("descr") in labels.values()
+    ]
+    assert len(icons) == len(images)  # the same icons in Word, as pictures with alt text
+
+
+def test_the_spc_legend_shows_every_label_whole():
+    from oneworkforce.metrics import charts
+
+    points = [
+        {"period": f"2024-{m:02d}", "value": 0.05, "mean": 0.05, "point_type": "common_cause"}
+        for m in range(1, 13)
+    ]
+    spec = charts.spc_chart(points, title="Sickness", unit="fraction", target=None)
+    legends = [
+        layer["encoding"]["color"]["legend"]
+        for layer in spec["layer"]
+        if isinstance(layer.get("encoding", {}).get("color", {}).get("legend"), dict)
+    ]
+    assert legends and all(legend["labelLimit"] == 0 for legend in legends)  # 0: no limit

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 import pytest
@@ -226,6 +227,14 @@ def test_an_admin_sets_the_targets_and_the_change_is_audited(story, browser_for,
     # the People Story now judges secondary care sickness (4.7%) against 5%: met
     sickness = cell_html(admin.get("/").content.decode(), "secondary_care", "sickness_absence_rate")
     assert "Target at most 5.0% (set by ICS People Board, 12 March 2025): met" in sickness
+    # the drill-down uses the same target (one lookup): its words, who set it, the chart's line
+    drill = admin.get("/metrics/sickness_absence_rate/?segment=secondary_care").content.decode()
+    assert "at most 5.0% (set by ICS People Board, 12 March 2025)" in drill
+    spec = json.loads(
+        drill.split('<script id="spc-chart" type="application/json">')[1].split("</script>")[0]
+    )
+    assert {v["target"] for v in spec["data"]["values"]} == {0.05}
+    assert "at most 4.5%" not in drill  # the catalogue's default is not shown
 
 
 def test_the_glossary_is_generated_from_the_catalogue(story, browser_for):
@@ -272,3 +281,48 @@ def test_the_agency_table_downloads(story, browser_for):
     assert rows[1][:2] == ["Organisation", "Agency staff (FTE)"]
     xlsx = client.get("/agency/?download=xlsx")
     assert xlsx["Content-Disposition"].endswith('.xlsx"')
+
+
+def test_the_coverage_map_downloads_with_each_gaps_owner(story, browser_for):
+    from oneworkforce.data.reference import vocabulary
+    from oneworkforce.metrics import people_story
+    from oneworkforce.web.dashboard import coverage
+
+    coverage.save(
+        "general_practice",
+        "sickness_absence_rate",
+        coverage.CellEdit(
+            "not_available",
+            owner="Primary care workforce lead",
+            next_step='=HYPERLINK("http://x/","Click")',  # a formula: written as text
+        ),
+        actor="analyst",
+        expected_version=None,
+    )
+    client = browser_for("board")
+    response = client.get("/coverage/?download=csv")
+    assert response["Content-Disposition"] == 'attachment; filename="coverage.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["Data coverage map"]
+    assert rows[1] == ["Segment", "Metric", "Availability", "Source", "Gap owner", "Next step"]
+    # one row per segment and People Story metric: every segment times the six metrics
+    assert len(rows) - 2 == len(vocabulary("segment").codes) * len(people_story.COLUMNS)
+    gp = [r for r in rows if r[0] == "General practice" and r[1] == "Sickness absence rate (month)"]
+    assert gp == [
+        [
+            "General practice",
+            "Sickness absence rate (month)",
+            "Not available",
+            "",
+            "Primary care workforce lead",
+            '\'=HYPERLINK("http://x/","Click")',  # neutralised (spreadsheets.to_csv)
+        ]
+    ]
+    xlsx = client.get("/coverage/?download=xlsx")
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content)).get_sheet_by_index(0)
+    table = sheet.to_python()
+    assert table[0][0] == "Data coverage map"
+    found = [r for r in table if r[:2] == ["General practice", "Sickness absence rate (month)"]]
+    assert found[0][5] == '=HYPERLINK("http://x/","Click")'  # the text, not a formula
+    page = client.get("/coverage/").content.decode()
+    assert 'href="?download=csv"' in page and 'href="?download=xlsx"' in page

@@ -34,10 +34,15 @@ def test_a_negative_limit_is_one_line_not_an_unexpected_error(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_the_data_directory_lake_and_sqlite_file_are_the_owners_only(tmp_path):
     from oneworkforce.data.lake import Lake
 
-    home = Home.resolve(tmp_path / "new-home")
+    # a real command on a new home: it opens the operational store (SQLite, no DATABASE_URL)
+    env_home = tmp_path / "new-home"
+    run = cli(env_home, "submissions")
+    assert run.returncode == 0, run.stderr
+    home = Home.resolve(env_home)
     lake = Lake(home)
     mode = {
         "home": stat.S_IMODE(os.stat(home.root).st_mode),
@@ -45,6 +50,12 @@ def test_the_data_directory_lake_and_sqlite_file_are_the_owners_only(tmp_path):
         "sqlite": stat.S_IMODE(os.stat(home.sqlite).st_mode),
     }
     assert mode == {"home": 0o700, "lake": 0o700, "sqlite": 0o600}
+
+
+def test_asking_where_the_sqlite_file_is_does_not_create_it(tmp_path):
+    home = Home.resolve(tmp_path / "asked")
+    assert home.sqlite.name == "operational.sqlite3"
+    assert not home.sqlite.exists()
 
 
 def test_an_existing_directory_keeps_its_permissions(tmp_path):

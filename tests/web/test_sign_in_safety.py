@@ -369,3 +369,38 @@ def test_nhs_mail_sign_in_sends_state_nonce_and_pkce(oidc, settings):
     assert location.startswith(f"{ISSUER}/authorize?")
     for part in ("state=", "nonce=", "code_challenge=", "code_challenge_method=S256", "profile"):
         assert part in location, part
+
+
+# --- refused local sign-ins are on the audit trail ------------------------------------------
+
+
+def refusals() -> list[tuple[str, str, str]]:
+    events = AuditEvent.objects.filter(action="user.sign_in_failed").order_by("id")
+    return [(e.actor, e.changes["via"], e.changes["reason"]) for e in events]
+
+
+def test_a_refused_password_is_audited_with_the_name_tried_and_never_the_password():
+    create_user("ann", "viewer", password=PASSWORD)
+    client = Client(REMOTE_ADDR="10.0.0.3")
+    assert sign_in(client, "ann", "not-her-password-9").status_code == 200
+    assert sign_in(client, "nobody", "not-her-password-9").status_code == 200
+    assert refusals() == [("ann", "password", "password"), ("nobody", "password", "password")]
+    event = AuditEvent.objects.filter(action="user.sign_in_failed").first()
+    assert event.changes["client"] == "10.0.0.3"
+    assert "not-her-password-9" not in str(event.changes)
+
+
+def test_a_locked_out_and_a_paused_sign_in_are_audited(settings):
+    settings.SPRAY_LIMIT = 3
+    create_user("ann", "viewer", password=PASSWORD)
+    client = Client(REMOTE_ADDR="10.0.0.4")
+    for _ in range(5):  # axes locks (ann, 10.0.0.4) after 5 failures
+        sign_in(client, "ann", "wrong-password-here")
+    assert sign_in(client, "ann").status_code == 429
+    # four refused passwords, then the fifth locks the name and the sixth is refused as locked
+    assert refusals() == [("ann", "password", "password")] * 4 + [("ann", "password", "locked")] * 2
+    sprayer = Client(REMOTE_ADDR="10.0.0.5")
+    for name in ("bob", "cat", "dan"):
+        sign_in(sprayer, name, "Summer2026!-long")
+    assert sign_in(sprayer, "eve", "Summer2026!-long").status_code == 429
+    assert refusals()[-1] == ("eve", "password", "paused")

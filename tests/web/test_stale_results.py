@@ -66,3 +66,46 @@ def test_stale_results_are_flagged_on_pages_and_in_the_api_until_refreshed(stale
     assert [r["value"] for r in response.json()] == [pytest.approx(2.4)]
     assert all("data_stale" not in r for r in response.json())
     assert BANNER not in client.get("/").content.decode()
+
+
+@pytest.fixture
+def ledger_ahead(loaded, importer, tmp_path, monkeypatch):
+    """Killed after the ledger's commit but before the lake's manifest was rewritten: the
+    manifest and the stored results still agree with each other; only the ledger moved on."""
+    importer.after_commit = []
+    monkeypatch.setattr(importer, "sync_manifest", lambda: None)
+    result = importer.import_file("staff_in_post", _rza_march_at_full_time(tmp_path))
+    assert result.status == "accepted", result.report.summary()
+    return loaded
+
+
+def test_results_behind_the_ledger_are_flagged_before_the_manifest_catches_up(
+    ledger_ahead, client_for
+):
+    from oneworkforce.data.importer import reconcile
+    from oneworkforce.data.ledger.service import generation
+    from oneworkforce.metrics.results_reader import ResultsReader
+
+    # against the manifest alone the store looks current: that is what was missed before
+    reader = ResultsReader(ledger_ahead.lake)
+    assert not reader.freshness().stale
+    # the register is one slice and the sample staff in post three (RZA 2024-03, RZA 2024-04,
+    # RZB 2024-03): 4 stored; the new file adds RZA 2024-03 again (the old one superseded): 5
+    assert reader.freshness().stored_generation == 4
+    assert generation() == 5
+    assert reader.freshness(ledger_generation=generation()).stale
+
+    client = client_for("analyst")
+    response = client.get(FTE)
+    assert response["X-OneWorkforce-Data-Stale"] == "true"
+    assert [r["value"] for r in response.json()] == [pytest.approx(2.0)]
+    assert all(r["data_stale"] is True for r in response.json())
+    assert BANNER in client.get("/").content.decode()
+
+    # what the next command does: the manifest from the ledger, then the refresh
+    reconcile(ledger_ahead)
+    assert ResultsWriter(ledger_ahead.lake).refresh().mode == "incremental"
+    response = client.get(FTE)
+    assert response["X-OneWorkforce-Data-Stale"] == "false"
+    assert [r["value"] for r in response.json()] == [pytest.approx(2.4)]
+    assert BANNER not in client.get("/").content.decode()

@@ -14,7 +14,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from oneworkforce.web.access import MATRIX, ORG_SCOPED, Permission, Role
+from oneworkforce.web.access import MATRIX, ORG_ROLES, ORG_SCOPED, Permission, Role
 from tests.web.conftest import PEOPLE
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,8 @@ URLS: dict[str, tuple[object, object, str]] = {
     "registers:risks": (P.VIEW_REGISTERS, (), ""),
     "registers:baf": (P.VIEW_REGISTERS, (), ""),
     "registers:risk": (P.VIEW_REGISTERS, first("Risk"), ""),
-    "registers:risk_review": (P.EDIT_REGISTERS, first("Risk"), ""),  # POST only
+    # POST only; also the risk's owner by email (tests/registers/test_indicators.py)
+    "registers:risk_review": (P.EDIT_REGISTERS, first("Risk"), ""),
     "registers:actions": (P.VIEW_REGISTERS, (), ""),
     "registers:action": (P.VIEW_REGISTERS, first("Action"), ""),
     "registers:milestones": (P.VIEW_REGISTERS, (), ""),
@@ -146,6 +147,12 @@ def test_the_role_matrix_says_what_the_issue_says():
     assert P.EDIT_REGISTERS in MATRIX[Role.PROGRAMME_LEAD]
     assert P.EDIT_REGISTERS not in MATRIX[Role.BOARD]
     assert MATRIX[Role.ANALYST] <= MATRIX[Role.ADMIN]
+    # issue 14: a full board pack shows agency and bank by organisation, so only the roles that
+    # may see every organisation's figures may see it (docs/web.md)
+    for role in Role:
+        if P.VIEW_PACKS in MATRIX[role]:
+            assert P.VIEW_ORGANISATION in MATRIX[role] and role not in ORG_ROLES, role
+    assert P.VIEW_PACKS not in MATRIX[Role.PROGRAMME_LEAD] | MATRIX[Role.ORG_DATA_LEAD]
 
 
 def all_url_names() -> set[str]:
@@ -332,3 +339,74 @@ def test_the_placeholder_check_sees_text_and_not_attributes():
     assert PLACEHOLDERS.search(visible_text("<td>Target: seed: 8-12% (set per ICS)</td>"))
     assert not PLACEHOLDERS.search(visible_text('<time datetime="2026-11-29T14:05">29 Nov</time>'))
     assert not PLACEHOLDERS.search(visible_text('<script>x = "2026-11-29T14:05"</script>'))
+
+
+def _post_ok(person: str | None, needed, name: str, status: int) -> bool:
+    """What a POST must answer: refused (never done) for whoever may not see the page, and
+    never a server error. A POST may need more than the page (a register record's page takes
+    its edit, which needs edit_registers), so those who may see the page may be refused too.
+    A view that takes no POST answers 405, which refuses as well."""
+    if needed is PUBLIC:
+        return status < 500
+    if person is None:
+        return status in ((401, 405) if _is_api(name) else (302, 405))
+    if allowed(person, needed, name):
+        return status < 500
+    if name in ABOUT_ORGANISATION:
+        return status in (403, 404, 405)
+    return status in (403, 405)
+
+
+@pytest.mark.parametrize("person", [None, *PEOPLE])
+def test_each_url_refuses_a_post_as_the_matrix_says(site, browser_for, person):
+    """Issue 14, items 8 and 5: the sweep POSTs as well as GETs, anonymously, as each role and
+    as a member of another organisation (other_org_lead, of RZB, on RZA's records). Each POST
+    is sent empty by a client of its own, so signing out (logout, sign out everywhere) cannot
+    change what the next URL is asked as; a refused POST must change nothing, so the audit
+    trail gains no event from it."""
+    from oneworkforce.audit.models import AuditEvent
+
+    wrong = []
+    for name, (needed, args, query) in URLS.items():
+        args = args() if callable(args) else args
+        url = reverse(name, args=args) + (f"?{query}" if query else "")
+        before = AuditEvent.objects.count()
+        response = browser_for(person).post(url, {})
+        if response.streaming:
+            b"".join(response.streaming_content)
+        if not _post_ok(person, needed, name, response.status_code):
+            wrong.append((name, url, response.status_code))
+        refused = needed is not PUBLIC and (person is None or not allowed(person, needed, name))
+        if refused and AuditEvent.objects.count() != before:
+            wrong.append((name, url, "a refused POST was audited as a change"))
+    assert not wrong, f"{person or 'anonymous'}: {wrong}"
+
+
+#: downloads the sweep above does not name: (url, permission needed)
+DOWNLOADS = [
+    ("/agency/?download=csv", P.VIEW_AGGREGATES),
+    ("/agency/?download=xlsx", P.VIEW_AGGREGATES),
+    ("/people-story.xlsx", P.VIEW_AGGREGATES),
+    ("/metrics/staff_in_post_fte/table.xlsx?segment=secondary_care", P.VIEW_AGGREGATES),
+    ("/metrics/sickness_absence_rate/table.csv?segment=nhs_community", P.VIEW_AGGREGATES),
+    ("/metrics/staff_in_post_fte/table.csv?org=RZA", P.VIEW_ORGANISATION),
+]
+
+
+@pytest.mark.parametrize("person", [None, *PEOPLE])
+def test_every_download_answers_as_the_matrix_says(site, browser_for, person):
+    client = browser_for(person)
+    wrong = []
+    for url, needed in DOWNLOADS:
+        status = fetch(client, url)
+        if person is None:
+            ok = status == 302
+        else:
+            role, orgs = PEOPLE[person]
+            may = needed in MATRIX[Role(role)] and (
+                needed not in ORG_SCOPED or not orgs or "org=RZA" not in url or "RZA" in orgs
+            )
+            ok = status == 200 if may else status in (403, 404)
+        if not ok:
+            wrong.append((url, status))
+    assert not wrong, f"{person or 'anonymous'}: {wrong}"

@@ -18,6 +18,7 @@ from oneworkforce.cli import (
     ledger,
     metrics,
     plan,
+    prune,
     registers,
     report,
     results,
@@ -62,6 +63,7 @@ for module in (
     report,
     plan,
     jobs,
+    prune,
 ):
     module.register(app)
 

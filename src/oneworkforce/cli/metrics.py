@@ -135,6 +135,8 @@ def _shown(row: dict) -> str:
 
 def _table(rows: list[dict], dims: list[str]) -> None:
     columns = [c for c in _columns(rows, dims) if c not in ("sources", "basis", "unit")]
+    if any(r.get("note") for r in rows):  # where a figure comes from, when it says
+        columns.append("note")
     table = Table(title=f"{len(rows)} result(s)")
     for c in columns:
         table.add_column(

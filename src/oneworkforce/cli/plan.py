@@ -143,10 +143,12 @@ def _from_registers(runs: int, seed: int, fmt: OutputFormat) -> None:
     )
     for p in result["programmes"]:
         share = p["share_of_gap_closed"]
+        cost = p["cost_change"]
         out.print(
             f"  {p['programme'] or 'no programme'} – {p['benefit']} ({p['lever']}): closes "
             f"{p['gap_closed_fte']:,.0f} FTE"
-            + (f", {share:.0%} of the gap closed" if share is not None else ""),
+            + (f", {share:.0%} of the gap closed" if share is not None else "")
+            + f"; cost in year {year} {'+' if cost >= 0 else '-'}£{abs(cost):,.0f}",
             markup=False,
         )
     for b in result["not_modelled"]:

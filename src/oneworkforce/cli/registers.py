@@ -158,6 +158,10 @@ def conflicts(
         print_json(result)
         return
     _say(f"{result['meeting']}: conflicts of interest, item by item")
+    if result["checked_from"] == "nobody":
+        _say("  not checked: no attendance recorded and no committee members on the day")
+    elif result["checked_from"] != "attendance":
+        _say(f"  interests checked: {result['checked_from']}")
     for item in result["items"]:
         if not item["conflicts"]:
             _say(f"  {item['item']}. {item['title']}: none identified")

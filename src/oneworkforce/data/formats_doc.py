@@ -14,6 +14,7 @@ from oneworkforce.data.reference import (
     NWS_ROLLUPS,
     RETIRED_STAFF_GROUPS,
     STAFF_CATEGORIES,
+    SUBTOTAL_CLASSIFICATION,
     aggregate_metric_codes,
     vocabulary,
 )
@@ -152,6 +153,25 @@ def _classifications() -> list[str]:
             f"| `{code}` | {vocab.titles[code]} | `{extra['classification']}` | "
             f"{extra.get('category') or ''} | {rollup} | {', '.join(others)} |"
         )
+    published = vocabulary("published_staff_group")
+    lines += [
+        "",
+        "### Published staff groups (sub-totals)",
+        "",
+        "`nws_staff_in_post` accepts the staff groups above and also the sub-totals NHS "
+        "England's staff in post file publishes beside them, stored as published and never "
+        "added to the groups they sum (no other dataset accepts them):",
+        "",
+        "| code | title | part of | also accepted |",
+        "|---|---|---|---|",
+    ]
+    for code in published.codes:
+        extra = published.extra[code]
+        if extra["classification"] != SUBTOTAL_CLASSIFICATION:
+            continue
+        part_of = vocab.titles.get(extra.get("rollup") or "", "")
+        others = sorted(a for a, c in published.aliases.items() if c == code and a != code)
+        lines.append(f"| `{code}` | {published.titles[code]} | {part_of} | {', '.join(others)} |")
     lines += [
         "",
         "Retired codes, moved over in stored data by the lake migration: "
@@ -230,15 +250,19 @@ def _ascwds() -> list[str]:
         "Skills for Care's ASC-WDS bulk upload files, read unedited: "
         "`oneworkforce import ascwds_workplace WORKPLACE.csv --period YYYY-MM`, then "
         "`oneworkforce import ascwds_worker WORKER.csv --period YYYY-MM` (a file is one "
-        "snapshot, so the month is given). A workplace is matched to the register by "
+        "snapshot, so the month is given; the upload page asks for it too). A workplace is "
+        "matched to the register by "
         "`LOCATIONID` (the register's `cqc_location_id`), else by `LOCALESTID` (its "
         "`ascwds_local_id`, spaces ignored); a worker by `LOCALESTID`. An establishment not in "
         "the register is refused with its row and value. `STATUS` DELETE rows are not counted "
         "or checked; NEW, UPDATE, NOCHANGE and UNCHECKED rows count as written. The worker "
-        "file is stored as staff in post (pseudonymised) and aggregate figures; the workplace "
+        "file is stored as staff in post (pseudonymised) and aggregate figures, both in one "
+        "transaction (both or neither); the workplace "
         "file as aggregate figures with Skills for Care's definitions; each figure says so. "
         "A workplace whose TOTALPERMTEMP differs from its permanent and temporary worker "
-        "records is a warning, as in ASC-WDS. Columns not listed as read are never stored.",
+        "records is a warning, as in ASC-WDS; so is a worker whose hours are 999 (not known), "
+        "accepted as ASC-WDS accepts it, with no FTE. Columns not listed as read are never "
+        "stored.",
         "",
     ]
     for title, headings, read in (

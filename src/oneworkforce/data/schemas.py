@@ -592,49 +592,51 @@ AGGREGATE = Dataset(
 NWS_STAFF_IN_POST = Dataset(
     name="nws_staff_in_post",
     title="NHS Workforce Statistics staff in post (published, by organisation)",
-    description="Headcount and FTE by organisation, staff group and care setting at each "
-    "month's end, as NHS England publishes them: the NHS figures of an ICS (and of every "
-    "other ICS) from published data, before any partner sends an extract.",
+    description="Headcount and FTE by organisation and staff group at each month's end, as "
+    "NHS England publishes them (one row per figure: the data type says whether it is FTE or "
+    "headcount): the NHS figures of an ICS (and of every other ICS) from published data, "
+    "before any partner sends an extract. The file's roll-ups and doctors' grades are kept as "
+    "published sub-totals, never added to the staff groups they sum.",
     peers_from=("ics_code",),
     published_only=True,
     columns=(
         PERIOD,
         ORG,
-        STAFF_GROUP,
         Column(
-            "care_setting",
-            "text",
-            required=False,
-            synonyms=("care setting", "setting", "main care setting"),
-            meaning="care setting as published (for example acute, community, mental health)",
+            "staff_group",
+            "vocab",
+            vocabulary="published_staff_group",
+            synonyms=STAFF_GROUP.synonyms,
+            meaning="NHS Workforce Statistics staff group, roll-up or doctors' grade",
         ),
         Column(
-            "headcount",
+            "data_type",
+            "enum",
+            values=("fte", "headcount"),
+            value_synonyms=(("hc", "headcount"), ("full time equivalent", "fte")),
+            synonyms=("data type", "measure"),
+            meaning="which figure the row gives: FTE or headcount",
+        ),
+        Column(
+            "value",
             "decimal",
             minimum=0,
             suppressible=True,
-            synonyms=("hc", "total headcount", "headcount total"),
-            meaning="people, counted once at this level (staff groups do not add up to the "
-            "organisation's total)",
-        ),
-        Column(
-            "fte",
-            "decimal",
-            minimum=0,
-            suppressible=True,
-            synonyms=("total fte", "full time equivalent", "fte total", "wte"),
+            synonyms=("total",),
+            meaning="the figure (headcount counts a person once at each level: staff groups "
+            "do not add up to the organisation's total)",
         ),
         *PEER_COLUMNS,
     ),
-    key=("period", "org_code", "staff_group", "care_setting"),
-    key_message="this organisation, staff group, care setting and month appears more than once",
+    key=("period", "org_code", "staff_group", "data_type"),
+    key_message="this organisation, staff group, data type and month appears more than once",
     rules=(
         CrossFieldRule(
             "suppressed_total",
-            ("staff_group", "headcount", "fte"),
-            'staff_group = \'all_staff_groups\' AND ("__null_headcount" OR "__null_fte")',
-            "an organisation total ('All staff groups') cannot be suppressed: it is the "
-            "organisation's figure",
+            ("staff_group", "value"),
+            "staff_group = 'all_staff_groups' AND \"__null_value\"",
+            "an organisation total ('Total' or 'All staff groups') cannot be suppressed: it is "
+            "the organisation's figure",
         ),
     ),
 )
@@ -699,15 +701,38 @@ PUBLISHED_LAYOUTS = (
     ),
     PublishedLayout(
         "nws_staff_in_post",
-        "NHS Workforce Statistics: organisation-level staff in post CSV (monthly)",
+        "NHS Workforce Statistics: 'Staff Group and Organisation' CSV (monthly)",
         "https://digital.nhs.uk/data-and-information/publications/statistical/"
-        "nhs-workforce-statistics",
-        (*NATIONAL_HEADINGS, "CARE_SETTING", "HC", "FTE"),
-        verified=False,
-        note="Headcount and FTE by organisation, staff group and care setting, with an "
-        "'All staff groups' row per organisation. Headcount counts a person once at each "
-        "level, so the organisation's headcount is its published total, never a sum of its "
-        "staff groups.",
+        "nhs-workforce-statistics (the file 'NHS Workforce Statistics, <Month> <Year> Staff "
+        "Group and Organisation.csv' in the publication's 'csv files' zip)",
+        (
+            "Date",
+            "NHSE_Region_Code",
+            "NHSE_Region_Name",
+            "ICS code",
+            "ICS name",
+            "Org Code",
+            "Org Name",
+            "Cluster Group",
+            "Benchmark Group",
+            "Staff Group Sort Order",
+            "Staff Group",
+            "Data Type",
+            "Total",
+        ),
+        verified=True,
+        note="One row per organisation, staff group and data type (`FTE` or `HC`), the figure "
+        "in `Total`; the staff group `Total` is the organisation's total, and the file also "
+        "carries its roll-ups (professionally qualified clinical staff, support to clinical "
+        "staff, NHS infrastructure support) and HCHS doctors by grade, stored as published "
+        "sub-totals. Each file holds every month since 2009, so one file loads the whole "
+        "history. Headings verified (not against a download: none was available here) "
+        "against two independent public descriptions of the March 2025 file: a profile of "
+        "the downloaded file listing its fields and grain (Date x Org Code x Staff Group x "
+        "Data Type, 28 staff-group values, data types FTE and HC) and a loader of the monthly "
+        "zips (the same headings; older months lack `ICS code` and `ICS name`); the 27 "
+        "staff-group names against three public pipelines that read NHS England's staff "
+        "group list.",
     ),
 )
 

@@ -50,6 +50,7 @@ TRUE_FALSE = (
 )
 VOCABULARY_NOUNS = {
     "staff_group": "staff group",
+    "published_staff_group": "staff group (or published sub-total)",
     "band": "band",
     "segment": "segment",
     "aggregate_metric": "metric code",

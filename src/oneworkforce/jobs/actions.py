@@ -8,17 +8,28 @@ put back on the queue, or failed, by the next worker to start on that machine (:
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import sqlite3
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from oneworkforce.audit import trail
 from oneworkforce.jobs.kinds import KINDS, Done
 from oneworkforce.jobs.models import Job, State
 
+log = logging.getLogger("oneworkforce.jobs")
+#: what the queue's store raises when it cannot be reached
+QUEUE_UNREACHABLE: tuple[type[Exception], ...] = (
+    RedisConnectionError,
+    RedisTimeoutError,
+    sqlite3.OperationalError,
+)
 #: the most characters of an error kept on the job row
 MAX_ERROR = 2000
 
@@ -34,7 +45,36 @@ def _enqueue(job: Job) -> None:
     if task.huey.immediate:  # the unit tests: run it now, inside the caller's transaction
         task(str(job.id))
     else:  # a worker must not look for the row before it has committed
-        transaction.on_commit(lambda: task(str(job.id)))
+        transaction.on_commit(lambda: hand_over(task, str(job.id)))
+
+
+def hand_over(task: Any, job_id: str) -> bool:
+    """Put a committed job on the queue. While the queue's store is unreachable (Redis down,
+    the embedded queue's file locked) the job row stays ``queued``, nothing is lost, and the
+    next worker to start hands it over again (:func:`requeue_waiting`); the page that started
+    it shows it waiting instead of failing with a server error."""
+    try:
+        task(job_id)
+    except QUEUE_UNREACHABLE as error:
+        log.error(
+            "the job queue is unreachable; job %s stays queued until a worker starts: %s",
+            job_id,
+            error,
+        )
+        return False
+    return True
+
+
+def requeue_waiting() -> list[str]:
+    """Hand every ``queued`` job to the queue again (run by each worker as it starts): a job
+    whose hand-over failed is taken up, and a job already on the queue is only claimed once
+    (:func:`claim` refuses a second copy)."""
+    from oneworkforce.jobs import tasks
+
+    waiting = list(Job.objects.filter(state=State.QUEUED).values_list("id", "kind"))
+    for job_id, kind in waiting:
+        hand_over(tasks.TASKS[kind], str(job_id))
+    return [str(job_id) for job_id, _ in waiting]
 
 
 def start(

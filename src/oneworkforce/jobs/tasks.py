@@ -71,4 +71,7 @@ def _recover() -> None:
     requeued = actions.recover()
     if requeued:
         log.warning("queued again after a worker stopped: %s", ", ".join(requeued))
+    waiting = actions.requeue_waiting()
+    if waiting:
+        log.info("handed to the queue again as this worker started: %s", ", ".join(waiting))
     close_old_connections()

@@ -305,12 +305,19 @@ _VACANCY = Gap(
     "establishment", planned="establishment_fte", reported="vacancy_fte", actual=SUBSTANTIVE_FTE
 )
 
+#: The one source rule for NHS staff in post (``metrics/published.py``).
+_PUBLISHED_SIP = (
+    "An organisation without an ESR extract for a month counts with its published NHS "
+    "Workforce Statistics total for that month (not in staff group or band splits); a figure "
+    "that includes published totals says so in its note."
+)
+
 METRICS: tuple[Metric, ...] = (
     Metric(
         code="staff_in_post_fte",
         title="Staff in post (FTE)",
         description="The sum of FTE over staff-in-post assignments at the month's end; bank "
-        "assignments are never staff in post, locums are (§1).",
+        "assignments are never staff in post, locums are (§1). " + _PUBLISHED_SIP,
         numerator="FTE of non-bank assignments",
         denominator=None,
         measure=AssignmentTotal("fte"),
@@ -327,7 +334,7 @@ METRICS: tuple[Metric, ...] = (
         code="staff_in_post_headcount",
         title="Staff in post (headcount)",
         description="Distinct people with a non-bank assignment, counted once at each level: "
-        "once in each staff group they work in and once in the total (§1).",
+        "once in each staff group they work in and once in the total (§1). " + _PUBLISHED_SIP,
         numerator="distinct people in post",
         denominator=None,
         measure=PersonCount(),

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from oneworkforce.web.formats import month_name  # plain Python: no Django
+
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 
 #: Making Data Count colours: improvement blue, concern orange, neutral purple, common grey.
@@ -39,6 +41,35 @@ def value_format(unit: str) -> str:
 
 def _month(period: str) -> str:
     return f"{period}-01" if len(period) == 7 else period
+
+
+def _frame(
+    title: str, description: str, rows: list[dict[str, Any]], width: int | str, height: int
+) -> dict[str, Any]:
+    """What every chart here shares: the title, its text alternative, size, data and font."""
+    return {
+        "$schema": SCHEMA,
+        "title": {"text": title, "anchor": "start", "fontSize": 14},
+        "description": description,
+        "width": width,
+        "height": height,
+        "data": {"values": rows},
+        "config": {"font": "Arial", "view": {"stroke": None}},
+    }
+
+
+def _value_axis(unit: str, **field: str) -> dict[str, Any]:
+    """The y axis of a chart of figures in ``unit`` (% or £ formatted, not from zero)."""
+    return {
+        **field,
+        "type": "quantitative",
+        "title": {"fraction": "%", "pounds": "£"}.get(unit, unit),
+        "axis": {"format": value_format(unit)},
+        "scale": {"zero": False},
+    }
+
+
+_MONTH_AXIS = {"field": "month", "type": "temporal", "title": None, "axis": {"format": "%b %Y"}}
 
 
 def spc_chart(
@@ -72,8 +103,7 @@ def spc_chart(
             }
         )
     fmt = value_format(unit)
-    x = {"field": "month", "type": "temporal", "title": None, "axis": {"format": "%b %Y"}}
-    y_title = {"fraction": "%", "pounds": "£"}.get(unit, unit)
+    x = _MONTH_AXIS
     domain = [POINT_LABELS[k] for k in POINT_COLOURS]
     colours = list(POINT_COLOURS.values())
     layers: list[dict[str, Any]] = [
@@ -103,7 +133,8 @@ def spc_chart(
                     "type": "nominal",
                     "title": "Variation",
                     "scale": {"domain": domain, "range": colours},
-                    "legend": {"orient": "bottom", "columns": 2},
+                    # labels whole (never "Special cause: neithe…") on a page or a phone
+                    "legend": {"orient": "bottom", "columns": 2, "labelLimit": 0},
                 },
                 "shape": {"field": "point_type", "type": "nominal", "legend": None},
                 "tooltip": [
@@ -122,23 +153,11 @@ def spc_chart(
                 "encoding": {"x": x, "y": {"field": "target", "type": "quantitative"}},
             }
         )
+    description = spc_description(points, title=title, unit=unit)
     return {
-        "$schema": SCHEMA,
-        "title": {"text": title, "anchor": "start", "fontSize": 14},
-        "description": spc_description(points, title=title, unit=unit),
-        "width": width,
-        "height": height,
-        "data": {"values": rows},
-        "encoding": {
-            "y": {
-                "type": "quantitative",
-                "title": y_title,
-                "axis": {"format": fmt},
-                "scale": {"zero": False},
-            }
-        },
+        **_frame(title, description, rows, width, height),
+        "encoding": {"y": _value_axis(unit)},
         "layer": layers,
-        "config": {"font": "Arial", "view": {"stroke": None}},
     }
 
 
@@ -181,23 +200,13 @@ def line_chart(
             )
     fmt = value_format(unit)
     domain = ["This year", "A year before", "Target"]
+    description = line_description(points, title=title, unit=unit)
     return {
-        "$schema": SCHEMA,
-        "title": {"text": title, "anchor": "start", "fontSize": 14},
-        "description": line_description(points, title=title, unit=unit),
-        "width": width,
-        "height": height,
-        "data": {"values": rows},
+        **_frame(title, description, rows, width, height),
         "mark": {"type": "line", "point": {"size": 30}},
         "encoding": {
-            "x": {"field": "month", "type": "temporal", "title": None, "axis": {"format": "%b %Y"}},
-            "y": {
-                "field": "value",
-                "type": "quantitative",
-                "title": {"fraction": "%", "pounds": "£"}.get(unit, unit),
-                "axis": {"format": fmt},
-                "scale": {"zero": False},
-            },
+            "x": _MONTH_AXIS,
+            "y": _value_axis(unit, field="value"),
             "color": {
                 "field": "series",
                 "type": "nominal",
@@ -217,7 +226,6 @@ def line_chart(
                 {"field": "value", "type": "quantitative", "format": fmt, "title": title},
             ],
         },
-        "config": {"font": "Arial", "view": {"stroke": None}},
     }
 
 
@@ -228,7 +236,8 @@ def line_description(points: Sequence[Mapping[str, Any]], *, title: str, unit: s
         return f"{title}: no data."
     first, last = shown[0], shown[-1]
     return (
-        f"{title}, {len(shown)} months from {first['period']} to {last['period']}. "
+        f"{title}, {len(shown)} months from {month_name(first['period'])} to "
+        f"{month_name(last['period'])}. "
         f"Latest {format_value(last['value'], unit)}. A line chart: consecutive figures "
         "share most of their months, so SPC limits and special-cause flags do not apply."
     )
@@ -258,7 +267,8 @@ def spc_description(points: Sequence[Mapping[str, Any]], *, title: str, unit: st
     first, last = shown[0], shown[-1]
     specials = sum(1 for p in shown if (p.get("point_type") or "common_cause") != "common_cause")
     text = (
-        f"{title}, {len(shown)} months from {first['period']} to {last['period']}. "
+        f"{title}, {len(shown)} months from {month_name(first['period'])} to "
+        f"{month_name(last['period'])}. "
         f"Latest {format_value(last['value'], unit)}"
     )
     if last.get("mean") is not None:
@@ -285,14 +295,11 @@ def bar_chart(
     """A horizontal bar chart of one metric across groups (places, organisations...)."""
     data = [{"group": r[category], "value": r["value"]} for r in rows if r.get("value") is not None]
     fmt = value_format(unit)
+    description = f"{title} by {category_title.lower()}: " + "; ".join(
+        f"{d['group']} {format_value(d['value'], unit)}" for d in data[:30]
+    )
     return {
-        "$schema": SCHEMA,
-        "title": {"text": title, "anchor": "start", "fontSize": 14},
-        "description": f"{title} by {category_title.lower()}: "
-        + "; ".join(f"{d['group']} {format_value(d['value'], unit)}" for d in data[:30]),
-        "width": "container",
-        "height": height or max(60, 18 * len(data)),
-        "data": {"values": data},
+        **_frame(title, description, data, "container", height or max(60, 18 * len(data))),
         "mark": {"type": "bar", "color": "#005eb8"},
         "encoding": {
             "y": {"field": "group", "type": "nominal", "title": category_title, "sort": "-x"},
@@ -302,5 +309,4 @@ def bar_chart(
                 {"field": "value", "type": "quantitative", "format": fmt, "title": title},
             ],
         },
-        "config": {"font": "Arial", "view": {"stroke": None}},
     }

@@ -24,6 +24,7 @@ import sqlglot
 
 from oneworkforce.data.reference import TOTAL_STAFF_GROUP, vocabulary
 from oneworkforce.data.schemas import SUPPRESSIBLE_DATASETS
+from oneworkforce.metrics import published as published_sql
 from oneworkforce.metrics.catalogue import BAND_CLUSTERS
 from oneworkforce.metrics.definitions import (
     Add,
@@ -71,6 +72,15 @@ _NULL_INT = "CAST(NULL AS BIGINT)"
 _NO_MONTHS = f"{_NULL_INT} AS numerator_months, {_NULL_INT} AS denominator_months"
 
 
+def exact_sum(expr: str) -> str:
+    """``SUM(expr)`` as a double, added up exactly: each value as a decimal of 10 places (FTE,
+    days and pounds are given to far fewer), summed in 128-bit integers, then made a double
+    once. A sum of doubles depends on the order the engine's threads add in, so the same
+    figure computed twice (a refresh and a full rebuild) could differ in its last bits, and a
+    difference of two large sums (actual FTE minus plan) in its twelfth digit."""
+    return f"CAST(SUM(CAST({expr} AS DECIMAL(38, 10))) AS DOUBLE)"
+
+
 @dataclass(frozen=True)
 class Step:
     """A relation to materialise under ``name`` before the queries run."""
@@ -95,6 +105,7 @@ class Plan:
     organisations: str
     submissions: str | None
     aggregate: str
+    published: str = published_sql.SQL
 
     def to_dialect(self, dialect: str) -> Plan:
         """The same plan in another sqlglot dialect (``spark``)."""
@@ -106,6 +117,7 @@ class Plan:
             transpile(self.organisations, dialect),
             None if self.submissions is None else transpile(self.submissions, dialect),
             transpile(self.aggregate, dialect),
+            transpile(self.published, dialect),
         )
 
 
@@ -261,7 +273,7 @@ class Compiler:
             f"SELECT {month_of('c.period')} AS m, c.period, c.org_code, o.place, o.segment"
             f"{_cols(keys[2:], 'c.')}, {staff_category_sql('c.staff_group')} AS staff_category, "
             f"c.submission_id, c.fte FROM ("
-            f"SELECT {inner}, submission_id, SUM(CAST(fte AS DOUBLE)) AS fte "
+            f"SELECT {inner}, submission_id, {exact_sum('fte')} AS fte "
             f"FROM staff_in_post WHERE {self.period_filter('period')} "
             f"GROUP BY {', '.join(keys)}, submission_id) c "
             f"JOIN {ORGS} o ON o.org_code = c.org_code"
@@ -433,7 +445,7 @@ class Compiler:
     def _assignment_total(self, measure: AssignmentTotal, metric: Metric) -> str:
         by = self.request.by
         return (
-            f"SELECT m{_cols(by)}, SUM(CAST({measure.column} AS DOUBLE)) AS numerator, "
+            f"SELECT m{_cols(by)}, {exact_sum(measure.column)} AS numerator, "
             f"{_NULL_DOUBLE} AS denominator, {_NO_MONTHS} FROM {SIP} "
             f"WHERE m IN {self.targets('staff_in_post')} AND contract_type <> 'bank' "
             f"AND {conditions_sql(measure.where)} GROUP BY m{_cols(by)}"
@@ -579,7 +591,8 @@ class Compiler:
             months_den = "COUNT(DISTINCT den_month)"
         return (
             f"WITH cells AS ({cells}), spread AS ({' UNION ALL '.join(sides)}) "
-            f"SELECT m{_cols(by)}, SUM(num_value) AS numerator, SUM(den_value) AS denominator, "
+            f"SELECT m{_cols(by)}, {exact_sum('num_value')} AS numerator, "
+            f"{exact_sum('den_value')} AS denominator, "
             f"COUNT(DISTINCT num_month) AS numerator_months, {months_den} AS denominator_months, "
             f"CAST(SUM(suppressed) AS BIGINT) AS suppressed "
             f"FROM spread WHERE m IN {self.targets(measure.dataset)} GROUP BY m{_cols(by)}"
@@ -610,14 +623,14 @@ class Compiler:
         """SQL of actual values per month, org and staff group, and the cell's actual value."""
         if isinstance(actual, AssignmentTotal):
             sql = (
-                f"SELECT m, org_code, staff_group, SUM(CAST({actual.column} AS DOUBLE)) AS actual "
+                f"SELECT m, org_code, staff_group, {exact_sum(actual.column)} AS actual "
                 f"FROM {SIP} WHERE contract_type <> 'bank' AND {conditions_sql(actual.where)} "
                 f"AND m IN {self.targets(dataset)} GROUP BY m, org_code, staff_group"
             )
             return sql, "CASE WHEN c.org_code IS NOT NULL THEN COALESCE(a.actual, 0) END"
         sql = (
             f"SELECT {month_of('period')} AS m, org_code, staff_group, "
-            f"SUM(CAST({actual.column} AS DOUBLE)) AS actual FROM {actual.dataset} "
+            f"{exact_sum(actual.column)} AS actual FROM {actual.dataset} "
             f"WHERE {self.period_filter('period')} "
             f"GROUP BY {month_of('period')}, org_code, staff_group"
         )
@@ -643,8 +656,8 @@ class Compiler:
         gap = f"COALESCE(CAST(e.{measure.reported} AS DOUBLE), {planned} - {actual})"
         cells = self._cells(measure.dataset, f"{planned} AS planned, {gap} AS gap", actual_sql)
         return (
-            f"SELECT m{_cols(by)}, SUM(gap) AS numerator, "
-            "SUM(CASE WHEN gap IS NOT NULL THEN planned END) AS denominator, "
+            f"SELECT m{_cols(by)}, {exact_sum('gap')} AS numerator, "
+            f"{exact_sum('CASE WHEN gap IS NOT NULL THEN planned END')} AS denominator, "
             f"{_NO_MONTHS} FROM ({cells}) cells GROUP BY m{_cols(by)}"
         )
 
@@ -657,7 +670,8 @@ class Compiler:
             measure.dataset, f"{planned} AS planned, {actual} AS actual", actual_sql
         )
         return (
-            f"SELECT m{_cols(by)}, SUM(actual) AS numerator, SUM(planned) AS denominator, "
+            f"SELECT m{_cols(by)}, {exact_sum('actual')} AS numerator, "
+            f"{exact_sum('planned')} AS denominator, "
             f"{_NO_MONTHS} FROM ({cells}) cells "
             f"WHERE planned IS NOT NULL AND actual IS NOT NULL GROUP BY m{_cols(by)}"
         )

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
+from oneworkforce.metrics import published
 from oneworkforce.metrics.aggregates import PLACEABLE
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.definitions import Metric, PersonFlow
@@ -178,7 +179,9 @@ def affected(
             continue
         everywhere = (change.dataset, q) in months_changed
         for metric in catalogue.select(None):
-            if change.dataset not in metric.datasets:
+            if change.dataset not in metric.datasets and not published.reads(
+                change.dataset, metric.code
+            ):
                 continue
             wide = everywhere or reaches_every_group(metric)
             for split in SPLITS:

@@ -13,10 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from oneworkforce.metrics import spc, targets
+from oneworkforce.metrics import targets
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.charts import format_value
 from oneworkforce.metrics.periods import month_index, period_label
+from oneworkforce.metrics.sources import comparable, coverage_words
 
 #: The matrix columns, in the order of seed 001: (metric code, heading).
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -98,7 +99,13 @@ class Cell:
     basis: str = ""
     origin: str = ""
     note: str = ""
+    #: "area" (an area-wide figure), "providers" (the providers' own) or "" (see sources.py)
+    coverage: str = ""
+    #: what the coverage means, in words ("estimate for the whole area; 2 providers also ...")
+    coverage_note: str = ""
     sources: list[str] = field(default_factory=list)
+    #: why the figure is withheld from this reader (metrics/group_size.py), or ""
+    withheld: str = ""
     availability: str = "not_available"
     availability_label: str = ""
     organisations_reporting: int | None = None
@@ -118,6 +125,11 @@ class Matrix:
     columns: list[dict[str, str]]
     rows: list[dict[str, Any]]  # {"segment", "title", "cells": [Cell, ...]}
     periods: list[str]
+
+    @property
+    def withheld(self) -> str:
+        """Why some cells are withheld from this reader ("" when none is)."""
+        return next((c.withheld for r in self.rows for c in r["cells"] if c.withheld), "")
 
     def cell(self, segment: str, metric: str) -> Cell:
         for row in self.rows:
@@ -143,27 +155,20 @@ class Matrix:
         }
 
 
-NO_TARGET = "No target set"
+NO_TARGET = targets.NO_TARGET
 
 
 def target_label(
     metric_code: str, catalogue: Catalogue = CATALOGUE, segment: str | None = None
 ) -> str:
     """The target of a metric for a segment (system-wide with none) with who set it."""
-    shown = targets.shown(catalogue.get(metric_code), segment)
-    return shown.text if shown else NO_TARGET
+    return targets.applied(catalogue, metric_code, segment).label
 
 
 def cell_assurance(metric: Any, segment: str | None, latest: Mapping[str, Any]) -> str | None:
     """Assurance against the ICS's own target for the segment, from the series' latest
     limits (spec §8); none where SPC does not apply or there is no one-sided target."""
-    if not metric.spc:
-        return None
-    from oneworkforce.metrics.store import spc_target
-
-    return spc.assurance(
-        spc_target(metric, segment), metric.improvement, latest.get("lpl"), latest.get("upl")
-    )
+    return targets.of(metric, segment).assurance(latest)
 
 
 def change(now: float | None, before: float | None, unit: str) -> str:
@@ -203,19 +208,14 @@ def build(
         wanted: set[str] = set()
     else:
         wanted = {chosen, period_label(month_index(chosen) - 12)}
-    values = {}
+    found: dict[tuple[str, str, str], dict[str, Mapping[str, Any]]] = {}
     for r in rows:
         if r["period"] in wanted:
-            key = (r["segment"], r["metric"], r["period"])
-            # the computed figure is preferred to an aggregate return for the same cell
-            if key not in values or r["origin"] == "computed":
-                values[key] = r
-    icons: dict[tuple[str, str], Mapping[str, Any]] = {}
+            found.setdefault((r["segment"], r["metric"], r["period"]), {})[r["origin"]] = r
+    icons: dict[tuple[str, str, str], Mapping[str, Any]] = {}
     if chosen:
         for r in store.latest(codes, split, {**filters, "period": chosen}):
-            pair = (r["segment"], r["metric"])
-            if pair not in icons or r["origin"] == "computed":
-                icons[pair] = r
+            icons[(r["segment"], r["metric"], r["origin"])] = r
     reporting = _reporting(store, codes, chosen, place, organisations)
     plans = _plans(store, split, filters, chosen)
     expected: dict[str, int] = {}
@@ -229,9 +229,11 @@ def build(
         cells = []
         for metric_code, _ in columns:
             metric = catalogue.get(metric_code)
-            row = values.get((code, metric_code, chosen)) if chosen else None
-            old = values.get((code, metric_code, before)) if before else None
-            latest = icons.get((code, metric_code), {})
+            row, old = _pick(
+                found.get((code, metric_code, chosen or ""), {}),
+                found.get((code, metric_code, before or ""), {}),
+            )
+            latest = icons.get((code, metric_code, row["origin"]), {}) if row else {}
             value = row["value"] if row else None
             cell = Cell(
                 segment=code,
@@ -254,7 +256,10 @@ def build(
                 basis=(row or {}).get("basis") or metric.basis,
                 origin=(row or {}).get("origin") or "",
                 note=(row or {}).get("note") or "",
+                coverage=(row or {}).get("coverage") or "",
+                coverage_note=coverage_words((row or {}).get("note")),
                 sources=list((row or {}).get("sources") or []),
+                withheld=(row or {}).get("withheld") or "",
                 organisations_reporting=reporting.get((code, metric_code)),
                 organisations_expected=expected.get(code),
             )
@@ -269,6 +274,22 @@ def build(
         rows=out_rows,
         periods=periods,
     )
+
+
+def _pick(
+    now: Mapping[str, Mapping[str, Any]], before: Mapping[str, Mapping[str, Any]]
+) -> tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]:
+    """A cell's figure and its year-before comparator, by origin (``computed`` or
+    ``aggregate``). The results store holds one figure per segment, origin and month (an
+    area-wide figure alone, see sources.py); where both origins have one, the computed figure
+    is shown, unless only the other can be compared with the year before: a month is never
+    compared with a figure from another source."""
+    origins = sorted(now, key=lambda o: o != "computed")
+    if not origins:
+        return None, None
+    both = [o for o in origins if comparable(now[o], before.get(o))]
+    chosen = both[0] if both else origins[0]
+    return now[chosen], before[chosen] if both else None
 
 
 def _judge(cell: Cell, metric: Any, segment: str | None, applies: bool = True) -> None:
@@ -320,7 +341,7 @@ def _reporting(
     counts: dict[tuple[str, str], int] = {}
     for r in store.results(codes, "org_code", {"period": period, "origin": "computed"}):
         segment = where.get(r["org_code"])
-        if segment is not None and r["value"] is not None:
+        if segment is not None and (r["value"] is not None or r.get("withheld")):
             counts[(segment, r["metric"])] = counts.get((segment, r["metric"]), 0) + 1
     return counts
 
@@ -330,7 +351,7 @@ def _availability(
 ) -> None:
     """Data decides whether there is a figure; the coverage map says what to do about gaps
     and may mark a figure partial or an estimate."""
-    if row is None or cell.value is None:
+    if row is None or (cell.value is None and not row.get("withheld")):
         state = "not_applicable" if not applies else "not_available"
         if override is not None and override.availability in (
             "planned",
@@ -340,7 +361,7 @@ def _availability(
             state = override.availability
     elif row.get("quality") == "estimate":
         state = "estimate"
-    elif (
+    elif row.get("quality") == "partial" or (
         cell.origin == "computed"
         and cell.organisations_expected
         and (cell.organisations_reporting or 0) < cell.organisations_expected
@@ -390,7 +411,8 @@ def headlines(
     catalogue: Catalogue = CATALOGUE,
 ) -> list[Cell]:
     """The system's (or one place's) headline figures for ``period``, each a :class:`Cell`
-    with the year-before figure, the MDC icons where SPC applies, and the target's state."""
+    with the year-before figure (when the same organisations have a computed figure in both
+    months), the MDC icons where SPC applies, and the target's state."""
     if period is None:
         return []
     split = "place" if place else "system"
@@ -402,6 +424,11 @@ def headlines(
         key = (r["metric"], r["period"])
         if key not in values or r["origin"] == "computed":
             values[key] = r
+    # who has a computed figure each month: an ASC-WDS snapshot, say, joins one month only
+    reporting: dict[tuple[str, str], set[str]] = {}
+    for r in store.results(codes, "org_code", {"period": [period, before], "origin": "computed"}):
+        if r["value"] is not None:
+            reporting.setdefault((r["metric"], r["period"]), set()).add(r["org_code"])
     latest: dict[str, Mapping[str, Any]] = {}
     for r in store.latest(codes, split, {**filters, "period": period}):
         if r["metric"] not in latest or r["origin"] == "computed":
@@ -411,13 +438,17 @@ def headlines(
         metric = catalogue.get(code)
         now = (values.get((code, period)) or {}).get("value")
         old = (values.get((code, before)) or {}).get("value")
+        if reporting.get((code, period), set()) != reporting.get((code, before), set()):
+            old = None  # other organisations behind the two months: not the same source
         icons = latest.get(code, {})
+        withheld = (values.get((code, period)) or {}).get("withheld") or ""
         cell = Cell(
             segment="",
             metric=code,
             period=period,
             value=now,
-            display=format_value(now, metric.unit),
+            display=f"Withheld: {withheld}" if withheld else format_value(now, metric.unit),
+            withheld=withheld,
             unit=metric.unit,
             comparator_period=before,
             comparator=old,

@@ -18,7 +18,8 @@ Results are in long format: ``metric``, ``period``, the dimension columns (``pla
 those outside the split are null), ``origin`` (``computed``, or ``aggregate`` for figures
 entered through the ``aggregate`` dataset), ``value``, ``numerator``, ``denominator``,
 ``unit``, ``basis``, ``quality``, ``sources`` (the submission ids behind the figure),
-``note``, ``computed_at`` and
+``note``, ``coverage`` (for segment figures, ``area`` for an area-wide figure or
+``providers`` for the providers' own, see ``metrics/sources.py``), ``computed_at`` and
 ``data_version`` (a hash of the manifest slices the row was computed from).
 
 **Atomicity.** A write puts new files under new names, then replaces ``index.json`` in one
@@ -47,7 +48,7 @@ import pyarrow.parquet as pq
 from oneworkforce.metrics.catalogue import Catalogue
 from oneworkforce.metrics.definitions import Metric
 
-FORMAT = 3  # 1: one file per split; 2: before the staff_category column
+FORMAT = 4  # 1: one file per split; 2: before the staff_category column; 3: before coverage
 DIMENSION_COLUMNS = (
     "place",
     "segment",
@@ -73,6 +74,7 @@ RESULTS_SCHEMA = pa.schema(
         ("quality", pa.string()),
         ("sources", pa.list_(pa.string())),
         ("note", pa.string()),
+        ("coverage", pa.string()),
         ("computed_at", _TIME),
         ("data_version", pa.string()),
     ]
@@ -170,6 +172,14 @@ def is_stale(index: Mapping[str, Any] | None, lake: str, catalogue: Catalogue) -
         or index["data_version"] != lake
         or index.get("catalogue") != catalogue_fingerprint(catalogue)
     )
+
+
+def stored_generation(index: Mapping[str, Any], fallback: int | None = None) -> int | None:
+    """The ledger generation a stored generation reflects: the number of slices in the
+    manifest it was computed from (the ledger only ever adds slices, so the count grows with
+    every accepted file). ``fallback`` for an index written before it was recorded."""
+    value = index.get("ledger_generation")
+    return fallback if value is None else int(value)
 
 
 def spc_target(metric: Metric, segment: str | None = None) -> float | None:

@@ -1,19 +1,24 @@
 """The read path of the results store: what pages, the API and board packs ask for.
 
 It reads one generation (see :mod:`oneworkforce.metrics.results_layout`) and never writes;
-the write path is :mod:`oneworkforce.metrics.results_writer`.
+the write path is :mod:`oneworkforce.metrics.results_writer`. A reader reads for a
+:class:`~oneworkforce.metrics.group_size.Viewer`: every figure it returns has been through the
+minimum number of organisations per group for that viewer (``EVERYONE``, the default, sees all
+of them: the command line and the analysts' pages).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from oneworkforce.metrics import group_size
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
+from oneworkforce.metrics.group_size import EVERYONE, Viewer
 from oneworkforce.metrics.impact import SPLITS_BY_NAME
 from oneworkforce.metrics.results_layout import (
     SERIES_COLUMNS,
@@ -21,13 +26,14 @@ from oneworkforce.metrics.results_layout import (
     SeriesKey,
     data_version,
     is_stale,
-    lake_version,
     manifest_path,
     read_index,
+    read_manifest,
     read_parquet,
     results_root,
     series_key,
     sort_key,
+    stored_generation,
 )
 
 
@@ -48,12 +54,18 @@ def _filters(
 
 @dataclass(frozen=True)
 class Freshness:
-    """The stored results against the lake's manifest (the ledger's slices)."""
+    """The stored results against the ledger: its generation (how many slices it has
+    recorded; every accepted file adds at least one, none is ever removed) when the caller
+    gives it, and the lake's manifest (the ledger's slices as last written out)."""
 
     stale: bool
     stored_version: str | None  # None before the first build
     lake_version: str
     computed_at: str | None
+    #: the ledger generation the stored results reflect (None before the first build)
+    stored_generation: int | None = None
+    #: the ledger's generation the store was compared with (None: not compared)
+    ledger_generation: int | None = None
 
     @property
     def computed_label(self) -> str:
@@ -66,6 +78,7 @@ class Freshness:
 
 _fresh_lock = threading.Lock()
 _fresh_cache: dict[Path, tuple[tuple[Any, ...], Freshness]] = {}
+_register_cache: dict[tuple[Path, str], dict[str, tuple[str | None, str | None]]] = {}
 
 
 def _stamp(path: Path) -> tuple[Any, ...]:
@@ -76,14 +89,84 @@ def _stamp(path: Path) -> tuple[Any, ...]:
     return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
+class AmbiguousSeries(ValueError):
+    """A group that matches more than one stored series (a dimension is left unnamed)."""
+
+
 class ResultsReader:
     """Stored results of the standard splits under ``<lake_root>/_results``, for reading."""
 
-    def __init__(self, lake_root: Path | str, *, catalogue: Catalogue = CATALOGUE) -> None:
+    #: whose figures the reads are for (a ResultsStore, made as a writer is, reads for all)
+    viewer: Viewer = EVERYONE
+
+    def __init__(
+        self,
+        lake_root: Path | str,
+        *,
+        catalogue: Catalogue = CATALOGUE,
+        viewer: Viewer = EVERYONE,
+    ) -> None:
         self.lake_root = Path(lake_root)
         self.root = results_root(self.lake_root)
         self.catalogue = catalogue
+        self.viewer = viewer
         self._order = {code: i for i, code in enumerate(catalogue.codes)}
+
+    # -- the minimum number of organisations per group, for the viewer -----------------------
+    def _register(self, index: Mapping[str, Any]) -> dict[str, tuple[str | None, str | None]]:
+        key = (self.lake_root, index["data_version"])
+        with _fresh_lock:
+            cached = _register_cache.get(key)
+        if cached is None:
+            from oneworkforce.config import Home
+            from oneworkforce.data.lake import Lake
+
+            cached = {
+                str(o["org_code"]): (o["place"], o["segment"])  # type: ignore[misc]
+                for o in Lake(Home(self.lake_root.parent)).organisations()
+                if o.get("partner")
+            }
+            with _fresh_lock:
+                _register_cache.clear()  # one generation at a time
+                _register_cache[key] = cached
+        return cached
+
+    def _disclose(self, split: str, rows: list[Row], *, spc: bool = False) -> list[Row]:
+        """``rows`` of ``split`` with what the viewer may not see withheld."""
+        if self.viewer.unrestricted or not rows:
+            return rows
+        index = self.index()
+        if index is None:
+            return rows
+        if spc:  # the sources of aggregate figures are on their stored results
+            rows = self._with_sources(split, rows)
+        contributors = group_size.Contributors(self, index, self._register(index))
+        shown = group_size.withhold(self.viewer, rows, contributors.of(split, rows))
+        if not spc:
+            return shown
+        series: dict[SeriesKey, list[Row]] = {}
+        for row in shown:
+            series.setdefault(series_key(row), []).append(row)
+        out: list[Row] = []
+        for points in series.values():
+            out.extend(group_size.withhold_series_statistics(points))
+        return sorted(out, key=sort_key(self._order))
+
+    def _with_sources(self, split: str, points: list[Row]) -> list[Row]:
+        wanted = [p for p in points if p.get("origin") == "aggregate"]
+        if not wanted:
+            return points
+        metrics = sorted({p["metric"] for p in wanted})
+        results = self._read(
+            self._files(split, "results", metrics), _filters(metrics, {"origin": "aggregate"})
+        )
+        sources = {(series_key(r), r["period"]): r["sources"] for r in results}
+        return [
+            {**p, "sources": sources.get((series_key(p), p["period"]), [])}
+            if p.get("origin") == "aggregate"
+            else p
+            for p in points
+        ]
 
     @property
     def index_path(self) -> Path:
@@ -130,7 +213,8 @@ class ResultsReader:
     ) -> list[Row]:
         """Stored rows of a split, in catalogue order, then group and period. ``filters`` maps
         a dimension column, ``origin`` or ``period`` to a value or a list of values."""
-        return self._read(self._files(split, "results", metric), _filters(metric, filters))
+        rows = self._read(self._files(split, "results", metric), _filters(metric, filters))
+        return self._disclose(split, rows)
 
     def series(
         self,
@@ -149,8 +233,10 @@ class ResultsReader:
             origin = "computed" if "computed" in origins or not origins else origins.pop()
         points = [p for p in points if p["origin"] == origin]
         if len({series_key(p) for p in points}) > 1:
-            raise ValueError("the group given matches more than one series; name every dimension")
-        return sorted(points, key=lambda p: p["period"])
+            raise AmbiguousSeries(
+                "the group given matches more than one series; name every dimension"
+            )
+        return sorted(self._disclose(split, points, spc=True), key=lambda p: p["period"])
 
     def spc_points(
         self,
@@ -159,7 +245,8 @@ class ResultsReader:
         filters: Mapping[str, Any] | None = None,
     ) -> list[Row]:
         """Every stored SPC point of a split (optionally of some metrics and groups)."""
-        return self._read(self._files(split, "spc", metric), _filters(metric, filters))
+        points = self._read(self._files(split, "spc", metric), _filters(metric, filters))
+        return self._disclose(split, points, spc=True)
 
     def latest(
         self,
@@ -193,44 +280,66 @@ class ResultsReader:
                     "upl": point.get("upl"),
                 }
             )
-        return sorted(out, key=sort_key(self._order))
+        return sorted(self._disclose(split, out), key=sort_key(self._order))
 
-    def freshness(self) -> Freshness:
-        """Whether the stored results reflect every slice in the lake's manifest. Both files are
-        replaced (never rewritten) on change, so their inode, time and size tell whether to read
-        them again: a page pays two ``stat`` calls when nothing changed."""
+    def freshness(self, ledger_generation: int | None = None) -> Freshness:
+        """Whether the stored results reflect every slice of the ledger: stale when the
+        store's ledger generation differs from ``ledger_generation`` (pages, the API and packs
+        pass :func:`oneworkforce.data.ledger.service.generation`, so an import killed after
+        the ledger's commit but before the manifest's rewrite shows at once), or when its data
+        version differs from the lake's manifest. The index and the manifest are replaced
+        (never rewritten) on change, so their inode, time and size tell whether to read them
+        again: a page pays two ``stat`` calls and the ledger's count when nothing changed."""
         stamp = (_stamp(self.index_path), _stamp(manifest_path(self.lake_root)))
         with _fresh_lock:
             cached = _fresh_cache.get(self.lake_root)
         if cached is not None and cached[0] == stamp:
-            return cached[1]
+            fresh = cached[1]
+        else:
+            fresh = self._freshness()
+            with _fresh_lock:
+                _fresh_cache[self.lake_root] = (stamp, fresh)
+        if ledger_generation is None:
+            return fresh
+        behind = fresh.stored_generation != ledger_generation
+        return replace(fresh, stale=fresh.stale or behind, ledger_generation=ledger_generation)
+
+    def _freshness(self) -> Freshness:
         index = self.index()
-        current = lake_version(self.lake_root)
+        manifest = read_manifest(self.lake_root)
+        current = data_version(manifest)
         if index is None:
             # nothing stored yet: stale only when the lake holds data to show
-            fresh = Freshness(current != data_version([]), None, current, None)
-        else:
-            fresh = Freshness(
-                is_stale(index, current, self.catalogue),
-                index["data_version"],
-                current,
-                index.get("computed_at"),
-            )
-        with _fresh_lock:
-            _fresh_cache[self.lake_root] = (stamp, fresh)
-        return fresh
+            empty = current == data_version([])
+            return Freshness(not empty, None, current, None, 0 if empty else None)
+        stale = is_stale(index, current, self.catalogue)
+        return Freshness(
+            stale,
+            index["data_version"],
+            current,
+            index.get("computed_at"),
+            stored_generation(index, None if stale else len(manifest)),
+        )
 
-    def status(self) -> dict[str, Any]:
-        """The stored data version against the lake's, and rows and series per split."""
+    def status(self, ledger_generation: int | None = None) -> dict[str, Any]:
+        """The stored data version against the lake's (and the stored ledger generation
+        against ``ledger_generation`` when given, as :meth:`freshness`), and rows and series
+        per split."""
         index = self.index()
-        current = lake_version(self.lake_root)
+        fresh = self.freshness(ledger_generation)
         if index is None:
-            return {"built": False, "data_version": None, "lake_version": current, "stale": True}
+            return {
+                "built": False,
+                "data_version": None,
+                "lake_version": fresh.lake_version,
+                "stale": True,
+            }
         return {
             "built": True,
             "data_version": index["data_version"],
-            "lake_version": current,
-            "stale": is_stale(index, current, self.catalogue),
+            "lake_version": fresh.lake_version,
+            "stale": fresh.stale,
+            "ledger_generation": fresh.stored_generation,
             "computed_at": index["computed_at"],
             "splits": {
                 name: {

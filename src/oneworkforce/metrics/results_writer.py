@@ -34,6 +34,7 @@ import os
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,6 +85,8 @@ from oneworkforce.metrics.results_layout import (
 )
 
 ComputeFn = Callable[..., list[MetricResult]]
+#: threads reading or writing the results files of one refresh at once
+_IO_THREADS = 8
 
 
 def checkpoint(stage: str) -> None:
@@ -117,6 +120,25 @@ def _joined(columns: Sequence[pa.ChunkedArray | pa.Array]) -> pa.ChunkedArray:
     return pc.binary_join_element_wise(*parts, _SEP)
 
 
+def _changed_series(old: pa.Table, fresh: pa.Table) -> pa.Array:
+    """The series whose points differ between the rows replaced and their replacements: a
+    month gained, lost or given another value. A series' SPC depends on nothing else, so the
+    others keep their stored points."""
+
+    def points(table: pa.Table) -> pa.ChunkedArray:
+        value = pc.cast(table["value"], pa.string())  # shortest round-trip form
+        return _joined([_series_keys(table), table["period"], value])
+
+    if old.num_rows == 0 or fresh.num_rows == 0:
+        return pa.concat_arrays([_series_keys(old), _series_keys(fresh)]).unique()
+    before, after = points(old), points(fresh)
+    gone = pc.invert(pc.is_in(before, value_set=after.combine_chunks()))
+    new = pc.invert(pc.is_in(after, value_set=before.combine_chunks()))
+    return pa.concat_arrays(
+        [_series_keys(old.filter(gone)), _series_keys(fresh.filter(new))]
+    ).unique()
+
+
 def _series_keys(table: pa.Table) -> pa.Array:
     """One string per row naming its series (metric, dimensions and origin)."""
     if table.num_rows == 0:
@@ -145,6 +167,24 @@ def _covered(
         keyed = _joined([table["metric"], table["period"], group])
         covered = pc.or_(covered, pc.is_in(keyed, value_set=pa.array(some, pa.string())))
     return covered
+
+
+@contextlib.contextmanager
+def _as_tables(con: Any, datasets: Sequence[str]) -> Iterator[None]:
+    """The smaller datasets read once into temporary tables of the same names, which DuckDB
+    finds before the lake's views: an engine call makes a query or two per metric and split,
+    and each would otherwise open every Parquet file of the dataset again (a sickness refresh
+    read the 37 sickness files about 40 times). Staff in post, the largest, is left to the
+    engine's own scan of the months it needs."""
+    made: list[str] = []
+    try:
+        for name in datasets:
+            con.execute(f'CREATE TEMP TABLE "{name}" AS SELECT * FROM "{name}"')
+            made.append(name)
+        yield
+    finally:
+        for name in reversed(made):
+            con.execute(f'DROP TABLE IF EXISTS temp.main."{name}"')
 
 
 @dataclass
@@ -189,9 +229,11 @@ class ResultsWriter:
         """One engine call for several splits (their shared steps materialised once), or one
         ``compute`` per split when the store was given its own ``compute``."""
         if self.compute is _compute:
-            return DuckDBEngine().compute_many(
-                con, [s.by for s in splits], codes, periods, catalogue=self.catalogue
-            )
+            read = {d for code in codes for d in self.catalogue.get(code).datasets}
+            with _as_tables(con, ["organisations", *sorted(read - {"staff_in_post"})]):
+                return DuckDBEngine().compute_many(
+                    con, [s.by for s in splits], codes, periods, catalogue=self.catalogue
+                )
         return [
             self.compute(con, metrics=codes, periods=periods, by=s.by, catalogue=self.catalogue)
             for s in splits
@@ -351,6 +393,7 @@ class ResultsWriter:
                 quality=r.quality,
                 sources=list(r.sources),
                 note=r.note,
+                coverage=r.coverage,
                 computed_at=computed_at,
                 data_version=version,
             )
@@ -422,9 +465,7 @@ class ResultsWriter:
             fresh = fresh.filter(_covered(fresh, split, split_scope))
             kept = old.filter(pc.invert(old_covered))
             rows = self._sorted(pa.concat_tables([kept, fresh]))
-            touched = pa.concat_arrays(
-                [_series_keys(old.filter(old_covered)), _series_keys(fresh)]
-            ).unique()
+            touched = _changed_series(old.filter(old_covered), fresh)
             # the SPC of every touched series is worked out again from its rows as now stored
             wanted = rows.filter(pc.is_in(_series_keys(rows), value_set=touched))
             points, count = self._analyse(wanted.to_pylist(), None, now)
@@ -556,6 +597,7 @@ class ResultsWriter:
         self.root.mkdir(parents=True, exist_ok=True)
         token = uuid.uuid4().hex[:12]
         splits: dict[str, Any] = dict(previous["splits"]) if previous else {}
+        writes: list[tuple[pa.Table, pa.Schema, Path]] = []
         for name, metrics in tables.items():
             info = splits.get(name) or {"metrics": {}}
             stored: dict[str, Any] = dict(info["metrics"])
@@ -565,8 +607,8 @@ class ResultsWriter:
                     continue
                 results_file = f"results-{name}-{code}-{token}.parquet"
                 spc_file = f"spc-{name}-{code}-{token}.parquet"
-                _write_parquet(rows, RESULTS_SCHEMA, self.root / results_file)
-                _write_parquet(points, SPC_SCHEMA, self.root / spc_file)
+                writes.append((rows, RESULTS_SCHEMA, self.root / results_file))
+                writes.append((points, SPC_SCHEMA, self.root / spc_file))
                 stored[code] = {
                     "results": results_file,
                     "spc": spc_file,
@@ -580,6 +622,10 @@ class ResultsWriter:
                 "series": sum(m["series"] for m in stored.values()),
                 "computed_at": now.isoformat(),
             }
+        # written and synced side by side (Arrow and fsync let go of the GIL; a staff in post
+        # refresh writes about 200 files), all before the index names them
+        with ThreadPoolExecutor(max_workers=_IO_THREADS) as pool:
+            list(pool.map(lambda w: _write_parquet(*w), writes))
         manifest_file = f"manifest-{token}.parquet"
         table = pa.Table.from_pylist(
             [{c: s[c] for c in MANIFEST_COLUMNS} for s in manifest],
@@ -592,6 +638,7 @@ class ResultsWriter:
             "data_version": version,
             "computed_at": now.isoformat(),
             "catalogue": catalogue_fingerprint(self.catalogue),
+            "ledger_generation": len(manifest),
             "manifest": manifest_file,
             "splits": splits,
         }
@@ -667,7 +714,9 @@ def _manifest_schema() -> pa.Schema:
 def _read_all(paths: Sequence[Path], schema: pa.Schema) -> pa.Table:
     if not paths:
         return schema.empty_table()
-    return pa.concat_tables([pq.read_table(p).cast(schema) for p in paths])
+    with ThreadPoolExecutor(max_workers=_IO_THREADS) as pool:
+        tables = list(pool.map(pq.read_table, paths))
+    return pa.concat_tables([t.cast(schema) for t in tables])
 
 
 def _per_metric(

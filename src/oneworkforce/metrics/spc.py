@@ -33,13 +33,16 @@ Deliberate choices where the reference implementation has no usable behaviour
 
 Exact arithmetic
 ----------------
-The mean, the moving ranges, the screening and the limits are computed with exact rational
-arithmetic (:class:`fractions.Fraction`), each value taken at the decimal it is written as (the
-shortest decimal that reads back as the same float, so ``0.057`` is exactly 57/1000). Every
-comparison with the mean, the limits and the near-limit bands is exact too, so a value equal
-to the mean is "on the mean" (spec §4, §10) and a value equal to a limit is on it. Binary
-floating point would put the mean of 0.05, 0.06, 0.06 at 0.056999999999999995 and a published
-0.057 above it. The mean and limits are reported as the nearest float to the exact value.
+The mean, the moving ranges, the screening and the limits are exact, each value taken at the
+decimal it is written as (the shortest decimal that reads back as the same float, so ``0.057``
+is exactly 57/1000). Every comparison with the mean, the limits and the near-limit bands is
+exact too, so a value equal to the mean is "on the mean" (spec §4, §10) and a value equal to a
+limit is on it. Binary floating point would put the mean of 0.05, 0.06, 0.06 at
+0.056999999999999995 and a published 0.057 above it. The arithmetic is whole numbers: a
+group's values are scaled to one power of ten (0.05, 0.06, 0.06 are 5, 6, 6 hundredths), and
+"x above mean + 2.66 x AMR" becomes a comparison of integer products (cross-multiplying the
+mean's and the AMR's denominators), which costs a small fraction of rational arithmetic. The
+mean and limits are reported as the nearest float to the exact value.
 """
 
 from __future__ import annotations
@@ -48,12 +51,10 @@ import math
 import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from itertools import pairwise
 from typing import Any, Final, Literal, get_args
-
-import numpy as np
-from numpy.typing import NDArray
 
 __all__ = [
     "IMPROVEMENT_DIRECTIONS",
@@ -66,8 +67,6 @@ __all__ = [
     "analyse",
 ]
 
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
 
 Improvement = Literal["increase", "decrease", "neutral"]
 IMPROVEMENT_DIRECTIONS: Final[tuple[str, ...]] = get_args(Improvement)
@@ -189,21 +188,6 @@ class SpcResult:
         }
 
 
-Exact = list[Fraction | None]
-
-
-@dataclass(frozen=True)
-class _Limits:
-    """Centre line, process limits and near-limit bands of one group (spec §3), exact;
-    ``None`` where they cannot be computed."""
-
-    mean: Fraction | None
-    lpl: Fraction | None
-    upl: Fraction | None
-    near_low: Fraction | None
-    near_high: Fraction | None
-
-
 # --------------------------------------------------------------------------- validation
 
 
@@ -235,21 +219,21 @@ def _validate_fix_after(fix_after: int | None) -> int | None:
     return int(fix_after)
 
 
-def _to_array(values: Sequence[float | None]) -> FloatArray:
+def _floats(values: Sequence[float | None]) -> list[float]:
     """Convert the input to floats, with NaN for missing values (``None`` or NaN)."""
     if isinstance(values, str | bytes):
         raise ValueError("values must be a sequence of numbers, not a string")
-    out = np.empty(len(values), dtype=np.float64)
+    out = []
     for i, value in enumerate(values):
         if value is None:
-            out[i] = math.nan
+            out.append(math.nan)
             continue
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise ValueError(f"values[{i}] is not a number: {value!r}")
         number = float(value)
         if math.isinf(number):
             raise ValueError(f"values[{i}] is not finite: {value!r}")
-        out[i] = number
+        out.append(number)
     return out
 
 
@@ -267,110 +251,152 @@ def _group_starts(n: int, rebase_at: Iterable[int]) -> list[int]:
 # --------------------------------------------------------------------------- limits (spec §3)
 
 
-def _exact(values: FloatArray) -> Exact:
-    """Each value as the exact rational of its shortest decimal form; None when missing."""
-    return [None if math.isnan(v) else Fraction(repr(float(v))) for v in values]
+def _scaled(values: Sequence[float]) -> tuple[list[int | None], int]:
+    """Each value at the decimal it is written as (its shortest ``repr``), as a whole number
+    of ``10**-scale``: value ``i`` is exactly ``ints[i] / 10**scale`` (None when missing).
+    One common scale turns the exact sums and comparisons below into integer arithmetic."""
+    parts: list[tuple[int, int] | None] = []
+    scale = 0
+    for v in values:
+        if math.isnan(v):
+            parts.append(None)
+            continue
+        text = repr(v)
+        if "e" in text:  # 1e-05, 1.5e+16
+            sign, digits, exponent = Decimal(text).as_tuple()
+            whole = int("".join(map(str, digits)))
+            part = (-whole if sign else whole, int(exponent))
+        else:  # -150.46 is -15046 hundredths
+            head, _, tail = text.partition(".")
+            part = (int(head + tail), -len(tail))
+        parts.append(part)
+        scale = max(scale, -part[1])
+    return [None if p is None else p[0] * 10 ** (scale + p[1]) for p in parts], scale
 
 
-def _mean_of_present(values: Sequence[Fraction | None]) -> Fraction | None:
-    """Exact mean of the non-missing values, None when there are none."""
-    present = [v for v in values if v is not None]
-    return sum(present, Fraction(0)) / len(present) if present else None
+def _moving_ranges(baseline: Sequence[int | None]) -> list[int]:
+    """|x_i - x_(i-1)| for i >= 1 where neither side is missing (spec §3.3)."""
+    return [abs(b - a) for a, b in pairwise(baseline) if a is not None and b is not None]
 
 
-def _moving_ranges(baseline: Exact) -> Exact:
-    """|x_i - x_(i-1)| for i >= 1; missing when either side is missing (spec §3.3)."""
-    return [None if a is None or b is None else abs(b - a) for a, b in pairwise(baseline)]
+def _screened(ranges: list[int], screen_outliers: bool) -> list[int]:
+    """The moving ranges the AMR is taken over: all, or after one pass of screening that
+    keeps MR < 3.267 x AMR (spec §3.4-§3.5); ``MR < f x R / m`` is ``MR m q < p R``."""
+    if not screen_outliers or not ranges:
+        return ranges
+    p, q = SCREEN_FACTOR.numerator, SCREEN_FACTOR.denominator
+    total, count = sum(ranges), len(ranges)
+    return [mr for mr in ranges if mr * count * q < p * total]
 
 
-def _average_moving_range(moving_ranges: Exact, screen_outliers: bool) -> Fraction | None:
-    """AMR, optionally after one pass of screening: keep MR < 3.267 x AMR (spec §3.4-§3.5)."""
-    amr = _mean_of_present(moving_ranges)
-    if not screen_outliers or amr is None:
-        return amr
-    cut = SCREEN_FACTOR * amr
-    return _mean_of_present([mr for mr in moving_ranges if mr is not None and mr < cut])
+@dataclass(frozen=True)
+class _Limits:
+    """One group's centre line and limits, exactly: the mean is ``total / (n x 10**scale)``
+    and the average moving range ``ranges / (m x 10**scale)``; ``m`` is 0 when there are no
+    limits (a group with fewer than two usable moving ranges, or all screened out)."""
+
+    total: int
+    n: int
+    ranges: int
+    m: int
+    scale: int
+
+    def line(self, factor: Fraction = Fraction(0)) -> tuple[int, int]:
+        """``mean + factor x AMR`` as a comparison in whole numbers: with ``factor = p / q``,
+        a value ``x / 10**scale`` is above the line when ``x * a > b``, below when
+        ``x * a < b``, for the ``(a, b)`` returned: ``a = q n m``, ``b = q m total + p n
+        ranges`` (m taken as 1 for the mean alone)."""
+        p, q = factor.numerator, factor.denominator
+        m = self.m or 1
+        return q * self.n * m, q * m * self.total + p * self.n * self.ranges
+
+    def value(self, factor: Fraction = Fraction(0)) -> float:
+        """``mean + factor x AMR`` as the nearest float to its exact value."""
+        a, b = self.line(factor)
+        return float(Fraction(b, a * 10**self.scale))
 
 
-def _group_limits(values: Exact, fix_after: int | None, screen_outliers: bool) -> _Limits:
-    """Mean, process limits and near-limit bands of one group (spec §3, §9)."""
+def _group_limits(
+    values: Sequence[int | None], scale: int, fix_after: int | None, screen_outliers: bool
+) -> _Limits | None:
+    """The mean and average moving range of one group (spec §3, §9); None when every value is
+    missing."""
     baseline = values if fix_after is None else values[:fix_after]
-    mean = _mean_of_present(baseline)
-    amr = _average_moving_range(_moving_ranges(baseline), screen_outliers)
-    if mean is None or amr is None:
-        return _Limits(mean=mean, lpl=None, upl=None, near_low=None, near_high=None)
-    return _Limits(
-        mean=mean,
-        lpl=mean - LIMIT_FACTOR * amr,
-        upl=mean + LIMIT_FACTOR * amr,
-        near_low=mean - NEAR_LIMIT_FACTOR * amr,
-        near_high=mean + NEAR_LIMIT_FACTOR * amr,
-    )
+    present = [v for v in baseline if v is not None]
+    if not present:
+        return None
+    kept = _screened(_moving_ranges(baseline), screen_outliers)
+    return _Limits(sum(present), len(present), sum(kept), len(kept), scale)
 
 
 # --------------------------------------------------------------------------- rules (spec §4-§5)
 
 
-def _outside_limits(values: Exact, limits: _Limits) -> BoolArray:
-    """Strictly beyond a process limit; never true for missing values or limits (spec §4)."""
-    lpl, upl = limits.lpl, limits.upl
-    if lpl is None or upl is None:
-        return np.zeros(len(values), dtype=np.bool_)
-    return np.array([v is not None and (v > upl or v < lpl) for v in values], dtype=np.bool_)
+def _outside_and_close(
+    values: Sequence[int | None], limits: _Limits | None
+) -> tuple[list[bool], list[bool]]:
+    """Strictly beyond a process limit (outside), and strictly beyond a near-limit band but
+    not outside (close; on a limit counts); never for missing values or limits (spec §4)."""
+    outside = [False] * len(values)
+    close = [False] * len(values)
+    if limits is None or limits.m == 0:
+        return outside, close
+    (ua, ub), (la, lb) = limits.line(LIMIT_FACTOR), limits.line(-LIMIT_FACTOR)
+    (ha, hb), (na, nb) = limits.line(NEAR_LIMIT_FACTOR), limits.line(-NEAR_LIMIT_FACTOR)
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        if v * ua > ub or v * la < lb:
+            outside[i] = True
+        elif v * ha > hb or v * na < nb:
+            close[i] = True
+    return outside, close
 
 
-def _close_to_limits(values: Exact, limits: _Limits, outside: BoolArray) -> BoolArray:
-    """Strictly beyond a near-limit band but not outside; on a limit counts (spec §4)."""
-    low, high = limits.near_low, limits.near_high
-    if low is None or high is None:
-        return np.zeros(len(values), dtype=np.bool_)
-    beyond = np.array([v is not None and (v > high or v < low) for v in values], dtype=np.bool_)
-    return beyond & ~outside
+def _relative_to_mean(values: Sequence[int | None], limits: _Limits | None) -> list[int | None]:
+    """+1 above, -1 below, 0 exactly on the mean, None for a missing value (spec §4)."""
+    if limits is None:
+        return [None] * len(values)
+    a, b = limits.line()
+    return [None if v is None else (v * a > b) - (v * a < b) for v in values]
 
 
-def _relative_to_mean(values: Exact, mean: Fraction | None) -> FloatArray:
-    """+1 above, -1 below, 0 exactly on the mean, NaN for a missing value (spec §4)."""
-    out = np.full(len(values), math.nan)
-    if mean is not None:
-        for i, v in enumerate(values):
-            if v is not None:
-                out[i] = (v > mean) - (v < mean)
-    return out
-
-
-def _back_fill(ends: BoolArray, length: int) -> BoolArray:
+def _back_fill(ends: Sequence[bool], length: int) -> list[bool]:
     """Flag each window end and the ``length - 1`` points before it (spec §5 rules 2, 4)."""
-    flagged = np.zeros(ends.size, dtype=np.bool_)
-    for end in np.flatnonzero(ends):
-        flagged[end - length + 1 : end + 1] = True
+    flagged = [False] * len(ends)
+    for end, is_end in enumerate(ends):
+        if is_end:
+            flagged[end - length + 1 : end + 1] = [True] * length
     return flagged
 
 
-def _trend_points(values: FloatArray) -> BoolArray:
+def _trend_points(values: Sequence[float]) -> list[bool]:
     """Points in 7 strictly rising or strictly falling points (spec §5 rule 2).
 
-    A tie (zero difference) or a missing value gives a difference that is neither > 0 nor < 0,
-    so it breaks the trend.
+    A tie (zero difference) or a missing value (NaN) gives a difference that is neither > 0
+    nor < 0, so it breaks the trend.
     """
-    n = values.size
-    ends = np.zeros(n, dtype=np.bool_)
-    diffs = np.diff(values)
+    n = len(values)
+    diffs = [b - a for a, b in pairwise(values)]
     steps = TREND_LENGTH - 1
+    ends = [False] * n
     for end in range(TREND_LENGTH - 1, n):
         window = diffs[end - steps : end]
-        ends[end] = bool(np.all(window > 0) or np.all(window < 0))
+        ends[end] = all(d > 0 for d in window) or all(d < 0 for d in window)
     return _back_fill(ends, TREND_LENGTH)
 
 
-def _trend_directions(values: FloatArray, in_trend: BoolArray) -> NDArray[np.int_]:
+def _trend_directions(values: Sequence[float], in_trend: Sequence[bool]) -> list[int]:
     """+1 (Increasing) or -1 (Decreasing) for trend points, 0 elsewhere (spec §5 rule 2).
 
     A trend point looks at the next point when that point is also in a trend, otherwise at the
     previous point. A zero difference counts as decreasing (the tie-join quirk, spec §10).
     """
-    n = values.size
-    directions = np.zeros(n, dtype=np.int_)
-    for i in np.flatnonzero(in_trend):
+    n = len(values)
+    directions = [0] * n
+    for i, trending in enumerate(in_trend):
+        if not trending:
+            continue
         if i + 1 < n and in_trend[i + 1]:
             step = values[i + 1] - values[i]
         else:
@@ -379,26 +405,27 @@ def _trend_directions(values: FloatArray, in_trend: BoolArray) -> NDArray[np.int
     return directions
 
 
-def _same_side(relative: FloatArray) -> bool:
+def _same_side(relative: Sequence[int | None]) -> bool:
     """All points strictly above, or all strictly below, the mean."""
-    return bool(np.all(relative == 1) or np.all(relative == -1))
+    return all(r == 1 for r in relative) or all(r == -1 for r in relative)
 
 
-def _two_in_three_points(close: BoolArray, relative: FloatArray) -> BoolArray:
+def _two_in_three_points(close: Sequence[bool], relative: Sequence[int | None]) -> list[bool]:
     """Close points in a 3-window with >= 2 close points all on one side (spec §5 rule 3)."""
-    n = close.size
-    flagged = np.zeros(n, dtype=np.bool_)
+    n = len(close)
+    flagged = [False] * n
     for start in range(n - 2):
-        window = slice(start, start + 3)
-        if np.count_nonzero(close[window]) >= 2 and _same_side(relative[window]):
-            flagged[window] |= close[window]
+        window = range(start, start + 3)
+        if sum(close[i] for i in window) >= 2 and _same_side([relative[i] for i in window]):
+            for i in window:
+                flagged[i] = flagged[i] or close[i]
     return flagged
 
 
-def _shift_points(relative: FloatArray) -> BoolArray:
+def _shift_points(relative: Sequence[int | None]) -> list[bool]:
     """Points in 7 consecutive points on the same side of the mean (spec §5 rule 4)."""
-    n = relative.size
-    ends = np.zeros(n, dtype=np.bool_)
+    n = len(relative)
+    ends = [False] * n
     for end in range(SHIFT_LENGTH - 1, n):
         ends[end] = _same_side(relative[end - SHIFT_LENGTH + 1 : end + 1])
     return _back_fill(ends, SHIFT_LENGTH)
@@ -408,7 +435,7 @@ def _shift_points(relative: FloatArray) -> BoolArray:
 
 
 def _label(
-    side: float,
+    side: int | None,
     outside: bool,
     trend_direction: int,
     two_in_three: bool,
@@ -485,54 +512,50 @@ def _optional(number: float) -> float | None:
     return None if math.isnan(number) else float(number)
 
 
-def _as_float(number: Fraction | None) -> float | None:
-    """The nearest float to an exact value (so 57/1000 reports as 0.057)."""
-    return None if number is None else float(number)
-
-
 def _analyse_group(
-    values: FloatArray,
+    values: Sequence[float],
     start: int,
     improvement: str,
     fix_after: int | None,
     screen_outliers: bool,
 ) -> tuple[SpcGroup, list[SpcPoint]]:
     """Limits, rules and labels for one calculation group (spec §3-§6)."""
-    exact = _exact(values)
-    limits = _group_limits(exact, fix_after, screen_outliers)
-    outside = _outside_limits(exact, limits)
-    close = _close_to_limits(exact, limits, outside)
-    relative = _relative_to_mean(exact, limits.mean)
+    ints, scale = _scaled(values)
+    limits = _group_limits(ints, scale, fix_after, screen_outliers)
+    outside, close = _outside_and_close(ints, limits)
+    relative = _relative_to_mean(ints, limits)
     in_trend = _trend_points(values)
     directions = _trend_directions(values, in_trend)
     two_in_three = _two_in_three_points(close, relative)
     shift = _shift_points(relative)
 
-    mean, lpl, upl = _as_float(limits.mean), _as_float(limits.lpl), _as_float(limits.upl)
+    mean = lpl = upl = None
+    if limits is not None:
+        mean = limits.value()
+        if limits.m:
+            lpl, upl = limits.value(-LIMIT_FACTOR), limits.value(LIMIT_FACTOR)
     group = SpcGroup(
         start_index=start,
-        n=int(values.size),
+        n=len(values),
         mean=mean,
         lpl=lpl,
         upl=upl,
-        trial_limits=values.size < TRIAL_LIMITS_THRESHOLD,
+        trial_limits=len(values) < TRIAL_LIMITS_THRESHOLD,
     )
     points = []
-    for i in range(values.size):
-        side = float(relative[i])
-        label = _label(
-            side, bool(outside[i]), int(directions[i]), bool(two_in_three[i]), bool(shift[i])
-        )
+    for i, value in enumerate(values):
+        side = relative[i]
+        label = _label(side, outside[i], directions[i], two_in_three[i], shift[i])
         points.append(
             SpcPoint(
                 index=start + i,
-                value=_optional(values[i]),
+                value=_optional(value),
                 mean=mean,
                 lpl=lpl,
                 upl=upl,
-                outside_limits=bool(outside[i]),
-                close_to_limits=bool(close[i]),
-                relative_to_mean=None if math.isnan(side) else int(side),
+                outside_limits=outside[i],
+                close_to_limits=close[i],
+                relative_to_mean=side,
                 special_cause_flag=label != COMMON_CAUSE,
                 point_type=_point_type(label, improvement),
                 rule=label,
@@ -567,14 +590,14 @@ def analyse(
     direction = _validate_improvement(improvement)
     checked_target = _validate_target(target)
     fixed = _validate_fix_after(fix_after)
-    series = _to_array(values)
-    if series.size == 0:
+    series = _floats(values)
+    if not series:
         raise ValueError("values must contain at least one point")
-    starts = _group_starts(series.size, rebase_at)
+    starts = _group_starts(len(series), rebase_at)
 
     groups: list[SpcGroup] = []
     points: list[SpcPoint] = []
-    for start, stop in zip(starts, [*starts[1:], series.size], strict=True):
+    for start, stop in zip(starts, [*starts[1:], len(series)], strict=True):
         group, group_points = _analyse_group(
             series[start:stop], start, direction, fixed, bool(screen_outliers)
         )

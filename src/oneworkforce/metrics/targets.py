@@ -178,3 +178,47 @@ def current_text(home_root: Path, catalogue: Catalogue = CATALOGUE) -> str:
     if file.exists():
         return file.read_text(encoding="utf-8")
     return to_toml({m.code: m.targets for m in catalogue if m.targets})
+
+
+#: what a page or pack says where a metric has no target
+NO_TARGET = "No target set"
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The ICS's target for one metric and segment, as every page and pack uses it: the line
+    SPC assurance and the charts are judged against, and what is printed (value, who set it)."""
+
+    metric: Metric
+    segment: str | None
+    #: the one-sided target SPC assurance uses (None: no target, or a two-sided band)
+    line: float | None
+    shown: Shown | None
+
+    @property
+    def label(self) -> str:
+        return self.shown.text if self.shown else NO_TARGET
+
+    def assurance(self, latest: Mapping[str, Any] | None) -> str | None:
+        """Assurance of a series' latest limits against this target (spc_spec §8); none
+        where SPC does not apply, or there is no one-sided target or no limits."""
+        from oneworkforce.metrics import spc
+
+        if not self.metric.spc or latest is None:
+            return None
+        return spc.assurance(
+            self.line, self.metric.improvement, latest.get("lpl"), latest.get("upl")
+        )
+
+
+def applied(catalogue: Catalogue, code: str, segment: str | None = None) -> Applied:
+    """The one lookup of a target: ``catalogue`` is the ICS's (``load``: targets.toml over
+    the documented defaults), so the People Story, drill-downs, agency page and packs agree."""
+    return of(catalogue.get(code), segment)
+
+
+def of(metric: Metric, segment: str | None = None) -> Applied:
+    """The target of a metric already taken from the ICS's catalogue."""
+    from oneworkforce.metrics.results_layout import spc_target
+
+    return Applied(metric, segment, spc_target(metric, segment), shown(metric, segment))

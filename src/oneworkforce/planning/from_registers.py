@@ -7,9 +7,16 @@ and without the programmes and each programme's effect; "as delivered" scales ea
 benefit's plan still to come by its delivery so far (actuals over plan in the months with an
 actual), so a benefit falling behind shows its effect on the gap.
 
-Levers read from benefits: international recruitment and training places (FTE joining).
-Retention, new roles and agency reduction need more than a trajectory of FTE (a leaver rate
-change, the role substituted, a fill policy): such benefits are listed as not modelled.
+Levers read from benefits, each trajectory an FTE figure a month, on the benefit's staff
+group (every staff group when it names none):
+
+* international recruitment and training places: FTE joining that month;
+* retention: leavers avoided that month (the leaver rate falls by that many FTE);
+* new roles: FTE recruited into the role that month (a staff group is required: the role's
+  staff take that group's work one for one, so each adds an FTE of supply to it);
+* agency reduction: agency FTE filled by bank staff instead that month (cost, not the gap).
+
+A new roles benefit naming no staff group is listed as not modelled.
 """
 
 from __future__ import annotations
@@ -22,7 +29,13 @@ from dateutil.relativedelta import relativedelta
 
 from oneworkforce.planning.scenario import Scenario, parse_scenario
 
-MODELLED = ("international_recruitment", "training_pipeline")
+MODELLED = (
+    "international_recruitment",
+    "training_pipeline",
+    "leaver_rate",
+    "new_roles",
+    "bank_agency",
+)
 NAME = "programmes-as-planned"
 
 
@@ -61,6 +74,23 @@ def trajectory(benefit: Any, as_of: dt.date, months: int, delivered: bool = Fals
     return out
 
 
+def lever_for(kind: str, name: str, profile: list[float], group: str, years: int) -> dict:
+    """The scenario lever of a benefit's lever kind, its trajectory as the lever's profile."""
+    lever: dict[str, Any] = {"kind": kind, "name": name, "profile": profile}
+    if group:
+        lever["staff_groups"] = [group]
+    per_year = sum(profile) / years
+    if kind == "international_recruitment":
+        lever["fte_per_year"] = per_year
+    elif kind == "training_pipeline":
+        lever["intake_per_year"] = per_year
+    elif kind == "new_roles":
+        lever.update(fte_per_year=per_year, substitutes=group, ratio=1.0)
+    elif kind == "bank_agency":
+        lever["kind"] = "agency_reduction"
+    return lever
+
+
 def build(as_of: dt.date, *, years: int = 5, delivered: bool = False) -> FromRegisters:
     """The scenario of the registers' benefits that name a lever, as planned (or as
     delivered: actuals where recorded)."""
@@ -79,7 +109,9 @@ def build(as_of: dt.date, *, years: int = 5, delivered: bool = False) -> FromReg
     )
     for benefit in benefits:
         programme = benefit.programme.name if benefit.programme_id else ""
-        if benefit.lever not in MODELLED:
+        if benefit.lever not in MODELLED or (
+            benefit.lever == "new_roles" and not benefit.staff_group
+        ):
             not_modelled.append(
                 {"benefit": benefit.name, "programme": programme, "lever": benefit.lever}
             )
@@ -88,13 +120,13 @@ def build(as_of: dt.date, *, years: int = 5, delivered: bool = False) -> FromReg
         if not any(profile):
             continue
         name = f"B{benefit.pk} {benefit.name}"[:60]
-        lever: dict[str, Any] = {"kind": benefit.lever, "name": name, "profile": profile}
-        if benefit.lever == "international_recruitment":
-            lever["fte_per_year"] = sum(profile) / years
-        else:
-            lever["intake_per_year"] = sum(profile) / years
-        levers.append(lever)
-        sources[name] = {"benefit": benefit.name, "programme": programme, "id": benefit.pk}
+        levers.append(lever_for(benefit.lever, name, profile, benefit.staff_group, years))
+        sources[name] = {
+            "benefit": benefit.name,
+            "programme": programme,
+            "id": benefit.pk,
+            "lever": benefit.lever,
+        }
     label = "as delivered" if delivered else "as planned"
     scenario = parse_scenario(
         {
@@ -146,14 +178,20 @@ def run(home: Any, *, runs: int, seed: int, years: int = 5, progress: Any = None
     planned = build(base.as_of, years=years)
     if not planned.scenario.levers:
         raise ValueError(
-            "no benefit in the registers names international recruitment or training places "
-            f"with a trajectory after {base.as_of:%B %Y} (the last month of data)"
+            "no benefit in the registers names a planning lever with a trajectory after "
+            f"{base.as_of:%B %Y} (the last month of data)"
         )
 
     def go(built: FromRegisters):
         baseline = with_staff_groups(base, lever_groups(built.scenario))
         return run_scenario(
-            home, built.scenario, runs=runs, seed=seed, baseline=baseline, progress=progress
+            home,
+            built.scenario,
+            runs=runs,
+            seed=seed,
+            baseline=baseline,
+            progress=progress,
+            sources=built.sources,
         )
 
     result = go(planned)
@@ -167,16 +205,18 @@ def run(home: Any, *, runs: int, seed: int, years: int = 5, progress: Any = None
     closed_total = do_nothing - with_programmes
     programmes = []
     for lever in planned.scenario.levers:
-        effect = _system(
-            result.lever_effects, lever=lever.name, year=final, measure="gap_closed_fte"
-        )
-        closed = float(effect["p50"]) if effect else 0.0
+
+        def effect(measure: str, name: str = lever.name) -> float:
+            row = _system(result.lever_effects, lever=name, year=final, measure=measure)
+            return float(row["p50"]) if row else 0.0
+
+        closed = effect("gap_closed_fte")
         programmes.append(
             {
                 **planned.sources[lever.name],
-                "lever": lever.kind,
                 "gap_closed_fte": closed,
                 "share_of_gap_closed": closed / closed_total if closed_total else None,
+                "cost_change": effect("cost_change"),
             }
         )
     out: dict[str, Any] = {

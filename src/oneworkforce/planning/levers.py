@@ -15,6 +15,7 @@ from oneworkforce.planning.model import Inputs
 from oneworkforce.planning.montecarlo import Draws
 from oneworkforce.planning.scenario import (
     AGE_BANDS,
+    AgencyReduction,
     LeaverRate,
     NewRoles,
     Recruitment,
@@ -178,7 +179,10 @@ def compile_inputs(
     for lever in scenario.levers[: len(scenario.levers) if levers is None else levers]:
         mask = base.index(lever.segments, lever.staff_groups)
         name = lever.name
-        if isinstance(lever, LeaverRate):
+        if isinstance(lever, LeaverRate) and lever.profile:
+            avoided = np.repeat(_profile(lever.profile, lever.start_month, M)[None, :], R, 0)
+            inp.leavers_avoided.append((avoided, mask))
+        elif isinstance(lever, LeaverRate):
             s0 = lever.start_month - 1
             ramp = np.where(t >= s0, np.minimum((t - s0 + 1) / lever.phase_in_months, 1.0), 0.0)
             inp.leaver_change.append((v[f"{name}.change"], ramp, mask))
@@ -203,8 +207,11 @@ def compile_inputs(
             source_group = lever.develop_from or lever.substitutes
             seg_mask = base.index(lever.segments, (source_group,))
             shares = _allocation(base, seg_mask, name)[:, gi[source_group]]  # (S,)
-            per_month = v[f"{name}.fte_per_year"][:, None] / 12.0
-            fte = per_month * _active(lever.start_month, lever.years, M)[None, :]
+            if lever.profile:
+                fte = np.repeat(_profile(lever.profile, lever.start_month, M)[None, :], R, 0)
+            else:
+                per_month = v[f"{name}.fte_per_year"][:, None] / 12.0
+                fte = per_month * _active(lever.start_month, lever.years, M)[None, :]
             if lever.develop_from:
                 inp.developments.append((fte, shares, gi[lever.develop_from], role))
             else:
@@ -218,6 +225,12 @@ def compile_inputs(
             loss[:, gi[lever.substitutes]] = -shares
             inp.demand_shifts.append((posts, gain))
             inp.demand_shifts.append((posts * v[f"{name}.ratio"][:, None], loss))
+        elif isinstance(lever, AgencyReduction):
+            if lever.profile:
+                moved = np.repeat(_profile(lever.profile, lever.start_month, M)[None, :], R, 0)
+            else:
+                moved = v[f"{name}.fte"][:, None] * _active(lever.start_month, lever.years, M)
+            inp.agency_to_bank.append((moved, mask))
         elif isinstance(lever, TemporaryFill):
             inp.fills.append(
                 (v[f"{name}.bank_fill"], v[f"{name}.agency_fill"], lever.start_month - 1, mask)

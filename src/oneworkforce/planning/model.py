@@ -4,19 +4,29 @@ For every run r and cell c = (segment, staff group, age band), month by month::
 
     stock[t+1] = stock[t] + joiners + transfers_in - leavers - retirements - transfers_out
 
-* joiners      = join[r,s,g] * staff in post of (s,g) * joiner age mix[c]  +  lever inflows
-                 (international recruitment, return to practice, newly qualified staff,
-                 new roles recruited)
+* joiners      = join[r,s,g] * do-nothing staff in post of (s,g) * joiner age mix[c]
+                 +  lever inflows (international recruitment, return to practice, newly
+                 qualified staff, new roles recruited)
 * leavers      = stock * leave[r,c] * (1 + sum of leaver-rate lever changes phased in)
+                 less the leavers a retention trajectory avoids that month (spread over the
+                 targeted cells by their leavers, never more than would have left)
 * retirements  = stock * retire[r,c]
 * transfers    = ageing (stock * 1/(band width in months) moves to the next age band) plus
                  historical moves between segments and staff groups (out: stock * rate;
-                 in: rate * staff in post of (s,g) * age mix) plus staff developed into new
-                 roles (out of one staff group, into another in the same segment and age band)
+                 in: rate * do-nothing staff in post of (s,g) * age mix) plus staff developed
+                 into new roles (out of one staff group, into another in the same segment and
+                 age band)
+
+The history's joiners and moves in are rates on the workforce that would be in post without
+the levers (the do-nothing stock, projected alongside): what a lever adds (recruits, leavers
+avoided, staff developed) then leaves, retires and moves at its cell's rates but does not
+itself recruit, so 40 recruits a year add at most 40 a year, never a compounding stream.
 
 Demand is per (s,g) and month; the gap is demand minus supply; bank and agency fill their
-shares of a positive gap and the rest is unfilled. Cost is pay x pay growth x (1 + on-costs)
-for substantive, bank (with its premium) and agency (with its premium) FTE.
+shares of a positive gap and the rest is unfilled; an agency reduction moves agency FTE of
+the targeted cells to bank (spread by their agency FTE, never more than there are). Cost is
+pay x pay growth x (1 + on-costs) for substantive, bank (with its premium) and agency (with
+its premium) FTE.
 
 Every array operation covers all runs and cells at once; the only Python loop is over
 months. Results are kept by year (year-end stocks, flows and cost summed over the year) and,
@@ -66,6 +76,10 @@ class Inputs:
     # (cumulative FTE of posts (R, M), allocation (S, G) signed)
     fills: list[tuple[np.ndarray, np.ndarray, int, np.ndarray]] = field(default_factory=list)
     # (bank (R,), agency (R,), start month index, mask (S, G))
+    leavers_avoided: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    # (FTE of leavers avoided a month (R, M), mask (S, G))
+    agency_to_bank: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    # (agency FTE moved to bank a month (R, M), mask (S, G))
 
     @property
     def runs(self) -> int:
@@ -142,6 +156,31 @@ def fill_shares(inp: Inputs, t: int) -> tuple[np.ndarray, np.ndarray]:
     return bank * scale, agency * scale
 
 
+def _spread(amount: np.ndarray, over: np.ndarray) -> np.ndarray:
+    """``amount`` (R,) shared over the cells of ``over`` (R, ...) in proportion to them, never
+    more than ``over`` holds."""
+    axes = tuple(range(1, over.ndim))
+    total = over.sum(axes)
+    share = np.divide(amount, total, out=np.zeros_like(total), where=total > 0)
+    return over * np.minimum(share, 1.0).reshape((-1,) + (1,) * len(axes))
+
+
+def avoid_leavers(
+    inp: Inputs, t: int, stock: np.ndarray, leave: np.ndarray, hazard: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The leaver and total hazards (A, R, S, G) of month t once retention trajectories have
+    taken their FTE of leavers avoided out of the targeted cells' leavers."""
+    for avoided, mask in inp.leavers_avoided:
+        if avoided[:, t].any():
+            leaving = stock * leave * mask
+            kept = _spread(avoided[:, t], np.moveaxis(leaving, 1, 0))  # (R, A, S, G)
+            kept = np.moveaxis(kept, 0, 1)
+            cut = np.divide(kept, stock, out=np.zeros_like(stock), where=stock > 0)
+            leave = leave - cut
+            hazard = hazard - cut
+    return leave, hazard
+
+
 def project(inp: Inputs, *, monthly_cells: bool = False) -> Projection:
     """Project every run at once. Internally the age band is the first axis, (A, R, S, G),
     so sums over age bands add six contiguous blocks instead of reducing a short axis."""
@@ -173,6 +212,12 @@ def project(inp: Inputs, *, monthly_cells: bool = False) -> Projection:
     hazard = fixed_out + leave + age_out
     last_multiplier: np.ndarray | None = None
     in_post = stock.sum(0)  # (R, S, G)
+    # the do-nothing workforce, on which the history's joiners and moves in are rates: needed
+    # only when a lever changes the stock (otherwise it is the stock itself)
+    changes_stock = inp.inflows or inp.leaver_change or inp.developments or inp.leavers_avoided
+    alone = stock.copy() if changes_stock else None
+    alone_hazard = fixed_out + base_leave + age_out
+    recruiting = in_post
 
     for t in range(M):
         y = t // 12
@@ -185,16 +230,23 @@ def project(inp: Inputs, *, monthly_cells: bool = False) -> Projection:
             hazard = fixed_out + leave
             hazard += age_out
             last_multiplier = multiplier
+        leave_now, hazard_now = avoid_leavers(inp, t, stock, leave, hazard)
         # flows out of each cell, measured on the stock at the start of the month
-        leavers = np.einsum("arsg,arsg->rsg", stock, leave)
+        leavers = np.einsum("arsg,arsg->rsg", stock, leave_now)
         retirements = np.einsum("arsg,arsg->rsg", stock, retire)
         moved_out = np.einsum("arsg,arsg->rsg", stock, transfer_out)
         aged = stock[:-1] * age_out[:-1]
-        outflow = stock * hazard
+        outflow = stock * hazard_now
         # joiners and historical transfers in, spread over age bands by the joiner mix
-        joining = inp.join * in_post
-        moving_in = inp.transfer_in * in_post
+        joining = inp.join * recruiting
+        moving_in = inp.transfer_in * recruiting
         arriving = mix * (joining + moving_in)
+        if alone is not None:
+            alone_aged = alone[:-1] * age_out[:-1]
+            alone -= alone * alone_hazard
+            alone += arriving
+            alone[1:] += alone_aged
+            recruiting = alone.sum(0)
         lever_fte = np.zeros((R, S, G))
         for fte, a_idx, s_idx, g_idx, weight in allocations:
             if not fte[:, t].any():
@@ -230,11 +282,18 @@ def project(inp: Inputs, *, monthly_cells: bool = False) -> Projection:
 
         supply = stock.sum(0)
         in_post = supply
+        if alone is None:
+            recruiting = supply
         demand = demand_at(inp, t)
         shortfall = np.maximum(demand - supply, 0.0)
         bank_share, agency_share = fill_shares(inp, t)
         bank = shortfall * bank_share
         agency = shortfall * agency_share
+        for moved, mask in inp.agency_to_bank:
+            if moved[:, t].any():
+                shifted = _spread(moved[:, t], agency * mask)
+                agency = agency - shifted
+                bank = bank + shifted
         pay = monthly_pay * inp.pay_index[:, t, None, None]
         yearly["cost"][:, y] += pay * (
             supply + bank * (1.0 + inp.bank_premium) + agency * (1.0 + inp.agency_premium)

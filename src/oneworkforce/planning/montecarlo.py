@@ -60,6 +60,7 @@ def ranges(scenario: Scenario) -> list[RangeSpec]:
             ("ratio", 0.0, 10.0),
             ("bank_fill", 0.0, 1.0),
             ("agency_fill", 0.0, 1.0),
+            ("fte", 0.0, np.inf),
         ):
             if hasattr(lever, field):
                 found.append(RangeSpec(f"{lever.name}.{field}", getattr(lever, field), low, high))

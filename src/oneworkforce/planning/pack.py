@@ -8,6 +8,17 @@ from oneworkforce.planning.results import ALL, MEASURES, PlanRun, load
 
 SERIES_COLOURS = {"supply": "#005eb8", "demand": "#d5281b"}  # NHS blue, NHS red
 
+#: lever kinds as the page and the pack name them
+KIND_TITLES = {
+    "leaver_rate": "Retention",
+    "international_recruitment": "International recruitment",
+    "return_to_practice": "Return to practice",
+    "training_pipeline": "Training places",
+    "new_roles": "New roles",
+    "bank_agency": "Bank and agency fill",
+    "agency_reduction": "Agency reduction",
+}
+
 
 def fan_spec(runs: list[PlanRun], variant: str = "scenario", title: str = "") -> dict:
     """A Vega-Lite fan chart of system supply and demand, one panel per scenario."""
@@ -82,14 +93,46 @@ def system_rows(run: PlanRun, variant: str = "scenario") -> list[dict]:
     return [by_year[y] for y in sorted(by_year)]
 
 
-def lever_rows(run: PlanRun) -> list[dict]:
-    """Each lever's effect on the system gap in the final year (P10/P50/P90)."""
+def gap_closed(run: PlanRun) -> float | None:
+    """FTE of the system gap the scenario closes in its final year: the do-nothing gap less
+    the scenario's (P50 each); None without both."""
     final = run.meta["horizon_years"]
-    return [
-        {k: row[k] for k in ("lever", "kind", "p10", "p50", "p90")}
-        for row in run.lever_effects
-        if row["segment"] == ALL and row["year"] == final and row["measure"] == "gap_closed_fte"
-    ]
+    gaps = {
+        row["variant"]: row["p50"]
+        for row in run.summaries
+        if row["segment"] == ALL
+        and row["staff_group"] == ALL
+        and row["year"] == final
+        and row["measure"] == "gap_fte"
+    }
+    if "do_nothing" not in gaps or "scenario" not in gaps:
+        return None
+    return gaps["do_nothing"] - gaps["scenario"]
+
+
+def lever_rows(run: PlanRun) -> list[dict]:
+    """Each lever's effect on the system gap in the final year (P10/P50/P90), the programme
+    and benefit it comes from (a run built from the registers) and its share of the gap the
+    scenario closes (its P50 over the do-nothing gap less the scenario's, P50 each; None
+    when the scenario closes none)."""
+    final = run.meta["horizon_years"]
+    closed = gap_closed(run)
+    sources = run.meta.get("programmes") or {}
+    rows = []
+    for row in run.lever_effects:
+        if row["segment"] != ALL or row["year"] != final or row["measure"] != "gap_closed_fte":
+            continue
+        source = sources.get(row["lever"]) or {}
+        rows.append(
+            {
+                **{k: row[k] for k in ("lever", "kind", "p10", "p50", "p90")},
+                "kind_title": KIND_TITLES.get(row["kind"], row["kind"]),
+                "programme": source.get("programme", ""),
+                "benefit": source.get("benefit", ""),
+                "share": row["p50"] / closed if closed and closed > 0 else None,
+            }
+        )
+    return rows
 
 
 def pack_section(home: Home, run_ids: list[str]) -> dict:
@@ -113,6 +156,7 @@ def pack_section(home: Home, run_ids: list[str]) -> dict:
                 "years": system_rows(run, "scenario"),
                 "do_nothing": system_rows(run, "do_nothing"),
                 "levers": lever_rows(run),
+                "gap_closed_fte": gap_closed(run),
             }
         )
     return {

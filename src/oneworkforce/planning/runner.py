@@ -101,8 +101,11 @@ def run_scenario(
     *,
     progress: Progress | None = None,
     baseline: Baseline | None = None,
+    sources: dict[str, dict] | None = None,
 ) -> results.PlanRun:
-    """Run a scenario and its do-nothing baseline; write and summarise the results."""
+    """Run a scenario and its do-nothing baseline; write and summarise the results.
+    ``sources`` names the programme and benefit each lever comes from (kept in the run's
+    metadata as ``programmes``, for the planning page and the board pack)."""
     if runs < 1:
         raise ValueError("runs must be at least 1")
     if engine not in ("local", "spark"):
@@ -136,6 +139,7 @@ def run_scenario(
         "horizon_years": scenario.horizon.years,
         "levers": [{"name": lv.name, "kind": lv.kind} for lv in scenario.levers],
         "document": scenario.model_dump(mode="json"),
+        "programmes": sources or {},
     }
     summaries = results.summarise(scenario.name, base, indices, variants, live)
     effects = results.summarise_levers(scenario.name, base, indices, ladder)

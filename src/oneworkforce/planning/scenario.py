@@ -132,8 +132,12 @@ class LeaverRate(_Lever):
     linearly over ``phase_in_months``."""
 
     kind: Literal["leaver_rate"]
-    change: Range
+    change: Range = 0.0
     phase_in_months: int = Field(12, ge=1, le=120)
+    #: leavers avoided (FTE) in each month from ``start_month`` (a retention programme's
+    #: trajectory); when given it replaces ``change``: each month the targeted cells lose that
+    #: many FTE fewer to leaving (never more than would have left)
+    profile: tuple[float, ...] = ()
 
     @field_validator("change")
     @classmethod
@@ -200,6 +204,9 @@ class NewRoles(_Lever):
     develop_from: str | None = None
     age_band: str = "25_34"
     years: int = Field(MAX_HORIZON_YEARS, ge=1, le=MAX_HORIZON_YEARS)
+    #: FTE recruited (or developed) into the role in each month from ``start_month`` (a
+    #: programme's trajectory); when given it replaces ``fte_per_year`` and ``years``
+    profile: tuple[float, ...] = ()
 
     @field_validator("substitutes", "develop_from")
     @classmethod
@@ -223,8 +230,20 @@ class TemporaryFill(_Lever):
     agency_fill: Range
 
 
+class AgencyReduction(_Lever):
+    """Agency work moved to bank: ``fte`` agency FTE a month (or ``profile``, month by month
+    from ``start_month``) of the targeted cells are filled by bank staff instead, never more
+    than the agency staff those cells would have had."""
+
+    kind: Literal["agency_reduction"]
+    fte: Range = 0.0
+    years: int = Field(MAX_HORIZON_YEARS, ge=1, le=MAX_HORIZON_YEARS)
+    #: agency FTE moved to bank in each month from ``start_month``; replaces ``fte``
+    profile: tuple[float, ...] = ()
+
+
 Lever = Annotated[
-    LeaverRate | Recruitment | TrainingPipeline | NewRoles | TemporaryFill,
+    LeaverRate | Recruitment | TrainingPipeline | NewRoles | TemporaryFill | AgencyReduction,
     Field(discriminator="kind"),
 ]
 

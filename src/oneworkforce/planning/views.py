@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.shortcuts import redirect, render
@@ -55,6 +56,54 @@ def _table(run) -> list[dict]:
     return rows
 
 
+def _compared(run) -> dict:
+    levers = [
+        {**row, "share_percent": f"{row['share']:.0%}" if row["share"] is not None else ""}
+        for row in pack.lever_rows(run)
+    ]
+    return {
+        "run": run,
+        "table": _table(run),
+        "levers": levers,
+        "from_programmes": any(row["programme"] for row in levers),
+    }
+
+
+#: (measure, title, unit) of the download's columns, each as median, 10th and 90th percentile
+MEASURES = (
+    ("supply_fte", "Supply (FTE)", "fte"),
+    ("demand_fte", "Demand (FTE)", "fte"),
+    ("gap_fte", "Gap (FTE)", "fte"),
+    ("cost", "Cost (£)", "pounds"),
+)
+
+
+def _download(compared: list, fmt: str):
+    """The compared runs' whole-system figures by year, as on the page: one row per run and
+    year, each measure's median and 10th to 90th percentile, and the gap if we do nothing."""
+    from oneworkforce.web.dashboard import exports
+    from oneworkforce.web.formats import month_name
+
+    header = ["Scenario", "Run", "Year ending"]
+    units: list[str | None] = [None, None, None]
+    for _, title, unit in (*MEASURES, ("gap_fte", "Gap if we do nothing (FTE)", "fte")):
+        header += [f"{title}, median", f"{title}, 10th percentile", f"{title}, 90th percentile"]
+        units += [unit] * 3
+    rows = []
+    for run in compared:
+        nothing = {r["year"]: r for r in pack.system_rows(run, "do_nothing")}
+        for year in pack.system_rows(run, "scenario"):
+            row = [run.meta["title"], run.run_id, month_name(year["year_ending"])]
+            for measure, _, _ in MEASURES:
+                figures = year.get(measure) or {}
+                row += [figures.get(k) for k in ("p50", "p10", "p90")]
+            figures = nothing.get(year["year"], {}).get("gap_fte") or {}
+            rows.append(row + [figures.get(k) for k in ("p50", "p10", "p90")])
+    return exports.download(
+        "workforce-plan", fmt, "Workforce plan: whole system by year", header, rows, units=units
+    )
+
+
 @requires(P.VIEW_PLANS)
 def scenarios(request):
     runs = list_runs(settings.HOME)
@@ -66,15 +115,17 @@ def scenarios(request):
             latest.setdefault(m["scenario"], m["run_id"])
         chosen = list(latest.values())[:MAX_COMPARED]
     compared = [load(settings.HOME, run_id) for run_id in chosen]
+    fmt = request.GET.get("download", "")
+    if fmt in ("csv", "xlsx"):
+        return _download(compared, fmt)
     from oneworkforce.jobs.views import following
 
     context = {
         "runs": runs,
         "chosen": set(chosen),
-        "compared": [
-            {"run": run, "table": _table(run), "levers": pack.lever_rows(run)} for run in compared
-        ],
+        "compared": [_compared(run) for run in compared],
         "chart": pack.fan_spec(compared) if compared else None,
+        "download_query": urlencode([("run", r) for r in chosen]),
         "files": sorted(scenario_files()),
         "can_run": request.scope.can(P.RUN_PLANS),
         "max_runs": MAX_PAGE_RUNS,

@@ -8,8 +8,10 @@ status reports are frozen (:class:`Frozen`). Records are archived, never deleted
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
 from django.db import models, transaction
@@ -52,6 +54,58 @@ _INTEREST_TEXTS = (
     "indirect",
     "gifts_hospitality",
 )
+
+
+#: when the risk scorings being recorded were made (None: now); see ``scored_on``
+_SCORED_AT: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar(
+    "scored_at", default=None
+)
+
+
+@contextlib.contextmanager
+def scored_on(when: dt.datetime) -> Iterator[None]:
+    """Risk scorings recorded inside are dated ``when``: for loading a register whose ratings
+    were made on a known day (the demo's seed register, at its latest quarterly review)."""
+    token = _SCORED_AT.set(when)
+    try:
+        yield
+    finally:
+        _SCORED_AT.reset(token)
+
+
+def record_past_scoring(
+    actor: str, risk: Risk, stage: str, likelihood: int, consequence: int, when: dt.datetime
+) -> RiskAssessment:
+    """A scoring made on an earlier day, added to the risk's history (its current fields are
+    not changed): a review held on paper, or the rating a risk was first given."""
+    with transaction.atomic():
+        return _record_scoring(actor, risk, stage, likelihood, consequence, when)
+
+
+def _record_scoring(
+    actor: str, risk: Risk, stage: str, likelihood: int, consequence: int, when: dt.datetime | None
+) -> RiskAssessment:
+    """One scoring in the risk's history, audited (call inside the change's transaction)."""
+    value = scoring.score(likelihood, consequence)
+    assessment = RiskAssessment.objects.create(
+        risk=risk,
+        stage=stage,
+        assessed_at=when or timezone.now(),
+        likelihood=likelihood,
+        consequence=consequence,
+        score=value,
+        band=scoring.band(value),
+        criteria_version=scoring.CRITERIA_VERSION,
+        criteria=scoring.criteria(),
+        actor=actor,
+    )
+    changes = {"risk_id": risk.pk, "stage": stage, "score": value}
+    if when is not None:
+        changes["on"] = when.date().isoformat()
+    trail.record(
+        actor, "riskassessment.create", object_type(RiskAssessment), assessment.pk, changes
+    )
+    return assessment
 
 
 class StaleEdit(Exception):
@@ -294,26 +348,7 @@ def _after_write(actor: str, obj: models.Model, before: Mapping[str, Any]) -> No
                 con,
             ):
                 continue
-            value = scoring.score(int(lik), int(con))
-            assessment = RiskAssessment.objects.create(
-                risk=obj,
-                stage=stage,
-                assessed_at=timezone.now(),
-                likelihood=lik,
-                consequence=con,
-                score=value,
-                band=scoring.band(value),
-                criteria_version=scoring.CRITERIA_VERSION,
-                criteria=scoring.criteria(),
-                actor=actor,
-            )
-            trail.record(
-                actor,
-                "riskassessment.create",
-                object_type(RiskAssessment),
-                assessment.pk,
-                {"risk_id": obj.pk, "stage": stage, "score": value},
-            )
+            _record_scoring(actor, obj, stage, int(lik), int(con), _SCORED_AT.get())
     if isinstance(obj, Declaration) and any(
         getattr(obj, t) != before.get(t) for t in _INTEREST_TEXTS
     ):
@@ -409,8 +444,11 @@ def _rebuild_interests(actor: str, declaration: Declaration) -> None:
 # --- key risk indicators (registers/indicators.py reads them) ----------------------------
 
 
-def record_review(actor: str, risk: Risk, note: str, through_period: str | None) -> IndicatorReview:
-    """Record a review of a flagged risk (clears the flag until a later month signals)."""
+def record_review(
+    actor: str, risk: Risk, note: str, through_period: str | None, *, as_owner: bool = False
+) -> IndicatorReview:
+    """Record a review of a flagged risk (clears the flag until a later month signals);
+    ``as_owner`` when the risk's owner records it without edit permission (audited so)."""
     note = note.strip()
     if not note:
         raise ValueError("write what the review found (the note is required)")
@@ -427,7 +465,11 @@ def record_review(actor: str, risk: Risk, note: str, through_period: str | None)
             "indicatorreview.create",
             object_type(Risk),
             risk.pk,
-            {"indicator_review": [None, review.through_period], "note": [None, note]},
+            {
+                "indicator_review": [None, review.through_period],
+                "note": [None, note],
+                **({"reviewed_as": [None, "risk owner"]} if as_owner else {}),
+            },
         )
     return review
 

@@ -6,7 +6,9 @@ for a person to confirm. An agenda item names the organisations, programmes and 
 concerns (``concerns``, typed or picked), and its title is searched for them too. For each
 meeting, each present attendee's interests current on the meeting date are set against each
 item: a shared organisation or subject is a conflict, with the handling the policy requires
-(:data:`oneworkforce.registers.vocab.HANDLING`) and the handling the minutes record.
+(:data:`oneworkforce.registers.vocab.HANDLING`) and the handling the minutes record. When the
+meeting has no attendance recorded (the agenda goes out before the meeting), the members of
+its committee on the meeting date are checked instead, so nobody expected is left out.
 """
 
 from __future__ import annotations
@@ -190,11 +192,32 @@ def current_interests(person: models.Person, on: dt.date) -> list[models.Interes
     ]
 
 
+def members_on(committee: models.Programme | None, on: dt.date) -> list[models.Membership]:
+    """The committee's members on a day (membership begun on or before it, not yet ended)."""
+    if committee is None:
+        return []
+    return [
+        m
+        for m in committee.members.select_related("person").order_by("person__key", "id")
+        if (m.since is None or m.since <= on)
+        and (m.until is None or m.until >= on)
+        and not m.person.archived
+    ]
+
+
 def check(meeting: models.Meeting, on: dt.date | None = None) -> dict[str, Any]:
-    """Each present attendee's current interests set against each agenda item."""
+    """Each present attendee's current interests set against each agenda item; with no
+    attendance recorded, each member's of the meeting's committee on the day."""
     on = on or meeting.date or dt.date.today()
     registered = registered_subjects()
-    attendees = list(meeting.attendees.select_related("person"))
+    attendees: list[Any] = list(meeting.attendees.select_related("person"))
+    checked_from = "attendance"
+    if not attendees:
+        members = members_on(meeting.committee, on)
+        checked_from = "committee members (no attendance recorded)" if members else "nobody"
+        attendees = [
+            models.Attendee(person=m.person, written=m.person.name, role=m.role) for m in members
+        ]
     unresolved: list[dict[str, str]] = []
     people: list[tuple[models.Attendee, list[models.Interest]]] = []
     for att in attendees:
@@ -247,6 +270,7 @@ def check(meeting: models.Meeting, on: dt.date | None = None) -> dict[str, Any]:
     return {
         "meeting": str(meeting),
         "date": on.isoformat(),
+        "checked_from": checked_from,
         "items": items,
         "unresolved_people": unresolved,
     }
@@ -318,6 +342,8 @@ def cover_text(pack_check: dict[str, Any] | None) -> str:
         return "Not checked: the registers are not installed."
     if not pack_check.get("checked"):
         return str(pack_check.get("note", "Not checked."))
+    if pack_check.get("checked_from") == "nobody":
+        return "Not checked: no attendance recorded and no committee members on the day."
     parts = list(pack_check.get("lines") or [])
     text = "; ".join(parts) + "." if parts else "None identified."
     unchecked = pack_check.get("unresolved_people") or []

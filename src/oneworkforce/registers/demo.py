@@ -218,13 +218,14 @@ def _organisations(actor: str) -> None:
             actions.create(actor, models.Organisation, name=name, aliases=aliases, kind=kind)
 
 
-#: benefits that move the plan: (programme, benefit, lever, FTE a month, first month offset
-#: from this month, months, share delivered so far)
+#: benefits that move the plan: (programme, benefit, lever, staff group, FTE a month, first
+#: month offset from this month, months, share delivered so far)
 FTE_BENEFITS = [
     (
         "Ethical International Recruitment Committee",
         "International nurses recruited (40 a year)",
         "international_recruitment",
+        "nursing_midwifery",
         Decimal("3.33"),
         -6,
         30,
@@ -234,9 +235,41 @@ FTE_BENEFITS = [
         "Education and Training Committee",
         "Newly qualified nurses from extra training places",
         "training_pipeline",
+        "nursing_midwifery",
         Decimal("2"),
         6,
         24,
+        None,
+    ),
+    (
+        "Stay and thrive: retaining our staff",
+        "Nurses kept who would have left (2 a month)",
+        "leaver_rate",
+        "nursing_midwifery",
+        Decimal("2"),
+        1,
+        36,
+        None,
+    ),
+    (
+        "Education and Training Committee",
+        "Nursing associates taking on nursing work",
+        "new_roles",
+        "nursing_midwifery",
+        Decimal("1.5"),
+        3,
+        24,
+        None,
+    ),
+    (
+        "Paybill and Agency Management Committee",
+        # seed 000: "current focus on activity to address high medical agency rates"
+        "Medical agency shifts filled by the collaborative bank",
+        "bank_agency",
+        "medical_dental",
+        Decimal("2"),
+        1,
+        48,
         None,
     ),
 ]
@@ -247,7 +280,7 @@ def _fte_benefits(actor: str, today: dt.date) -> int:
     the recruitment one is delivering three quarters of its plan so far."""
     made = 0
     this_month = today.replace(day=1)
-    for prog_name, name, lever, monthly, offset, months, delivered in FTE_BENEFITS:
+    for prog_name, name, lever, group, monthly, offset, months, delivered in FTE_BENEFITS:
         prog = models.Programme.objects.filter(name=prog_name).first()
         key = f"demo|fte-benefit|{lever}"
         if prog is None or models.Benefit.objects.filter(import_key=key).exists():
@@ -261,6 +294,7 @@ def _fte_benefits(actor: str, today: dt.date) -> int:
             unit="FTE",
             owner=prog.sro or prog.chair,
             lever=lever,
+            staff_group=group,
             planned_total=monthly * months,
             import_key=key,
         )
@@ -272,6 +306,33 @@ def _fte_benefits(actor: str, today: dt.date) -> int:
             _benefit_month(actor, benefit, month, monthly, actual)
         made += 1
     return made
+
+
+#: the day the Integrated Care Board was established (seed 002: "the ICB would be legally
+#: established on 1 July")
+ICB_ESTABLISHED = dt.date(2022, 7, 1)
+
+
+def _board_committee(actor: str) -> models.Programme:
+    """The Integrated Care Board as a committee whose members are the people of its register
+    of interests (seed 002), members from the day it was established."""
+    board, _ = _programme(
+        "ICB-BOARD", name="Integrated Care Board", kind="committee", chair="Prem Singh"
+    )
+    for declaration in models.Declaration.objects.filter(
+        archived=False, person__isnull=False
+    ).order_by("id"):
+        person = declaration.person
+        if not models.Membership.objects.filter(committee=board, person=person).exists():
+            actions.create(
+                actor,
+                models.Membership,
+                committee=board,
+                person=person,
+                role=declaration.role,
+                since=ICB_ESTABLISHED,
+            )
+    return board
 
 
 def _meeting(actor: str) -> int:
@@ -323,6 +384,7 @@ def _meeting(actor: str) -> int:
     meeting = actions.create(
         actor,
         models.Meeting,
+        committee=_board_committee(actor),
         title="Integrated Care Board meeting in public",
         date=dt.date(2022, 7, 1),
         agenda=agenda,
@@ -333,6 +395,26 @@ def _meeting(actor: str) -> int:
     for action in models.Action.objects.filter(meeting__isnull=True):
         actions.update(actor, action, None, {"meeting": meeting})
     return 1
+
+
+def _first_scorings(actor: str, first_review: dt.datetime) -> None:
+    """Each seed risk as first scored: its initial rating (seed 003's "Initial Risk Rating",
+    15 to 20 for most) was its current score at the first quarterly review of the demo's
+    year, so the register shows the movement to today's rating and the BAF the risks that
+    came down from the escalation score."""
+    for risk in models.Risk.objects.exclude(initial_likelihood=None):
+        if risk.assessments.filter(
+            stage="current", assessed_at__lt=first_review + dt.timedelta(days=1)
+        ).exists():
+            continue  # loaded before: idempotent
+        actions.record_past_scoring(
+            actor,
+            risk,
+            "current",
+            int(risk.initial_likelihood),
+            int(risk.initial_consequence),
+            first_review,
+        )
 
 
 def load_demo(actor: str = "demo", today: dt.date | None = None) -> dict[str, int]:
@@ -360,8 +442,13 @@ def load_demo(actor: str = "demo", today: dt.date | None = None) -> dict[str, in
             phase="planning",
         )
         _organisations(actor)
-        for kind, name, defaults in SEED_FILES:
-            importing.import_file(kind, DEMO / name, actor, defaults=defaults)
+        # the seed register's ratings are those of the latest quarterly review (the first day
+        # of the data period's last month, as the status reports); each risk was first scored
+        # at its initial rating three quarters before (see _first_scorings)
+        latest_review = timezone.make_aware(dt.datetime.combine(today.replace(day=1), dt.time(9)))
+        with actions.scored_on(latest_review):
+            for kind, name, defaults in SEED_FILES:
+                importing.import_file(kind, DEMO / name, actor, defaults=defaults)
         grid = [p for p in models.Programme.objects.filter(name__in=list(SERVES))]
         for prog in grid:
             domains, stages = SERVES[prog.name]
@@ -384,13 +471,15 @@ def load_demo(actor: str = "demo", today: dt.date | None = None) -> dict[str, in
                 changes["target_consequence"] = risk.current_consequence
             if not risk.owner:
                 changes["owner"] = "Lyn Bacon"
-            actions.update(
-                actor,
-                risk,
-                None,
-                changes,
-                m2m={"programmes": [notts.code]} if not risk.programmes.exists() else None,
-            )
+            with actions.scored_on(latest_review):
+                actions.update(
+                    actor,
+                    risk,
+                    None,
+                    changes,
+                    m2m={"programmes": [notts.code]} if not risk.programmes.exists() else None,
+                )
+        _first_scorings(actor, latest_review - relativedelta(months=9))
         for ref, watched in INDICATORS.items():
             risk = models.Risk.objects.filter(ref=ref).first()
             if risk is not None and not risk.indicators.exists():

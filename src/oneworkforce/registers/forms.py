@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from oneworkforce.registers import models, vocab
 from oneworkforce.registers.tabular import REGISTERS
+from oneworkforce.web.widgets import DayMonthYear
 
 
 class VersionedForm(forms.ModelForm):
@@ -34,8 +35,9 @@ class VersionedForm(forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
-# a date input takes ISO dates whatever the language of the page (en-GB would give dd/mm/yyyy)
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# dates are asked for as day, month and year fields (the NHS design system's date input), so
+# they read the same whatever the browser's locale (a browser's date picker follows it)
+_DATE = DayMonthYear()
 
 
 class ProgrammeForm(VersionedForm):
@@ -102,12 +104,19 @@ class RiskForm(VersionedForm):
         widget=forms.CheckboxSelectMultiple,
         label="Linked programmes",
     )
+    owner_person = forms.ModelChoiceField(
+        queryset=models.Person.objects.filter(archived=False),
+        required=False,
+        label="Owner in the people register",
+        help_text="The owner may record an indicator review if their email is their account's.",
+    )
 
     class Meta:
         model = models.Risk
         fields = (
             "description",
             "owner",
+            "owner_person",
             "initial_likelihood",
             "initial_consequence",
             "current_likelihood",
@@ -176,7 +185,20 @@ class MilestoneForm(VersionedForm):
         widgets: ClassVar[dict] = {"due_date": _DATE, "completed_on": _DATE}
 
 
+def _staff_groups() -> list[tuple[str, str]]:
+    from oneworkforce.data.reference import vocabulary
+
+    groups = vocabulary("staff_group")
+    return [("", "Every staff group"), *((c, groups.titles[c]) for c in groups.codes)]
+
+
 class BenefitForm(VersionedForm):
+    staff_group = forms.ChoiceField(
+        choices=_staff_groups,
+        required=False,
+        help_text="The staff group the lever acts on (new roles need one).",
+    )
+
     class Meta:
         model = models.Benefit
         fields = (
@@ -187,6 +209,7 @@ class BenefitForm(VersionedForm):
             "rag",
             "planned_total",
             "lever",
+            "staff_group",
         )
 
 

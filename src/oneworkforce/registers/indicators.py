@@ -63,13 +63,19 @@ def _title(metric: str) -> tuple[str, str]:
 
 
 def evaluate(indicator: models.KeyRiskIndicator, store: Any) -> dict[str, Any]:
-    """An indicator's series, its latest month and whether that month signals."""
+    """An indicator's series, its latest month and whether that month signals. A metric
+    stored with more dimensions than the indicator names (WRES by band cluster) has no one
+    series: the indicator shows why instead of a chart; any other error is a bug and raises."""
+    from oneworkforce.metrics.results_reader import AmbiguousSeries
+
     split, group = split_for(indicator)
     title, unit = _title(indicator.metric)
+    problem = ""
     try:
         points = store.series(indicator.metric, split, group) if store is not None else []
-    except (ValueError, KeyError):
+    except AmbiguousSeries:
         points = []
+        problem = "more than one stored series matches: this metric needs a finer indicator"
     points = [p for p in points if p.get("value") is not None]
     latest = points[-1] if points else None
     where = ", ".join(v.replace("_", " ") for v in (indicator.segment, indicator.place) if v)
@@ -83,6 +89,7 @@ def evaluate(indicator: models.KeyRiskIndicator, store: Any) -> dict[str, Any]:
         "points": points,
         "latest_period": latest["period"] if latest else None,
         "signal": point_signal(latest, indicator.direction) if latest else "",
+        "problem": problem,
     }
 
 

@@ -158,6 +158,8 @@ class Benefit(Record):
     planned_total = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     #: the planning lever the benefit delivers (its trajectory is that lever's input)
     lever = models.CharField(max_length=30, choices=vocab.LEVERS, blank=True)
+    #: the staff group the lever acts on (a staff_group code; blank: every staff group)
+    staff_group = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ("programme_id", "id")
@@ -193,6 +195,10 @@ class Risk(Record):
     ref = models.CharField(max_length=40, unique=True)
     description = models.TextField()
     owner = models.CharField(max_length=200, blank=True)
+    #: the owner identified in the people register: they may record an indicator review
+    owner_person = models.ForeignKey(
+        "Person", null=True, blank=True, on_delete=models.PROTECT, related_name="risks_owned"
+    )
     initial_likelihood = models.PositiveSmallIntegerField(null=True, blank=True)
     initial_consequence = models.PositiveSmallIntegerField(null=True, blank=True)
     current_likelihood = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -128,3 +128,12 @@ def unresolved() -> list[dict]:
             f"declaration of {decl.declared_on or 'no date'}"
         )
     return sorted(found.values(), key=lambda e: e["key"])
+
+
+def is_person(user, person: models.Person | None) -> bool:
+    """Whether the signed-in ``user`` is ``person``: the same email address (an account's
+    email, or a username that is an email), never a name."""
+    if person is None or not person.email or user is None or not user.is_authenticated:
+        return False
+    mine = {str(user.email or "").strip().lower(), str(user.get_username()).strip().lower()}
+    return person.email.strip().lower() in mine

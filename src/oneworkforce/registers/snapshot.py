@@ -183,7 +183,14 @@ def risk_row(risk: models.Risk, as_of: dt.date, threshold: int) -> dict[str, Any
         "review_overdue": risk.review_date is None or risk.review_date < as_of,
         "escalated_to_baf": scoring.escalated(current, threshold),
         "programme_codes": sorted(p.code for p in risk.programmes.all()),
+        "scored_on": _scored_on(risk),
     }
+
+
+def _scored_on(risk: models.Risk) -> str | None:
+    """The day the risk's current score was last assessed (None before any assessment)."""
+    days = [a.assessed_at for a in risk.assessments.all() if a.stage == "current"]
+    return max(days).date().isoformat() if days else None
 
 
 def heatmap(risks: list[models.Risk]) -> dict[str, Any]:
@@ -197,7 +204,9 @@ def heatmap(risks: list[models.Risk]) -> dict[str, Any]:
 
 def board_snapshot(as_of: dt.date) -> dict[str, Any]:
     threshold = scoring.escalation_score()
-    risks = list(models.Risk.objects.filter(archived=False).prefetch_related("programmes"))
+    risks = list(
+        models.Risk.objects.filter(archived=False).prefetch_related("programmes", "assessments")
+    )
     risk_rows = [risk_row(r, as_of, threshold) for r in risks]
     benefits, by_portfolio = _benefits(as_of)
     overdue_actions = []

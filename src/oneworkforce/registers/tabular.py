@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import models as djm
 
-from oneworkforce.registers import models, parsing, scoring, vocab
+from oneworkforce.registers import asof, models, parsing, scoring, vocab
 
 
 def normalise(heading: str) -> str:
@@ -192,6 +192,13 @@ def _read_lever(text: str) -> dict:
         if norm in {normalise(key), normalise(label)}:
             return {"lever": key}
     return {"lever": ""}
+
+
+def _read_staff_group(text: str) -> dict:
+    """The staff group a benefit's lever acts on, by its code, title or a known spelling."""
+    from oneworkforce.data.reference import vocabulary
+
+    return {"staff_group": vocabulary("staff_group").lookup(text) or ""} if text else {}
 
 
 def _read_money(name: str) -> Callable[[str], dict]:
@@ -374,6 +381,7 @@ BENEFITS = Register(
             _read_money("planned_total"),
         ),
         Column("lever", (r"(planning )?lever",), _read_lever),
+        Column("staff_group", (r"staff group",), _read_staff_group),
     ),
     key=lambda v: f"{str(v.get('programme') or '').lower()}|{normalise(v.get('name') or '')}",
     json_fields=(
@@ -387,6 +395,7 @@ BENEFITS = Register(
         "planned_to_date",
         "actual_to_date",
         "lever",
+        "staff_group",
     ),
 )
 
@@ -715,7 +724,7 @@ def write_cell(column: Column, values: Mapping[str, Any]) -> str:
 
 def action_rag(action: models.Action, today: dt.date | None = None) -> str:
     """Closed is blue; open and past due red; due within 14 days amber; otherwise green."""
-    today = today or dt.date.today()
+    today = today or asof.board_date()
     if action.status == "closed":
         return "blue"
     if action.due_date is None:
@@ -728,7 +737,7 @@ def action_rag(action: models.Action, today: dt.date | None = None) -> str:
 
 
 def milestone_overdue(milestone: models.Milestone, today: dt.date | None = None) -> bool:
-    today = today or dt.date.today()
+    today = today or asof.board_date()
     return (
         milestone.status != "complete"
         and milestone.due_date is not None

@@ -15,8 +15,9 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from oneworkforce.registers import (
     actions,
+    asof,
     exporting,
     forms,
     importing,
@@ -44,7 +46,9 @@ def _actor(request) -> str:
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    """The date the registers are read as of: the latest data month's board date, never later
+    than today (``asof.board_date``), so overdue flags follow the data, not the clock."""
+    return asof.board_date()
 
 
 # --- programmes ---------------------------------------------------------------------------
@@ -90,7 +94,8 @@ def programme(request, code):
             {"report": report, "changed": before is not None and before.rag() != report.rag()}
         )
     milestones = [
-        {"m": m, "overdue": milestone_overdue(m)} for m in prog.milestones.filter(archived=False)
+        {"m": m, "overdue": milestone_overdue(m, _today())}
+        for m in prog.milestones.filter(archived=False)
     ]
     return render(
         request,
@@ -102,10 +107,11 @@ def programme(request, code):
             "benefits": prog.benefits.filter(archived=False),
             "risks": prog.risks.filter(archived=False),
             "children": prog.children.filter(archived=False),
+            "members": _members(prog, _today()),
             "phases": prog.phases.all(),
             "domains": [t for n, t in vocab.DOMAINS if n in (prog.domains or [])],
             "dimensions": vocab.RAG_DIMENSIONS,
-            "report_form": forms.StatusReportForm(initial={"report_date": _today()}),
+            "report_form": forms.StatusReportForm(initial={"report_date": timezone.localdate()}),
         },
     )
 
@@ -214,12 +220,15 @@ def baf(request):
     threshold = scoring.escalation_score()
     open_actions = list(models.Action.objects.filter(archived=False, status="open"))
     flagged = indicators.flags(_store())
-    entries = []
+    entries, came_off = [], []
     for risk in models.Risk.objects.filter(archived=False).prefetch_related(
         "programmes", "assessments"
     ):
         row = snapshot.risk_row(risk, today, threshold)
         if not row["escalated_to_baf"]:
+            came_down = _came_down(risk, today, threshold)
+            if came_down is not None:
+                came_off.append({**row, **came_down, "pk": risk.pk})
             continue
         row.update(
             pk=risk.pk,
@@ -245,9 +254,27 @@ def baf(request):
         )
         entries.append(row)
     entries.sort(key=lambda r: (-(r["current_score"] or 0), r["ref"]))
+    came_off.sort(key=lambda r: (-r["peak_score"], r["ref"]))
     return render(
-        request, "registers/baf.html", {"entries": entries, "threshold": threshold, "today": today}
+        request,
+        "registers/baf.html",
+        {"entries": entries, "came_off": came_off, "threshold": threshold, "today": today},
     )
+
+
+def _came_down(risk: models.Risk, today: dt.date, threshold: int) -> dict | None:
+    """A risk below the escalation score now whose current score reached it in the year to
+    ``today``: its highest score then and the day it was scored (None otherwise)."""
+    start = today - relativedelta(years=1)
+    scored = [
+        a
+        for a in risk.assessments.all()
+        if a.stage == "current" and start < timezone.localtime(a.assessed_at).date() <= today
+    ]
+    peak = max(scored, key=lambda a: (a.score, a.assessed_at), default=None)
+    if peak is None or not scoring.escalated(peak.score, threshold):
+        return None
+    return {"peak_score": peak.score, "peak_on": timezone.localtime(peak.assessed_at).date()}
 
 
 def _names(action: models.Action, ref: str) -> bool:
@@ -338,6 +365,7 @@ def risk(request, pk):
             "where": i["where"],
             "direction": i["direction"],
             "signal": i["signal"],
+            "problem": i["problem"],
         }
         for i in watch["indicators"]
     ]
@@ -350,6 +378,7 @@ def risk(request, pk):
             "watch": watch,
             "charts": charts,
             "assessments": obj.assessments.all(),
+            "may_review": may_review(request, obj),
             "descriptors": {
                 stage: (
                     scoring.descriptor("likelihood", getattr(obj, f"{stage}_likelihood")),
@@ -362,17 +391,35 @@ def risk(request, pk):
     )
 
 
-@requires(P.EDIT_REGISTERS)
-@require_POST
+def may_review(request, risk: models.Risk) -> bool:
+    """Who may record an indicator review: an editor of the registers, or the risk's owner
+    (identified in the people register, signed in with the owner's email)."""
+    from oneworkforce.registers.people import is_person
+
+    return request.scope.can(P.EDIT_REGISTERS) or is_person(request.user, risk.owner_person)
+
+
+@requires(P.VIEW_REGISTERS)
 def risk_review(request, pk):
-    """Record a review of a risk flagged by its key risk indicators (clears the flag)."""
+    """Record a review of a risk flagged by its key risk indicators (clears the flag): an
+    editor of the registers, or the risk's owner without edit permission. Who may is
+    decided before the method, so anyone else is refused (403) whatever they send."""
     from oneworkforce.registers import indicators
 
     obj = get_object_or_404(models.Risk, pk=pk)
+    if not may_review(request, obj):
+        raise PermissionDenied("edit_registers, or the risk's owner")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     watch = indicators.status(obj, _store())
+    as_owner = not request.scope.can(P.EDIT_REGISTERS)
     try:
         actions.record_review(
-            _actor(request), obj, request.POST.get("note", ""), watch["latest_period"]
+            _actor(request),
+            obj,
+            request.POST.get("note", ""),
+            watch["latest_period"],
+            as_owner=as_owner,
         )
         messages.info(
             request,
@@ -431,7 +478,7 @@ def action(request, pk):
         "registers/action.html",
         {
             "action": obj,
-            "rag": action_rag(obj),
+            "rag": action_rag(obj, _today()),
             "updates": obj.updates.all(),
             "form": form,
             "history": _audit(obj),
@@ -460,8 +507,9 @@ def _store():
     """The results store the pages read stored series from."""
     from oneworkforce.data.lake import Lake
     from oneworkforce.metrics.results_reader import ResultsReader
+    from oneworkforce.web.viewer import viewer
 
-    return ResultsReader(Lake(settings.HOME).root)
+    return ResultsReader(Lake(settings.HOME).root, viewer=viewer())
 
 
 def _chart(code: str, title: str, unit: str, points: list, chart_id: str) -> dict:
@@ -490,7 +538,7 @@ def milestone(request, pk):
         "registers/milestone.html",
         {
             "milestone": obj,
-            "overdue": milestone_overdue(obj),
+            "overdue": milestone_overdue(obj, _today()),
             "charts": [_spc(code) for code in obj.metrics or []],
         },
     )
@@ -499,7 +547,8 @@ def milestone(request, pk):
 @requires(P.VIEW_REGISTERS)
 def milestones(request):
     qs = models.Milestone.objects.filter(archived=False).select_related("programme")
-    rows = [{"m": m, "overdue": milestone_overdue(m)} for m in qs]
+    today = _today()
+    rows = [{"m": m, "overdue": milestone_overdue(m, today)} for m in qs]
     if request.GET.get("overdue"):
         rows = [r for r in rows if r["overdue"]]
     return render(request, "registers/milestones.html", {"rows": rows})
@@ -633,16 +682,23 @@ def meeting(request, pk):
     if request.scope.can(P.VIEW_DECLARATIONS):
         from oneworkforce.registers import conflicts as check
 
-        conflicts = check.check(obj, obj.date or _today())
+        conflicts = check.check(obj, obj.date or timezone.localdate())
     return render(
         request,
         "registers/meeting.html",
         {
             "meeting": obj,
             "conflicts": conflicts,
+            "members": _members(obj.committee, obj.date or _today()),
             "actions": obj.actions.filter(archived=False),
         },
     )
+
+
+def _members(committee, on: dt.date) -> list:
+    from oneworkforce.registers.conflicts import members_on
+
+    return members_on(committee, on)
 
 
 @requires(P.VIEW_DECLARATIONS)
@@ -708,7 +764,7 @@ def people_unresolved(request):
 
 @requires(P.VIEW_PUBLISHED)
 def published_declarations(request):
-    as_of = _today()
+    as_of = timezone.localdate()  # a declaration's publication follows the calendar
     return render(
         request,
         "registers/published_declarations.html",

@@ -38,8 +38,10 @@ def number(
     note: str = "",
     status: str = "",
     rule: str = "",
+    icons: Sequence[str] = (),
 ) -> Cell:
-    """A numeric cell. ``rule`` names the disclosure rule applied (public packs)."""
+    """A numeric cell. ``rule`` names the disclosure rule applied (public packs); ``icons``
+    are Making Data Count variation or assurance codes, drawn beside the figure."""
     cell: Cell = {
         "value": value,
         "unit": unit,
@@ -51,13 +53,18 @@ def number(
         cell["status"] = status
     if rule:
         cell["rule"] = rule
+    if icons:
+        cell["icons"] = list(icons)
     return cell
 
 
-def text(value: Any, *, status: str = "", note: str = "") -> Cell:
-    """A text cell (``status`` carries a RAG or icon class for colour, never the only signal)."""
+def text(value: Any, *, status: str = "", note: str = "", icons: Sequence[str] = ()) -> Cell:
+    """A text cell (``status`` carries a RAG or icon class for colour, never the only signal;
+    ``icons`` are Making Data Count codes drawn before the words)."""
     shown = "" if value is None else str(value)
     cell: Cell = {"value": shown, "unit": "text", "display": shown}
+    if icons:
+        cell["icons"] = list(icons)
     if status:
         cell["status"] = status
     if note:
@@ -109,6 +116,16 @@ def fields(items: Sequence[tuple[str, str]]) -> Block:
 def chart(chart_id: str, title: str, spec: Mapping[str, Any], alt: str) -> Block:
     """A Vega-Lite chart and its text alternative (read out instead of the picture)."""
     return {"type": "chart", "id": chart_id, "title": title, "spec": dict(spec), "alt": alt}
+
+
+def icons_of(cell: Mapping[str, Any]) -> list[str]:
+    """A cell's Making Data Count icon codes; a pack frozen before cells named their icons
+    gives its variation icon through ``status``."""
+    from oneworkforce.metrics.people_story import VARIATION_LABELS
+
+    if "icons" in cell:
+        return [str(c) for c in cell["icons"]]
+    return [cell["status"]] if cell.get("status") in VARIATION_LABELS else []
 
 
 def section(section_id: str, title: str, blocks: Sequence[Block], *, intro: str = "") -> Section:

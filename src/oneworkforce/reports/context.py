@@ -30,6 +30,7 @@ class Context:
             "items": {},
             "limits": {},  # figure key -> the width of its process limits (upl - lpl)
             "assurance": {},  # figure key -> its SPC assurance against target
+            "when": {},  # "risk/REF" or "rag/CODE" -> the day it was last scored or reported
         }
     )
     facts: dict[str, Any] = field(default_factory=dict)  # for the cover sheet's summary

@@ -23,6 +23,8 @@ LEVEL = "ics"
 ADULT_SOCIAL_CARE = frozenset(
     {"support_at_home", "personal_care", "care_homes", "adult_social_work"}
 )
+#: the rule of a figure withheld for standing for too few organisations
+WITHHELD = "withheld_min_organisations"
 #: units that count people (controlled as counts)
 PEOPLE_UNITS = frozenset({"headcount", "fte"})
 
@@ -72,6 +74,28 @@ class Figures:
             return number(rounded, unit, note=note, status=status, rule="rounded_thousand")
         return number(value, unit, note=note, status=status)
 
+    def withheld(self, unit: str, reason: str) -> Cell:
+        """A figure withheld from this pack's readers: it stands for fewer organisations than
+        the minimum (metrics/group_size.py); the cell says so."""
+        cell = self._suppressed(unit, f"Withheld: {reason}", WITHHELD, "withheld")
+        return cell
+
+    def protect(self, total: Cell | None, parts: list[Cell]) -> list[Cell]:
+        """Secondary suppression (§10 item 3) in a public pack: when exactly one of ``parts``
+        is suppressed or withheld and ``total`` and the other parts are shown, the hidden part
+        is the total less the others, so the smallest other part is suppressed as well."""
+        if not self.public or total is None:
+            return parts
+        _, controlled = disclosure.suppress_next_smallest(
+            _controlled(total), [_controlled(p) for p in parts], self.rules
+        )
+        out = []
+        for cell, after in zip(parts, controlled, strict=True):
+            if after.rule == disclosure.SECONDARY and not cell.get("suppressed"):
+                cell = self._suppressed(cell["unit"], cell.get("note", ""), disclosure.SECONDARY)
+            out.append(cell)
+        return out
+
     def people(self, n: int | None, *, note: str = "", segment: str | None = None) -> Cell:
         """A count of people (staff, leavers...)."""
         if n is None or not self.public:
@@ -112,6 +136,13 @@ class Figures:
         if not self.public:
             return {"public": False}
         return {"public": True, "level": LEVEL, **self.rules.metadata()}
+
+
+def _controlled(cell: Cell) -> disclosure.Controlled:
+    value = cell["value"] if isinstance(cell["value"], int | float) else None
+    suppressed = bool(cell.get("suppressed"))
+    display = str(cell.get("display", ""))
+    return disclosure.Controlled(value, display, suppressed, cell.get("rule", ""))
 
 
 def _whole(value: float) -> int:

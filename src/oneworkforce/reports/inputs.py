@@ -82,9 +82,13 @@ def read(
     meeting_date: str = "",
 ) -> Inputs:
     from oneworkforce.data.lake import Lake
+    from oneworkforce.data.ledger.service import generation
+    from oneworkforce.metrics.group_size import EVERYONE, public_viewer
+    from oneworkforce.registers import asof
 
-    store = ResultsReader(home.lake)
-    status = store.status()
+    # a public pack is for readers who may see no organisation's own figures
+    store = ResultsReader(home.lake, viewer=public_viewer() if public else EVERYONE)
+    status = store.status(ledger_generation=generation())
     if not status["built"]:
         raise NoData("there are no stored results yet: import data, then make the pack")
     periods = available_periods(store)
@@ -100,8 +104,7 @@ def read(
     # the registers as they stood when the pack was due: the end of the month after its
     # period (today, if that is earlier), never later, so an old period's pack is not
     # dated from the machine clock
-    due = month_end(chosen, months_after=1)
-    registers, registers_note = _registers(as_of or min(dt.date.today(), due))
+    registers, registers_note = _registers(as_of or asof.for_period(chosen))
     if registers is not None:  # the conflicts check of the pack's meeting; risks flagged
         from oneworkforce.registers.conflicts import for_pack
         from oneworkforce.registers.indicators import flags

@@ -38,7 +38,7 @@ class Permission(StrEnum):
     EDIT_REGISTERS = "edit_registers"
     VIEW_DECLARATIONS = "view_declarations"  # the full conflicts-of-interest register
     EDIT_DECLARATIONS = "edit_declarations"
-    VIEW_PACKS = "view_packs"  # board packs, full version
+    VIEW_PACKS = "view_packs"  # board packs, full version (every organisation's figures)
     MAKE_PACKS = "make_packs"
     VIEW_PLANS = "view_plans"  # workforce planning scenarios and results
     RUN_PLANS = "run_plans"
@@ -74,8 +74,14 @@ _ANALYST = _READ | {
 MATRIX: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(_ANALYST | {P.MANAGE_USERS, P.VIEW_AUDIT, P.VIEW_JOBS, P.SET_TARGETS}),
     Role.ANALYST: frozenset(_ANALYST),
-    Role.PROGRAMME_LEAD: frozenset(_READ | {P.EDIT_REGISTERS, P.VIEW_DECLARATIONS}),
-    Role.ORG_DATA_LEAD: frozenset(_READ | {P.VIEW_ORGANISATION, P.VIEW_SUBMISSIONS, P.SUBMIT_DATA}),
+    # a full board pack shows every organisation's figures (agency and bank by organisation),
+    # so it is for the roles that may see them all; the others read the public packs
+    Role.PROGRAMME_LEAD: frozenset(
+        (_READ - {P.VIEW_PACKS}) | {P.EDIT_REGISTERS, P.VIEW_DECLARATIONS}
+    ),
+    Role.ORG_DATA_LEAD: frozenset(
+        (_READ - {P.VIEW_PACKS}) | {P.VIEW_ORGANISATION, P.VIEW_SUBMISSIONS, P.SUBMIT_DATA}
+    ),
     Role.BOARD: frozenset(_READ | {P.VIEW_ORGANISATION, P.VIEW_DECLARATIONS}),
     Role.VIEWER: frozenset(_EVERYONE_SIGNED_IN),
 }

@@ -12,8 +12,11 @@ from oneworkforce.metrics.results_reader import Freshness, ResultsReader
 
 
 def current() -> Freshness:
-    """The stored results against the lake's manifest, now (two ``stat`` calls if unchanged)."""
-    return ResultsReader(settings.HOME.lake).freshness()
+    """The stored results against the ledger, now (the ledger's slice count and two ``stat``
+    calls when nothing changed)."""
+    from oneworkforce.data.ledger.service import generation
+
+    return ResultsReader(settings.HOME.lake).freshness(ledger_generation=generation())
 
 
 def context(request: Any) -> dict[str, Any]:

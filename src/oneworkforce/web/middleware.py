@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.functional import SimpleLazyObject
 
 from oneworkforce.web.access import scope_for
+from oneworkforce.web.viewer import answering
 
 
 def _provider_origin() -> str:
@@ -47,7 +48,8 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         request.scope = SimpleLazyObject(lambda: scope_for(request.user))
-        response = self.get_response(request)
+        with answering(request):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from oneworkforce.config import Home, redis_url
+from oneworkforce.config import Home, private_file, redis_url
 from oneworkforce.jobs.queue import make_huey
 
 HOME = Home.resolve()
@@ -176,7 +176,7 @@ _CACHE_PREFIX = os.environ.get("ONEWORKFORCE_CACHE_PREFIX", "oneworkforce")
 if _redis := redis_url():
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "oneworkforce.web.cache.TolerantRedisCache",  # an outage is a miss
             "LOCATION": _redis,
             "KEY_PREFIX": _CACHE_PREFIX,
             "TIMEOUT": 24 * 60 * 60,
@@ -236,7 +236,7 @@ DATABASES = {
     if os.environ.get("DATABASE_URL")
     else {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(HOME.sqlite),
+        "NAME": str(private_file(HOME.sqlite)),
         "OPTIONS": {"timeout": 30},
     },
 }

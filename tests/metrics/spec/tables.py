@@ -53,6 +53,15 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "fte_days_available": "DOUBLE",
         "submission_id": "VARCHAR",
     },
+    "nws_staff_in_post": {
+        "period": "DATE",
+        "org_code": "VARCHAR",
+        "staff_group": "VARCHAR",
+        "data_type": "VARCHAR",
+        "value": "DOUBLE",
+        "ics_code": "VARCHAR",
+        "submission_id": "VARCHAR",
+    },
     "establishment": {
         "period": "DATE",
         "org_code": "VARCHAR",

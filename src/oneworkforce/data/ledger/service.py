@@ -165,6 +165,13 @@ def all_slices() -> list[Slice]:
     ]
 
 
+def generation() -> int:
+    """The ledger's generation: how many slices it has recorded. Every accepted file adds at
+    least one and none is ever removed (a superseded slice stays, marked), so the count moves
+    on with every accepted file; the results store records the generation it reflects."""
+    return SubmissionSlice.objects.count()
+
+
 def recorded_ids() -> set[str]:
     """Ids of every submission whose files belong in the lake (accepted or superseded)."""
     return {
@@ -180,3 +187,47 @@ def ledger(dataset: str | None = None, limit: int | None = None) -> Iterable[Sub
     if dataset:
         qs = qs.filter(dataset=dataset)
     return qs[:limit] if limit else qs
+
+
+def prune_error_values(
+    datasets: Sequence[str],
+    before: date,
+    *,
+    actor: str,
+    removed: dict[str, Any],
+    dry_run: bool = False,
+) -> list[str]:
+    """Retention (data/prune.py): clear the values quoted in the error reports of files of
+    ``datasets`` whose months are all before ``before`` (a file with no month read: sent
+    before it), and record the prune, with everything it removed, as one audit event in the
+    same transaction. Returns the ids of the submissions whose reports were cleared."""
+    from oneworkforce.audit import trail
+
+    month = before.strftime("%Y-%m")
+    sent_before = timezone.make_aware(
+        timezone.datetime(before.year, before.month, 1), timezone.get_current_timezone()
+    )
+    with transaction.atomic():
+        cleared = []
+        for submission in Submission.objects.filter(dataset__in=datasets).exclude(errors=[]):
+            periods = submission.periods or []
+            if periods:
+                old = all(p < month for p in periods)
+            else:
+                old = submission.submitted_at < sent_before
+            if not old or not any(e.get("value") is not None for e in submission.errors):
+                continue
+            cleared.append(str(submission.pk))
+            if not dry_run:
+                submission.errors = [{**e, "value": None} for e in submission.errors]
+                submission.save(update_fields=["errors"])
+        if not dry_run:
+            trail.record(
+                actor,
+                "prune",
+                "lake",
+                f"before {month}",
+                {**removed, "error_reports_cleared": cleared},
+                note=f"person-level data before {month} removed (retention)",
+            )
+    return cleared

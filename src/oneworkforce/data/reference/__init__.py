@@ -42,19 +42,33 @@ def _read_csv(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(text.splitlines()))
 
 
+#: The files of each vocabulary. ``published_staff_group`` is the staff groups plus the
+#: sub-totals NHS England's staff in post file also publishes (its roll-ups and HCHS doctors
+#: by grade): only that dataset accepts them, so no other figure can add a sub-total to the
+#: groups it sums.
+VOCABULARY_FILES = {
+    "segment": ("segment", ("segments.csv",)),
+    "staff_group": ("staff_group", ("staff_groups.csv",)),
+    "band": ("band", ("bands.csv",)),
+    "published_staff_group": ("staff_group", ("staff_groups.csv", "published_subtotals.csv")),
+}
+#: The classification of a published sub-total (``published_subtotals.csv``).
+SUBTOTAL_CLASSIFICATION = "nws_subtotal"
+
+
 @cache
 def vocabulary(name: str) -> Vocabulary:
-    files = {"segment": "segments.csv", "staff_group": "staff_groups.csv", "band": "bands.csv"}
-    rows = _read_csv(files[name])
-    codes = tuple(r[name] for r in rows)
+    key, files = VOCABULARY_FILES[name]
+    rows = [r for f in files for r in _read_csv(f)]
+    codes = tuple(r[key] for r in rows)
     aliases: dict[str, str] = {}
     for r in rows:
-        code = r[name]
+        code = r[key]
         spellings = [code, r["title"], *filter(None, r.get("synonyms", "").split("|"))]
         for spelling in spellings:
             aliases.setdefault(normalise_token(spelling), code)
-    extra = {r[name]: {k: v for k, v in r.items() if k not in (name, "synonyms")} for r in rows}
-    return Vocabulary(name, codes, {r[name]: r["title"] for r in rows}, aliases, extra)
+    extra = {r[key]: {k: v for k, v in r.items() if k not in (key, "synonyms")} for r in rows}
+    return Vocabulary(name, codes, {r[key]: r["title"] for r in rows}, aliases, extra)
 
 
 @cache

@@ -30,7 +30,10 @@ from oneworkforce.data.synth.measure import Rates
 from oneworkforce.data.synth.organisations import build_systems, register_rows
 from oneworkforce.data.synth.panel import _mix, leavers, pseudonyms, staff_in_post
 from oneworkforce.data.synth.people import OrgSet, Simulation
-from oneworkforce.data.synth.published import write_sickness_benchmarking
+from oneworkforce.data.synth.published import (
+    write_sickness_benchmarking,
+    write_staff_in_post_published,
+)
 from oneworkforce.data.synth.writer import (
     CsvAppender,
     write_csv,
@@ -199,6 +202,11 @@ def generate(
     # the trusts' sickness as NHS England publishes it, one benchmarking CSV a month
     files += write_sickness_benchmarking(
         tables["sickness_absence"], systems[0], out / "published" / "sickness_absence"
+    )
+    # and their staff in post, as NHS Workforce Statistics publishes it (one file)
+    staff = out / "staff_in_post.csv" if panel_sink is not None else panel_dir
+    files.append(
+        write_staff_in_post_published(staff, systems[0], out / "published" / "nws_staff_in_post")
     )
 
     # independent social care providers keep ASC-WDS: the last month's snapshot as its two

@@ -136,3 +136,67 @@ def write_sickness_benchmarking(table: pa.Table, system: System, folder: Path) -
             writer.writerows(rows)
         written.append(path)
     return written
+
+
+#: The staff in post file's headings, and its peers' FTE a year before the first month
+SIP_HEADINGS = published_headings("nws_staff_in_post")
+PEER_FTE = {"RZY01": 6200.0, "RZY02": 3100.0, "RZY03": 4400.0}
+
+
+def write_staff_in_post_published(staff: Path, system: System, folder: Path) -> Path:
+    """The NHS Workforce Statistics 'Staff Group and Organisation' CSV for the system's NHS
+    trusts and the neighbouring ICS's (one file holding every month, as published): each
+    trust's total FTE and headcount ('Total'), the ICS's own from its staff in post extract
+    (bank excluded), so the published and the ICS's own figures agree."""
+    import duckdb
+
+    trusts = {o.org_code: o for o in system.organisations if o.segment in CLUSTERS}
+    icb = next(o for o in system.organisations if o.segment == "icb_corporate")
+    reader = "read_parquet" if staff.is_dir() else "read_csv"
+    source = str(staff / "*.parquet") if staff.is_dir() else str(staff)
+    codes = ", ".join(f"'{c}'" for c in sorted(trusts))
+    con = duckdb.connect()
+    try:
+        totals = con.execute(
+            f"SELECT left(CAST(period AS VARCHAR), 7) AS month, org_code, "
+            f"sum(CAST(fte AS DOUBLE)), count(DISTINCT person_id) "
+            f"FROM {reader}('{source}') WHERE contract_type <> 'bank' "
+            f"AND org_code IN ({codes}) GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+    finally:
+        con.close()
+    rows = []
+    for month, org, fte, headcount in totals:
+        o = trusts[org]
+        cols = [
+            _month_end(month),
+            *REGION,
+            icb.org_code,
+            icb.org_name,
+            org,
+            o.org_name,
+            CLUSTERS[o.segment],
+            CLUSTERS[o.segment],
+            "1",
+            "Total",
+        ]
+        rows += [[*cols, "FTE", f"{fte:.2f}"], [*cols, "HC", str(headcount)]]
+    rng = np.random.default_rng(20240401)
+    months = sorted({m for m, *_ in totals})
+    for code, name, cluster, _rate in PEERS:
+        fte = PEER_FTE[code]
+        for month in months:
+            fte *= 1 + float(rng.normal(0.003, 0.002))  # about 3.6% a year
+            cols = [_month_end(month), *REGION, *PEER_ICS, code, name, cluster, cluster, "1"]
+            rows += [
+                [*cols, "Total", "FTE", f"{fte:.2f}"],
+                [*cols, "Total", "HC", str(round(fte * 1.12))],
+            ]
+    folder.mkdir(parents=True, exist_ok=True)
+    last = calendar.month_name[int(months[-1][5:])] + " " + months[-1][:4]
+    path = folder / f"NHS Workforce Statistics, {last} Staff Group and Organisation.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n")
+        writer.writerow(SIP_HEADINGS)
+        writer.writerows(rows)
+    return path

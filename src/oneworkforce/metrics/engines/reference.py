@@ -17,6 +17,7 @@ import duckdb
 
 from oneworkforce.data.reference import TOTAL_STAFF_GROUP, vocabulary
 from oneworkforce.data.schemas import SUPPRESSIBLE_DATASETS
+from oneworkforce.metrics import published
 from oneworkforce.metrics.catalogue import BAND_CLUSTERS, CATALOGUE, Catalogue
 from oneworkforce.metrics.definitions import (
     AssignmentTotal,
@@ -140,7 +141,19 @@ class ReferenceEngine:
             for row in _Evaluator(request, data).measure(metric.measure, metric)
         ]
         organisations = [(code, p, s) for code, (p, s) in data.organisations.items()]
-        return assemble(request, rows, organisations, data.submissions, data.aggregate)
+        totals = _published_totals(source, data) if published.wanted(request) else []
+        return assemble(request, rows, organisations, data.submissions, data.aggregate, totals)
+
+
+def _published_totals(con: duckdb.DuckDBPyConnection, data: Data) -> list[dict[str, Any]]:
+    """Published organisation totals for the months an organisation sent no extract."""
+    return [
+        row
+        for row in _rows(con, "nws_staff_in_post")
+        if row["staff_group"] == TOTAL_STAFF_GROUP
+        and row["value"] is not None
+        and (month_index(row["period"]), row["org_code"]) not in data.submitted_staff
+    ]
 
 
 class _Evaluator:

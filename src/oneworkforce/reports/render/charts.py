@@ -39,3 +39,11 @@ def svg(spec: Mapping[str, Any], width: int = PAGE_WIDTH) -> str:
 
 def png(spec: Mapping[str, Any], width: int = PAGE_WIDTH, scale: float = 2.0) -> bytes:
     return _png(json.dumps(fixed(spec, width), sort_keys=True), scale)
+
+
+@functools.lru_cache(maxsize=16)
+def icon_png(code: str) -> bytes:
+    """A Making Data Count icon (the web's SVG drawing) as a PNG, for Word."""
+    from oneworkforce.web.templatetags.owf import icon_svg
+
+    return bytes(vl_convert.svg_to_png(icon_svg(code, size=24), scale=4))

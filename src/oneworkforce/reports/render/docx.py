@@ -17,7 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from oneworkforce.reports.blocks import NUMERIC_UNITS
+from oneworkforce.reports.blocks import NUMERIC_UNITS, icons_of
 from oneworkforce.reports.render import charts
 from oneworkforce.web.formats import day
 
@@ -69,6 +69,8 @@ def _table(doc: Any, block: Mapping[str, Any]) -> None:
         cells = table.add_row().cells
         for i, value in enumerate(row):
             paragraph = cells[i].paragraphs[0]
+            for code in icons_of(value):
+                _icon(paragraph, code)
             run = paragraph.add_run(value["display"])
             if i == 0:
                 run.bold = True
@@ -80,6 +82,16 @@ def _table(doc: Any, block: Mapping[str, Any]) -> None:
                 note.font.color.rgb = NOTE_COLOUR
     if block.get("caption"):
         doc.add_paragraph(block["caption"]).runs[0].font.size = Pt(8)
+
+
+def _icon(paragraph: Any, code: str) -> None:
+    """A Making Data Count icon as a small picture in the text, its label as alt text."""
+    from oneworkforce.web.templatetags.owf import icon_label
+
+    shape = paragraph.add_run().add_picture(io.BytesIO(charts.icon_png(code)), width=Pt(11))
+    shape._inline.docPr.set("descr", icon_label(code))
+    shape._inline.docPr.set("title", icon_label(code))
+    paragraph.add_run(" ")
 
 
 def _chart(doc: Any, block: Mapping[str, Any]) -> None:

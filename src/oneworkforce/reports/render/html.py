@@ -13,7 +13,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from oneworkforce.reports.blocks import NUMERIC_UNITS
+from oneworkforce.reports.blocks import NUMERIC_UNITS, icons_of
 from oneworkforce.reports.render import charts
 
 
@@ -24,7 +24,28 @@ def _cell(cell: Mapping[str, Any], unit: str) -> dict[str, Any]:
         classes.append("num")
     if cell.get("status"):
         classes.append(f"owf-s-{cell['status']}")
-    return {"display": cell["display"], "note": cell.get("note", ""), "cls": " ".join(classes)}
+    return {
+        "display": cell["display"],
+        "note": cell.get("note", ""),
+        "cls": " ".join(classes),
+        "icons": [icon_image(code) for code in icons_of(cell)],
+    }
+
+
+def icon_image(code: str) -> dict[str, str]:
+    """A Making Data Count icon as an image (the web's SVG drawing) and its alt text: an
+    image, so WeasyPrint tags it as a figure with its alternative in the PDF."""
+    from oneworkforce.web.templatetags.owf import icon_label, icon_svg
+
+    drawn = icon_svg(code, size=ICON_SIZE)
+    return {
+        "src": "data:image/svg+xml;base64," + base64.b64encode(drawn.encode()).decode(),
+        "alt": icon_label(code),
+    }
+
+
+#: the icons' size on the page, in CSS pixels
+ICON_SIZE = 18
 
 
 def blocks_for_page(content: Mapping[str, Any], *, images: bool = True) -> list[dict[str, Any]]:

@@ -82,6 +82,8 @@ def build(ctx: Context) -> Section:
 def _figure(ctx: Context, row: dict[str, Any] | None, unit: str, segment: str | None = None):
     if row is None:
         return ctx.figures.metric(None, unit or "count")
+    if row.get("withheld"):
+        return ctx.figures.withheld(unit, row["withheld"])
     return ctx.figures.metric(
         row["value"],
         unit,
@@ -101,13 +103,24 @@ def _by_group(ctx: Context, split: str, title: str, table_id: str) -> list[dict[
         return []
     out_rows = []
     share_rows = []
+    labels = []
     for group in sorted(groups):
         label = f"{names.get(group, group)} ({group})" if split == "org_code" else group
+        labels.append(label)
         cells = [text(label)]
         for code in BY_GROUP:
             metric = CATALOGUE.get(code)
             cells.append(_figure(ctx, groups[group].get(code), metric.unit))
         out_rows.append(cells)
+    # the places add up to the system's figure in the table above: no hidden place may be
+    # recovered from it (secondary suppression, public packs)
+    for j, code in enumerate(BY_GROUP, start=1):
+        if CATALOGUE.get(code).combine == "amount":
+            total = ctx.facts.get("agency", {}).get(code)
+            protected = ctx.figures.protect(total, [cells[j] for cells in out_rows])
+            for cells, cell in zip(out_rows, protected, strict=True):
+                cells[j] = cell
+    for label, cells in zip(labels, out_rows, strict=True):
         share = cells[1 + BY_GROUP.index("agency_share_of_paybill")]["value"]
         share_rows.append({"group": label, "value": share})
     blocks: list[dict[str, Any]] = [

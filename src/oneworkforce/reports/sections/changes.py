@@ -8,6 +8,7 @@ from typing import Any
 
 from oneworkforce.reports.blocks import Section, bullets, column, paragraph, section, table, text
 from oneworkforce.reports.context import Context, month_name
+from oneworkforce.reports.inputs import month_end
 
 ITEM_TITLES = {
     "programmes": "Programmes",
@@ -70,45 +71,55 @@ def _figure_title(key: str) -> str:
     return f"{_metric_title(metric)} ({group.replace('_', ' ')})"
 
 
-def material(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    """The material changes between two packs' recorded figures, in words: a new special
-    cause signal, a target newly failed or met, a risk moving band, a programme's RAG
-    changing, a figure moving by more than its process limits' width."""
-    out: list[str] = []
+def material(before: dict[str, Any], after: dict[str, Any], as_of: str = "") -> list[str]:
+    """The material changes between two packs' recorded figures, in words, newest first: a
+    new special cause signal, a target newly failed or met, a risk moving band, a programme's
+    RAG changing, a figure moving by more than its process limits' width. A risk's change is
+    dated by its latest scoring and a RAG's by its status report (the later pack's ``when``);
+    the figures' by ``as_of``, the end of the later pack's month. Changes of the same day keep
+    the order above."""
+    dated: list[tuple[str, str]] = []
+    when = after.get("when", {})
+
+    def add(text: str, key: str = "") -> None:
+        dated.append((str(when.get(key) or as_of), text))
+
     for key in sorted(set(after.get("special_causes", [])) - set(before.get("special_causes", []))):
-        out.append(f"New special-cause signal: {_signal(key)}.")
+        add(f"New special-cause signal: {_signal(key)}.")
     was, now = before.get("assurance", {}), after.get("assurance", {})
     for key in sorted(now):
         if key not in was or was[key] == now[key]:
             continue
         if now[key] == "consistent_fail":
-            out.append(f"{_figure_title(key)} now consistently fails its target.")
+            add(f"{_figure_title(key)} now consistently fails its target.")
         elif now[key] == "consistent_pass":
-            out.append(f"{_figure_title(key)} now consistently meets its target.")
+            add(f"{_figure_title(key)} now consistently meets its target.")
         elif was[key] == "consistent_fail":
-            out.append(f"{_figure_title(key)} no longer consistently fails its target.")
+            add(f"{_figure_title(key)} no longer consistently fails its target.")
     risks_before, risks_after = before.get("risks", {}), after.get("risks", {})
     for ref in sorted(risks_after):
         old, new = _band(risks_before.get(ref)), _band(risks_after.get(ref))
         if ref in risks_before and old and new and old != new:
-            out.append(
-                f"Risk {ref} moved from {old} ({risks_before[ref]}) to {new} ({risks_after[ref]})."
+            add(
+                f"Risk {ref} moved from {old} ({risks_before[ref]}) to {new} ({risks_after[ref]}).",
+                f"risk/{ref}",
             )
     rag_before = before.get("rag", {})
     for code, rag in sorted(after.get("rag", {}).items()):
         if code in rag_before and rag_before[code] != rag:
-            out.append(f"Programme {code}'s RAG changed from {rag_before[code]} to {rag}.")
+            add(f"Programme {code}'s RAG changed from {rag_before[code]} to {rag}.", f"rag/{code}")
     figures_before, widths = before.get("figures", {}), after.get("limits", {})
     for key, value in sorted(after.get("figures", {}).items()):
         old, width = figures_before.get(key), widths.get(key)
         if value is None or old is None or not width:
             continue
         if abs(value - old) > width:
-            out.append(
+            add(
                 f"{_figure_title(key)} moved from {old:g} to {value:g}, more than the width "
                 f"of its process limits ({width:g})."
             )
-    return out
+    # newest first; the sort is stable, so changes of one day keep the order above
+    return [text for _, text in sorted(dated, key=lambda d: d[0], reverse=True)]
 
 
 def build(ctx: Context) -> Section:
@@ -121,14 +132,16 @@ def build(ctx: Context) -> Section:
         )
     changes = diff(previous.get("index") or {}, ctx.index)
     ctx.facts["changes"] = changes
-    ctx.facts["material_changes"] = material(previous.get("index") or {}, ctx.index)
+    ctx.facts["material_changes"] = material(
+        previous.get("index") or {}, ctx.index, month_end(ctx.period).isoformat()
+    )
     made = previous.get("created_at", "")[:10]
     blocks: list[dict[str, Any]] = [
         paragraph(
             f"Compared with the last pack, for {month_name(previous.get('period'))} (made {made})."
         ),
         paragraph(
-            "Material changes:"
+            "Material changes, newest first:"
             if ctx.facts["material_changes"]
             else "No material change in the figures both packs recorded."
         ),

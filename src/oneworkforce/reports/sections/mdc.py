@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oneworkforce.metrics import charts, people_story
-from oneworkforce.metrics.catalogue import CATALOGUE
-from oneworkforce.metrics.results_layout import spc_target
+from oneworkforce.metrics import charts, people_story, targets
 from oneworkforce.reports.blocks import (
     Section,
     chart,
@@ -41,14 +39,17 @@ def build(ctx: Context) -> Section:
     rows = []
     blocks: list[dict[str, Any]] = []
     for code in KEY_METRICS:
-        metric = CATALOGUE.get(code)
+        # the ICS's target (targets.toml), the one lookup the pages use too
+        goal = targets.applied(ctx.inputs.catalogue, code)
+        metric = goal.metric
         points = [p for p in store.series(code, "system") if p["period"] <= ctx.period]
         points = [_controlled(ctx, p, totals, metric.unit) for p in points]
         latest = next((p for p in reversed(points) if p["period"] == ctx.period), None)
         if latest is None:
             continue
-        target = spc_target(metric)
+        target = goal.line
         icon = latest.get("variation_icon") or ""
+        assurance = goal.assurance(latest) or ""
         rows.append(
             [
                 text(metric.title),
@@ -56,11 +57,17 @@ def build(ctx: Context) -> Section:
                 _statistic(ctx, latest.get("mean"), metric.unit),
                 _statistic(ctx, latest.get("lpl"), metric.unit),
                 _statistic(ctx, latest.get("upl"), metric.unit),
-                number(target, metric.unit) if target is not None else text("No target"),
-                text(ICON_WORDS.get(icon, "Not enough data"), status=icon)
+                _target(goal),
+                text(
+                    ICON_WORDS.get(icon, "Not enough data"),
+                    status=icon,
+                    icons=[icon] if icon else [],
+                )
                 if metric.spc
                 else text(NO_SPC),
-                text(ASSURANCE_WORDS.get(latest.get("assurance") or "", "No target"))
+                text(
+                    ASSURANCE_WORDS.get(assurance, "No target"), icons=[assurance] * bool(assurance)
+                )
                 if metric.spc
                 else text(NO_SPC),
             ]
@@ -72,8 +79,9 @@ def build(ctx: Context) -> Section:
             "value": latest["value"],
             "unit": metric.unit,
             "icon": icon,
-            "assurance": latest.get("assurance"),
+            "assurance": assurance or None,
             "target": target,
+            "target_text": goal.label,
         }
         spec = charts.spc_chart(points, title=metric.title, unit=metric.unit, target=target)
         blocks.append(chart(f"spc_{code}", metric.title, spec, spec["description"]))
@@ -101,6 +109,16 @@ def build(ctx: Context) -> Section:
         "Assurance says whether the process can be relied on to meet its target."
     )
     return section("making_data_count", "Making Data Count", [intro, summary, *blocks])
+
+
+def _target(goal: targets.Applied) -> dict[str, Any]:
+    """The target cell: its value, and who set it beneath."""
+    if goal.shown is None:
+        return text("No target")
+    note = f"Set by {goal.shown.set_by}"
+    if goal.line is None:  # a band or a two-sided limit: in words
+        return text(goal.shown.value, note=note)
+    return number(goal.line, goal.metric.unit, display=goal.shown.value, note=note)
 
 
 def _controlled(

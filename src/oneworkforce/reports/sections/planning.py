@@ -65,8 +65,50 @@ def build(ctx: Context) -> Section:
                 f"data version {scenario.get('data_version')}.",
             )
         )
+        if scenario.get("levers"):
+            blocks.append(_levers(ctx, scenario))
     spec = data.get("chart")
     if isinstance(spec, dict):
         alt = str(spec.get("description") or data.get("note") or "Workforce plan fan chart.")
         blocks.append(chart("plan_fan", str(data.get("title") or "Workforce plan"), spec, alt))
     return section("planning", "Workforce plan", blocks)
+
+
+def _levers(ctx: Context, scenario: dict[str, Any]) -> dict[str, Any]:
+    """Each lever's (programme's) FTE of the system gap closed in the final year and its share
+    of the gap the scenario closes."""
+    levers = scenario["levers"]
+    named = any(lever.get("programme") for lever in levers)
+    columns = [column("Lever")]
+    if named:
+        columns.append(column("Programme"))
+    columns += [
+        column("Gap closed P10", "fte"),
+        column("Gap closed P50", "fte"),
+        column("Gap closed P90", "fte"),
+        column("Share of the gap closed", "fraction"),
+    ]
+    rows = []
+    for lever in levers:
+        cells = [text(lever.get("benefit") or lever["lever"])]
+        if named:
+            cells.append(text(lever.get("programme") or "–"))
+        cells += [ctx.figures.metric(float(lever[q]), "fte") for q in ("p10", "p50", "p90")]
+        share = lever.get("share")
+        cells.append(number(share, "fraction"))
+        rows.append(cells)
+    closed = scenario.get("gap_closed_fte")
+    caption = (
+        f"The scenario closes {closed:,.0f} FTE of the system gap in its final year (P50 of "
+        "the gap doing nothing less P50 with the scenario); each lever's share is its P50 "
+        "over that."
+        if closed is not None and closed > 0
+        else "The scenario closes none of the system gap in its final year."
+    )
+    return table(
+        f"plan_levers_{scenario['scenario']}"[:40],
+        f"{scenario['title']}: what each lever closes of the gap, final year",
+        columns,
+        rows,
+        caption=caption,
+    )

@@ -44,6 +44,8 @@ def build(ctx: Context) -> Section:
             else (p.get("previous_rag") or {}).get("overall")
         )
         ctx.index["rag"][p["code"]] = overall
+        if p.get("last_report_date"):
+            ctx.index["when"][f"rag/{p['code']}"] = p["last_report_date"]
         if before is None:
             change = "New since the last pack" if ctx.inputs.previous else "First report"
         elif before != overall:

@@ -69,6 +69,8 @@ def build(ctx: Context) -> Section:
     risks = registers.get("risks", [])
     for r in risks:
         ctx.index["risks"][r["ref"]] = r.get("current_score")
+        if r.get("scored_on"):
+            ctx.index["when"][f"risk/{r['ref']}"] = r["scored_on"]
     ctx.items("risks", [r["ref"] for r in risks])
     above = sorted(
         (r for r in risks if (r.get("current_score") or 0) >= escalation),

@@ -241,13 +241,14 @@ def sign_out(request) -> None:
         auth.logout(request)
 
 
-def sign_in_refused(email: str, *, reason: str, detail: str, client: str) -> None:
-    """Audit a sign-in that did not happen (nothing else is written)."""
+def sign_in_refused(name: str, *, reason: str, detail: str, client: str, via: str = "oidc") -> None:
+    """Audit a sign-in that did not happen (nothing else is written): ``name`` is the e-mail
+    address or user name that was tried (never the password)."""
     with transaction.atomic():
         trail.record(
-            email or "anonymous",
+            name or "anonymous",
             "user.sign_in_failed",
             "user",
-            email or "",
-            {"via": "oidc", "reason": reason, "detail": detail[:200], "client": client},
+            name or "",
+            {"via": via, "reason": reason, "detail": detail[:200], "client": client},
         )

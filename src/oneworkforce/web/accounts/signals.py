@@ -46,10 +46,29 @@ def _end_on_commit(user_id: int, reason: str) -> None:
     transaction.on_commit(end)
 
 
+def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    """django-axes refused a password sign-in for repeated failures: on the audit trail (an
+    NHS mail sign-in is audited by its own failure page, so only the password form here)."""
+    if request is None or not request.path.startswith("/accounts/login"):
+        return
+    from oneworkforce.web.accounts.service import sign_in_refused
+
+    sign_in_refused(
+        (username or "")[:150],
+        via="password",
+        reason="locked",
+        detail="too many refused sign-ins for this user name from this address",
+        client=ip_address or "",
+    )
+
+
 def connect() -> None:
+    from axes.signals import user_locked_out
+
     User = get_user_model()
     from oneworkforce.web.accounts.models import Membership
 
     pre_save.connect(_user_saving, sender=User, dispatch_uid="owf-user-saving")
     post_save.connect(_membership_changed, sender=Membership, dispatch_uid="owf-member-save")
     post_delete.connect(_membership_changed, sender=Membership, dispatch_uid="owf-member-del")
+    user_locked_out.connect(_locked_out, dispatch_uid="owf-locked-out")

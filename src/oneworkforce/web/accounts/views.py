@@ -35,12 +35,28 @@ class LoginView(auth_views.LoginView):
                 "sign-in paused: one password refused for many names from %s",
                 client_address(request),
             )
+            service.sign_in_refused(
+                request.POST.get("username", "")[:150],
+                via="password",
+                reason="paused",
+                detail="one password refused for many user names from this address",
+                client=client_address(request) or "",
+            )
             return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
         username = self.request.POST.get("username", "")
         throttle.refused(self.request, username, self.request.POST.get("password", ""))
+        if getattr(self.request, "axes_locked_out", False):
+            return super().form_invalid(form)  # audited as "locked" (accounts.signals)
+        service.sign_in_refused(
+            username[:150],
+            via="password",
+            reason="password",
+            detail="user name or password not accepted",
+            client=client_address(self.request) or "",
+        )
         return super().form_invalid(form)
 
     def form_valid(self, form):

@@ -28,6 +28,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from oneworkforce.data.lake import ALL_DATASETS
 from oneworkforce.metrics import CATALOGUE
+from oneworkforce.metrics.group_size import viewer_for
 from oneworkforce.metrics.impact import SPLITS
 from oneworkforce.metrics.results import LEADING_FIELDS, OPTIONAL_FIELDS, VALUE_FIELDS
 from oneworkforce.metrics.results_reader import ResultsReader
@@ -163,6 +164,8 @@ def _row(stored: dict[str, Any], dims: tuple[str, ...]) -> dict[str, Any]:
     out.update({name: stored[name] for name in VALUE_FIELDS})
     out["sources"] = list(stored["sources"] or [])
     out.update({name: stored[name] for name in OPTIONAL_FIELDS if stored.get(name)})
+    if stored.get("withheld"):
+        out["withheld"] = stored["withheld"]
     return out
 
 
@@ -189,9 +192,11 @@ def metrics(
 ):
     """The figures `oneworkforce metrics --format json` gives, read from the stored results
     (refreshed after every accepted submission). Splits by organisation hold only the
-    organisations the caller may see. Months: `period`, `from` and `to` are bounds a row must
-    all satisfy (either end of a range may be left open); a metric not stored for a split
-    has no rows in it."""
+    organisations the caller may see; for a caller who may not see every organisation's
+    figures, a figure of fewer than the minimum number of other organisations (default 2) has
+    its value, numerator and denominator withheld and `withheld` says why. Months: `period`,
+    `from` and `to` are bounds a row must all satisfy (either end of a range may be left
+    open); a metric not stored for a split has no rows in it."""
     scope = _scope(request)
     _require(scope, Permission.VIEW_AGGREGATES)
     query = parse(metric, period, from_, to, by)
@@ -202,7 +207,8 @@ def metrics(
             raise PermissionDenied("figures by organisation need the view_organisation permission")
         if allowed is not None:
             filters["org_code"] = sorted(allowed)
-    store = ResultsReader(settings.HOME.lake)
+    viewer = viewer_for(scope.organisations(Permission.VIEW_ORGANISATION))
+    store = ResultsReader(settings.HOME.lake, viewer=viewer)
     rows = [
         r
         for r in store.results(query.codes, split=query.split.name, filters=filters)

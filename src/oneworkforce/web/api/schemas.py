@@ -37,6 +37,7 @@ class MetricRow(Schema):
     quality: str
     sources: list[str]
     note: str | None = None
+    withheld: str | None = None
     data_stale: bool | None = None
 
 

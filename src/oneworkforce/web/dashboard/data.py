@@ -1,5 +1,9 @@
 """What the dashboard pages read: the results store and the organisation register, opened
-once per process and re-read only when the stored data version changes."""
+once per process and re-read only when the stored data version changes.
+
+The store is read for the request's viewer (:func:`oneworkforce.web.viewer.viewer`), so every
+figure on a page or in a download has been through the minimum number of organisations per
+group; every cache of figures and every rendered fragment is keyed by that viewer too."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from oneworkforce.data.lake import Lake
 from oneworkforce.metrics import peers, people_story, targets
 from oneworkforce.metrics.catalogue import Catalogue
 from oneworkforce.metrics.results_reader import ResultsReader
+from oneworkforce.web.viewer import viewer
 
 _lock = threading.Lock()
 _cache: OrderedDict[Hashable, Any] = OrderedDict()
@@ -30,7 +35,7 @@ def lake() -> Lake:
 
 
 def _store() -> ResultsReader:
-    return ResultsReader(lake().root)
+    return ResultsReader(lake().root, viewer=viewer())
 
 
 _version: dict[str, Any] = {}
@@ -71,7 +76,7 @@ class CachedStore:
         self.version = data_version()
 
     def _read(self, method: str, *args: Any) -> Any:
-        key = ("store", self.version, method, _freeze(args))
+        key = ("store", self.version, self._inner.viewer.key, method, _freeze(args))
         rows = cached(key, lambda: getattr(self._inner, method)(*args))
         return [dict(r) for r in rows]
 
@@ -111,6 +116,7 @@ def fragment(key: Hashable, render: Callable[[], str]) -> SafeString:
     so every worker and app server renders it once per key; the key includes the data
     version, so a new build is never served an old figure. Our own templates, every value
     escaped when rendered, hence safe."""
+    key = (key, viewer().key)
     name = "fragment:" + hashlib.sha256(repr(key).encode()).hexdigest()
     html = cache.get(name)
     if html is None:
@@ -173,7 +179,15 @@ def targets_version() -> Hashable:
 def matrix(period: str | None, place: str | None) -> people_story.Matrix:
     from oneworkforce.web.dashboard import coverage
 
-    key = ("matrix", data_version(), coverage.version(), targets_version(), period, place)
+    key = (
+        "matrix",
+        data_version(),
+        coverage.version(),
+        targets_version(),
+        viewer().key,
+        period,
+        place,
+    )
     return cached(
         key,
         lambda: people_story.build(

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.http import HttpResponse
 
+from oneworkforce import spreadsheets
 from oneworkforce.web.formats import pounds
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,11 +50,13 @@ def csv_bytes(
 ) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([title])
-    writer.writerow(header)
+    writer.writerow(spreadsheets.csv_row([title]))
+    writer.writerow(spreadsheets.csv_row(header))
     for row in rows:
         writer.writerow(
-            ["" if v is None else _clean(v, _unit(units, row, j)) for j, v in enumerate(row)]
+            spreadsheets.csv_row(
+                "" if v is None else _clean(v, _unit(units, row, j)) for j, v in enumerate(row)
+            )
         )
     return buffer.getvalue().encode("utf-8")
 
@@ -61,10 +64,8 @@ def csv_bytes(
 def xlsx_bytes(
     title: str, header: Sequence[str], rows: Sequence[Sequence[Any]], units=None
 ) -> bytes:
-    import xlsxwriter
-
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = spreadsheets.workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet("Table")
     bold = book.add_format({"bold": True})
     formats = {u: book.add_format({"num_format": f}) for u, f in _NUMBER_FORMATS.items()}

@@ -17,10 +17,9 @@ from django.urls import reverse
 
 from oneworkforce import spreadsheets
 from oneworkforce.data.reference import STAFF_CATEGORIES, TOTAL_STAFF_GROUP, vocabulary
-from oneworkforce.metrics import charts, peers, people_story
+from oneworkforce.metrics import charts, peers, people_story, targets
 from oneworkforce.metrics.catalogue import CATALOGUE
 from oneworkforce.metrics.results import PARTLY_SUPPRESSED
-from oneworkforce.metrics.results_layout import spc_target
 from oneworkforce.web.access import Permission as P
 from oneworkforce.web.dashboard import coverage as coverage_map
 from oneworkforce.web.dashboard import data, exports
@@ -47,6 +46,7 @@ TABLE_COLUMNS = (
     ("lpl", "Lower process limit"),
     ("upl", "Upper process limit"),
     ("point_type", "Variation"),
+    ("withheld", "Withheld"),
 )
 
 
@@ -179,6 +179,7 @@ def _series(metric, chosen: dict[str, str]) -> tuple[str, dict[str, str], list[d
             row = parts.get(p["period"], {})
             p["numerator"], p["denominator"] = row.get("numerator"), row.get("denominator")
             p["basis"], p["sources"] = row.get("basis"), row.get("sources")
+            p["note"] = row.get("note")
     return split, group, points
 
 
@@ -243,17 +244,22 @@ def _breakdowns(request, metric, chosen: dict[str, str], period: str | None) -> 
     out = {}
     for key, rows, label in parts:
         rows = [r for r in rows if r.get("origin", "computed") == "computed" or len(rows) < 2]
+        # the ICS comparison of staff in post is its growth (ICSs differ in size)
+        title = peers.title(metric.code, metric.title) if key == "ics" else metric.title
+        unit = peers.unit(metric.code, metric.unit) if key == "ics" else metric.unit
         for r in rows:
-            r["display"] = charts.format_value(r["value"], metric.unit)
+            r["display"] = _shown(r["value"], r, unit)
             if r["value"] is None and r.get("quality") == PARTLY_SUPPRESSED:
                 r["display"] = "suppressed"
         out[key] = {
             "heading": ICS_HEADING if key == "ics" else None,
+            "explanation": peers.explanation(metric.code) if key == "ics" else None,
             "label": label,
+            "value_title": title,
             "chart_id": f"chart-{key}",
             "rows": rows,
             "chart": charts.bar_chart(
-                rows, category="group", category_title=label, title=metric.title, unit=metric.unit
+                rows, category="group", category_title=label, title=title, unit=unit
             )
             if rows
             else None,
@@ -275,6 +281,7 @@ def drilldown(request, metric):
     key = (
         "drilldown",
         data.data_version(),
+        data.targets_version(),
         metric.code,
         tuple(sorted(chosen.items())),
         "all" if visible is None else tuple(sorted(visible)),
@@ -292,13 +299,24 @@ def drilldown(request, metric):
     )
 
 
+def _shown(value, row: dict[str, Any], unit: str) -> str:
+    """A figure as the page prints it, or why it is withheld from this reader."""
+    if row.get("withheld"):
+        return f"Withheld: {row['withheld']}"
+    return charts.format_value(value, unit)
+
+
 def _drilldown_context(request, metric, chosen: dict[str, str]) -> dict[str, Any]:
     split, _group, points = _series(metric, chosen)
-    target = spc_target(metric)
+    # the ICS's target (targets.toml), the one the People Story uses for this segment
+    goal = targets.applied(data.catalogue(), metric.code, chosen.get("segment"))
+    target = goal.line
     latest = next((p for p in reversed(points) if p.get("value") is not None), None)
+    if latest is not None:  # assurance against that target, as the People Story judges it
+        latest["assurance"] = goal.assurance(latest)
     period = chosen.get("period") or (latest["period"] if latest else None)
     for p in points:
-        p["display"] = charts.format_value(p.get("value"), metric.unit)
+        p["display"] = _shown(p.get("value"), p, metric.unit)
         p["mean_display"] = charts.format_value(p.get("mean"), metric.unit)
         p["lpl_display"] = charts.format_value(p.get("lpl"), metric.unit)
         p["upl_display"] = charts.format_value(p.get("upl"), metric.unit)
@@ -314,9 +332,7 @@ def _drilldown_context(request, metric, chosen: dict[str, str]) -> dict[str, Any
         "latest": latest,
         "period": period,
         "target": target,
-        "target_label": people_story.target_label(
-            metric.code, data.catalogue(), chosen.get("segment")
-        ),
+        "target_label": goal.label,
         "variation_label": people_story.VARIATION_LABELS.get(
             (latest or {}).get("variation_icon") or "", ""
         ),
@@ -440,6 +456,7 @@ def story_export(request, fmt):
         "Basis",
         "Gap owner",
         "Next step",
+        "Withheld",
     ]
     rows = []
     for row in matrix.rows:
@@ -461,6 +478,7 @@ def story_export(request, fmt):
                     cell.basis if cell.value is not None else "",
                     cell.owner,
                     cell.next_step,
+                    cell.withheld,
                 ]
             )
     title = "People Story" + (f", {matrix.place}" if matrix.place else "")
@@ -494,12 +512,14 @@ def agency(request):
         if chosen.get("period") and row["period"] != chosen["period"]:
             continue
         metric = CATALOGUE.get(row["metric"])
+        goal = targets.applied(data.catalogue(), metric.code)
+        row["assurance"] = goal.assurance(row)
         headline.append(
             {
                 "metric": metric,
                 "row": row,
                 "display": _display(row["value"], metric),
-                "target": people_story.target_label(metric.code, data.catalogue()),
+                "target": goal.label,
                 "variation_label": people_story.VARIATION_LABELS.get(
                     row.get("variation_icon") or "", ""
                 ),
@@ -529,7 +549,11 @@ def agency(request):
             entry = by_sg.setdefault(
                 r["staff_group"], {"name": titles.get(r["staff_group"]), "cells": {}}
             )
-            entry["cells"][r["metric"]] = _display(r["value"], CATALOGUE.get(r["metric"]))
+            entry["cells"][r["metric"]] = (
+                f"Withheld: {r['withheld']}"
+                if r.get("withheld")
+                else _display(r["value"], CATALOGUE.get(r["metric"]))
+            )
     fmt = request.GET.get("download", "")
     if fmt in ("csv", "xlsx"):
         header = ["Organisation", *[m.title for m in columns]]
@@ -552,7 +576,7 @@ def agency(request):
             share,
             title="Agency share of pay bill, system",
             unit="fraction",
-            target=spc_target(share_metric),
+            target=targets.applied(data.catalogue(), share_metric.code).line,
         )
         if share
         else None
@@ -578,12 +602,29 @@ def agency(request):
 @requires(P.VIEW_AGGREGATES)
 def coverage(request):
     matrix = data.matrix(None, None)
+    grid = coverage_map.grid(matrix)
+    fmt = request.GET.get("download", "")
+    if fmt in ("csv", "xlsx"):
+        header = ["Segment", "Metric", "Availability", "Source", "Gap owner", "Next step"]
+        rows = [
+            [
+                row["title"],
+                CATALOGUE.get(c["cell"].metric).title,
+                c["cell"].availability_label,
+                c["source"],
+                c["cell"].owner,
+                c["cell"].next_step,
+            ]
+            for row in grid
+            for c in row["cells"]
+        ]
+        return exports.download("coverage", fmt, "Data coverage map", header, rows)
     return render(
         request,
         "dashboard/coverage.html",
         {
             "matrix": matrix,
-            "grid": coverage_map.grid(matrix),
+            "grid": grid,
             "can_edit": request.scope.can(P.EDIT_COVERAGE),
             "counts": _availability_counts(matrix),
         },

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -86,6 +88,16 @@ def assurance_svg(code: str | None, size: int = 24) -> str:
     if not code or code not in _ASSURANCE:
         return ""
     return mdc_svg(*_ASSURANCE[code], ASSURANCE_LABELS[code], size)
+
+
+def icon_svg(code: str | None, size: int = 24) -> str:
+    """The Making Data Count icon of a variation or an assurance code ('' for none)."""
+    return variation_svg(code, size) or assurance_svg(code, size)
+
+
+def icon_label(code: str | None) -> str:
+    """An icon's text alternative: its label in words."""
+    return VARIATION_LABELS.get(code or "", "") or ASSURANCE_LABELS.get(code or "", "")
 
 
 @register.simple_tag
@@ -186,3 +198,24 @@ def risk_score(score: int | None):
         score,
         name,
     )
+
+
+@register.simple_tag
+def board_date() -> str:
+    """The date the registers are read as of (``registers/asof.py``), as ``30 Apr 2025``."""
+    from oneworkforce.registers.asof import board_date as _board_date
+    from oneworkforce.web.formats import day as _day
+
+    return _day(_board_date())
+
+
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:?\d{2}|Z)?")
+
+
+@register.filter
+def timestamps_read(value) -> str:
+    """Text with every ISO timestamp in it written as people read one (``29 Nov 2026
+    14:05``, UK time): for the audit trail's recorded changes."""
+    from oneworkforce.web.formats import when as _when
+
+    return _ISO_TIME.sub(lambda m: _when(m.group(0)), str(value))
