@@ -11,12 +11,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, Protocol
 
-from oneworkforce.metrics import published
-from oneworkforce.metrics.aggregates import PLACEABLE, aggregate_results
+from oneworkforce.metrics import published, sources
+from oneworkforce.metrics.aggregates import PLACEABLE, aggregate_results, segment_groups
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.compiler import Plan, Query, Step, compile_plan
+from oneworkforce.metrics.periods import month_index
 from oneworkforce.metrics.provenance import Provenance
 from oneworkforce.metrics.request import Request
 from oneworkforce.metrics.results import MetricResult, RawRow, finish, in_order
@@ -47,12 +49,15 @@ def assemble(
     aggregate: Iterable[Mapping[str, Any]],
     published_totals: Iterable[Mapping[str, Any]] = (),
 ) -> list[MetricResult]:
-    """Results from raw rows plus the ``aggregate`` figures, in catalogue order; NHS staff in
-    post takes published totals for organisations without an ESR extract that month
+    """Results from raw rows plus the ``aggregate`` figures, in catalogue order, one figure a
+    group by the source rule of ``metrics/sources.py``; NHS staff in post takes published
+    totals for organisations without an ESR extract that month
     (:mod:`oneworkforce.metrics.published`)."""
     provenance = Provenance.build(organisations, submissions)
     computed = finish(request.metrics, rows, provenance)
     computed = published.merge(request, computed, published_totals, provenance.organisations)
+    if wants_aggregate(request) and segment_groups(request.by):
+        return in_order(_one_source(request, computed, aggregate, provenance))
     entered = aggregate_results(request, aggregate, provenance.organisations)
     if not request.by:  # a system figure from aggregates only where nothing was computed
         covered = {(r.metric, r.period) for r in computed if r.value is not None}
@@ -60,6 +65,39 @@ def assemble(
         filled = {(r.metric, r.period) for r in entered}
         computed = [r for r in computed if (r.metric, r.period) not in filled]
     return in_order([*computed, *entered])
+
+
+def _one_source(
+    request: Request,
+    computed: list[MetricResult],
+    aggregate: Iterable[Mapping[str, Any]],
+    provenance: Provenance,
+) -> list[MetricResult]:
+    """Segment figures: where an area-wide figure exists the computed one (made of the
+    providers' own records) is set aside and counted in its note; elsewhere the computed
+    figure is the providers' own."""
+    datasets = {m.code: m.datasets for m in request.metrics}
+    reporting: dict[tuple[str, int, tuple[Any, ...]], set[str]] = {}
+    keyed = []
+    for r in computed:
+        m = month_index(r.period)
+        key = (r.metric, m, tuple(r.dimensions.get(d) for d in request.by))
+        keyed.append((key, r))
+        if r.value is not None:
+            reporting[key] = {
+                org
+                for org in provenance.orgs_in(r.dimensions)
+                for dataset in datasets[r.metric]
+                if org in provenance.submissions.get((dataset, m), {})
+            }
+    entered = aggregate_results(request, aggregate, provenance.organisations, reporting)
+    area = {
+        (r.metric, month_index(r.period), tuple(r.dimensions.get(d) for d in request.by))
+        for r in entered
+        if r.coverage == sources.COVERAGE_AREA
+    }
+    kept = [replace(r, coverage=sources.COVERAGE_PROVIDERS) for key, r in keyed if key not in area]
+    return [*kept, *entered]
 
 
 def raw_rows(query: Query, rows: Iterable[Sequence[Any]]) -> Iterator[RawRow]:
