@@ -76,6 +76,26 @@ def test_the_planning_page(sign_in):
     _shot(page, "planning")
 
 
+def test_care_homes_staff_in_post_is_the_estimate_against_the_estimate(sign_in):
+    """Issue 11: the demo's care homes cell read ~235 FTE (the few providers' ASC-WDS worker
+    files) against 13,028.8 a year before (-98%). Both months now come from Skills for Care's
+    area-wide estimate: the change is a few per cent, and the tip says who else reports."""
+    page = sign_in("board")
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto("/")
+    cell = page.locator('td[data-segment="care_homes"][data-metric="staff_in_post_fte"]')
+    assert cell.get_attribute("data-availability") == "estimate"
+    value = float(cell.locator(".owf-value").inner_text().replace(",", ""))
+    assert value > 10_000  # the synthetic ICS's estimate: 16,000 posts x 0.80 FTE x size
+    cell.locator("a").hover()
+    tip = cell.locator(".owf-tip").inner_text()
+    change = re.search(r"\(([+-]\d+\.\d)%\)", tip)
+    assert change, tip
+    assert abs(float(change.group(1))) < 10, tip
+    assert re.search(r"Estimate for the whole area; \d+ providers? also reports? ", tip), tip
+    _shot(page, "people-story-care-homes")
+
+
 def test_a_date_reads_the_same_in_a_us_browser(browser, base_url, accounts):
     """Issue 13: a date picker follows the browser's locale (04/03/2026 is 3 April in the UK
     and 4 March in the US); the day, month and year fields do not."""

@@ -158,10 +158,11 @@ def test_editing_a_risks_scores_shows_the_new_score_band_and_heat_map(lead_page)
     page.get_by_role("link", name="Edit", exact=True).click()
     # the form shows the risk's review date (a required field), so a user who only changes
     # the scores can save
-    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", page.get_by_label("Review date").input_value()), (
-        "the Review date box is empty: its <input type=date> was given a date that is not "
-        "written YYYY-MM-DD"
-    )
+    review_date = page.get_by_role("group", name="Review date")
+    for part in ("Day", "Month", "Year"):
+        assert review_date.get_by_label(part).input_value().isdigit(), (
+            f"the Review date's {part} field is empty"
+        )
     page.get_by_label("Current likelihood").select_option(str(NEW_LIKELIHOOD))
     page.get_by_label("Current consequence").select_option(str(NEW_CONSEQUENCE))
     page.get_by_role("button", name="Save").click()
@@ -192,6 +193,14 @@ def test_editing_a_risks_scores_shows_the_new_score_band_and_heat_map(lead_page)
     assert "On the BAF" in cells[0]
 
 
+def fill_date(page, label: str, day: int, month: int, year: int) -> None:
+    """Type a date into the day, month and year fields of the group named ``label``."""
+    group = page.get_by_role("group", name=label)
+    group.get_by_label("Day").fill(str(day))
+    group.get_by_label("Month").fill(str(month))
+    group.get_by_label("Year").fill(str(year))
+
+
 def test_a_stale_edit_is_refused_and_nothing_of_it_is_saved(lead_page, analyst_page):
     first, second = lead_page, analyst_page
     path = open_risk(first, CONTESTED_REF)
@@ -200,13 +209,13 @@ def test_a_stale_edit_is_refused_and_nothing_of_it_is_saved(lead_page, analyst_p
     second.goto(edit)
 
     first.get_by_label("Owner", exact=True).fill("Owner saved by the first editor")
-    first.get_by_label("Review date").fill("2027-06-30")
+    fill_date(first, "Review date", 30, 6, 2027)
     first.get_by_role("button", name="Save").click()
     first.wait_for_load_state()
     assert "Saved." in first.locator("main").inner_text()
 
     second.get_by_label("Owner", exact=True).fill("Owner typed by the second editor")
-    second.get_by_label("Review date").fill("2027-07-31")
+    fill_date(second, "Review date", 31, 7, 2027)
     second.get_by_label("Current likelihood").select_option("5")
     with second.expect_response(lambda r: r.request.method == "POST") as answer:
         second.get_by_role("button", name="Save").click()

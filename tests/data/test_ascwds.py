@@ -283,3 +283,55 @@ def test_the_segment_comes_from_the_main_service(importer, tmp_path):
     assert got["D1", "vacancy_rate"][0] == "personal_care"
     assert got["D1", "agency_fte"][0] == "personal_care"
     assert got["H1", "agency_fte"][0] == "care_homes"  # MAINSERVICE 2: a care home
+
+
+def test_hours_of_999_are_not_known_as_in_ascwds(importer, tmp_path):
+    # ASC-WDS reads CONTHOURS / AVGHOURS of 999 as "hours not known" and accepts the record
+    # (workerCSVValidator: _validateContHours, _validateAvgHours); so do we, with no FTE
+    rows_in = [
+        ("CH1", "w1", "NEW", "1", "2", "8", "37.5", "", "10"),  # permanent, 1.0 FTE
+        ("CH1", "w2", "NEW", "1", "2", "8", "999", "", "5"),  # permanent, hours not known
+        ("CH1", "w3", "NEW", "4", "", "8", "", "999", ""),  # agency, hours not known
+        ("CH1", "w4", "NEW", "4", "", "8", "", "18.75", ""),  # agency, 0.5 FTE
+    ]
+    done = import_ascwds(
+        importer, "ascwds_worker", workers_file(tmp_path / "w.csv", rows_in), PERIOD
+    )
+    assert done.ok, done.report and [e.describe() for e in done.report.errors]
+    assert done.counts["hours_not_known"] == 2
+    assert any("2 worker(s) with hours of 999" in w for w in done.warnings)
+    # staff in post: w1 alone (w2 has no FTE to store)
+    assert rows(importer, "SELECT count(*), sum(fte) FROM staff_in_post") == [(1, 1.0)]
+    got = aggregate(importer)
+    # agency 0.5 FTE over the workers with hours: 1.0 + 0.5 = 1.5 FTE
+    assert got["H1", "agency_share_of_paybill"][1:] == (pytest.approx(0.5 / 1.5), 0.5, 1.5)
+    # sickness over w1 alone: 1.0 x 10 days over 1.0 x 365
+    assert got["H1", "sickness_absence_rate"][1:] == (pytest.approx(10 / 365), 10, 365)
+
+
+def test_a_worker_file_is_stored_whole_or_not_at_all(importer, tmp_path, monkeypatch):
+    """The worker file gives staff in post and aggregate figures, two submissions committed
+    in one transaction: a failure publishing the second leaves neither stored."""
+    from oneworkforce.data.ledger.models import Submission
+
+    publish = importer.lake.publish
+
+    def failing(dataset, submission_id):
+        if dataset == "aggregate":
+            raise RuntimeError("disk full")
+        return publish(dataset, submission_id)
+
+    monkeypatch.setattr(importer.lake, "publish", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_ascwds(importer, "ascwds_worker", workers_file(tmp_path / "w.csv"), PERIOD)
+    assert rows(importer, "SELECT count(*) FROM staff_in_post") == [(0,)]
+    assert rows(importer, "SELECT count(*) FROM aggregate") == [(0,)]
+    assert not Submission.objects.filter(dataset__in=["staff_in_post", "aggregate"]).exists()
+    assert not list(importer.lake.root.glob("staff_in_post/submission=*"))
+
+    monkeypatch.setattr(importer.lake, "publish", publish)  # the same file, once it can
+    done = import_ascwds(importer, "ascwds_worker", workers_file(tmp_path / "w.csv"), PERIOD)
+    assert done.ok and [r.dataset for r in done.results] == ["staff_in_post", "aggregate"]
+    # staff in post: w1, w2 (permanent, temporary), w3 (zero hours), w4 (bank) at CH1 and
+    # w1 at DOM1: 5 rows
+    assert rows(importer, "SELECT count(*) FROM staff_in_post") == [(5,)]

@@ -108,3 +108,127 @@ def test_the_coverage_map_says_what_happens_to_a_gap():
         store, SEGMENTS, overrides={("secondary_care", "staff_in_post_fte"): estimate}
     )
     assert matrix.cell("secondary_care", "staff_in_post_fte").availability == "estimate"
+
+
+def _stored(results):
+    """Engine results as the results store keeps them (origin from the sources' dataset)."""
+    rows = []
+    for r in results:
+        aggregate = all(s.startswith("aggregate:") for s in r.sources)
+        rows.append(
+            {
+                **r.to_dict(),
+                "segment": r.dimensions.get("segment"),
+                "org_code": r.dimensions.get("org_code"),
+                "origin": "aggregate" if r.sources and aggregate else "computed",
+                "note": r.note,
+                "coverage": r.coverage,
+            }
+        )
+    return rows
+
+
+def test_care_homes_staff_in_post_comes_from_the_estimate_in_both_years():
+    """The demo's shape (issue 11): Skills for Care's estimate for the care homes in both
+    Marches, and in 2025-03 one care home's ASC-WDS worker file (1.6 FTE) and another's own
+    return (40 FTE). The cell read 1.6 against 13,028.8 (-100%) when the computed figure was
+    preferred."""
+    from oneworkforce.metrics.engines import get_engine
+    from tests.metrics.spec.test_aggregate import estimated_source
+
+    engine = get_engine("duckdb")
+    segment = engine.compute(estimated_source(), ["staff_in_post_fte"], None, ["segment"])
+    orgs = engine.compute(estimated_source(), ["staff_in_post_fte"], None, ["org_code"])
+    store = StubStore(_stored(segment), _stored(orgs))
+    register = [
+        {"org_code": code, "segment": "care_homes", "place": "North", "partner": True}
+        for code in ("H1", "H2", "H3")
+    ]
+    matrix = people_story.build(store, SEGMENTS, organisations=register)
+    cell = matrix.cell("care_homes", "staff_in_post_fte")
+    # 13,444.0 now against 13,028.8 a year before, both the estimate:
+    # (13444.0 - 13028.8) / 13028.8 = 415.2 / 13028.8 = +3.2%
+    assert (cell.value, cell.comparator) == (13444.0, 13028.8)
+    assert cell.change_display == "+3.2%"
+    assert (cell.coverage, cell.availability) == ("area", "estimate")
+    assert cell.coverage_note == (
+        "estimate for the whole area; 2 providers also report their own figures"
+    )
+
+
+def test_an_estimate_is_never_compared_with_the_providers_own_figures():
+    estimate = {**row("staff_in_post_fte", "care_homes", "2025-03", 13444.0), "coverage": "area"}
+    estimate.update(origin="aggregate", quality="estimate")
+    providers = {**row("staff_in_post_fte", "care_homes", "2024-03", 1.6), "coverage": "providers"}
+    matrix = people_story.build(StubStore([estimate, providers]), SEGMENTS)
+    cell = matrix.cell("care_homes", "staff_in_post_fte")
+    # the year before is the providers' own 1.6 FTE: no comparator, no change
+    assert (cell.value, cell.comparator, cell.change_display) == (13444.0, None, "")
+
+
+def test_a_cell_shows_the_figure_it_can_compare_with_the_year_before():
+    """Adult social work: this March the councils' ASC-WDS worker files (computed, 480 FTE)
+    and their own returns (aggregate, 549.5 FTE); a year before only the returns (564.5 FTE).
+    The cell shows the returns, against the returns: (549.5 - 564.5) / 564.5 = -2.7%."""
+
+    def council(period, value, origin):
+        figure = {**row("staff_in_post_fte", "adult_social_work", period, value)}
+        figure.update(origin=origin, coverage="providers")
+        return figure
+
+    store = StubStore(
+        [
+            council("2025-03", 480.0, "computed"),
+            council("2025-03", 549.5, "aggregate"),
+            council("2024-03", 564.5, "aggregate"),
+        ]
+    )
+    segments = [{"segment": "adult_social_work", "title": "Adult social work"}]
+    cell = people_story.build(store, segments).cell("adult_social_work", "staff_in_post_fte")
+    assert (cell.value, cell.comparator, cell.change_display) == (549.5, 564.5, "-2.7%")
+    assert cell.origin == "aggregate"
+
+
+class OrgStore(StubStore):
+    """A stub whose organisation rows answer a list of periods, as the results store does."""
+
+    def results(self, metrics, split, filters=None):
+        filters = dict(filters or {})
+        periods = filters.pop("period", None)
+        found = super().results(metrics, split, filters)
+        if isinstance(periods, list):
+            return [r for r in found if r["period"] in periods]
+        return [r for r in found if periods is None or r["period"] == periods]
+
+
+def test_a_headline_is_not_compared_when_other_organisations_report():
+    """The system's staff in post: 1,845.4 FTE from the NHS a year before; this month 2,458.0
+    with the councils' ASC-WDS worker records (C1) as well, which were not there before: the
+    +33.2% is new records, not growth, so there is no comparator."""
+
+    def org(code, period, value):
+        return {**row("staff_in_post_fte", None, period, value), "org_code": code}
+
+    system = [
+        row("staff_in_post_fte", None, "2025-03", 2458.0),
+        row("staff_in_post_fte", None, "2024-03", 1845.4),
+    ]
+    orgs = [org("A", "2024-03", 1845.4), org("A", "2025-03", 1900.0), org("C1", "2025-03", 558.0)]
+    (cell,) = [
+        c
+        for c in people_story.headlines(OrgStore(system, orgs), period="2025-03")
+        if c.metric == "staff_in_post_fte"
+    ]
+    assert (cell.value, cell.comparator, cell.change_display) == (2458.0, None, "")
+    # the same organisations both months: compared, (1900.0 - 1845.4) / 1845.4 = +3.0%
+    same = [org("A", "2024-03", 1845.4), org("A", "2025-03", 1900.0)]
+    nhs = [
+        row("staff_in_post_fte", None, "2025-03", 1900.0),
+        row("staff_in_post_fte", None, "2024-03", 1845.4),
+    ]
+    (cell,) = [
+        c
+        for c in people_story.headlines(OrgStore(nhs, same), period="2025-03")
+        if c.metric == "staff_in_post_fte"
+    ]
+    assert (cell.comparator, cell.change_display) == (1845.4, "+3.0%")

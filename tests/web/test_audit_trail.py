@@ -141,6 +141,7 @@ def test_every_command_line_write_is_audited(tmp_path):
         (("registers", "import", "risks", str(risks)), "risk.create"),
         (("plan", "run", str(scenario), "--runs", "3"), "planning_run.create"),
         (("report", "create", "--formats", "html", "--out", str(tmp_path / "pack")), "create"),
+        (("prune", "--before", "2000-01", "--by", "dpo"), "prune"),  # retention
     ]
     for args, _ in commands:
         run = cli(home, *args)

@@ -30,3 +30,14 @@ def test_money_never_fails_on_a_huge_or_missing_amount():
     # 3e29 has 30 digits, more than Decimal's default 28: still whole pounds, no error
     assert money(3e29) == "£300,000,000,000,000,000,000,000,000,000"
     assert money(float("nan")) == "–"
+
+
+def test_the_audit_trail_writes_recorded_timestamps_as_people_read_them():
+    from oneworkforce.web.templatetags.owf import timestamps_read
+
+    # 22:21 UTC on 29 November is 22:21 in London (GMT in winter); 14:05 UTC on 1 July is
+    # 15:05 in London (BST, UTC+1)
+    changes = {"created_at": "2026-11-29T22:21:54.123456+00:00", "at": "2026-07-01T14:05:00Z"}
+    text = timestamps_read(changes)
+    assert "29 Nov 2026 22:21" in text and "1 Jul 2026 15:05" in text
+    assert "T22:21" not in text and "T14:05" not in text

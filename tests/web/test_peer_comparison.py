@@ -33,6 +33,7 @@ def test_drilldown_shows_the_ics_beside_england_and_its_peers(
     assert "England 4.5%" in words
     assert "Dalesway ICS (this ICS) 6.0%" in words
     assert "Other ICS 3.0%" in words
+    assert "Pooled over the organisations of each system" in words
     # the peer is not an organisation of the ICS
     assert "Elsewhere Teaching Hospitals" not in words
 
@@ -93,4 +94,5 @@ def test_staff_in_post_drilldown_shows_growth_beside_england_and_two_other_icss(
     # England (6150 + 8400 + 490) / (6000 + 8000 + 500) - 1 = 15040 / 14500 - 1 = 3.7%
     assert "Staff in post (FTE): growth over 12 months" in words
     assert "England 3.7% Dalesway ICS (this ICS) 2.5% Third ICS -2.0% Other ICS 5.0%" in words
+    assert "over the total of the same organisations twelve months before" in words
     assert "Farside" not in words and "Ravensmoor" not in words  # peers are not organisations

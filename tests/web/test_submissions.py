@@ -296,6 +296,72 @@ def test_ledger_filters(ledger, client_for):
     assert "Write an organisation code in letters and digits" in bad.content.decode()
 
 
+# --- ASC-WDS bulk upload files ---------------------------------------------------------------
+
+
+def _ascwds_post(client, kind: str, path, period: str | None):
+    data = {"dataset": kind, "file": SimpleUploadedFile(path.name, path.read_bytes())}
+    if period is not None:
+        data["period"] = period
+    return client.post("/submissions/upload/", data, follow=True)
+
+
+@pytest.fixture
+def care_home(loaded, importer, tmp_path):
+    """The sample register with a care home that keeps its records in ASC-WDS (CH1)."""
+    from tests.data.test_ascwds import REGISTER
+
+    rows = [dict(r, cqc_location_id="", ascwds_local_id="") for r in SAMPLES["organisations"]]
+    rows.append(REGISTER[0])  # H1, Beck House: CQC location 1-111, ASC-WDS ID CH1
+    done = importer.import_file("organisations", write(tmp_path / "register.csv", rows))
+    assert done.status == "accepted", done.report.summary()
+    return loaded
+
+
+def test_an_ascwds_file_needs_its_month(care_home, client_for, tmp_path):
+    from tests.data.test_ascwds import WORKPLACE_HEADINGS, WORKPLACES, write_csv
+
+    path = write_csv(tmp_path / "workplace.csv", WORKPLACE_HEADINGS, WORKPLACES[:1])
+    for period, message in (
+        (None, "Give the month the ASC-WDS file is a snapshot of, as YYYY-MM"),
+        ("", "Give the month the ASC-WDS file is a snapshot of, as YYYY-MM"),
+        ("March 2025", "Write the month as YYYY-MM (for example 2025-03), not &#x27;March 20"),
+        ("2025-13", "Write the month as YYYY-MM (for example 2025-03), not &#x27;2025-13&#x27;"),
+    ):
+        response = _ascwds_post(client_for("analyst"), "ascwds_workplace", path, period)
+        assert response.status_code == 400, period
+        assert message in response.content.decode(), period
+    assert not Submission.objects.filter(file_name__startswith="workplace").exists()
+
+
+def test_ascwds_files_are_uploaded_with_their_month(care_home, client_for, tmp_path):
+    from tests.data.test_ascwds import (
+        WORKERS,
+        WORKPLACE_HEADINGS,
+        WORKPLACES,
+        workers_file,
+        write_csv,
+    )
+
+    workplace = write_csv(tmp_path / "workplace.csv", WORKPLACE_HEADINGS, WORKPLACES[:1])
+    response = _ascwds_post(client_for("analyst"), "ascwds_workplace", workplace, "2025-03")
+    assert "File accepted" in response.content.decode(), _text(response)[-2000:]
+    workers = workers_file(tmp_path / "worker.csv", [w for w in WORKERS if w[0] == "CH1"])
+    response = _ascwds_post(client_for("analyst"), "ascwds_worker", workers, "2025-03")
+    words = _text(response)
+    assert "File accepted" in words, words[-2000:]
+    # CH1's staff in post: w1, w2 (permanent, temporary), w3 (zero hours), w4 (bank); w5
+    # (agency) and w6 (other) are not staff in post, w7 is deleted: 4 rows; and 8 figures for
+    # H1: the worker file's agency FTE, agency share, sickness and 12-month sickness, with the
+    # workplace file's total staff, vacancy, turnover and starter rates carried over: 12 rows
+    assert "12 rows for H1, 2025-03" in words
+    stored = Submission.objects.filter(dataset="staff_in_post", organisations=["H1"])
+    assert [s.periods for s in stored] == [["2025-03"]]
+    # a data lead for RZA may not send H1's file
+    refused = _ascwds_post(client_for("org_data_lead"), "ascwds_worker", workers, "2025-04")
+    assert "you can only submit data for RZA" in _text(refused)
+
+
 def test_the_ledger_page_filters_only_over_organisations_one_may_see(ledger, client_for):
     """Issue 14: staff.csv holds RZA's and RZB's rows. RZA's data lead filtering the ledger
     page by RZB must not learn that (the API's filter is tested in tests/web/test_api.py)."""

@@ -66,9 +66,8 @@ URLS: dict[str, tuple[object, object, str]] = {
     "registers:risks": (P.VIEW_REGISTERS, (), ""),
     "registers:baf": (P.VIEW_REGISTERS, (), ""),
     "registers:risk": (P.VIEW_REGISTERS, first("Risk"), ""),
-    # POST only: the page needs view_registers; the review itself edit_registers or being the
-    # risk's owner by email (tests/registers/test_indicators.py)
-    "registers:risk_review": (P.VIEW_REGISTERS, first("Risk"), ""),
+    # POST only; also the risk's owner by email (tests/registers/test_indicators.py)
+    "registers:risk_review": (P.EDIT_REGISTERS, first("Risk"), ""),
     "registers:actions": (P.VIEW_REGISTERS, (), ""),
     "registers:action": (P.VIEW_REGISTERS, first("Action"), ""),
     "registers:milestones": (P.VIEW_REGISTERS, (), ""),

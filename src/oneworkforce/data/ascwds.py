@@ -75,9 +75,9 @@ WORKER_READ: Final = {
     "4 agency (agency FTE); 7 other (counted separately)",
     "ZEROHRCONT": "1 zero-hours contract (FTE from AVGHOURS), 2 no, 999 not known",
     "CONTHOURS": "contracted hours a week: FTE = CONTHOURS / 37.5 for permanent and temporary "
-    "staff not on zero hours",
+    "staff not on zero hours; 999 not known (accepted, as ASC-WDS does, with no FTE)",
     "AVGHOURS": "average hours a week: FTE = AVGHOURS / 37.5 for zero-hours, bank, agency "
-    "and other workers",
+    "and other workers; 999 not known (accepted, as ASC-WDS does, with no FTE)",
     "MAINJOBROLE": "main job role (BUDI code): mapped to a staff group",
     "DAYSSICK": "days sick in the last 12 months (blank or 999: not known)",
 }
@@ -222,6 +222,28 @@ class _Errors:
 
     def report(self) -> ValidationReport:
         return ValidationReport(tuple(self.listed), self.total, dict(self.by_rule))
+
+
+#: the two files, as datasets are named on the command line and the upload page
+KINDS: Final = {
+    "ascwds_workplace": "ASC-WDS bulk upload: workplace file",
+    "ascwds_worker": "ASC-WDS bulk upload: worker file",
+}
+
+
+def file_organisations(importer: Any, path: Path) -> set[str]:
+    """The register's organisation codes of the establishments an ASC-WDS file names (by
+    LOCATIONID, else LOCALESTID; rows naming none are left for the import to refuse)."""
+    by_location, by_local = register_keys(_register(importer))
+    rows, _ = read_rows(path, ("LOCALESTID", "LOCATIONID"))
+    found = set()
+    for row in rows:
+        location, local = row["LOCATIONID"], row["LOCALESTID"]
+        org = by_location.get(location.upper()) if location else None
+        org = org or (by_local.get(_local_key(local)) if local else None)
+        if org is not None:
+            found.add(str(org["org_code"]))
+    return found
 
 
 def check_period(period: str | None) -> str:
@@ -481,7 +503,7 @@ class Worker:
     segment: str
     worker_key: str
     employment: str  # permanent, fixed_term, bank, agency, other
-    fte: float
+    fte: float | None  # None: hours not known (999), as ASC-WDS accepts them
     staff_group: str
     days_sick: float | None
 
@@ -567,7 +589,12 @@ def _worker(
     contracted = employment in ("permanent", "fixed_term") and zero_hours != "1"
     column = "CONTHOURS" if contracted else "AVGHOURS"
     hours = _number(row[column])
-    if hours is None or row[column] == NOT_KNOWN or not 0 < hours <= MAX_HOURS:
+    if hours is not None and int(hours) == int(NOT_KNOWN):
+        # ASC-WDS reads 999 (and 999.5) as "hours not known" and accepts the record
+        # (workerCSVValidator's _validateContHours and _validateAvgHours): so do we, with
+        # no FTE
+        hours = None
+    elif hours is None or not 0 < hours <= MAX_HOURS:
         why = (
             "contracted hours are needed for this worker's FTE (hours / 37.5)"
             if contracted
@@ -598,7 +625,7 @@ def _worker(
         segment=str(org["segment"]),
         worker_key=worker_id.upper(),
         employment=employment,
-        fte=hours / HOURS_PER_FTE,
+        fte=None if hours is None else hours / HOURS_PER_FTE,
         staff_group=JOB_ROLES[role][1],
         days_sick=days,
     )
@@ -621,7 +648,7 @@ def staff_in_post_rows(workers: Sequence[Worker], period: str) -> list[dict]:
             "contract_type": w.employment,
         }
         for w in workers
-        if w.employment in ("permanent", "fixed_term", "bank")
+        if w.employment in ("permanent", "fixed_term", "bank") and w.fte is not None
     ]
 
 
@@ -637,15 +664,18 @@ def worker_aggregate_rows(
     rows = []
     for code, members in sorted(by_org.items()):
         f = Establishment(code, segments.get(code, members[0].segment))
-        agency = sum(w.fte for w in members if w.employment == "agency")
-        everyone = sum(w.fte for w in members)
+        members = [w for w in members if w.fte is not None]  # hours not known: no FTE
+        if not members:
+            continue
+        agency = sum(w.fte or 0.0 for w in members if w.employment == "agency")
+        everyone = sum(w.fte or 0.0 for w in members)
         rows.append(_agg(f, period, "agency_fte", agency, "fte", WORKER_BASIS))
         if everyone > 0:
             rows.append(_rate(f, period, "agency_share_of_paybill", agency, everyone, WORKER_BASIS))
         in_post = [w for w in members if w.employment in ("permanent", "fixed_term")]
         sick = [w for w in in_post if w.days_sick is not None]
-        lost = sum(w.fte * (w.days_sick or 0) for w in sick)
-        available = sum(w.fte * DAYS_IN_YEAR for w in sick)
+        lost = sum((w.fte or 0.0) * (w.days_sick or 0) for w in sick)
+        available = sum((w.fte or 0.0) * DAYS_IN_YEAR for w in sick)
         if available > 0:
             for metric in ("sickness_absence_rate", "sickness_absence_rate_12m"):
                 rows.append(_rate(f, period, metric, lost, available, WORKER_BASIS))
@@ -726,6 +756,9 @@ def import_ascwds(
             **counts,
             **{e: sum(1 for w in workers if w.employment == e) for e in _EMPLOYMENT_NAMES},
         }
+        unknown_hours = sum(1 for w in workers if w.fte is None)
+        if unknown_hours:
+            outcome.counts["hours_not_known"] = unknown_hours
         in_post = defaultdict(int)
         for w in workers:
             if w.employment in ("permanent", "fixed_term"):
@@ -741,6 +774,12 @@ def import_ascwds(
                 f"file has {in_post[code]} permanent and temporary worker record(s) (ASC-WDS "
                 "warns of the same); the figures use each file as it is"
             )
+    unknown = outcome.counts.get("hours_not_known", 0)
+    if unknown:
+        outcome.warnings.append(
+            f"{unknown} worker(s) with hours of 999 (not known, as ASC-WDS accepts them) have "
+            "no FTE: they are left out of staff in post, the agency share and the sickness rate"
+        )
     other = outcome.counts.get("other", 0)
     if other:
         outcome.warnings.append(
@@ -749,21 +788,20 @@ def import_ascwds(
         )
     carried = _carried_rows(importer, period, orgs, kind)
     with tempfile.TemporaryDirectory(dir=importer.home.tmp) as tmp:
+        parts: list[tuple[str, Path]] = []
         if person_rows:
             people = _write(Path(tmp) / f"{path.stem} (staff in post).csv", person_rows)
-            result = importer.import_file("staff_in_post", people, progress=progress, strict=strict)
-            outcome.results.append(result)
-            if not result.ok:
-                outcome.report = result.report
-                return outcome
+            parts.append(("staff_in_post", people))
         aggregate = new_rows + carried
         if aggregate:
             agg = _write(Path(tmp) / f"{path.stem} (aggregate).csv", aggregate, AGGREGATE_COLUMNS)
-            result = importer.import_file("aggregate", agg, progress=progress, strict=strict)
-            outcome.results.append(result)
-            if not result.ok:
-                outcome.report = result.report
-                return outcome
+            parts.append(("aggregate", agg))
+        # one import: the worker file's staff in post and its figures are stored together
+        outcome.results = importer.import_files(parts, progress, strict=strict)
+    if not all(r.ok for r in outcome.results):
+        refused = [r for r in outcome.results if r.report.errors] or outcome.results
+        outcome.report = refused[0].report
+        return outcome
     outcome.status = "accepted"
     return outcome
 

@@ -250,15 +250,19 @@ def _ascwds() -> list[str]:
         "Skills for Care's ASC-WDS bulk upload files, read unedited: "
         "`oneworkforce import ascwds_workplace WORKPLACE.csv --period YYYY-MM`, then "
         "`oneworkforce import ascwds_worker WORKER.csv --period YYYY-MM` (a file is one "
-        "snapshot, so the month is given). A workplace is matched to the register by "
+        "snapshot, so the month is given; the upload page asks for it too). A workplace is "
+        "matched to the register by "
         "`LOCATIONID` (the register's `cqc_location_id`), else by `LOCALESTID` (its "
         "`ascwds_local_id`, spaces ignored); a worker by `LOCALESTID`. An establishment not in "
         "the register is refused with its row and value. `STATUS` DELETE rows are not counted "
         "or checked; NEW, UPDATE, NOCHANGE and UNCHECKED rows count as written. The worker "
-        "file is stored as staff in post (pseudonymised) and aggregate figures; the workplace "
+        "file is stored as staff in post (pseudonymised) and aggregate figures, both in one "
+        "transaction (both or neither); the workplace "
         "file as aggregate figures with Skills for Care's definitions; each figure says so. "
         "A workplace whose TOTALPERMTEMP differs from its permanent and temporary worker "
-        "records is a warning, as in ASC-WDS. Columns not listed as read are never stored.",
+        "records is a warning, as in ASC-WDS; so is a worker whose hours are 999 (not known), "
+        "accepted as ASC-WDS accepts it, with no FTE. Columns not listed as read are never "
+        "stored.",
         "",
     ]
     for title, headings, read in (

@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -147,46 +148,83 @@ class Importer:
     ) -> ImportResult:
         """Import one file. Columns the format does not need are dropped and reported;
         ``strict`` refuses a file with any such column instead."""
+        return self.import_files([(dataset_name, path)], progress, strict=strict)[0]
+
+    def import_files(
+        self,
+        files: Sequence[tuple[str, Path]],
+        progress: Progress | None = None,
+        *,
+        strict: bool = False,
+    ) -> list[ImportResult]:
+        """Import several files (dataset, path) as one: every file is checked and staged, then
+        all are recorded and published in one transaction, or none is (a file identical to an
+        earlier one is a duplicate and is skipped). When one file is refused, the others are
+        not stored and their results say so."""
         from oneworkforce.data.ledger import service
 
         started = time.perf_counter()
         note = progress or (lambda _stage: None)
-        dataset = ALL_DATASETS[dataset_name]
-        label = path.name
-        result = ImportResult(label, dataset_name, "rejected")
-        if not path.is_file():
-            raise FileNotFoundError(f"{path}: no such file")
-        note("checking for an identical earlier file")
-        facts = service.FileFacts(
-            dataset_name,
-            label,
-            path.suffix.lower().lstrip("."),
-            sha256_of(path),
-            path.stat().st_size,
-            self.submitted_by,
-        )
-        earlier = service.find_duplicate(dataset_name, facts.sha256)
-        if earlier is not None:
-            result.status, result.duplicate_of = "duplicate", str(earlier.id)
-            result.rows = earlier.rows
-            result.seconds = time.perf_counter() - started
-            return result
-        submission_id = str(uuid.uuid4())
-        with self.lake.lock():
-            report, slices = self._validate_and_stage(
-                dataset, path, submission_id, note, strict=strict
+        results: list[ImportResult] = []
+        pending: list[tuple[ImportResult, service.FileFacts, Path]] = []
+        for dataset_name, path in files:
+            result = ImportResult(path.name, dataset_name, "rejected")
+            results.append(result)
+            if not path.is_file():
+                raise FileNotFoundError(f"{path}: no such file")
+            note("checking for an identical earlier file")
+            facts = service.FileFacts(
+                dataset_name,
+                path.name,
+                path.suffix.lower().lstrip("."),
+                sha256_of(path),
+                path.stat().st_size,
+                self.submitted_by,
             )
-            seconds = time.perf_counter() - started
-            if not report.ok:
-                self.lake.discard_staging(dataset_name, submission_id)
-                entry = service.record_rejected(facts, report, seconds)
-                result.report, result.seconds = report, seconds
-                result.submission_id = str(entry.id)
-                return result
-            note("committing")
-            superseded = self._commit(submission_id, facts, slices, seconds)
+            earlier = service.find_duplicate(dataset_name, facts.sha256)
+            if earlier is not None:
+                result.status, result.duplicate_of = "duplicate", str(earlier.id)
+                result.rows = earlier.rows
+                result.seconds = time.perf_counter() - started
+            else:
+                pending.append((result, facts, path))
+        staged: list[tuple[ImportResult, service.FileFacts, str, list]] = []
+        superseded: list[list] = []
+        with self.lake.lock():
+            for result, facts, path in pending:
+                submission_id = str(uuid.uuid4())
+                report, slices = self._validate_and_stage(
+                    ALL_DATASETS[facts.dataset], path, submission_id, note, strict=strict
+                )
+                result.report = report
+                if not report.ok:
+                    self.lake.discard_staging(facts.dataset, submission_id)
+                    for _, other, other_id, _ in staged:
+                        self.lake.discard_staging(other.dataset, other_id)
+                    seconds = time.perf_counter() - started
+                    entry = service.record_rejected(facts, report, seconds)
+                    result.submission_id, result.seconds = str(entry.id), seconds
+                    return results
+                staged.append((result, facts, submission_id, slices))
+            if staged:
+                note("committing")
+                superseded = self._commit(
+                    [(sid, facts, slices) for _, facts, sid, slices in staged],
+                    time.perf_counter() - started,
+                )
+        for (result, _, submission_id, slices), replaced in zip(staged, superseded, strict=True):
+            self._accepted(result, submission_id, slices, replaced, started)
+        return results
+
+    def _accepted(
+        self,
+        result: ImportResult,
+        submission_id: str,
+        slices: list,
+        superseded: list,
+        started: float,
+    ) -> None:
         result.status, result.submission_id = "accepted", submission_id
-        result.report = report
         result.rows = sum(s.rows for s in slices)
         result.organisations = sorted({s.org_code for s in slices})
         result.periods = sorted({s.period.strftime("%Y-%m") for s in slices if s.period})
@@ -205,7 +243,6 @@ class Importer:
                 hook(result)
             except Exception as exc:
                 result.hook_errors.append(f"{type(exc).__name__}: {exc}")
-        return result
 
     # -- steps ----------------------------------------------------------------------------------
     def _validate_and_stage(
@@ -317,22 +354,30 @@ class Importer:
             )
         return "SELECT NULL, org_code, period, count(*) FROM {table} GROUP BY ALL ORDER BY ALL"
 
-    def _commit(self, submission_id: str, facts, slices, seconds: float) -> list:
+    def _commit(self, staged: Sequence[tuple[str, Any, list]], seconds: float) -> list[list]:
+        """Record and publish staged files ``(submission_id, facts, slices)`` in one
+        transaction; the slices each superseded, in order."""
         from django.db import transaction
 
         from oneworkforce.data.ledger import service
 
+        superseded = []
         try:
             with transaction.atomic():
-                _, superseded = service.record_accepted(submission_id, facts, slices, seconds)
-                checkpoint("before_publish")
-                self.lake.publish(facts.dataset, submission_id)
-                checkpoint("after_publish")
+                for i, (submission_id, facts, slices) in enumerate(staged):
+                    if i:
+                        checkpoint("between_files")
+                    _, replaced = service.record_accepted(submission_id, facts, slices, seconds)
+                    superseded.append(replaced)
+                    checkpoint("before_publish")
+                    self.lake.publish(facts.dataset, submission_id)
+                    checkpoint("after_publish")
         except BaseException:
             # The transaction has rolled back: take the files back out too (a no-op if the
             # rename never happened).
-            self.lake.unpublish(facts.dataset, submission_id)
-            self.lake.discard_staging(facts.dataset, submission_id)
+            for submission_id, facts, _ in staged:
+                self.lake.unpublish(facts.dataset, submission_id)
+                self.lake.discard_staging(facts.dataset, submission_id)
             raise
         checkpoint("after_commit")
         self.sync_manifest()

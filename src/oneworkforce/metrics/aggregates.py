@@ -9,6 +9,11 @@ are added; rates are pooled from their numerators and denominators, or left None
 ``partial``) when a row lacks them. A definition that differs from the catalogue's says so
 in ``note``.
 
+Which rows make a group's figure follows the one source rule of ``sources.py``: within each
+segment, an area-wide row (no organisation) is the figure and the providers' own rows are set
+aside (counted in the note), never added to it; without one, the providers' rows are the
+figure, marked partial when fewer providers report than the register holds.
+
 At system level (no split) an aggregate row gives the system figure only for a metric and
 month that the person-level data does not cover (the engines drop it otherwise, see
 ``engines.base.assemble``), so a social care figure never adds to an NHS one; it pools the
@@ -21,10 +26,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from oneworkforce.metrics import sources
 from oneworkforce.metrics.definitions import Metric
 from oneworkforce.metrics.periods import month_index, period_label
 from oneworkforce.metrics.request import Request
 from oneworkforce.metrics.results import MetricResult
+
+#: (metric code, month, group key) -> the partner organisations with a computed figure there
+Reporting = Mapping[tuple[str, int, tuple[Any, ...]], set[str]]
 
 PLACEABLE = frozenset({"segment", "org_code", "place"})
 _RATE_UNITS = {"percent": 100.0, "fraction": 1.0}
@@ -73,14 +82,38 @@ def _merge(metric: Metric, rows: list[dict[str, Any]]) -> tuple[float | None, ..
     return num / den, num, den
 
 
+def segment_groups(by: tuple[str, ...]) -> bool:
+    """Whether a split's groups are segments (or places within segments), the groups the
+    one source rule gives a coverage to."""
+    return "segment" in by and "org_code" not in by
+
+
+def _expected(
+    by: tuple[str, ...],
+    key: tuple[Any, ...],
+    organisations: Mapping[str, tuple[str | None, str | None]],
+) -> int:
+    """How many partner organisations the register holds for a segment (or place) group."""
+    dims = dict(zip(by, key, strict=True))
+    return sum(
+        1
+        for place, segment in organisations.values()
+        if segment == dims["segment"] and dims.get("place", place) == place
+    )
+
+
 def aggregate_results(
     request: Request,
     rows: Iterable[Mapping[str, Any]],
     organisations: Mapping[str, tuple[str | None, str | None]],
+    computed: Reporting | None = None,
 ) -> list[MetricResult]:
-    """Results from ``aggregate`` rows for the metrics and periods of a request."""
+    """Results from ``aggregate`` rows for the metrics and periods of a request. ``computed``
+    names, per segment group, the providers with a computed figure (they also report when an
+    area-wide figure is the group's)."""
     if not set(request.by) <= PLACEABLE:
         return []
+    computed = computed or {}
     wanted = {m.code: m for m in request.metrics if not m.split_dimensions}
     groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for raw in rows:
@@ -96,8 +129,9 @@ def aggregate_results(
         groups[metric.code, m, key].append(row)
     order = {m.code: i for i, m in enumerate(request.metrics)}
     results = []
-    for (code, m, key), members in groups.items():
+    for (code, m, key), found in groups.items():
         metric = wanted[code]
+        members, set_aside = sources.choose_by_segment(found)
         value, num, den = _merge(metric, members)
         qualities = {r["quality"] for r in members} | ({"partial"} if value is None else set())
         notes = {
@@ -106,6 +140,20 @@ def aggregate_results(
             for n in metric.aggregate_notes
             if n.applies(r["segment"], r["basis"])
         }
+        coverage, said = None, None
+        if segment_groups(request.by):
+            if any(sources.is_area_wide(r) for r in members):
+                coverage = sources.COVERAGE_AREA
+                others = {r["org_code"] for r in set_aside} | computed.get((code, m, key), set())
+                quality = "estimate" if "estimate" in qualities else "actual"
+                said = sources.area_note(len(others), quality)
+            else:
+                coverage = sources.COVERAGE_PROVIDERS
+                expected = _expected(request.by, key, organisations)
+                reporting = len({r["org_code"] for r in members})
+                said = sources.providers_note(reporting, expected)
+                if said:
+                    qualities.add("partial")
         results.append(
             MetricResult(
                 metric=code,
@@ -118,7 +166,8 @@ def aggregate_results(
                 basis="; ".join(sorted({r["basis"] for r in members})),
                 quality=max(qualities, key=_QUALITY_ORDER.index),
                 sources=tuple(sorted({r["submission_id"] for r in members})),
-                note="; ".join(sorted(notes)) or None,
+                note="; ".join([*([said] if said else []), *sorted(notes)]) or None,
+                coverage=coverage,
                 key=(order[code], m, tuple("" if v is None else v for v in key), 1),
             )
         )

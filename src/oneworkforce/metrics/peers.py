@@ -55,6 +55,17 @@ def title(metric: str, metric_title: str) -> str:
     return f"{metric_title}: growth over 12 months" if metric in GROWTH else metric_title
 
 
+def explanation(metric: str) -> str:
+    """How the comparison of a metric is worked out, in a sentence for its page."""
+    if metric in GROWTH:
+        return (
+            "For each system, the published total this month over the total of the same "
+            "organisations twelve months before; an organisation without a published total "
+            "in both months is left out."
+        )
+    return "Pooled over the organisations of each system (their published totals where given)."
+
+
 def unit(metric: str, metric_unit: str) -> str:
     return "fraction" if metric in GROWTH else metric_unit
 

@@ -17,6 +17,7 @@ from oneworkforce.metrics import targets
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.charts import format_value
 from oneworkforce.metrics.periods import month_index, period_label
+from oneworkforce.metrics.sources import comparable, coverage_words
 
 #: The matrix columns, in the order of seed 001: (metric code, heading).
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -98,6 +99,10 @@ class Cell:
     basis: str = ""
     origin: str = ""
     note: str = ""
+    #: "area" (an area-wide figure), "providers" (the providers' own) or "" (see sources.py)
+    coverage: str = ""
+    #: what the coverage means, in words ("estimate for the whole area; 2 providers also ...")
+    coverage_note: str = ""
     sources: list[str] = field(default_factory=list)
     #: why the figure is withheld from this reader (metrics/group_size.py), or ""
     withheld: str = ""
@@ -203,19 +208,14 @@ def build(
         wanted: set[str] = set()
     else:
         wanted = {chosen, period_label(month_index(chosen) - 12)}
-    values = {}
+    found: dict[tuple[str, str, str], dict[str, Mapping[str, Any]]] = {}
     for r in rows:
         if r["period"] in wanted:
-            key = (r["segment"], r["metric"], r["period"])
-            # the computed figure is preferred to an aggregate return for the same cell
-            if key not in values or r["origin"] == "computed":
-                values[key] = r
-    icons: dict[tuple[str, str], Mapping[str, Any]] = {}
+            found.setdefault((r["segment"], r["metric"], r["period"]), {})[r["origin"]] = r
+    icons: dict[tuple[str, str, str], Mapping[str, Any]] = {}
     if chosen:
         for r in store.latest(codes, split, {**filters, "period": chosen}):
-            pair = (r["segment"], r["metric"])
-            if pair not in icons or r["origin"] == "computed":
-                icons[pair] = r
+            icons[(r["segment"], r["metric"], r["origin"])] = r
     reporting = _reporting(store, codes, chosen, place, organisations)
     plans = _plans(store, split, filters, chosen)
     expected: dict[str, int] = {}
@@ -229,9 +229,11 @@ def build(
         cells = []
         for metric_code, _ in columns:
             metric = catalogue.get(metric_code)
-            row = values.get((code, metric_code, chosen)) if chosen else None
-            old = values.get((code, metric_code, before)) if before else None
-            latest = icons.get((code, metric_code), {})
+            row, old = _pick(
+                found.get((code, metric_code, chosen or ""), {}),
+                found.get((code, metric_code, before or ""), {}),
+            )
+            latest = icons.get((code, metric_code, row["origin"]), {}) if row else {}
             value = row["value"] if row else None
             cell = Cell(
                 segment=code,
@@ -254,6 +256,8 @@ def build(
                 basis=(row or {}).get("basis") or metric.basis,
                 origin=(row or {}).get("origin") or "",
                 note=(row or {}).get("note") or "",
+                coverage=(row or {}).get("coverage") or "",
+                coverage_note=coverage_words((row or {}).get("note")),
                 sources=list((row or {}).get("sources") or []),
                 withheld=(row or {}).get("withheld") or "",
                 organisations_reporting=reporting.get((code, metric_code)),
@@ -270,6 +274,22 @@ def build(
         rows=out_rows,
         periods=periods,
     )
+
+
+def _pick(
+    now: Mapping[str, Mapping[str, Any]], before: Mapping[str, Mapping[str, Any]]
+) -> tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]:
+    """A cell's figure and its year-before comparator, by origin (``computed`` or
+    ``aggregate``). The results store holds one figure per segment, origin and month (an
+    area-wide figure alone, see sources.py); where both origins have one, the computed figure
+    is shown, unless only the other can be compared with the year before: a month is never
+    compared with a figure from another source."""
+    origins = sorted(now, key=lambda o: o != "computed")
+    if not origins:
+        return None, None
+    both = [o for o in origins if comparable(now[o], before.get(o))]
+    chosen = both[0] if both else origins[0]
+    return now[chosen], before[chosen] if both else None
 
 
 def _judge(cell: Cell, metric: Any, segment: str | None, applies: bool = True) -> None:
@@ -341,7 +361,7 @@ def _availability(
             state = override.availability
     elif row.get("quality") == "estimate":
         state = "estimate"
-    elif (
+    elif row.get("quality") == "partial" or (
         cell.origin == "computed"
         and cell.organisations_expected
         and (cell.organisations_reporting or 0) < cell.organisations_expected
@@ -391,7 +411,8 @@ def headlines(
     catalogue: Catalogue = CATALOGUE,
 ) -> list[Cell]:
     """The system's (or one place's) headline figures for ``period``, each a :class:`Cell`
-    with the year-before figure, the MDC icons where SPC applies, and the target's state."""
+    with the year-before figure (when the same organisations have a computed figure in both
+    months), the MDC icons where SPC applies, and the target's state."""
     if period is None:
         return []
     split = "place" if place else "system"
@@ -403,6 +424,11 @@ def headlines(
         key = (r["metric"], r["period"])
         if key not in values or r["origin"] == "computed":
             values[key] = r
+    # who has a computed figure each month: an ASC-WDS snapshot, say, joins one month only
+    reporting: dict[tuple[str, str], set[str]] = {}
+    for r in store.results(codes, "org_code", {"period": [period, before], "origin": "computed"}):
+        if r["value"] is not None:
+            reporting.setdefault((r["metric"], r["period"]), set()).add(r["org_code"])
     latest: dict[str, Mapping[str, Any]] = {}
     for r in store.latest(codes, split, {**filters, "period": period}):
         if r["metric"] not in latest or r["origin"] == "computed":
@@ -412,6 +438,8 @@ def headlines(
         metric = catalogue.get(code)
         now = (values.get((code, period)) or {}).get("value")
         old = (values.get((code, before)) or {}).get("value")
+        if reporting.get((code, period), set()) != reporting.get((code, before), set()):
+            old = None  # other organisations behind the two months: not the same source
         icons = latest.get(code, {})
         withheld = (values.get((code, period)) or {}).get("withheld") or ""
         cell = Cell(

@@ -51,6 +51,9 @@ class MetricResult:
     quality: str
     sources: tuple[str, ...] = ()
     note: str | None = None
+    #: for a segment group, whether the figure is an area-wide one or the providers' own
+    #: (``sources.COVERAGE_AREA`` / ``COVERAGE_PROVIDERS``); None for other splits
+    coverage: str | None = None
     key: tuple[Any, ...] = field(default=(), compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:

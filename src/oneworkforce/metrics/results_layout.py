@@ -18,7 +18,8 @@ Results are in long format: ``metric``, ``period``, the dimension columns (``pla
 those outside the split are null), ``origin`` (``computed``, or ``aggregate`` for figures
 entered through the ``aggregate`` dataset), ``value``, ``numerator``, ``denominator``,
 ``unit``, ``basis``, ``quality``, ``sources`` (the submission ids behind the figure),
-``note``, ``computed_at`` and
+``note``, ``coverage`` (for segment figures, ``area`` for an area-wide figure or
+``providers`` for the providers' own, see ``metrics/sources.py``), ``computed_at`` and
 ``data_version`` (a hash of the manifest slices the row was computed from).
 
 **Atomicity.** A write puts new files under new names, then replaces ``index.json`` in one
@@ -47,7 +48,7 @@ import pyarrow.parquet as pq
 from oneworkforce.metrics.catalogue import Catalogue
 from oneworkforce.metrics.definitions import Metric
 
-FORMAT = 3  # 1: one file per split; 2: before the staff_category column
+FORMAT = 4  # 1: one file per split; 2: before the staff_category column; 3: before coverage
 DIMENSION_COLUMNS = (
     "place",
     "segment",
@@ -73,6 +74,7 @@ RESULTS_SCHEMA = pa.schema(
         ("quality", pa.string()),
         ("sources", pa.list_(pa.string())),
         ("note", pa.string()),
+        ("coverage", pa.string()),
         ("computed_at", _TIME),
         ("data_version", pa.string()),
     ]

@@ -393,6 +393,7 @@ class ResultsWriter:
                 quality=r.quality,
                 sources=list(r.sources),
                 note=r.note,
+                coverage=r.coverage,
                 computed_at=computed_at,
                 data_version=version,
             )

@@ -10,11 +10,19 @@ says whether the actual end-of-year figure fell inside the model's 80% interval.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import numpy as np
 
 from oneworkforce.config import Home
-from oneworkforce.planning.baseline import _month_back, _Reader, aggregate_fte, from_store
+from oneworkforce.metrics.sources import choose
+from oneworkforce.planning.baseline import (
+    AGGREGATE_GROUP,
+    _month_back,
+    _Reader,
+    aggregate_fte,
+    from_store,
+)
 from oneworkforce.planning.levers import compile_inputs
 from oneworkforce.planning.model import project
 from oneworkforce.planning.montecarlo import draw
@@ -31,12 +39,22 @@ def _actuals(home: Home) -> tuple[date, dict[str, dict[date, float]]]:
         series: dict[str, dict[date, float]] = {}
         for period, segment, fte in r.rows("SELECT period, segment, sum(fte) FROM pm GROUP BY ALL"):
             series.setdefault(segment, {})[period] = float(fte)
-        per_period: dict[tuple[str, date], dict[str, float]] = {}
-        for segment, period, metric, total in r.rows(
-            "SELECT segment, period, metric, sum(value) FROM aggregate WHERE metric IN "
-            "('staff_in_post_fte', 'staff_in_post_headcount', 'filled_posts') GROUP BY ALL"
+        returned: dict[tuple[str, date, str], list[dict[str, Any]]] = {}
+        for segment, period, metric, org, value in r.rows(
+            "SELECT segment, period, metric, org_code, value FROM aggregate WHERE metric IN "
+            "('staff_in_post_fte', 'staff_in_post_headcount', 'filled_posts')"
         ):
-            per_period.setdefault((segment, period), {})[metric] = float(total)
+            returned.setdefault((segment, period, metric), []).append(
+                {"org_code": org, "value": float(value)}
+            )
+        per_period: dict[tuple[str, date], dict[str, float]] = {}
+        for (segment, period, metric), rows in returned.items():
+            chosen, _ = choose(rows)  # an area-wide figure, not added to its providers'
+            per_period.setdefault((segment, period), {})[metric] = sum(x["value"] for x in chosen)
+        # as the baseline plans them: a social care segment with returns is measured from
+        # them, not from the person-level snapshots some of its employers send (ASC-WDS)
+        for segment in {s for s, _ in per_period} & set(AGGREGATE_GROUP):
+            series.pop(segment, None)
         for (segment, period), values in per_period.items():
             if segment in series:
                 continue

@@ -23,11 +23,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 
 from oneworkforce.config import Home
 from oneworkforce.data.reference import vocabulary
+from oneworkforce.metrics.sources import choose
 from oneworkforce.planning.scenario import AGE_BANDS
 
 PRIOR_FTE_YEARS = 10.0  # weight of the wider group's rate when shrinking a cell's rate
@@ -196,20 +198,42 @@ def _flow_rows(r: _Reader, start: date) -> dict[str, list[tuple]]:
 
 
 def _aggregate_rows(r: _Reader) -> dict[str, dict[str, float]]:
-    """Per aggregate segment, the latest value of each metric up to as_of (rates averaged)."""
+    """Per aggregate segment, the latest value of each metric up to as_of, by the source rule
+    of ``metrics/sources.py``: an area-wide row is the segment's figure (its providers' own
+    rows are not added); else the providers' rows are added (rates pooled, or averaged where
+    a row lacks its counts)."""
     rows = r.rows(
         "WITH latest AS (SELECT segment, metric, max(period) AS period FROM aggregate "
         "WHERE period <= ? GROUP BY ALL) "
-        "SELECT a.segment, a.metric, sum(a.value), avg(CASE WHEN a.unit = 'percent' "
-        "THEN a.value / 100 ELSE a.value END) FROM aggregate a JOIN latest USING "
-        "(segment, metric, period) GROUP BY ALL",
+        "SELECT a.segment, a.metric, a.org_code, CASE WHEN a.unit = 'percent' "
+        "THEN a.value / 100 ELSE a.value END, a.numerator, a.denominator "
+        "FROM aggregate a JOIN latest USING (segment, metric, period)",
         [r.as_of],
     )
+    return aggregate_values(rows)
+
+
+def aggregate_values(rows: list[tuple]) -> dict[str, dict[str, float]]:
+    """``(segment, metric, org_code, value, numerator, denominator)`` rows of one month per
+    segment and metric (rates as fractions) to a value per segment and metric."""
+    grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for segment, metric, org, value, num, den in rows:
+        grouped.setdefault((segment, metric), []).append(
+            {"org_code": org, "value": float(value), "numerator": num, "denominator": den}
+        )
     found: dict[str, dict[str, float]] = {}
-    for segment, metric, total, mean in rows:
-        rate = metric.endswith("_rate")
-        found.setdefault(segment, {})[metric] = float(mean if rate else total)
+    for (segment, metric), members in grouped.items():
+        chosen, _ = choose(members)
+        found.setdefault(segment, {})[metric] = _combined(metric, chosen)
     return found
+
+
+def _combined(metric: str, rows: list[dict[str, Any]]) -> float:
+    if not metric.endswith("_rate"):
+        return sum(r["value"] for r in rows)
+    if all(r["numerator"] is not None and r["denominator"] for r in rows):
+        return sum(float(r["numerator"]) for r in rows) / sum(float(r["denominator"]) for r in rows)
+    return sum(r["value"] for r in rows) / len(rows)
 
 
 def aggregate_fte(values: dict[str, float]) -> float | None:

@@ -48,6 +48,9 @@ ASC = {
     "personal_care": AscSector(4_500, 0.55, (6.5, 6.0, 5.6), (27.5, 26.5, 25.8), (3.9, 3.6, 3.5)),
 }
 ASC_TURNOVER_BOUNDS = (25.2, 29.8)
+#: councils' adult social work (the ASC-WDS local authority return), per year; sickness as a
+#: rate, from about 11.7, 11.0 and 10.4 days a worker over 365 days
+LA_SOCIAL_WORK = AscSector(522, 0.88, (7.8, 7.2, 6.6), (19.2, 17.5, 16.4), (3.2, 3.0, 2.8))
 
 
 def _year(cal: Calendar, m: int) -> int:
@@ -160,11 +163,14 @@ def build(system: System, cal: Calendar, rng: np.random.Generator) -> pa.Table:
                 )
         # adult social work: each council's own return
         for area in system.areas:
-            fte = round(522 * area.share * system.size * growth * rng.lognormal(0, 0.03), 1)
-            vacancy = (7.8, 7.2, 6.6)[y] + rng.normal(0, 0.6)
+            fte = round(
+                LA_SOCIAL_WORK.posts * area.share * system.size * growth * rng.lognormal(0, 0.03),
+                1,
+            )
+            vacancy = LA_SOCIAL_WORK.vacancy[y] + rng.normal(0, 0.6)
             vacant = round(fte * vacancy / (100 - vacancy), 1)
-            turnover = (19.2, 17.5, 16.4)[y] + rng.normal(0, 1.0)
-            headcount = round(fte / 0.88)
+            turnover = LA_SOCIAL_WORK.turnover[y] + rng.normal(0, 1.0)
+            headcount = round(fte / LA_SOCIAL_WORK.fte_ratio)
             leavers = round(headcount * turnover / 100)
             kw = {"org": area.la_code, "basis": SFC_LA_RETURN, "quality": "actual"}
             add(m, "adult_social_work", "staff_in_post_fte", fte, "fte", **kw)

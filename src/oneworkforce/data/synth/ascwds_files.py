@@ -1,11 +1,13 @@
-"""The synthetic ICS's independent social care providers as ASC-WDS bulk upload files.
+"""The synthetic ICS's social care employers as ASC-WDS bulk upload files.
 
-Each provider of the register with an ASC-WDS workplace ID (the care homes, home care and
-personal care providers) keeps its records in ASC-WDS; the generator writes the month's
-snapshot as the two files ASC-WDS takes (``ascwds/workplace_YYYY-MM.csv`` and
-``ascwds/worker_YYYY-MM.csv``), in the real layouts of ``data/ascwds.py``. Rates follow the
-segment's Skills for Care figures for the year (``aggregate.ASC``): vacancies, leavers,
-starters and days sick; a share of workers are bank, agency, zero-hours and "other".
+Each employer of the register with an ASC-WDS workplace ID keeps its records in ASC-WDS: the
+independent care homes, home care and personal care providers, and the councils' adult
+social services (local authorities complete ASC-WDS too, main service 16, social work and
+care management). The generator writes the month's snapshot as the two files ASC-WDS takes
+(``ascwds/workplace_YYYY-MM.csv`` and ``ascwds/worker_YYYY-MM.csv``), in the real layouts of
+``data/ascwds.py``. Rates follow the segment's Skills for Care figures for the year
+(``aggregate.ASC`` and ``aggregate.LA_SOCIAL_WORK``): vacancies, leavers, starters and days
+sick; a share of workers are bank, agency, zero-hours and "other".
 """
 
 from __future__ import annotations
@@ -19,20 +21,26 @@ from typing import Any
 import numpy as np
 
 from oneworkforce.data.ascwds import WORKER_HEADINGS, WORKPLACE_HEADINGS
-from oneworkforce.data.synth.aggregate import ASC
+from oneworkforce.data.synth.aggregate import ASC, LA_SOCIAL_WORK
 
 #: (MAINSERVICE, workers (low, high), zero-hours share of staff in post) per segment
 PROVIDERS = {
     "care_homes": ("2", (45, 90), 0.05),
     "support_at_home": ("8", (60, 130), 0.35),
     "personal_care": ("55", (20, 45), 0.20),
+    "adult_social_work": ("16", (170, 230), 0.02),
 }
+#: the sectors whose employers are councils, not independent providers
+COUNCIL_SEGMENTS = frozenset({"adult_social_work"})
 #: EMPLSTATUS shares: permanent, temporary, pool/bank, agency, other
 EMPLOYMENT_SHARES = (0.78, 0.06, 0.08, 0.06, 0.02)
 EMPLOYMENT_CODES = ("1", "2", "3", "4", "7")
 #: MAINJOBROLE shares for staff: care worker, senior care worker, registered nurse,
 #: registered manager (one per provider), ancillary, administrative
 ROLES = (("8", 0.66), ("7", 0.16), ("16", 0.06), ("26", 0.08), ("25", 0.04))
+#: a council's adult social services: social worker, occupational therapist, care worker,
+#: first line manager (and a senior manager first), administrative
+COUNCIL_ROLES = (("6", 0.45), ("15", 0.10), ("8", 0.20), ("3", 0.10), ("25", 0.15))
 
 
 def cqc_location_id(org_code: str) -> str:
@@ -57,12 +65,15 @@ def write(
     for provider in providers:
         segment = provider["segment"]
         service, (low, high), zero_share = PROVIDERS[segment]
-        sector = ASC[segment]
+        council = segment in COUNCIL_SEGMENTS
+        sector = LA_SOCIAL_WORK if council else ASC[segment]
+        mix = COUNCIL_ROLES if council else ROLES
         local = provider["ascwds_local_id"]
         n = int(rng.integers(low, high + 1))
         statuses = rng.choice(EMPLOYMENT_CODES, size=n, p=EMPLOYMENT_SHARES)
-        roles = rng.choice([c for c, _ in ROLES], size=n, p=[share for _, share in ROLES])
-        roles[0], statuses[0] = "4", "1"  # the registered manager, permanent
+        roles = rng.choice([c for c, _ in mix], size=n, p=[share for _, share in mix])
+        # the registered manager (a council's senior manager), permanent
+        roles[0], statuses[0] = ("1" if council else "4"), "1"
         in_post = 0
         for i in range(n):
             status = str(statuses[i])
@@ -86,7 +97,7 @@ def write(
                     "DAYSSICK": str(min(days, 366)) if staff else "",
                 }
             )
-        role_codes = ["8", "7", "4"]
+        role_codes = ["6", "15", "8"] if council else ["8", "7", "4"]
         vacancies = rng.binomial(in_post, sector.vacancy[year] / 100 * np.array([0.8, 0.15, 0.05]))
         leavers = rng.binomial(in_post, sector.turnover[year] / 100 * np.array([0.8, 0.15, 0.05]))
         starters = rng.binomial(in_post, sector.turnover[year] / 100 * np.array([0.8, 0.15, 0.05]))

@@ -365,15 +365,22 @@ def build_systems(scale: str) -> list[System]:
 
 
 def register_rows(systems: Sequence[System]) -> list[dict[str, str]]:
-    """The organisation register, one row per organisation, sorted by code. Independent
-    social care providers keep ASC-WDS records: they carry a CQC location ID and their
-    ASC-WDS workplace ID (their own code)."""
-    from oneworkforce.data.synth.ascwds_files import PROVIDERS, cqc_location_id
+    """The organisation register, one row per organisation, sorted by code. Social care
+    employers keep ASC-WDS records: independent providers carry a CQC location ID and their
+    ASC-WDS workplace ID (their own code); councils' adult social services, which CQC does
+    not register as locations, their ASC-WDS workplace ID."""
+    from oneworkforce.data.synth.ascwds_files import (
+        COUNCIL_SEGMENTS,
+        PROVIDERS,
+        cqc_location_id,
+    )
 
     rows = []
     for s in systems:
         for o in s.organisations:
-            asc = o.sector == "independent" and o.segment in PROVIDERS and o.partner
+            council = o.sector == "local_authority" and o.segment in COUNCIL_SEGMENTS
+            keeps = o.segment in PROVIDERS and o.partner
+            asc = keeps and (o.sector == "independent" or council)
             rows.append(
                 {
                     "org_code": o.org_code,
@@ -382,7 +389,7 @@ def register_rows(systems: Sequence[System]) -> list[dict[str, str]]:
                     "place": o.place,
                     "sector": o.sector,
                     "partner": "true" if o.partner else "false",
-                    "cqc_location_id": cqc_location_id(o.org_code) if asc else "",
+                    "cqc_location_id": cqc_location_id(o.org_code) if asc and not council else "",
                     "ascwds_local_id": o.org_code if asc else "",
                 }
             )

@@ -9,14 +9,16 @@ the sources and the ``aggregate`` figures are worked out here, once.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, Protocol
 
-from oneworkforce.metrics import published
-from oneworkforce.metrics.aggregates import PLACEABLE, aggregate_results
+from oneworkforce.metrics import published, sources
+from oneworkforce.metrics.aggregates import PLACEABLE, aggregate_results, segment_groups
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.compiler import Plan, Query, Step, compile_plan
+from oneworkforce.metrics.periods import month_index
 from oneworkforce.metrics.provenance import Provenance
 from oneworkforce.metrics.request import Request
 from oneworkforce.metrics.results import MetricResult, RawRow, finish, in_order
@@ -47,12 +49,15 @@ def assemble(
     aggregate: Iterable[Mapping[str, Any]],
     published_totals: Iterable[Mapping[str, Any]] = (),
 ) -> list[MetricResult]:
-    """Results from raw rows plus the ``aggregate`` figures, in catalogue order; NHS staff in
-    post takes published totals for organisations without an ESR extract that month
+    """Results from raw rows plus the ``aggregate`` figures, in catalogue order, one figure a
+    group by the source rule of ``metrics/sources.py``; NHS staff in post takes published
+    totals for organisations without an ESR extract that month
     (:mod:`oneworkforce.metrics.published`)."""
     provenance = Provenance.build(organisations, submissions)
     computed = finish(request.metrics, rows, provenance)
     computed = published.merge(request, computed, published_totals, provenance.organisations)
+    if wants_aggregate(request) and segment_groups(request.by):
+        return in_order(_one_source(request, computed, aggregate, provenance))
     entered = aggregate_results(request, aggregate, provenance.organisations)
     if not request.by:  # a system figure from aggregates only where nothing was computed
         covered = {(r.metric, r.period) for r in computed if r.value is not None}
@@ -60,6 +65,39 @@ def assemble(
         filled = {(r.metric, r.period) for r in entered}
         computed = [r for r in computed if (r.metric, r.period) not in filled]
     return in_order([*computed, *entered])
+
+
+def _one_source(
+    request: Request,
+    computed: list[MetricResult],
+    aggregate: Iterable[Mapping[str, Any]],
+    provenance: Provenance,
+) -> list[MetricResult]:
+    """Segment figures: where an area-wide figure exists the computed one (made of the
+    providers' own records) is set aside and counted in its note; elsewhere the computed
+    figure is the providers' own."""
+    datasets = {m.code: m.datasets for m in request.metrics}
+    reporting: dict[tuple[str, int, tuple[Any, ...]], set[str]] = {}
+    keyed = []
+    for r in computed:
+        m = month_index(r.period)
+        key = (r.metric, m, tuple(r.dimensions.get(d) for d in request.by))
+        keyed.append((key, r))
+        if r.value is not None:
+            reporting[key] = {
+                org
+                for org in provenance.orgs_in(r.dimensions)
+                for dataset in datasets[r.metric]
+                if org in provenance.submissions.get((dataset, m), {})
+            }
+    entered = aggregate_results(request, aggregate, provenance.organisations, reporting)
+    area = {
+        (r.metric, month_index(r.period), tuple(r.dimensions.get(d) for d in request.by))
+        for r in entered
+        if r.coverage == sources.COVERAGE_AREA
+    }
+    kept = [replace(r, coverage=sources.COVERAGE_PROVIDERS) for key, r in keyed if key not in area]
+    return [*kept, *entered]
 
 
 def raw_rows(query: Query, rows: Iterable[Sequence[Any]]) -> Iterator[RawRow]:
@@ -94,6 +132,10 @@ class Database(ABC):
 
     @abstractmethod
     def drop(self, name: str) -> None: ...
+
+    def fetch_queries(self, queries: Sequence[Query]) -> list[list[tuple[Any, ...]]]:
+        """The rows of each compiled metric query, in order; one after another by default."""
+        return [self.fetch(q.sql) for q in queries]
 
 
 class SqlEngine(ABC):
@@ -136,22 +178,34 @@ class SqlEngine(ABC):
             return [[] for _ in splits]
         out: list[list[MetricResult]] = []
         with self._materialised(self.database(source), list(steps.values())) as db:
+            # every split's metric queries at once (metrics sharing a measure share a query),
+            # so an engine may run them together (Spark: a few wide queries, not ~80 jobs)
+            queries = {q.sql: q for plan in plans for q in (plan.queries if plan else ())}
+            answers = dict(zip(queries, db.fetch_queries(list(queries.values())), strict=True))
+            fetched: dict[str, list[tuple[Any, ...]]] = {}  # the same side query, once
+
+            def fetch(sql: str) -> list[tuple[Any, ...]]:
+                if sql not in fetched:
+                    fetched[sql] = db.fetch(sql)
+                return fetched[sql]
+
             for request, plan in zip(requests, plans, strict=True):
-                out.append([] if plan is None else self._run(db, request, plan))
+                out.append([] if plan is None else self._run(db, request, plan, answers, fetch))
         return out
 
     @staticmethod
-    def _run(db: Database, request: Request, plan: Plan) -> list[MetricResult]:
-        answers: dict[str, list[tuple[Any, ...]]] = {}
-        rows: list[RawRow] = []
-        for query in plan.queries:
-            if query.sql not in answers:  # metrics sharing a measure share its query
-                answers[query.sql] = db.fetch(query.sql)
-            rows.extend(raw_rows(query, answers[query.sql]))
-        organisations = [(r[0], r[1], r[2]) for r in db.fetch(plan.organisations)]
+    def _run(
+        db: Database,
+        request: Request,
+        plan: Plan,
+        answers: Mapping[str, list[tuple[Any, ...]]],
+        fetch: Callable[[str], list[tuple[Any, ...]]],
+    ) -> list[MetricResult]:
+        rows = [row for query in plan.queries for row in raw_rows(query, answers[query.sql])]
+        organisations = [(r[0], r[1], r[2]) for r in fetch(plan.organisations)]
         submissions = [
             (r[0], int(r[1]), r[2], r[3])
-            for r in (db.fetch(plan.submissions) if plan.submissions else [])
+            for r in (fetch(plan.submissions) if plan.submissions else [])
         ]
         aggregate = db.fetch_dicts(plan.aggregate) if wants_aggregate(request) else []
         totals = db.fetch_dicts(plan.published) if published.wanted(request) else []

@@ -44,6 +44,7 @@ def build(ctx: Context) -> Section:
         raw.setdefault((r["segment"], r["metric"], r["period"]), r)
     columns = [column("Segment")] + [column(c["title"], c["unit"]) for c in matrix.columns]
     rows = []
+    shown = []
     for row in matrix.rows:
         if all(c.availability == "not_applicable" for c in row["cells"]):
             continue
@@ -51,6 +52,8 @@ def build(ctx: Context) -> Section:
         for cell in row["cells"]:
             cells.append(_cell(ctx, cell, raw))
         rows.append(cells)
+        shown.append(row["cells"])
+    _protect_counts(ctx, matrix, rows, shown)
     return section(
         "people_story",
         "The People Story",
@@ -70,6 +73,32 @@ def build(ctx: Context) -> Section:
             ),
         ],
     )
+
+
+def _protect_counts(ctx: Context, matrix, rows: list[list[dict]], cells: list[list]) -> None:
+    """Secondary suppression in a public pack: the computed segments' staff in post add up to
+    the system figure the pack shows, so no one hidden segment may be worked out from it."""
+    if not ctx.public:
+        return
+    from oneworkforce.reports.figures import PEOPLE_UNITS
+
+    for j, col in enumerate(matrix.columns):
+        if col["unit"] not in PEOPLE_UNITS:
+            continue
+        system = ctx.inputs.store.results(
+            col["metric"], "system", {"period": ctx.period, "origin": "computed"}
+        )
+        if not system or system[0]["value"] is None:
+            continue
+        total = ctx.figures.metric(system[0]["value"], col["unit"])
+        parts = [
+            i
+            for i, row in enumerate(cells)
+            if row[j].origin == "computed" and rows[i][j + 1]["unit"] != "text"
+        ]
+        protected = ctx.figures.protect(total, [rows[i][j + 1] for i in parts])
+        for i, cell in zip(parts, protected, strict=True):
+            rows[i][j + 1] = cell
 
 
 def _cell(ctx: Context, cell: people_story.Cell, raw: dict[tuple[str, str, str], Any]) -> dict:

@@ -253,6 +253,7 @@ def _breakdowns(request, metric, chosen: dict[str, str], period: str | None) -> 
                 r["display"] = "suppressed"
         out[key] = {
             "heading": ICS_HEADING if key == "ics" else None,
+            "explanation": peers.explanation(metric.code) if key == "ics" else None,
             "label": label,
             "value_title": title,
             "chart_id": f"chart-{key}",

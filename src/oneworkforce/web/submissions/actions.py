@@ -18,7 +18,9 @@ import duckdb
 from django.utils.text import get_valid_filename
 
 from oneworkforce.config import Home
+from oneworkforce.data import ascwds
 from oneworkforce.data.importer import Importer, ImportResult
+from oneworkforce.data.readers import UnreadableFile
 from oneworkforce.jobs.kinds import Done, JobError
 from oneworkforce.jobs.models import Job
 from oneworkforce.web.access import Permission, Scope
@@ -30,7 +32,8 @@ def submittable_datasets(scope: Scope) -> list[str]:
     from oneworkforce.data.lake import ALL_DATASETS
 
     system_wide = scope.organisations(Permission.SUBMIT_DATA) is None
-    return [name for name in ALL_DATASETS if name != "organisations" or system_wide]
+    names = [name for name in ALL_DATASETS if name != "organisations" or system_wide]
+    return [*names, *ascwds.KINDS]
 
 
 def refusal(scope: Scope, codes: frozenset[str]) -> str | None:
@@ -49,10 +52,12 @@ def refusal(scope: Scope, codes: frozenset[str]) -> str | None:
     )
 
 
-def submit(home: Home, scope: Scope, dataset: str, upload, *, strict: bool = False) -> Job:
+def submit(
+    home: Home, scope: Scope, dataset: str, upload, *, strict: bool = False, period: str = ""
+) -> Job:
     """Keep an uploaded file (``upload``: a Django UploadedFile) and queue its import; the
     page then follows the job. The file waits in the data directory's ``jobs/<job id>/`` and
-    is removed when the job has finished."""
+    is removed when the job has finished. ``period`` is the month of an ASC-WDS file."""
     from oneworkforce.jobs import actions as jobs
 
     name = get_valid_filename(Path(upload.name).name) or "upload"
@@ -68,7 +73,13 @@ def submit(home: Home, scope: Scope, dataset: str, upload, *, strict: bool = Fal
             "upload",
             scope.username or "web",
             f"{name} ({dataset})",
-            {"dataset": dataset, "file": name, "scoped": allowed is not None, "strict": strict},
+            {
+                "dataset": dataset,
+                "file": name,
+                "scoped": allowed is not None,
+                "strict": strict,
+                **({"period": period} if period else {}),
+            },
             organisations=sorted(allowed or []),
             job_id=job_id,
         )
@@ -105,6 +116,12 @@ def run_upload(job, progress) -> Done:
 
 
 def _check_organisations(home: Home, scope: Scope, dataset: str, path: Path) -> str | None:
+    if dataset in ascwds.KINDS:
+        try:
+            codes = ascwds.file_organisations(Importer(home), path)
+        except (duckdb.Error, UnreadableFile):
+            return None  # the import refuses it and says why
+        return refusal(scope, frozenset(codes))
     try:
         found = file_organisations(home, dataset, path)
     except duckdb.Error:
@@ -123,6 +140,8 @@ def _import(home: Home, job, scope: Scope, dataset: str, path: Path, progress) -
             progress(1)
 
     started = time.perf_counter()
+    if dataset in ascwds.KINDS:
+        return _import_ascwds(home, job, dataset, path, note, progress, started)
     result = Importer(home, submitted_by=job.actor).import_file(
         dataset, path, progress=note, strict=bool(job.params.get("strict"))
     )
@@ -145,6 +164,50 @@ def _import(home: Home, job, scope: Scope, dataset: str, path: Path, progress) -
         object_type="submission",
         object_id=submission or "",
         organisations=tuple(result.organisations) if result.status == "accepted" else None,
+    )
+
+
+def _import_ascwds(home: Home, job, kind: str, path: Path, note, progress, started) -> Done:
+    """An ASC-WDS file through the same job: its parts (staff in post, aggregate figures) are
+    stored in one transaction, then the results refreshed once."""
+    from oneworkforce.metrics.store import after_commit_hook
+
+    outcome = ascwds.import_ascwds(
+        Importer(home, submitted_by=job.actor),
+        kind,
+        path,
+        job.params["period"],
+        strict=bool(job.params.get("strict")),
+        progress=note,
+    )
+    stored = [r for r in outcome.results if r.status == "accepted"]
+    if stored:
+        progress(2)
+        after_commit_hook(home)(stored[-1])
+        progress(3)
+    out = {
+        "file": outcome.file,
+        "dataset": kind,
+        "status": "accepted" if outcome.ok else "rejected",
+        "rows": sum(r.rows for r in stored),
+        "organisations": sorted({o for r in stored for o in r.organisations}),
+        "periods": [job.params["period"]],
+        "superseded": [s for r in stored for s in r.superseded],
+        "validation": outcome.report.to_dict(),
+        "warnings": outcome.warnings,
+        "counts": outcome.counts,
+        "seconds": round(time.perf_counter() - started, 1),
+        "dropped_lines": outcome.report.dropped_lines(),
+    }
+    if outcome.ok and not stored:  # every part identical to a file already loaded
+        out["status"] = "duplicate"
+    first = (stored or outcome.results or [None])[0]
+    ledger_id = None if first is None else first.submission_id or first.duplicate_of
+    return Done(
+        result=out,
+        object_type="submission",
+        object_id=ledger_id or "",
+        organisations=tuple(out["organisations"]) if stored else None,
     )
 
 

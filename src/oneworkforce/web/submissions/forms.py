@@ -8,13 +8,15 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from oneworkforce.data import ascwds
 from oneworkforce.data.lake import ALL_DATASETS
 from oneworkforce.data.readers import UnreadableFile, sniff_type
 from oneworkforce.web.submissions.ledger import STATUSES
 
 
 def _dataset_label(name: str) -> str:
-    return f"{ALL_DATASETS[name].title} ({name})"
+    title = ascwds.KINDS[name] if name in ascwds.KINDS else ALL_DATASETS[name].title
+    return f"{title} ({name})"
 
 
 class UploadForm(forms.Form):
@@ -30,6 +32,13 @@ class UploadForm(forms.Form):
             "empty": "The file you chose is empty",
         },
     )
+    period = forms.CharField(
+        label="The month the file is a snapshot of (ASC-WDS files only)",
+        required=False,
+        max_length=20,
+        help_text="An ASC-WDS bulk upload file has no month in it: give it as YYYY-MM, for "
+        "example 2025-03.",
+    )
     strict = forms.BooleanField(
         label="Refuse the file if it has any column the format does not name",
         required=False,
@@ -43,6 +52,26 @@ class UploadForm(forms.Form):
         self.fields["dataset"].choices = [("", "Choose")] + [
             (name, _dataset_label(name)) for name in datasets
         ]
+
+    def clean(self):
+        cleaned = super().clean()
+        period = (cleaned.get("period") or "").strip()
+        if cleaned.get("dataset") in ascwds.KINDS:
+            if not period:
+                self.add_error(
+                    "period",
+                    "Give the month the ASC-WDS file is a snapshot of, as YYYY-MM (for "
+                    "example 2025-03)",
+                )
+            else:
+                try:
+                    cleaned["period"] = ascwds.check_period(period)
+                except ValueError:
+                    self.add_error(
+                        "period",
+                        f"Write the month as YYYY-MM (for example 2025-03), not {period!r}",
+                    )
+        return cleaned
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -168,6 +168,7 @@ def upload(request):
                 form.cleaned_data["dataset"],
                 form.cleaned_data["file"],
                 strict=form.cleaned_data["strict"],
+                period=form.cleaned_data.get("period") or "",
             )
             url = reverse("submissions:upload") + f"?job={job.id}"
             return redirect(url)  # 302, then a GET: a reload does not send the file again

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -205,3 +207,15 @@ def board_date() -> str:
     from oneworkforce.web.formats import day as _day
 
     return _day(_board_date())
+
+
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:?\d{2}|Z)?")
+
+
+@register.filter
+def timestamps_read(value) -> str:
+    """Text with every ISO timestamp in it written as people read one (``29 Nov 2026
+    14:05``, UK time): for the audit trail's recorded changes."""
+    from oneworkforce.web.formats import when as _when
+
+    return _ISO_TIME.sub(lambda m: _when(m.group(0)), str(value))
