@@ -80,8 +80,10 @@ def metrics(
                 from oneworkforce.metrics.engines import spark as spark_engine
             except ImportError:
                 fail("the Spark engine needs PySpark: pip install 'oneworkforce[spark]'")
+            from oneworkforce.metrics.compiler import read_window
+
             session = spark_engine.session()
-            register_spark_views(lake, session)
+            register_spark_views(lake, session, read_window(periods))
             results = compute(session, codes, periods, dims, engine="spark")
         else:
             con = lake.connect()

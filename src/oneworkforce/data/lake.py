@@ -307,13 +307,23 @@ def peers_sql() -> str:
     )
 
 
-def register_spark_views(lake: Lake, spark) -> None:
-    """The same current-data views in a Spark session, read from the same Parquet files."""
+def register_spark_views(lake: Lake, spark, window: tuple[date, date] | None = None) -> None:
+    """The same current-data views in a Spark session, read from the same Parquet files.
+
+    With a ``window`` (first and last month), a dataset's view reads only the submissions
+    with a current slice in those months, and only their rows in them: the manifest is the
+    lake's index by period, so a refresh of recent months never opens the older files. The
+    organisations register is always read whole."""
     slices = lake.read_manifest()
     manifest = spark.read.parquet(str(lake.manifest_path)) if slices else None
     for dataset in ALL_DATASETS.values():
+        windowed = window is not None and dataset.name != "organisations"
         current = {
-            s.submission_id for s in slices if s.dataset == dataset.name and s.status == "accepted"
+            s.submission_id
+            for s in slices
+            if s.dataset == dataset.name
+            and s.status == "accepted"
+            and (not windowed or s.period is None or window[0] <= s.period <= window[1])
         }
         partial = {
             s.submission_id for s in slices if s.dataset == dataset.name and s.status != "accepted"
@@ -344,6 +354,12 @@ def register_spark_views(lake: Lake, spark) -> None:
             if dataset.name == "aggregate":
                 cond.append(rows.segment == keep.segment)
             frames.append(rows.join(keep, cond, "left_semi").select(*columns))
+        if windowed and frames:
+            first, last = window
+            frames = [
+                f.filter(f"period IS NULL OR period BETWEEN DATE '{first}' AND DATE '{last}'")
+                for f in frames
+            ]
         if dataset.name == "organisations" and not frames:
             con = lake.connect()
             try:

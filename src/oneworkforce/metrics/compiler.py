@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import singledispatchmethod
 
 import sqlglot
@@ -41,7 +42,7 @@ from oneworkforce.metrics.definitions import (
     TableMeasure,
     Total,
 )
-from oneworkforce.metrics.periods import first_day
+from oneworkforce.metrics.periods import first_day, month_index
 from oneworkforce.metrics.request import Request
 
 PREFIX = "owm_"
@@ -674,6 +675,16 @@ class Compiler:
             f"{_NO_MONTHS} FROM ({cells}) cells "
             f"WHERE planned IS NOT NULL AND actual IS NOT NULL GROUP BY m{_cols(by)}"
         )
+
+
+def read_window(periods: Sequence[str] | None) -> tuple[date, date] | None:
+    """The first and last months of data a request for ``periods`` reads (None: all):
+    :data:`LOOKBACK` months before the first, to the last. Data outside it changes nothing,
+    so a reader may leave it unread (the Spark views read only the submissions inside it)."""
+    if not periods:
+        return None
+    months = sorted(month_index(p) for p in periods)
+    return first_day(months[0] - LOOKBACK), first_day(months[-1])
 
 
 def compile_plan(request: Request) -> Plan:

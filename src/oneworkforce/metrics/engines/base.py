@@ -9,7 +9,7 @@ the sources and the ``aggregate`` figures are worked out here, once.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, Protocol
@@ -133,6 +133,10 @@ class Database(ABC):
     @abstractmethod
     def drop(self, name: str) -> None: ...
 
+    def fetch_queries(self, queries: Sequence[Query]) -> list[list[tuple[Any, ...]]]:
+        """The rows of each compiled metric query, in order; one after another by default."""
+        return [self.fetch(q.sql) for q in queries]
+
 
 class SqlEngine(ABC):
     """Runs the compiled plan on a SQL database; subclasses say how to reach it."""
@@ -174,22 +178,34 @@ class SqlEngine(ABC):
             return [[] for _ in splits]
         out: list[list[MetricResult]] = []
         with self._materialised(self.database(source), list(steps.values())) as db:
+            # every split's metric queries at once (metrics sharing a measure share a query),
+            # so an engine may run them together (Spark: a few wide queries, not ~80 jobs)
+            queries = {q.sql: q for plan in plans for q in (plan.queries if plan else ())}
+            answers = dict(zip(queries, db.fetch_queries(list(queries.values())), strict=True))
+            fetched: dict[str, list[tuple[Any, ...]]] = {}  # the same side query, once
+
+            def fetch(sql: str) -> list[tuple[Any, ...]]:
+                if sql not in fetched:
+                    fetched[sql] = db.fetch(sql)
+                return fetched[sql]
+
             for request, plan in zip(requests, plans, strict=True):
-                out.append([] if plan is None else self._run(db, request, plan))
+                out.append([] if plan is None else self._run(db, request, plan, answers, fetch))
         return out
 
     @staticmethod
-    def _run(db: Database, request: Request, plan: Plan) -> list[MetricResult]:
-        answers: dict[str, list[tuple[Any, ...]]] = {}
-        rows: list[RawRow] = []
-        for query in plan.queries:
-            if query.sql not in answers:  # metrics sharing a measure share its query
-                answers[query.sql] = db.fetch(query.sql)
-            rows.extend(raw_rows(query, answers[query.sql]))
-        organisations = [(r[0], r[1], r[2]) for r in db.fetch(plan.organisations)]
+    def _run(
+        db: Database,
+        request: Request,
+        plan: Plan,
+        answers: Mapping[str, list[tuple[Any, ...]]],
+        fetch: Callable[[str], list[tuple[Any, ...]]],
+    ) -> list[MetricResult]:
+        rows = [row for query in plan.queries for row in raw_rows(query, answers[query.sql])]
+        organisations = [(r[0], r[1], r[2]) for r in fetch(plan.organisations)]
         submissions = [
             (r[0], int(r[1]), r[2], r[3])
-            for r in (db.fetch(plan.submissions) if plan.submissions else [])
+            for r in (fetch(plan.submissions) if plan.submissions else [])
         ]
         aggregate = db.fetch_dicts(plan.aggregate) if wants_aggregate(request) else []
         totals = db.fetch_dicts(plan.published) if published.wanted(request) else []
