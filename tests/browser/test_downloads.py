@@ -22,6 +22,7 @@ HEADER = [
     "Lower process limit",
     "Upper process limit",
     "Variation",
+    "Withheld",  # organisations left out of a group (issue 14); none for an analyst
 ]
 #: (drill-down, unit, how the page writes a figure of that unit)
 PAGES = {
@@ -44,7 +45,8 @@ def _check(rows: list[list], page_rows: list[list[str]], show) -> None:
     """Month, value, mean, limits and variation of each row, as the page writes them."""
     assert len(rows) == len(page_rows)
     for row, shown in zip(rows, page_rows, strict=True):
-        month, value, _num, _den, mean, lpl, upl, variation = row
+        month, value, _num, _den, mean, lpl, upl, variation, withheld = row
+        assert withheld in (None, "")  # an analyst sees every organisation
         assert [
             month_name(month),  # the page reads "June 2024" where the file has 2024-06
             _as_shown(value, show),
