@@ -150,6 +150,22 @@ def test_edit_forms_ask_for_dates_as_day_month_and_year(loaded, client_for):
     assert d.strftime("%d/%m/%Y") not in page and d.strftime("%m/%d/%Y") not in page
 
 
+def test_linked_programmes_are_checkboxes_not_text_boxes(loaded, client_for):
+    # each programme a risk may be linked to is a labelled NHS checkbox (the first look drew
+    # them as text inputs, 40 boxes running over the page footer)
+    import re
+
+    from oneworkforce.registers import models
+
+    risk = models.Risk.objects.first()
+    page = client_for(Role.ANALYST).get(f"/registers/edit/risk/{risk.pk}/").content.decode()
+    boxes = re.findall(r'<input[^>]*name="programmes"[^>]*>', page)
+    assert len(boxes) == models.Programme.objects.filter(archived=False).count() > 0
+    assert all('type="checkbox"' in b and 'class="nhsuk-checkboxes__input"' in b for b in boxes)
+    programme = models.Programme.objects.filter(archived=False).first()
+    assert 'nhsuk-checkboxes__label" for="' in page and f">{programme.name}</label>" in page
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("day", "month", "year", "saved"),

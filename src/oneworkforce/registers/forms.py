@@ -12,6 +12,16 @@ from oneworkforce.registers.tabular import REGISTERS
 from oneworkforce.web.widgets import DayMonthYear
 
 
+def _css(widget: forms.Widget) -> str:
+    """The NHS design system's class for a widget (checkboxes before selects: a checkbox list
+    is a kind of select in Django)."""
+    if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+        return "nhsuk-checkboxes__input"
+    if isinstance(widget, forms.Textarea):
+        return "nhsuk-textarea"
+    return "nhsuk-select" if isinstance(widget, forms.Select) else "nhsuk-input"
+
+
 class VersionedForm(forms.ModelForm):
     """An edit carries the version it was loaded at; a new record has none to check."""
 
@@ -24,12 +34,7 @@ class VersionedForm(forms.ModelForm):
         elif not self.is_bound:
             self.initial["version"] = self.instance.version
         for field in self.fields.values():
-            css = (
-                "nhsuk-textarea"
-                if isinstance(field.widget, forms.Textarea)
-                else ("nhsuk-select" if isinstance(field.widget, forms.Select) else "nhsuk-input")
-            )
-            field.widget.attrs.setdefault("class", css)
+            field.widget.attrs.setdefault("class", _css(field.widget))
 
     def changes(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
