@@ -95,7 +95,7 @@ def test_an_analyst_makes_a_pack_and_reads_it(analyst_page, made_pack, demo):
     assert page.locator("#people_story h2").inner_text() == "The People Story"
 
     assert field(page, "cover", "Report to") == MEETING
-    assert field(page, "cover", "Date of meeting") == MEETING_DATE
+    assert field(page, "cover", "Date of meeting") == "17 Apr 2025"  # MEETING_DATE in words
     assert field(page, "cover", "Title") == f"{TITLE}: {month}"
     assert field(page, "cover", "Action required") == ACTION
     assert field(page, "cover", "Report exempt from public disclosure") == "Yes"  # a full pack
@@ -157,6 +157,10 @@ def test_a_viewer_reads_the_public_pack_but_not_a_full_one(sign_in, made_pack, d
     heading = page.get_by_role("heading", level=1).inner_text()
     assert heading == f"{DEFAULT_TITLE}: {month} – public version"
     assert field(page, "cover", "Report exempt from public disclosure") == "No"
+    # the demo's board meets when the pack for its latest month is due (the last day of the
+    # next month: March 2025's pack on 30 Apr 2025), never on the machine's date
+    assert period == "2025-03"
+    assert field(page, "cover", "Date of meeting") == "30 Apr 2025"
 
     for refused in (made_pack, "/packs/"):
         response = page.goto(refused)

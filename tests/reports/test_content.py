@@ -50,7 +50,7 @@ def test_cover_sheet_fields(pack_home, registers):
     cover = pack.content["sections"][0]
     fields = {f["label"]: f["value"] for f in cover["blocks"][0]["items"]}
     assert fields["Report to"] == "Humber ICB Board"
-    assert fields["Date of meeting"] == "2024-07-20"
+    assert fields["Date of meeting"] == "20 Jul 2024"  # as dates read everywhere
     assert fields["Title"] == "Workforce paper: June 2024"
     assert fields["Executive lead"] == "Jayne Adamson"
     assert fields["Author"] == "Rachel Baillie Smith"

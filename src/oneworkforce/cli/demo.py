@@ -148,12 +148,20 @@ def _plans(home) -> list[str]:
 
 def _board_pack(home, plan_runs: list[str]) -> None:
     """This month's board pack, full and public, in every format, from what was loaded."""
+    from oneworkforce.metrics.store import ResultsStore
+    from oneworkforce.registers.asof import for_period
     from oneworkforce.reports import service
+    from oneworkforce.reports.inputs import available_periods
     from oneworkforce.reports.options import PackOptions
 
+    periods = available_periods(ResultsStore(home.lake))
+    # the board meets when the pack for the latest month is due, never on the machine's date
+    meeting_date = for_period(periods[-1] if periods else None).isoformat()
     for public in (False, True):
         out = home.root / ("demo-pack-public" if public else "demo-pack")
-        options = PackOptions(public=public, plan_runs=[] if public else plan_runs)
+        options = PackOptions(
+            public=public, plan_runs=[] if public else plan_runs, meeting_date=meeting_date
+        )
         _, files = service.create(home, options, actor="demo", out=out)
         kind = "public board pack" if public else "board pack"
         err.print(f"The {kind} is in {out}: " + ", ".join(p.name for p in files.values()))

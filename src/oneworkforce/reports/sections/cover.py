@@ -19,6 +19,7 @@ from oneworkforce.reports.blocks import (
 from oneworkforce.reports.context import Context, month_name
 from oneworkforce.reports.options import ACTIONS
 from oneworkforce.reports.sections.people_story import ICON_WORDS
+from oneworkforce.web.formats import day
 
 
 def summary(ctx: Context) -> list[str]:
@@ -107,7 +108,7 @@ def build(ctx: Context) -> Section:
         fields(
             [
                 ("Report to", o.meeting),
-                ("Date of meeting", o.meeting_date),
+                ("Date of meeting", day(o.meeting_date)),  # 20 Jul 2024
                 *([("Agenda item", o.agenda_item)] if o.agenda_item else []),
                 ("Title", f"{o.title}: {month_name(ctx.period)}"),
                 ("Executive lead", o.executive_lead),
