@@ -44,14 +44,18 @@ def field(page, section: str, key: str) -> str:
 
 
 def people_story_figure(page) -> str:
-    """The secondary care staff in post on the pack's page, without its note."""
+    """The secondary care staff in post on the pack's page, without its icons or note (the
+    cell's own text: the Making Data Count icons come before it, the note after)."""
     table = page.locator("#people_story table")
     heads = [h.strip() for h in table.locator("thead th").all_inner_texts()]
     row = table.locator("tbody tr").filter(
         has=page.get_by_role("rowheader", name=SEGMENT_TITLE, exact=True)
     )
     cell = row.locator("th, td").nth(heads.index(FTE_COLUMN))
-    return cell.evaluate("c => c.firstChild.textContent.trim()")
+    return cell.evaluate(
+        "c => [...c.childNodes].find(n => n.nodeType === 3 && n.textContent.trim())"
+        ".textContent.trim()"
+    )
 
 
 def download(page, link: str) -> bytes:
