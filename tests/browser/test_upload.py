@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from oneworkforce.web.formats import month_name
 from tests.browser.support import (
     UPLOAD_SEGMENT,
     axe_violations,
@@ -132,4 +133,5 @@ def test_a_good_file_replaces_the_slice_and_the_dashboard_changes(
     ).click()
     analyst.wait_for_load_state()
     assert analyst.locator("#latest-value").inner_text() == GOOD_FTE
-    assert table_rows(analyst, "#series-table")[-1][:2] == [month, GOOD_FTE]
+    # the series table names its months in words ("March 2025"), as every page does
+    assert table_rows(analyst, "#series-table")[-1][:2] == [month_name(month), GOOD_FTE]

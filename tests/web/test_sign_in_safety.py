@@ -62,6 +62,10 @@ def test_behind_the_proxy_one_address_cannot_lock_out_another(settings):
 
 
 def test_one_password_sprayed_over_many_names_is_paused(settings):
+    # this test's own cache: another test process may empty the shared one meanwhile
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "spray"}
+    }
     settings.SPRAY_LIMIT = 3
     create_user("ann", "board", password=PASSWORD)
     sprayer = Client(REMOTE_ADDR="10.0.0.7")
@@ -391,6 +395,14 @@ def test_a_refused_password_is_audited_with_the_name_tried_and_never_the_passwor
 
 
 def test_a_locked_out_and_a_paused_sign_in_are_audited(settings):
+    # this test's own cache: another test process may empty the shared one (and the spray
+    # count kept in it) while this one runs
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "locked-and-paused",
+        }
+    }
     settings.SPRAY_LIMIT = 3
     create_user("ann", "viewer", password=PASSWORD)
     client = Client(REMOTE_ADDR="10.0.0.4")
