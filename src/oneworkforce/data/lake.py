@@ -317,13 +317,13 @@ def register_spark_views(lake: Lake, spark, window: tuple[date, date] | None = N
     slices = lake.read_manifest()
     manifest = spark.read.parquet(str(lake.manifest_path)) if slices else None
     for dataset in ALL_DATASETS.values():
-        windowed = window is not None and dataset.name != "organisations"
+        wanted = window if dataset.name != "organisations" else None
         current = {
             s.submission_id
             for s in slices
             if s.dataset == dataset.name
             and s.status == "accepted"
-            and (not windowed or s.period is None or window[0] <= s.period <= window[1])
+            and (wanted is None or s.period is None or wanted[0] <= s.period <= wanted[1])
         }
         partial = {
             s.submission_id for s in slices if s.dataset == dataset.name and s.status != "accepted"
@@ -354,8 +354,8 @@ def register_spark_views(lake: Lake, spark, window: tuple[date, date] | None = N
             if dataset.name == "aggregate":
                 cond.append(rows.segment == keep.segment)
             frames.append(rows.join(keep, cond, "left_semi").select(*columns))
-        if windowed and frames:
-            first, last = window
+        if wanted is not None and frames:
+            first, last = wanted
             frames = [
                 f.filter(f"period IS NULL OR period BETWEEN DATE '{first}' AND DATE '{last}'")
                 for f in frames
