@@ -99,8 +99,9 @@ def demo(
         ResultsWriter(home.lake).rebuild(progress=progress)
     _summary(Lake(home))
     _people_story(home)
-    _registers(home)
-    _board_pack(home, _plans(home))
+    latest = _latest_period(home)
+    _registers(latest)
+    _board_pack(home, _plans(home), latest)
     accounts = _accounts(home)
     out.print(f"\nData directory: {home.root}")
     if rejected:
@@ -114,15 +115,22 @@ def demo(
     run_server(home, host=host, port=port)
 
 
-def _registers(home) -> None:
-    """The seed papers' programme grid, portfolio, risks, actions and declarations."""
+def _latest_period(home) -> str | None:
+    """The latest month with figures: the demo's registers and pack are dated from it."""
     from oneworkforce.metrics.store import ResultsStore
-    from oneworkforce.registers.demo import load_demo
-    from oneworkforce.reports.inputs import available_periods, month_end
+    from oneworkforce.reports.inputs import available_periods
 
     periods = available_periods(ResultsStore(home.lake))
+    return periods[-1] if periods else None
+
+
+def _registers(latest: str | None) -> None:
+    """The seed papers' programme grid, portfolio, risks, actions and declarations."""
+    from oneworkforce.registers.demo import load_demo
+    from oneworkforce.reports.inputs import month_end
+
     # the demo's "today" is the end of its data period, never the machine's date
-    counts = load_demo(actor="demo", today=month_end(periods[-1]) if periods else None)
+    counts = load_demo(actor="demo", today=month_end(latest) if latest else None)
     err.print("Registers loaded: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
@@ -146,17 +154,14 @@ def _plans(home) -> list[str]:
     return [planned["run_id"], *run_ids]
 
 
-def _board_pack(home, plan_runs: list[str]) -> None:
+def _board_pack(home, plan_runs: list[str], latest: str | None) -> None:
     """This month's board pack, full and public, in every format, from what was loaded."""
-    from oneworkforce.metrics.store import ResultsStore
     from oneworkforce.registers.asof import for_period
     from oneworkforce.reports import service
-    from oneworkforce.reports.inputs import available_periods
     from oneworkforce.reports.options import PackOptions
 
-    periods = available_periods(ResultsStore(home.lake))
     # the board meets when the pack for the latest month is due, never on the machine's date
-    meeting_date = for_period(periods[-1] if periods else None).isoformat()
+    meeting_date = for_period(latest).isoformat()
     for public in (False, True):
         out = home.root / ("demo-pack-public" if public else "demo-pack")
         options = PackOptions(
