@@ -14,7 +14,11 @@ first request of a role is a warm-up (reported apart); the median of the others 
 The answers of the two are compared: the same rows, values and withheld cells.
 
     python benchmarks/group_size_api.py --home DIR [--baseline-src DIR --baseline-home DIR]
-        [--repeats 5] [--calls 3] [--by place,segment]
+        [--repeats 5] [--calls 3] [--by place,segment] [--write-cost]
+
+``--write-cost``: also time what storing the contributors adds to a full rebuild (working them
+out for every stored result and SPC point of ``--home``, in this process), and check the
+answer is what is stored.
 
 ``--home`` (and ``--baseline-home``): an ``ics`` demo (``oneworkforce demo --no-serve``).
 Writes benchmarks/results/group_size_api.json.
@@ -87,6 +91,51 @@ def child(home: Path, by: str, calls: int) -> dict:
     return out
 
 
+def write_cost(home: Path, repeats: int) -> dict:
+    """What working out the contributors adds to a rebuild: :func:`with_contributors` over
+    every stored (split, metric) pair of ``home``'s store, as a rebuild calls it."""
+    import pyarrow.parquet as pq
+
+    from oneworkforce.config import Home
+    from oneworkforce.data.lake import Lake
+    from oneworkforce.metrics.contributors import with_contributors
+    from oneworkforce.metrics.results_layout import read_index, results_root
+
+    lake = Home.resolve(home).lake
+    index = read_index(lake)
+    assert index is not None, f"no results store of this format in {home}"
+    root = results_root(lake)
+    tables = {
+        split: {
+            code: (pq.read_table(root / f["results"]), pq.read_table(root / f["spc"]))
+            for code, f in info["metrics"].items()
+        }
+        for split, info in index["splits"].items()
+    }
+    register = {
+        str(o["org_code"]): (o["place"], o["segment"])
+        for o in Lake(Home.resolve(home)).organisations()
+        if o.get("partner")
+    }
+    times = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        out = with_contributors(tables, register, lake, lambda split, code: None)
+        times.append(time.perf_counter() - began)
+    same = all(
+        out[split][code][0]["contributors"].equals(rows["contributors"])
+        and out[split][code][1]["contributors"].equals(points["contributors"])
+        for split, metrics in tables.items()
+        for code, (rows, points) in metrics.items()
+    )
+    return {
+        "median_s": round(statistics.median(times), 2),
+        "results_rows": sum(r.num_rows for m in tables.values() for r, _ in m.values()),
+        "spc_points": sum(p.num_rows for m in tables.values() for _, p in m.values()),
+        "same_as_stored": same,
+    }
+
+
 def run_child(src: Path | None, home: Path, by: str, calls: int) -> dict:
     env = dict(os.environ)
     if src is not None:
@@ -108,6 +157,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--calls", type=int, default=3)
     parser.add_argument("--by", default="place,segment")
+    parser.add_argument(
+        "--write-cost", action="store_true", help="also time the contributors of every figure"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -163,6 +215,8 @@ def main() -> None:
             )
             for role in ROLES
         }
+    if args.write_cost:
+        result["contributors_of_the_whole_store"] = write_cost(args.home, args.repeats)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
