@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from oneworkforce.metrics import published, sources
 from oneworkforce.metrics.aggregates import PLACEABLE, aggregate_results, segment_groups
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
-from oneworkforce.metrics.compiler import Plan, Query, Step, compile_plan
+from oneworkforce.metrics.compiler import Plan, Query, Step, compile_plans
 from oneworkforce.metrics.periods import month_index
 from oneworkforce.metrics.provenance import Provenance
 from oneworkforce.metrics.request import Request
@@ -101,9 +101,10 @@ def _one_source(
 
 
 def raw_rows(query: Query, rows: Iterable[Sequence[Any]]) -> Iterator[RawRow]:
-    """Rows of a compiled query (``m``, dimensions, numerator, denominator, months)."""
+    """A split's rows of a compiled query (``m``, ``g``, its columns, numerator, denominator,
+    months): those tagged as the split's, with its dimensions."""
     width = len(query.dims)
-    for row in rows:
+    for row in query.select(rows):
         numerator, denominator, num_months, den_months, *rest = row[1 + width :]
         suppressed = rest[0] if rest else None
         yield RawRow(
@@ -166,9 +167,16 @@ class SqlEngine(ABC):
         catalogue: Catalogue = CATALOGUE,
     ) -> list[list[MetricResult]]:
         """``compute`` for several splits at once, in order: the shared steps (the scans of
-        staff in post, each person's months) are materialised once for all of them."""
+        staff in post, each person's months) are materialised once for all of them, and each
+        metric is one query over every split's groups (``GROUPING SETS``)."""
         requests = [Request.build(metrics, periods, by, catalogue) for by in splits]
-        plans = [compile_plan(r).to_dialect(self.dialect) if r.metrics else None for r in requests]
+        # compiled together: each metric is one query computing every split's groups
+        compiled = iter(
+            [p.to_dialect(self.dialect) for p in compile_plans([r for r in requests if r.metrics])]
+            if any(r.metrics for r in requests)
+            else []
+        )
+        plans = [next(compiled) if r.metrics else None for r in requests]
         steps: dict[str, Step] = {}
         for plan in plans:
             for step in plan.steps if plan else ():
@@ -182,12 +190,13 @@ class SqlEngine(ABC):
             # so an engine may run them together (Spark: a few wide queries, not ~80 jobs)
             queries = {q.sql: q for plan in plans for q in (plan.queries if plan else ())}
             answers = dict(zip(queries, db.fetch_queries(list(queries.values())), strict=True))
-            fetched: dict[str, list[tuple[Any, ...]]] = {}  # the same side query, once
+            # the same side query, once: the published totals read all of staff in post
+            fetched: dict[tuple[str, bool], Any] = {}
 
-            def fetch(sql: str) -> list[tuple[Any, ...]]:
-                if sql not in fetched:
-                    fetched[sql] = db.fetch(sql)
-                return fetched[sql]
+            def fetch(sql: str, dicts: bool = False) -> Any:
+                if (sql, dicts) not in fetched:
+                    fetched[sql, dicts] = db.fetch_dicts(sql) if dicts else db.fetch(sql)
+                return fetched[sql, dicts]
 
             for request, plan in zip(requests, plans, strict=True):
                 out.append([] if plan is None else self._run(db, request, plan, answers, fetch))
@@ -199,7 +208,7 @@ class SqlEngine(ABC):
         request: Request,
         plan: Plan,
         answers: Mapping[str, list[tuple[Any, ...]]],
-        fetch: Callable[[str], list[tuple[Any, ...]]],
+        fetch: Callable[..., Any],
     ) -> list[MetricResult]:
         rows = [row for query in plan.queries for row in raw_rows(query, answers[query.sql])]
         organisations = [(r[0], r[1], r[2]) for r in fetch(plan.organisations)]
@@ -207,8 +216,8 @@ class SqlEngine(ABC):
             (r[0], int(r[1]), r[2], r[3])
             for r in (fetch(plan.submissions) if plan.submissions else [])
         ]
-        aggregate = db.fetch_dicts(plan.aggregate) if wants_aggregate(request) else []
-        totals = db.fetch_dicts(plan.published) if published.wanted(request) else []
+        aggregate = fetch(plan.aggregate, dicts=True) if wants_aggregate(request) else []
+        totals = fetch(plan.published, dicts=True) if published.wanted(request) else []
         return assemble(request, rows, organisations, submissions, aggregate, totals)
 
     @staticmethod

@@ -14,8 +14,10 @@ execution coalesces the shuffles of small steps; shuffle partitions follow the c
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from os import PathLike
 from typing import TYPE_CHECKING, Any
@@ -27,6 +29,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
 
 _SESSION: SparkSession | None = None
+#: each step's and each batch of queries' time, at INFO (the benchmark reports them)
+log = logging.getLogger(__name__)
 
 DEFAULT_CONFIG = {
     "spark.ui.enabled": "false",
@@ -116,10 +120,12 @@ class SparkDatabase(Database):
     def materialise(self, name: str, sql: str) -> None:
         """Cache the step and build it now, once: the queries after it read the cached rows,
         and Spark knows its size when it chooses which side of a join to broadcast."""
+        started = time.perf_counter()
         frame = self.spark.sql(sql).cache()
-        frame.count()
+        rows = frame.count()
         frame.createOrReplaceTempView(name)
         self.cached[name] = frame
+        log.info("step %s: %d rows in %.1f s", name, rows, time.perf_counter() - started)
 
     def fetch_queries(self, queries: Sequence[Query]) -> list[list[tuple[Any, ...]]]:
         """Every metric query's rows from a few wide jobs: up to :data:`QUERIES_PER_JOB`
@@ -127,26 +133,41 @@ class SparkDatabase(Database):
         answers: list[list[tuple[Any, ...]]] = [[] for _ in queries]
         for start in range(0, len(queries), QUERIES_PER_JOB):
             chunk = range(start, min(start + QUERIES_PER_JOB, len(queries)))
-            width = max(len(queries[i].dims) for i in chunk)
+            width = max(len(queries[i].columns) for i in chunk)
             wide = None
             shapes: dict[int, tuple[int, bool]] = {}
             for i in chunk:
                 frame, shapes[i] = _tagged(self.spark.sql(queries[i].sql), i, width)
                 wide = frame if wide is None else wide.unionAll(frame)
             assert wide is not None
-            for row in wide.collect():
-                q, m, *rest = tuple(row)
+            started = time.perf_counter()
+            collected = wide.collect()
+            log.info(
+                "queries %d-%d: %d rows in %.1f s",
+                chunk[0],
+                chunk[-1],
+                len(collected),
+                time.perf_counter() - started,
+            )
+            for row in collected:
+                q, m, g, *rest = tuple(row)
                 dims, has_suppressed = shapes[q]
                 values = rest[width : width + 4]
                 suppressed = (rest[width + 4],) if has_suppressed else ()
-                answers[q].append((m, *rest[:dims], *values, *suppressed))
+                answers[q].append((m, g, *rest[:dims], *values, *suppressed))
         return answers
 
     def fetch(self, sql: str) -> list[tuple[Any, ...]]:
-        return [tuple(row) for row in self.spark.sql(sql).collect()]
+        return [tuple(row) for row in self._collect(sql)]
 
     def fetch_dicts(self, sql: str) -> list[dict[str, Any]]:
-        return [row.asDict() for row in self.spark.sql(sql).collect()]
+        return [row.asDict() for row in self._collect(sql)]
+
+    def _collect(self, sql: str) -> list[Any]:
+        started = time.perf_counter()
+        rows = self.spark.sql(sql).collect()
+        log.info("side query %.60s: %.1f s", sql, time.perf_counter() - started)
+        return rows
 
     def drop(self, name: str) -> None:
         self.spark.catalog.dropTempView(name)
@@ -156,22 +177,26 @@ class SparkDatabase(Database):
 
 
 def _tagged(frame: DataFrame, index: int, width: int) -> tuple[DataFrame, tuple[int, bool]]:
-    """A metric query's rows in the union's shape: ``q``, ``m``, ``width`` dimension columns
-    (text, NULL past the query's own), the four figures and ``suppressed``."""
+    """A metric query's rows in the union's shape: ``q``, ``m``, ``g``, ``width`` dimension
+    columns (text, NULL past the query's own), the four figures and ``suppressed``."""
     from pyspark.sql import functions as F
 
     names = frame.columns
-    dims = len(names) - 1 - len(COLUMNS_AFTER_DIMS)
+    dims = len(names) - 2 - len(COLUMNS_AFTER_DIMS)
     has_suppressed = False
     if names[-1] == "suppressed":
         dims -= 1
         has_suppressed = True
-    columns = [F.lit(index).alias("q"), F.col(f"`{names[0]}`").cast("bigint").alias("m")]
+    columns = [
+        F.lit(index).alias("q"),
+        F.col(f"`{names[0]}`").cast("bigint").alias("m"),
+        F.col(f"`{names[1]}`").cast("bigint").alias("g"),
+    ]
     columns += [
-        (F.col(f"`{names[1 + k]}`") if k < dims else F.lit(None)).cast("string").alias(f"d{k}")
+        (F.col(f"`{names[2 + k]}`") if k < dims else F.lit(None)).cast("string").alias(f"d{k}")
         for k in range(width)
     ]
-    first = 1 + dims
+    first = 2 + dims
     columns += [
         F.col(f"`{names[first + k]}`").cast(kind).alias(f"v{k}")
         for k, kind in enumerate(("double", "double", "bigint", "bigint"))
