@@ -82,14 +82,18 @@ def with_contributors(
     submissions = _Submissions(lake_root)
     out: dict[str, dict[str, tuple[pa.Table, pa.Table]]] = {}
     entries: dict[str, pa.Table] = {}
-    for split, metrics in tables.items():
-        out[split] = {}
-        for code, (rows, points) in metrics.items():
-            if code not in entries:
-                entries[code] = _entries(code, org_results, register)
-            named = _rows_contributors(rows, entries[code], register, submissions)
-            rows = _set(rows, named)
-            out[split][code] = (rows, _set(points, _points_contributors(points, rows)))
+    con = duckdb.connect()  # one for every join (opening one costs more than most joins)
+    try:
+        for split, metrics in tables.items():
+            out[split] = {}
+            for code, (rows, points) in metrics.items():
+                if code not in entries:
+                    entries[code] = _entries(code, org_results, register)
+                named = _rows_contributors(con, rows, entries[code], register, submissions)
+                rows = _set(rows, named)
+                out[split][code] = (rows, _set(points, _points_contributors(points, rows)))
+    finally:
+        con.close()
     return out
 
 
@@ -148,7 +152,7 @@ def _entries(
 
 
 def _rows_contributors(
-    rows: pa.Table, entries: pa.Table, register: Register, submissions: _Submissions
+    con: Any, rows: pa.Table, entries: pa.Table, register: Register, submissions: _Submissions
 ) -> pa.Array:
     """The contributors of each stored result, in the rows' order."""
     found: list[list[str]] = [[] for _ in range(rows.num_rows)]
@@ -161,7 +165,7 @@ def _rows_contributors(
             found[i] = [code]
     computed = [i for i in range(rows.num_rows) if org[i] is None and origin[i] != "aggregate"]
     if computed and entries.num_rows:
-        for i, names in _computed(rows, computed, entries).items():
+        for i, names in _computed(con, rows, computed, entries).items():
             found[i] = names
     aggregate = [i for i in range(rows.num_rows) if org[i] is None and origin[i] == "aggregate"]
     if aggregate:
@@ -171,13 +175,14 @@ def _rows_contributors(
     return pa.array(found, _LIST)
 
 
-def _computed(rows: pa.Table, which: list[int], entries: pa.Table) -> dict[int, list[str]]:
+def _computed(
+    con: Any, rows: pa.Table, which: list[int], entries: pa.Table
+) -> dict[int, list[str]]:
     """Contributors of computed group figures: a join of the groups with the organisations'
     own figures of the same metric and month on every dimension the group has, one join per
     combination of dimensions present (so each is a join on equal keys)."""
     groups = rows.select(["metric", "period", *_MATCHED]).take(which)
     groups = groups.append_column("rid", pa.array(which, pa.int64()))
-    con = duckdb.connect()
     try:
         con.register("g", groups)
         con.register("e", entries)
@@ -201,7 +206,8 @@ def _computed(rows: pa.Table, which: list[int], entries: pa.Table) -> dict[int, 
             out.update(dict(con.execute(query).fetchall()))
         return out
     finally:
-        con.close()
+        con.unregister("g")
+        con.unregister("e")
 
 
 def _aggregate(row: Mapping[str, Any], register: Register, submissions: _Submissions) -> list[str]:
