@@ -25,6 +25,7 @@ import sqlglot
 from oneworkforce.data.reference import TOTAL_STAFF_GROUP, vocabulary
 from oneworkforce.data.schemas import SUPPRESSIBLE_DATASETS
 from oneworkforce.metrics import published as published_sql
+from oneworkforce.metrics import sources
 from oneworkforce.metrics.catalogue import BAND_CLUSTERS
 from oneworkforce.metrics.definitions import (
     Add,
@@ -61,6 +62,9 @@ ORGS, SIP, SIP_ORGS, MONTHS, OFFSETS, TARGET_WORDS, WORDS, PEOPLE, SUBMITTED, PE
         "period_bits",
     )
 )
+#: The partner organisations counted in the system and place totals (sources.py: not those
+#: of a segment the ``aggregate`` dataset sizes).
+POOLED_ORGS = f"{PREFIX}orgs_pooled"
 #: Months held by one BIGINT mask (bits 0-61: never the sign bit, in DuckDB or Spark).
 BITS = 62
 #: How far before the first month asked for the data is read: a year-to-date window
@@ -221,6 +225,11 @@ class Compiler:
             "contract_type",
         }
         self.cell_columns = tuple(sorted({c.column for t in totals for c in t.where} - grouped))
+        #: a total across segments reads the pooled organisations only (sources.py); its own
+        #: steps are named apart from a segment split's
+        self.pooled = sources.pooled(request.by)
+        self.orgs = POOLED_ORGS if self.pooled else ORGS
+        self.suffix = "_pooled" if self.pooled else ""
 
     # --- the plan ---------------------------------------------------------------------------
 
@@ -233,7 +242,7 @@ class Compiler:
         return Plan(
             tuple(Step(n, s) for n, s in self.steps.items()),
             queries,
-            organisations=f"SELECT org_code, place, segment FROM {ORGS}",
+            organisations=f"SELECT org_code, place, segment, pooled FROM {ORGS}",
             submissions=self._submissions_sql(),
             aggregate=(
                 "SELECT period, segment, org_code, area_code, metric, CAST(value AS DOUBLE) AS "
@@ -252,7 +261,13 @@ class Compiler:
         return f"(SELECT m FROM {MONTHS} WHERE dataset = '{dataset}')"
 
     def _base_steps(self) -> None:
-        self.steps[ORGS] = "SELECT org_code, place, segment FROM organisations WHERE partner"
+        self.steps[ORGS] = (
+            "SELECT o.org_code, o.place, o.segment, s.segment IS NULL AS pooled "
+            f"FROM organisations o LEFT JOIN ({sources.SIZED_SEGMENTS_SQL}) s "
+            "ON s.segment = o.segment WHERE o.partner"
+        )
+        if self.pooled:
+            self.steps[POOLED_ORGS] = f"SELECT org_code, place, segment FROM {ORGS} WHERE pooled"
         # One scan for every FTE sum, the months and organisations with staff in post and
         # its submissions: assignments summed per month, organisation, staff group, band and
         # contract type (bank included: a bank-only return is still a return).
@@ -423,7 +438,7 @@ class Compiler:
 
     def _level(self, grain: Sequence[str]) -> str:
         """Each person's months (and filter masks) in each group of ``grain``, counted once."""
-        name = f"{PREFIX}level_" + ("_".join(grain) or "system")
+        name = f"{PREFIX}level_" + ("_".join(grain) or "system") + self.suffix
         if name not in self.steps:
             people = self._people()
             masks = ["here", *self.masks.values()]
@@ -436,10 +451,15 @@ class Compiler:
             self.steps[name] = (
                 f"SELECT p.w{select}, p.person_id"
                 + "".join(f", BIT_OR(p.{m}) AS {m}" for m in masks)
-                + f" FROM {people} p JOIN {ORGS} o ON o.org_code = p.org_code{where} "
+                + f" FROM {people} p JOIN {self.orgs} o ON o.org_code = p.org_code{where} "
                 f"GROUP BY p.w{group}, p.person_id"
             )
         return name
+
+    def _pooled_only(self) -> str:
+        """A condition keeping the rows of pooled organisations, for a total across segments
+        read straight from staff in post ("" for a split by segment or organisation)."""
+        return f" AND org_code IN (SELECT org_code FROM {POOLED_ORGS})" if self.pooled else ""
 
     @measure.register
     def _assignment_total(self, measure: AssignmentTotal, metric: Metric) -> str:
@@ -447,7 +467,8 @@ class Compiler:
         return (
             f"SELECT m{_cols(by)}, {exact_sum(measure.column)} AS numerator, "
             f"{_NULL_DOUBLE} AS denominator, {_NO_MONTHS} FROM {SIP} "
-            f"WHERE m IN {self.targets('staff_in_post')} AND contract_type <> 'bank' "
+            f"WHERE m IN {self.targets('staff_in_post')} AND contract_type <> 'bank'"
+            f"{self._pooled_only()} "
             f"AND {conditions_sql(measure.where)} GROUP BY m{_cols(by)}"
         )
 
@@ -510,7 +531,7 @@ class Compiler:
         ``b`` in an organisation that submitted staff in post ``months`` earlier; bit ``b`` of
         ``at_start`` when they are in it in an organisation that submitted ``months`` later.
         """
-        name = f"{PREFIX}flow_{months}_" + ("_".join(grain) or "system")
+        name = f"{PREFIX}flow_{months}_" + ("_".join(grain) or "system") + self.suffix
         if name not in self.steps:
             people, submitted = self._people(), self._submitted()
             low = (1 << (BITS - months)) - 1
@@ -520,7 +541,7 @@ class Compiler:
                 f"BIT_OR(p.here & ((c.sub & {low}) << {months})) AS at_end, "
                 f"BIT_OR(p.here & (c.sub >> {months})) AS at_start, BIT_OR(p.here) AS here "
                 f"FROM {people} p JOIN {submitted} c ON c.w = p.w AND c.org_code = p.org_code "
-                f"JOIN {ORGS} o ON o.org_code = p.org_code "
+                f"JOIN {self.orgs} o ON o.org_code = p.org_code "
                 f"GROUP BY p.w{group}, p.person_id"
             )
         return name
@@ -538,11 +559,11 @@ class Compiler:
 
     def _present(self, person_dims: Sequence[str]) -> str:
         """Who is in post in any partner organisation (by staff group, band), as bits."""
-        name = f"{PREFIX}present_" + ("_".join(person_dims) or "any")
+        name = f"{PREFIX}present_" + ("_".join(person_dims) or "any") + self.suffix
         if name not in self.steps:
             self.steps[name] = (
                 f"SELECT p.w{_cols(person_dims, 'p.')}, p.person_id, BIT_OR(p.here) AS here "
-                f"FROM {self._people()} p JOIN {ORGS} o ON o.org_code = p.org_code "
+                f"FROM {self._people()} p JOIN {self.orgs} o ON o.org_code = p.org_code "
                 f"GROUP BY p.w{_cols(person_dims, 'p.')}, p.person_id"
             )
         return name
@@ -580,7 +601,7 @@ class Compiler:
             f"SELECT {month_of('t.period')} AS m, t.org_code, o.place, o.segment, t.staff_group, "
             f"{staff_category_sql('t.staff_group')} AS staff_category, "
             f"{num} AS num_value, {den} AS den_value, {suppressed} AS suppressed "
-            f"FROM ({marked}) t JOIN {ORGS} o ON o.org_code = t.org_code "
+            f"FROM ({marked}) t JOIN {self.orgs} o ON o.org_code = t.org_code "
             f"WHERE {conditions_sql(measure.where, 't.')} AND {self.period_filter('t.period')} "
             f"AND {chosen}"
         )
@@ -641,7 +662,7 @@ class Compiler:
             f"SELECT e.m, e.org_code, o.place, o.segment, e.staff_group, "
             f"{staff_category_sql('e.staff_group')} AS staff_category, {columns} "
             f"FROM (SELECT {month_of('period')} AS m, * FROM {dataset}) e "
-            f"JOIN {ORGS} o ON o.org_code = e.org_code "
+            f"JOIN {self.orgs} o ON o.org_code = e.org_code "
             f"LEFT JOIN ({actual_sql}) a ON a.m = e.m AND a.org_code = e.org_code "
             "AND a.staff_group = e.staff_group "
             f"LEFT JOIN {SIP_ORGS} c ON c.m = e.m AND c.org_code = e.org_code "

@@ -10,9 +10,11 @@ from a :class:`Viewer` who may not see that organisation's own figures.
 organisation-level figures of the same generation:
 
 * computed figures: the partner organisations of the group (by the organisation register's
-  place and segment) whose own figure for the same metric, month and staff group (or staff
-  group of the cross-sector level, or band cluster) has a non-zero value, numerator or
-  denominator; an organisation with nothing in the group does not count;
+  place and segment; for a total across segments, the pooled organisations alone: not those
+  of a segment sized by ``aggregate`` figures, metrics/sources.py) whose own figure for the
+  same metric, month and staff group (or staff group of the cross-sector level, or band
+  cluster) has a non-zero value, numerator or denominator; an organisation with nothing in
+  the group does not count;
 * figures from the ``aggregate`` dataset: the rows of the group with a non-zero value,
   numerator or denominator in the submissions the figure names as its sources, each
   organisation counted once and each area (a row with ``area_code``) counted as one
@@ -39,6 +41,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from oneworkforce.config import min_organisations
+from oneworkforce.metrics import sources
 from oneworkforce.metrics.results_layout import Row
 
 #: the fields of a stored row that carry a figure
@@ -143,6 +146,7 @@ class Contributors:
         self.reader = reader
         self.index = index
         self.register = register
+        self._sized_segments: frozenset[str] | None = None
 
     def of(self, split: str, rows: Sequence[Row]) -> list[frozenset[str]]:
         """The contributors of each row of ``split`` (organisation-level rows: their own)."""
@@ -201,11 +205,25 @@ class Contributors:
                 wanted = {
                     d: row[d] for d in ("place", "segment", *_NARROWING) if row.get(d) is not None
                 }
+                # a total across segments is the pooled organisations' alone (sources.py)
+                left_out = self._sized() if row.get("segment") is None else frozenset()
                 out[i] = frozenset(
                     c["org"]
                     for c in found.get((row["metric"], row["period"], narrowed), ())
-                    if all(c[d] == v for d, v in wanted.items())
+                    if all(c[d] == v for d, v in wanted.items()) and c["segment"] not in left_out
                 )
+
+    def _sized(self) -> frozenset[str]:
+        """The segments sized by ``aggregate`` figures (metrics/sources.py): their stored
+        segment figures of staff in post from the ``aggregate`` dataset, in any month."""
+        if self._sized_segments is None:
+            metrics = list(sources.SIZING_METRICS)
+            files = self.reader._files("segment", "results", metrics, self.index)
+            found = self.reader._read(
+                files, [("metric", "in", metrics), ("origin", "=", "aggregate")]
+            )
+            self._sized_segments = frozenset(r["segment"] for r in found if r.get("segment"))
+        return self._sized_segments
 
     # -- aggregate figures: the rows of their source submissions -----------------------------
     def _aggregate(self, rows: Sequence[Row], which: list[int], out: list[frozenset[str]]) -> None:
