@@ -4,7 +4,10 @@
 :class:`Plan`: a few shared *steps* (relations an engine materialises once: partner
 organisations, staff in post with its month index, who is where at both ends of a 12-month
 window) and one *query* per metric returning ``m``, the dimensions, ``numerator``,
-``denominator`` and the months of data behind windowed sums. :meth:`Plan.to_dialect`
+``denominator`` and the months of data behind windowed sums. :func:`compile_plans` compiles
+several requests (splits) together: each metric is then one query over every split's groups
+(``GROUPING SETS``, each row tagged with its group's dimensions), so an engine with a high
+cost per query or per stage (Spark) runs a few wide queries. :meth:`Plan.to_dialect`
 transpiles it with sqlglot (Spark SQL for the Spark engine), so each definition is compiled
 once, by one set of handlers, whatever runs it.
 
