@@ -182,24 +182,34 @@ class SqlEngine(ABC):
             # so an engine may run them together (Spark: a few wide queries, not ~80 jobs)
             queries = {q.sql: q for plan in plans for q in (plan.queries if plan else ())}
             answers = dict(zip(queries, db.fetch_queries(list(queries.values())), strict=True))
-            fetched: dict[str, list[tuple[Any, ...]]] = {}  # the same side query, once
+            # the same side query (organisations, submissions, aggregate figures, published
+            # totals) is asked by every split: run once
+            fetched: dict[str, list[tuple[Any, ...]]] = {}
+            fetched_dicts: dict[str, list[dict[str, Any]]] = {}
 
             def fetch(sql: str) -> list[tuple[Any, ...]]:
                 if sql not in fetched:
                     fetched[sql] = db.fetch(sql)
                 return fetched[sql]
 
+            def fetch_dicts(sql: str) -> list[dict[str, Any]]:
+                if sql not in fetched_dicts:
+                    fetched_dicts[sql] = db.fetch_dicts(sql)
+                return fetched_dicts[sql]
+
             for request, plan in zip(requests, plans, strict=True):
-                out.append([] if plan is None else self._run(db, request, plan, answers, fetch))
+                out.append(
+                    [] if plan is None else self._run(request, plan, answers, fetch, fetch_dicts)
+                )
         return out
 
     @staticmethod
     def _run(
-        db: Database,
         request: Request,
         plan: Plan,
         answers: Mapping[str, list[tuple[Any, ...]]],
         fetch: Callable[[str], list[tuple[Any, ...]]],
+        fetch_dicts: Callable[[str], list[dict[str, Any]]],
     ) -> list[MetricResult]:
         rows = [row for query in plan.queries for row in raw_rows(query, answers[query.sql])]
         organisations = [(r[0], r[1], r[2]) for r in fetch(plan.organisations)]
@@ -207,8 +217,8 @@ class SqlEngine(ABC):
             (r[0], int(r[1]), r[2], r[3])
             for r in (fetch(plan.submissions) if plan.submissions else [])
         ]
-        aggregate = db.fetch_dicts(plan.aggregate) if wants_aggregate(request) else []
-        totals = db.fetch_dicts(plan.published) if published.wanted(request) else []
+        aggregate = fetch_dicts(plan.aggregate) if wants_aggregate(request) else []
+        totals = fetch_dicts(plan.published) if published.wanted(request) else []
         return assemble(request, rows, organisations, submissions, aggregate, totals)
 
     @staticmethod
