@@ -10,8 +10,8 @@ import pytest
 
 from oneworkforce.metrics import CATALOGUE, Target
 from oneworkforce.metrics.catalogue import BAND_CLUSTER_TOTAL, BAND_CLUSTERS
-from oneworkforce.metrics.compiler import compile_plan
-from oneworkforce.metrics.definitions import Condition, PersonFlow
+from oneworkforce.metrics.compiler import compile_plan, compile_plans, split_tag
+from oneworkforce.metrics.definitions import Condition, PersonFlow, TableMeasure
 from oneworkforce.metrics.periods import (
     financial_year_start,
     month_index,
@@ -151,3 +151,22 @@ def test_every_metric_compiles_to_spark_sql():
     plan = compile_plan(Request.build(by=["segment", "staff_group"])).to_dialect("spark")
     assert len(plan.queries) == len(V1)
     assert all("owm_" in q.sql for q in plan.queries)
+
+
+def test_several_splits_compile_to_one_query_per_metric():
+    """``compute_many`` runs each metric once for every split (GROUPING SETS), and the
+    person-level steps are one aggregation each, however many splits are asked for; only the
+    published-table measures have two queries, as a split by staff group reads other rows."""
+    splits = [[], ["segment"], ["org_code"], ["staff_group"]]
+    plans = compile_plans([Request.build(by=by) for by in splits])
+    one = compile_plan(Request.build())
+    assert [s.name for s in plans[0].steps] == [s.name for s in one.steps]
+    assert all(p.steps == plans[0].steps for p in plans)
+    for code in {q.metric for q in plans[0].queries}:
+        sqls = {q.sql for p in plans for q in p.queries if q.metric == code}
+        by_group = any(q.metric == code for q in plans[-1].queries)  # split by staff group
+        table = isinstance(CATALOGUE.get(code).measure, TableMeasure)
+        assert len(sqls) == (2 if table and by_group else 1), code
+    # each split reads its own rows of the shared query, by its tag
+    for plan, by in zip(plans, splits, strict=True):
+        assert all(split_tag(by) in q.tags for q in plan.queries)

@@ -15,10 +15,11 @@ twelve months on) and aggregate, with no self-join and no loop over months.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import singledispatchmethod
+from functools import lru_cache, singledispatchmethod
+from typing import Any
 
 import sqlglot
 
@@ -43,7 +44,7 @@ from oneworkforce.metrics.definitions import (
     Total,
 )
 from oneworkforce.metrics.periods import first_day, month_index, source_months
-from oneworkforce.metrics.request import Request
+from oneworkforce.metrics.request import DIMENSIONS, Request
 
 PREFIX = "owm_"
 ORGS, SIP, SIP_ORGS, MONTHS, OFFSETS, TARGET_WORDS, WORDS, PEOPLE, SUBMITTED, PERIOD_BITS = (
@@ -61,6 +62,7 @@ ORGS, SIP, SIP_ORGS, MONTHS, OFFSETS, TARGET_WORDS, WORDS, PEOPLE, SUBMITTED, PE
         "period_bits",
     )
 )
+LEVELS, PRESENT = f"{PREFIX}levels", f"{PREFIX}present"
 #: Months held by one BIGINT mask (bits 0-61: never the sign bit, in DuckDB or Spark).
 BITS = 62
 #: How far before the first month asked for the data is read: a year-to-date window
@@ -91,11 +93,25 @@ class Step:
 
 @dataclass(frozen=True)
 class Query:
-    """A metric's SQL; its columns are ``m``, ``dims`` and :data:`COLUMNS_AFTER_DIMS`."""
+    """A metric's results for one split. ``sql`` computes every split's groups at once (the
+    same text for every split of a metric): its columns are ``m``, ``g`` (the
+    :func:`split_tag` of the group's dimensions), ``columns`` (NULL where a split does not
+    have them) and :data:`COLUMNS_AFTER_DIMS`. The split's rows are those whose ``g`` is one
+    of ``tags``; its dimensions ``dims`` are read from ``columns`` by name."""
 
     metric: str
     dims: tuple[str, ...]
     sql: str
+    columns: tuple[str, ...]
+    tags: frozenset[int]
+
+    def select(self, rows: Iterable[Sequence[Any]]) -> Iterator[tuple[Any, ...]]:
+        """This split's rows as ``m``, ``dims`` and the figures."""
+        at = [2 + self.columns.index(d) for d in self.dims]
+        first = 2 + len(self.columns)
+        for row in rows:
+            if int(row[1]) in self.tags:
+                yield (row[0], *(row[i] for i in at), *row[first:])
 
 
 @dataclass(frozen=True)
@@ -121,7 +137,9 @@ class Plan:
         )
 
 
+@lru_cache(maxsize=1024)
 def transpile(sql: str, dialect: str) -> str:
+    """``sql`` in another dialect (cached: the plans of several splits share their SQL)."""
     return sqlglot.transpile(sql, read="duckdb", write=dialect)[0]
 
 
@@ -185,12 +203,63 @@ def _eq(names: Sequence[str], left: str, right: str) -> str:
     return "".join(f" AND {left}.{n} IS NOT DISTINCT FROM {right}.{n}" for n in names)
 
 
-class Compiler:
-    """Compiles the metrics of one request; shared steps are created once, on first use."""
+#: Every dimension a group can have; bit ``i`` of a :func:`split_tag` is ``GRAIN_ORDER[i]``.
+GRAIN_ORDER = (*(d for d in DIMENSIONS if d != "system"), "band_cluster")
+PERSON_DIMS = ("staff_group", "staff_category", "band")
+STAFF_GROUP_DIMS = ("staff_group", "staff_category")
+#: What a measure compiles to, for each split (its ``by``): the SQL (shared by the splits),
+#: its dimension columns and the tags of the split's rows (see :class:`Query`).
+Compiled = tuple[str, tuple[str, ...], frozenset[int]]
 
-    def __init__(self, request: Request) -> None:
+
+def split_tag(dims: Iterable[str]) -> int:
+    """The tag of a group by ``dims``: one bit per dimension of :data:`GRAIN_ORDER`."""
+    return sum(1 << GRAIN_ORDER.index(d) for d in set(dims))
+
+
+def grain_columns(grains: Iterable[Iterable[str]]) -> tuple[str, ...]:
+    present = {d for grain in grains for d in grain}
+    return tuple(d for d in GRAIN_ORDER if d in present)
+
+
+def grouping(keys: Sequence[str], grains: Sequence[Sequence[str]]) -> tuple[str, str]:
+    """One aggregation for several groupings: the select list of ``g`` (the tag of each row's
+    grouping) and the grains' columns, and the GROUP BY clause (``GROUPING SETS`` when the
+    grains differ; ``keys`` are in every one). Columns are plain names of the relation read."""
+    distinct = list(dict.fromkeys(grain_columns([g]) for g in grains))
+    columns = grain_columns(distinct)
+    if len(distinct) == 1:
+        tag = f"CAST({split_tag(distinct[0])} AS BIGINT)"
+        group = "GROUP BY " + ", ".join([*keys, *columns])
+    else:
+        bits = " + ".join(f"(1 - GROUPING({d})) * {1 << GRAIN_ORDER.index(d)}" for d in columns)
+        tag = f"CAST({bits} AS BIGINT)"
+        sets = ", ".join("(" + ", ".join([*keys, *g]) + ")" for g in distinct)
+        group = f"GROUP BY GROUPING SETS ({sets})"
+    return f"{tag} AS g{_cols(columns)}", group
+
+
+def _tags(splits: Sequence[tuple[str, ...]]) -> str:
+    return _list(sorted({split_tag(by) for by in splits}))
+
+
+class Compiler:
+    """Compiles the metrics of several requests (the same months, each its own split) at once:
+    each metric is one query computing every split's groups, and the person-level steps are
+    one aggregation over every grain asked for; shared steps are created once, on first use."""
+
+    def __init__(self, requests: Sequence[Request]) -> None:
+        self.requests = list(requests)
+        if len({r.months for r in self.requests}) > 1:
+            raise ValueError("the requests of one plan ask for the same months")
+        metrics = {m.code: m for r in self.requests for m in r.metrics}
+        request = Request(tuple(metrics.values()), self.requests[0].months, ())
         self.request = request
         self.steps: dict[str, str] = {}
+        #: the grains each person-level step is asked for, gathered before it is written
+        self.level_grains: list[tuple[str, ...]] = []
+        self.flow_grains: dict[int, list[tuple[str, ...]]] = {}
+        self.present_grains: list[tuple[str, ...]] = []
         months = request.months
         self.lo = None if months is None else months[0] - LOOKBACK
         self.hi = None if months is None else months[-1]
@@ -224,24 +293,38 @@ class Compiler:
 
     # --- the plan ---------------------------------------------------------------------------
 
-    def plan(self) -> Plan:
+    def plans(self) -> list[Plan]:
+        """One plan per request, in order; all share the steps (and the queries' SQL)."""
         self._base_steps()
-        queries = tuple(
-            Query(m.code, self.request.output_dims(m), self.measure(m.measure, m))
-            for m in self.request.metrics
-        )
-        return Plan(
-            tuple(Step(n, s) for n, s in self.steps.items()),
-            queries,
-            organisations=f"SELECT org_code, place, segment FROM {ORGS}",
-            submissions=self._submissions_sql(),
-            aggregate=(
-                "SELECT period, segment, org_code, area_code, metric, CAST(value AS DOUBLE) AS "
-                "value, unit, CAST(numerator AS DOUBLE) AS numerator, CAST(denominator AS "
-                "DOUBLE) AS denominator, basis, quality, submission_id FROM aggregate"
-            ),
-            published=published_sql.totals_sql(self.period_filter),
-        )
+        compiled: dict[str, dict[tuple[str, ...], Compiled]] = {}
+        for metric in self.request.metrics:
+            splits = list(
+                dict.fromkeys(
+                    r.by for r in self.requests if metric.code in {m.code for m in r.metrics}
+                )
+            )
+            compiled[metric.code] = self.measure(metric.measure, metric, splits)
+        self._person_steps()
+        steps = tuple(Step(n, s) for n, s in self.steps.items())
+        return [
+            Plan(
+                steps,
+                tuple(Query(m.code, r.output_dims(m), *compiled[m.code][r.by]) for m in r.metrics),
+                organisations=f"SELECT org_code, place, segment FROM {ORGS}",
+                submissions=self._submissions_sql(
+                    sorted({d for m in r.metrics for d in m.datasets})
+                ),
+                aggregate=(
+                    "SELECT period, segment, org_code, area_code, metric, CAST(value AS DOUBLE) "
+                    "AS value, unit, CAST(numerator AS DOUBLE) AS numerator, CAST(denominator "
+                    "AS DOUBLE) AS denominator, basis, quality, submission_id FROM aggregate"
+                ),
+            )
+            for r in self.requests
+        ]
+
+    def plan(self) -> Plan:
+        return self.plans()[0]
 
     def period_filter(self, column: str) -> str:
         if self.lo is None or self.hi is None:
@@ -313,21 +396,29 @@ class Compiler:
         self.steps[MONTHS] = f"SELECT dataset, m FROM ({union}) t WHERE {wanted}"
         self.steps[OFFSETS] = " UNION ALL ".join(f"SELECT {k} AS k" for k in range(12))
 
-    def _submissions_sql(self) -> str | None:
+    def _submissions_sql(self, datasets: Sequence[str]) -> str | None:
         parts = [
             f"SELECT DISTINCT 'staff_in_post' AS dataset, m, org_code, submission_id FROM {SIP}"
             if d == "staff_in_post"
             else f"SELECT DISTINCT '{d}' AS dataset, {month_of('period')} AS m, org_code, "
             f"submission_id FROM {d} WHERE {self.period_filter('period')}"
-            for d in self.datasets
+            for d in datasets
         ]
         return " UNION ALL ".join(parts) or None
 
     # --- measures -----------------------------------------------------------------------------
 
     @singledispatchmethod
-    def measure(self, measure: object, metric: Metric) -> str:
+    def measure(
+        self, measure: object, metric: Metric, splits: list[tuple[str, ...]]
+    ) -> dict[tuple[str, ...], Compiled]:
         raise TypeError(f"no SQL for {type(measure).__name__}")
+
+    @staticmethod
+    def _each(splits: Sequence[tuple[str, ...]], sql: str) -> dict[tuple[str, ...], Compiled]:
+        """One SQL for every split, whose groups are tagged with the split's dimensions."""
+        columns = grain_columns(splits)
+        return {by: (sql, columns, frozenset({split_tag(by)})) for by in splits}
 
     # --- people: months present as bits ---------------------------------------------------------
     #
@@ -385,121 +476,162 @@ class Compiler:
         return PEOPLE
 
     @staticmethod
-    def _grain(grain: Sequence[str]) -> tuple[str, str]:
-        """Select and group-by lists of ``grain`` over ``owm_people p JOIN owm_orgs o``."""
+    def _grain_select(columns: Sequence[str]) -> str:
+        """The grain columns over ``owm_people p JOIN owm_orgs o``, by name."""
         exprs = {
             "place": "o.place",
             "segment": "o.segment",
             "band_cluster": band_cluster_sql("p.band"),
         }
-        group = "".join(f", {exprs.get(d, 'p.' + d)}" for d in grain)
-        select = "".join(f", {exprs.get(d, 'p.' + d)} AS {d}" for d in grain)
-        return select, group
+        return "".join(f", {exprs.get(d, 'p.' + d)} AS {d}" for d in columns)
 
     def _bit(self, mask: str, back: int = 0) -> str:
         """1 when ``mask`` has the bit of the result month ``back`` months before, else 0."""
         shift = "t.m - t.base" + (f" - {back}" if back else "")
         return f"(({mask} >> ({shift})) & 1)"
 
-    @measure.register
-    def _person_count(self, measure: PersonCount, metric: Metric) -> str:
-        by = self.request.by
-        targets, _ = self._words()
-
-        def counts(grain: Sequence[str], label: str = "", label_group: str = "") -> str:
-            level = self._level(grain)
-            num = self.masks.get(measure.numerator_where, "here")
-            den = None
-            if measure.denominator_where is not None:
-                den = self.masks.get(measure.denominator_where, "here")
-            masks = ["here", num] + ([den] if den else [])
-            masks = list(dict.fromkeys(masks))
-            grouped = (
-                f"SELECT w{_cols(grain)}{_cols(masks)}, COUNT(*) AS n FROM {level} "
-                f"GROUP BY w{_cols(grain)}{_cols(masks)}"
-            )
-            denominator = (
-                _NULL_DOUBLE
-                if den is None
-                else f"CAST(SUM(c.n * {self._bit('c.' + den)}) AS DOUBLE)"
-            )
-            return (
-                f"SELECT t.m AS m{_cols(by, 'c.')}{label}, "
-                f"CAST(SUM(c.n * {self._bit('c.' + num)}) AS DOUBLE) AS numerator, "
-                f"{denominator} AS denominator, {_NO_MONTHS} "
-                f"FROM ({grouped}) c JOIN {targets} t ON t.w = c.w "
-                f"GROUP BY t.m{_cols(by, 'c.')}{label_group} "
-                f"HAVING SUM(c.n * {self._bit('c.here')}) > 0"
-            )
-
-        if measure.split is None:
-            return counts(by)
-        split = measure.split
-        parts = [counts((*by, split), f", c.{split} AS {split}", f", c.{split}")]
-        if measure.split_total:
-            parts.append(counts(by, f", '{measure.split_total}' AS {split}"))
-        return " UNION ALL ".join(parts)
-
-    def _level(self, grain: Sequence[str]) -> str:
-        """Each person's months (and filter masks) in each group of ``grain``, counted once."""
-        name = f"{PREFIX}level_" + ("_".join(grain) or "system")
-        if name not in self.steps:
-            people = self._people()
+    def _person_steps(self) -> None:
+        """The person-level steps, each one aggregation over every grain asked for (written
+        once every measure has said which grains it reads): each person's months (and filter
+        masks) in each group, counted once (``owm_levels``); who is in each group at the
+        start and end of the windows of a word (``owm_flow_N``); and who is in post in any
+        partner organisation, by the person-level dimensions (``owm_present``)."""
+        if self.level_grains:
             masks = ["here", *self.masks.values()]
-            select, group = self._grain(grain)
-            where = (
-                f" WHERE {band_cluster_sql('p.band')} IS NOT NULL"
-                if "band_cluster" in grain
-                else ""
+            self.steps[LEVELS] = self._per_person(
+                self.level_grains,
+                f"SELECT p.w, p.person_id{_cols(masks, 'p.')}"
+                f"{self._grain_select(grain_columns(self.level_grains))} "
+                f"FROM {PEOPLE} p JOIN {ORGS} o ON o.org_code = p.org_code",
+                "".join(f", BIT_OR({m}) AS {m}" for m in masks),
             )
-            self.steps[name] = (
-                f"SELECT p.w{select}, p.person_id"
-                + "".join(f", BIT_OR(p.{m}) AS {m}" for m in masks)
-                + f" FROM {people} p JOIN {ORGS} o ON o.org_code = p.org_code{where} "
-                f"GROUP BY p.w{group}, p.person_id"
+        for months, grains in self.flow_grains.items():
+            # Bit ``b`` of ``at_end`` is set when the person is in the group in the month of
+            # bit ``b`` in an organisation that submitted staff in post ``months`` earlier;
+            # bit ``b`` of ``at_start`` when they are in it in an organisation that submitted
+            # ``months`` later.
+            low = (1 << (BITS - months)) - 1
+            self.steps[f"{PREFIX}flow_{months}"] = self._per_person(
+                grains,
+                f"SELECT p.w, p.person_id, p.here & ((c.sub & {low}) << {months}) AS at_end, "
+                f"p.here & (c.sub >> {months}) AS at_start, p.here"
+                f"{self._grain_select(grain_columns(grains))} FROM {PEOPLE} p "
+                f"JOIN {SUBMITTED} c ON c.w = p.w AND c.org_code = p.org_code "
+                f"JOIN {ORGS} o ON o.org_code = p.org_code",
+                ", BIT_OR(at_end) AS at_end, BIT_OR(at_start) AS at_start, BIT_OR(here) AS here",
             )
-        return name
+        if self.present_grains:
+            columns = grain_columns(self.present_grains)
+            self.steps[PRESENT] = self._per_person(
+                self.present_grains,
+                f"SELECT p.w, p.person_id, p.here{self._grain_select(columns)} "
+                f"FROM {PEOPLE} p JOIN {ORGS} o ON o.org_code = p.org_code",
+                ", BIT_OR(here) AS here",
+            )
+
+    @staticmethod
+    def _per_person(grains: Sequence[tuple[str, ...]], source: str, aggregates: str) -> str:
+        select, group = grouping(["w", "person_id"], grains)
+        return f"SELECT w, person_id, {select}{aggregates} FROM ({source}) x {group}"
 
     @measure.register
-    def _assignment_total(self, measure: AssignmentTotal, metric: Metric) -> str:
-        by = self.request.by
-        return (
-            f"SELECT m{_cols(by)}, {exact_sum(measure.column)} AS numerator, "
+    def _person_count(
+        self, measure: PersonCount, metric: Metric, splits: list[tuple[str, ...]]
+    ) -> dict[tuple[str, ...], Compiled]:
+        targets, _ = self._words()
+        self._people()
+        split = measure.split
+        of_split: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        for by in splits:
+            of_split[by] = [by] if split is None else [(*by, split)]
+            if split is not None and measure.split_total:
+                of_split[by].append(by)
+        grains = list(dict.fromkeys(grain_columns([g]) for gs in of_split.values() for g in gs))
+        self.level_grains.extend(grains)
+        num = self.masks.get(measure.numerator_where, "here")
+        den = None
+        if measure.denominator_where is not None:
+            den = self.masks.get(measure.denominator_where, "here")
+        masks = list(dict.fromkeys(["here", num] + ([den] if den else [])))
+        columns = grain_columns(grains)
+        # a band cluster's group is of the people with a band in one
+        wanted = " OR ".join(
+            f"(g = {split_tag(g)}"
+            + (" AND band_cluster IS NOT NULL)" if "band_cluster" in g else ")")
+            for g in grains
+        )
+        grouped = (
+            f"SELECT w, g{_cols(columns)}{_cols(masks)}, COUNT(*) AS n FROM {LEVELS} "
+            f"WHERE {wanted} GROUP BY w, g{_cols(columns)}{_cols(masks)}"
+        )
+        exprs = {d: f"c.{d}" for d in columns}
+        if split is not None and measure.split_total:  # the total's row is labelled
+            bit = 1 << GRAIN_ORDER.index(split)
+            exprs[split] = (
+                f"CASE WHEN (c.g & {bit}) <> 0 THEN c.{split} ELSE '{measure.split_total}' END"
+            )
+        denominator = (
+            _NULL_DOUBLE if den is None else f"CAST(SUM(c.n * {self._bit('c.' + den)}) AS DOUBLE)"
+        )
+        sql = (
+            f"SELECT t.m AS m, c.g AS g{''.join(f', {e} AS {d}' for d, e in exprs.items())}, "
+            f"CAST(SUM(c.n * {self._bit('c.' + num)}) AS DOUBLE) AS numerator, "
+            f"{denominator} AS denominator, {_NO_MONTHS} "
+            f"FROM ({grouped}) c JOIN {targets} t ON t.w = c.w "
+            f"GROUP BY t.m, c.g{''.join(f', {e}' for e in exprs.values())} "
+            f"HAVING SUM(c.n * {self._bit('c.here')}) > 0"
+        )
+        return {by: (sql, columns, frozenset(split_tag(g) for g in of_split[by])) for by in splits}
+
+    @measure.register
+    def _assignment_total(
+        self, measure: AssignmentTotal, metric: Metric, splits: list[tuple[str, ...]]
+    ) -> dict[tuple[str, ...], Compiled]:
+        select, group = grouping(["m"], splits)
+        return self._each(
+            splits,
+            f"SELECT m, {select}, {exact_sum(measure.column)} AS numerator, "
             f"{_NULL_DOUBLE} AS denominator, {_NO_MONTHS} FROM {SIP} "
             f"WHERE m IN {self.targets('staff_in_post')} AND contract_type <> 'bank' "
-            f"AND {conditions_sql(measure.where)} GROUP BY m{_cols(by)}"
+            f"AND {conditions_sql(measure.where)} {group}",
         )
 
     @measure.register
-    def _person_flow(self, measure: PersonFlow, metric: Metric) -> str:
-        by = self.request.by
-        if measure.counting == "organisation":
-            grain = ("org_code", *[d for d in by if d != "org_code"])
-        else:
-            grain = by
+    def _person_flow(
+        self, measure: PersonFlow, metric: Metric, splits: list[tuple[str, ...]]
+    ) -> dict[tuple[str, ...], Compiled]:
         targets, _ = self._words()
-        flow = self._flow(grain, measure.months)
+        self._people()
+        self._submitted()
+        grain_of = {
+            by: grain_columns([("org_code", *by) if measure.counting == "organisation" else by])
+            for by in splits
+        }
+        grains = list(dict.fromkeys(grain_of.values()))
+        self.flow_grains.setdefault(measure.months, []).extend(grains)
+        columns = grain_columns(grains)
         selected = ["f.at_start", "f.at_end"]
         grouped_by = list(selected)
-        joined = f"{flow} f"
+        joined = f"{PREFIX}flow_{measure.months} f"
         present = ""
         if measure.leaving == "system":
-            person_dims = self.request.person_dims
-            if set(grain) == set(person_dims):  # the group is the person-level split itself
-                selected.append("f.here")
-                grouped_by.append("f.here")
-                present = "c.here"
-            else:
-                joined += (
-                    f" LEFT JOIN {self._present(person_dims)} p ON p.w = f.w "
-                    f"AND p.person_id = f.person_id{_eq(person_dims, 'p', 'f')}"
-                )
-                selected.append("COALESCE(p.here, 0) AS present")
-                grouped_by.append("COALESCE(p.here, 0)")
-                present = "c.present"
+            # in post in no partner organisation (in the same staff group or band, when split
+            # so): the person-level dimensions of the group are those of its ``g``
+            person = tuple(d for d in columns if d in PERSON_DIMS)
+            self.present_grains.extend(
+                tuple(d for d in by if d in PERSON_DIMS) for by in grain_of.values()
+            )
+            joined += (
+                f" LEFT JOIN {PRESENT} p ON p.w = f.w AND p.person_id = f.person_id "
+                f"AND p.g = (f.g & {split_tag(PERSON_DIMS)}){_eq(person, 'p', 'f')}"
+            )
+            selected.append("COALESCE(p.here, 0) AS present")
+            grouped_by.append("COALESCE(p.here, 0)")
+            present = "c.present"
         grouped = (
-            f"SELECT f.w{_cols(grain, 'f.')}, {', '.join(selected)}, COUNT(*) AS n "
-            f"FROM {joined} GROUP BY f.w{_cols(grain, 'f.')}, {', '.join(grouped_by)}"
+            f"SELECT f.w, f.g{_cols(columns, 'f.')}, {', '.join(selected)}, COUNT(*) AS n "
+            f"FROM {joined} WHERE f.g IN {_tags(grains)} "
+            f"GROUP BY f.w, f.g{_cols(columns, 'f.')}, {', '.join(grouped_by)}"
         )
         start = self._bit("c.at_start", measure.months)
         end = self._bit("c.at_end")
@@ -514,35 +646,32 @@ class Compiler:
             "mean_headcount": f"CAST(SUM(c.n * {start}) + SUM(c.n * {end}) AS DOUBLE) / 2",
             "start_headcount": f"CAST(SUM(c.n * {start}) AS DOUBLE)",
         }[measure.denominator]
-        return (
-            f"SELECT t.m AS m{_cols(by, 'c.')}, "
+        # each group of a grain feeds the splits counted at that grain: an organisation's
+        # group is summed over organisations where the split has none
+        out = grain_columns(splits)
+        if all(grain_of[by] == grain_columns([by]) for by in splits):
+            tag, routed, exprs = "c.g", "", {d: f"c.{d}" for d in out}
+        else:
+            routes = " UNION ALL ".join(
+                f"SELECT {split_tag(grain_of[by])} AS grain, {split_tag(by)} AS tag"
+                for by in splits
+            )
+            tag, routed = "r.tag", f" JOIN ({routes}) r ON r.grain = c.g"
+            exprs = {
+                d: f"c.{d}"
+                if all(d in by for by in splits)
+                else f"CASE WHEN (r.tag & {1 << GRAIN_ORDER.index(d)}) <> 0 THEN c.{d} END"
+                for d in out
+            }
+        return self._each(
+            splits,
+            f"SELECT t.m AS m, {tag} AS g{''.join(f', {e} AS {d}' for d, e in exprs.items())}, "
             f"CAST(SUM(c.n * {counted}) AS DOUBLE) AS numerator, "
             f"{denominator} AS denominator, {_NO_MONTHS} "
-            f"FROM ({grouped}) c JOIN {targets} t ON t.w = c.w GROUP BY t.m{_cols(by, 'c.')} "
-            f"HAVING SUM(c.n * ({start} + {end})) > 0"
+            f"FROM ({grouped}) c JOIN {targets} t ON t.w = c.w{routed} "
+            f"GROUP BY t.m, {tag}{''.join(f', {e}' for e in exprs.values())} "
+            f"HAVING SUM(c.n * ({start} + {end})) > 0",
         )
-
-    def _flow(self, grain: Sequence[str], months: int) -> str:
-        """Who is in each group at the start and at the end of the windows of a word.
-
-        Bit ``b`` of ``at_end`` is set when the person is in the group in the month of bit
-        ``b`` in an organisation that submitted staff in post ``months`` earlier; bit ``b`` of
-        ``at_start`` when they are in it in an organisation that submitted ``months`` later.
-        """
-        name = f"{PREFIX}flow_{months}_" + ("_".join(grain) or "system")
-        if name not in self.steps:
-            people, submitted = self._people(), self._submitted()
-            low = (1 << (BITS - months)) - 1
-            select, group = self._grain(grain)
-            self.steps[name] = (
-                f"SELECT p.w{select}, p.person_id, "
-                f"BIT_OR(p.here & ((c.sub & {low}) << {months})) AS at_end, "
-                f"BIT_OR(p.here & (c.sub >> {months})) AS at_start, BIT_OR(p.here) AS here "
-                f"FROM {people} p JOIN {submitted} c ON c.w = p.w AND c.org_code = p.org_code "
-                f"JOIN {ORGS} o ON o.org_code = p.org_code "
-                f"GROUP BY p.w{group}, p.person_id"
-            )
-        return name
 
     def _submitted(self) -> str:
         """The months each organisation submitted staff in post, as bits of each word."""
@@ -555,20 +684,24 @@ class Compiler:
             )
         return SUBMITTED
 
-    def _present(self, person_dims: Sequence[str]) -> str:
-        """Who is in post in any partner organisation (by staff group, band), as bits."""
-        name = f"{PREFIX}present_" + ("_".join(person_dims) or "any")
-        if name not in self.steps:
-            self.steps[name] = (
-                f"SELECT p.w{_cols(person_dims, 'p.')}, p.person_id, BIT_OR(p.here) AS here "
-                f"FROM {self._people()} p JOIN {ORGS} o ON o.org_code = p.org_code "
-                f"GROUP BY p.w{_cols(person_dims, 'p.')}, p.person_id"
-            )
-        return name
-
     @measure.register
-    def _table_measure(self, measure: TableMeasure, metric: Metric) -> str:
-        by = self.request.by
+    def _table_measure(
+        self, measure: TableMeasure, metric: Metric, splits: list[tuple[str, ...]]
+    ) -> dict[tuple[str, ...], Compiled]:
+        # Published totals ("All staff groups") are the organisation's figure where given; a
+        # split by staff group reads the staff groups' own rows: one query for each kind.
+        out: dict[tuple[str, ...], Compiled] = {}
+        for by_group in (False, True):
+            chosen = [
+                by for by in splits if by_group == bool({"staff_group", "staff_category"} & set(by))
+            ]
+            if chosen:
+                out.update(self._each(chosen, self._table_sql(measure, metric, chosen, by_group)))
+        return out
+
+    def _table_sql(
+        self, measure: TableMeasure, metric: Metric, splits: list[tuple[str, ...]], by_group: bool
+    ) -> str:
         den = (
             _NULL_DOUBLE
             if measure.denominator is None
@@ -582,7 +715,7 @@ class Compiler:
         # a split by staff group reads the staff groups' own rows. A suppressed cell (empty)
         # is never counted as zero; the figures it stands behind are marked.
         total = f"t.staff_group = '{TOTAL_STAFF_GROUP}'"
-        if "staff_group" in by or "staff_category" in by:
+        if by_group:
             chosen = f"NOT ({total})"
             suppressed = f"CASE WHEN {blank} THEN 1 ELSE 0 END"
         else:
@@ -606,21 +739,23 @@ class Compiler:
             f"WHERE {conditions_sql(measure.where, 't.')} AND {self.period_filter('t.period')} "
             f"AND {chosen}"
         )
-        sides = [self._spread(measure.numerator, "num", metric)]
+        columns = grain_columns(splits)
+        sides = [self._spread(measure.numerator, "num", metric, columns)]
         months_den = _NULL_INT
         if measure.denominator is not None:
-            sides.append(self._spread(measure.denominator, "den", metric))
+            sides.append(self._spread(measure.denominator, "den", metric, columns))
             months_den = "COUNT(DISTINCT den_month)"
+        select, group = grouping(["m"], splits)
         return (
             f"WITH cells AS ({cells}), spread AS ({' UNION ALL '.join(sides)}) "
-            f"SELECT m{_cols(by)}, {exact_sum('num_value')} AS numerator, "
+            f"SELECT m, {select}, {exact_sum('num_value')} AS numerator, "
             f"{exact_sum('den_value')} AS denominator, "
             f"COUNT(DISTINCT num_month) AS numerator_months, {months_den} AS denominator_months, "
             f"CAST(SUM(suppressed) AS BIGINT) AS suppressed "
-            f"FROM spread WHERE m IN {self.targets(measure.dataset)} GROUP BY m{_cols(by)}"
+            f"FROM spread WHERE m IN {self.targets(measure.dataset)} {group}"
         )
 
-    def _spread(self, total: Total, side: str, metric: Metric) -> str:
+    def _spread(self, total: Total, side: str, metric: Metric, columns: Sequence[str]) -> str:
         """Each row once for every result month whose window reads it."""
         source = f"(c.m + {total.lag_months})"
         keep = {
@@ -634,7 +769,7 @@ class Compiler:
         num_m, den_m = ("c.m", _NULL_INT) if side == "num" else (_NULL_INT, "c.m")
         suppressed = "c.suppressed" if side == "num" else "0"
         return (
-            f"SELECT {source} + k.k AS m{_cols(self.request.by, 'c.')}, {num} AS num_value, "
+            f"SELECT {source} + k.k AS m{_cols(columns, 'c.')}, {num} AS num_value, "
             f"{den} AS den_value, CASE WHEN {value} IS NOT NULL THEN {num_m} END AS num_month, "
             f"CASE WHEN {value} IS NOT NULL THEN {den_m} END AS den_month, "
             f"{suppressed} AS suppressed "
@@ -675,8 +810,10 @@ class Compiler:
         )
 
     @measure.register
-    def _gap(self, measure: Gap, metric: Metric) -> str:
-        by = self.request.by
+    def _gap(
+        self, measure: Gap, metric: Metric, splits: list[tuple[str, ...]]
+    ) -> dict[tuple[str, ...], Compiled]:
+        select, group = grouping(["m"], splits)
         actual_sql, actual = self._actual_cte(measure.actual, measure.dataset)
         planned = f"CAST(e.{measure.planned} AS DOUBLE)"
         gap = f"COALESCE(CAST(e.{measure.reported} AS DOUBLE), {planned} - {actual})"
@@ -686,15 +823,18 @@ class Compiler:
             actual_sql,
             isinstance(measure.actual, AssignmentTotal),
         )
-        return (
-            f"SELECT m{_cols(by)}, {exact_sum('gap')} AS numerator, "
+        return self._each(
+            splits,
+            f"SELECT m, {select}, {exact_sum('gap')} AS numerator, "
             f"{exact_sum('CASE WHEN gap IS NOT NULL THEN planned END')} AS denominator, "
-            f"{_NO_MONTHS} FROM ({cells}) cells GROUP BY m{_cols(by)}"
+            f"{_NO_MONTHS} FROM ({cells}) cells {group}",
         )
 
     @measure.register
-    def _plan_comparison(self, measure: PlanComparison, metric: Metric) -> str:
-        by = self.request.by
+    def _plan_comparison(
+        self, measure: PlanComparison, metric: Metric, splits: list[tuple[str, ...]]
+    ) -> dict[tuple[str, ...], Compiled]:
+        select, group = grouping(["m"], splits)
         actual_sql, actual = self._actual_cte(measure.actual, measure.dataset)
         planned = f"CAST(e.{measure.planned} AS DOUBLE)"
         cells = self._cells(
@@ -703,11 +843,12 @@ class Compiler:
             actual_sql,
             isinstance(measure.actual, AssignmentTotal),
         )
-        return (
-            f"SELECT m{_cols(by)}, {exact_sum('actual')} AS numerator, "
+        return self._each(
+            splits,
+            f"SELECT m, {select}, {exact_sum('actual')} AS numerator, "
             f"{exact_sum('planned')} AS denominator, "
             f"{_NO_MONTHS} FROM ({cells}) cells "
-            f"WHERE planned IS NOT NULL AND actual IS NOT NULL GROUP BY m{_cols(by)}"
+            f"WHERE planned IS NOT NULL AND actual IS NOT NULL {group}",
         )
 
 
@@ -723,4 +864,11 @@ def read_window(periods: Sequence[str] | None) -> tuple[date, date] | None:
 
 def compile_plan(request: Request) -> Plan:
     """The SQL (DuckDB dialect) for every metric of a request."""
-    return Compiler(request).plan()
+    return Compiler([request]).plan()
+
+
+def compile_plans(requests: Sequence[Request]) -> list[Plan]:
+    """The plans of several requests for the same months (one split each), compiled together:
+    every metric is one query over all of their splits' groups, the person-level steps one
+    aggregation over every grain; the plans share their steps."""
+    return Compiler(requests).plans()

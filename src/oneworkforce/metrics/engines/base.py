@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from oneworkforce.metrics import published, sources
 from oneworkforce.metrics.aggregates import PLACEABLE, aggregate_results, segment_groups
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
-from oneworkforce.metrics.compiler import Plan, Query, Step, compile_plan
+from oneworkforce.metrics.compiler import Plan, Query, Step, compile_plans
 from oneworkforce.metrics.periods import month_index
 from oneworkforce.metrics.provenance import Provenance
 from oneworkforce.metrics.request import Request
@@ -101,9 +101,10 @@ def _one_source(
 
 
 def raw_rows(query: Query, rows: Iterable[Sequence[Any]]) -> Iterator[RawRow]:
-    """Rows of a compiled query (``m``, dimensions, numerator, denominator, months)."""
+    """A split's rows of a compiled query (``m``, ``g``, its columns, numerator, denominator,
+    months): those tagged as the split's, with its dimensions."""
     width = len(query.dims)
-    for row in rows:
+    for row in query.select(rows):
         numerator, denominator, num_months, den_months, *rest = row[1 + width :]
         suppressed = rest[0] if rest else None
         yield RawRow(
@@ -166,9 +167,16 @@ class SqlEngine(ABC):
         catalogue: Catalogue = CATALOGUE,
     ) -> list[list[MetricResult]]:
         """``compute`` for several splits at once, in order: the shared steps (the scans of
-        staff in post, each person's months) are materialised once for all of them."""
+        staff in post, each person's months) are materialised once for all of them, and each
+        metric is one query over every split's groups (``GROUPING SETS``)."""
         requests = [Request.build(metrics, periods, by, catalogue) for by in splits]
-        plans = [compile_plan(r).to_dialect(self.dialect) if r.metrics else None for r in requests]
+        # compiled together: each metric is one query computing every split's groups
+        compiled = iter(
+            [p.to_dialect(self.dialect) for p in compile_plans([r for r in requests if r.metrics])]
+            if any(r.metrics for r in requests)
+            else []
+        )
+        plans = [next(compiled) if r.metrics else None for r in requests]
         steps: dict[str, Step] = {}
         for plan in plans:
             for step in plan.steps if plan else ():

@@ -48,7 +48,7 @@ class DuckDBDatabase(Database):
             shapes = {
                 i: [
                     position.get(c)
-                    for c in ("m", *queries[i].dims, *COLUMNS_AFTER_DIMS, "suppressed")
+                    for c in ("m", "g", *queries[i].columns, *COLUMNS_AFTER_DIMS, "suppressed")
                 ]
                 for i in chunk
             }

@@ -127,7 +127,7 @@ class SparkDatabase(Database):
         answers: list[list[tuple[Any, ...]]] = [[] for _ in queries]
         for start in range(0, len(queries), QUERIES_PER_JOB):
             chunk = range(start, min(start + QUERIES_PER_JOB, len(queries)))
-            width = max(len(queries[i].dims) for i in chunk)
+            width = max(len(queries[i].columns) for i in chunk)
             wide = None
             shapes: dict[int, tuple[int, bool]] = {}
             for i in chunk:
@@ -135,11 +135,11 @@ class SparkDatabase(Database):
                 wide = frame if wide is None else wide.unionAll(frame)
             assert wide is not None
             for row in wide.collect():
-                q, m, *rest = tuple(row)
+                q, m, g, *rest = tuple(row)
                 dims, has_suppressed = shapes[q]
                 values = rest[width : width + 4]
                 suppressed = (rest[width + 4],) if has_suppressed else ()
-                answers[q].append((m, *rest[:dims], *values, *suppressed))
+                answers[q].append((m, g, *rest[:dims], *values, *suppressed))
         return answers
 
     def fetch(self, sql: str) -> list[tuple[Any, ...]]:
@@ -156,22 +156,26 @@ class SparkDatabase(Database):
 
 
 def _tagged(frame: DataFrame, index: int, width: int) -> tuple[DataFrame, tuple[int, bool]]:
-    """A metric query's rows in the union's shape: ``q``, ``m``, ``width`` dimension columns
-    (text, NULL past the query's own), the four figures and ``suppressed``."""
+    """A metric query's rows in the union's shape: ``q``, ``m``, ``g``, ``width`` dimension
+    columns (text, NULL past the query's own), the four figures and ``suppressed``."""
     from pyspark.sql import functions as F
 
     names = frame.columns
-    dims = len(names) - 1 - len(COLUMNS_AFTER_DIMS)
+    dims = len(names) - 2 - len(COLUMNS_AFTER_DIMS)
     has_suppressed = False
     if names[-1] == "suppressed":
         dims -= 1
         has_suppressed = True
-    columns = [F.lit(index).alias("q"), F.col(f"`{names[0]}`").cast("bigint").alias("m")]
+    columns = [
+        F.lit(index).alias("q"),
+        F.col(f"`{names[0]}`").cast("bigint").alias("m"),
+        F.col(f"`{names[1]}`").cast("bigint").alias("g"),
+    ]
     columns += [
-        (F.col(f"`{names[1 + k]}`") if k < dims else F.lit(None)).cast("string").alias(f"d{k}")
+        (F.col(f"`{names[2 + k]}`") if k < dims else F.lit(None)).cast("string").alias(f"d{k}")
         for k in range(width)
     ]
-    first = 1 + dims
+    first = 2 + dims
     columns += [
         F.col(f"`{names[first + k]}`").cast(kind).alias(f"v{k}")
         for k, kind in enumerate(("double", "double", "bigint", "bigint"))
