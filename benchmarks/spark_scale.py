@@ -79,7 +79,15 @@ SPARK = (
 from oneworkforce.config import Home
 from oneworkforce.data.lake import Lake, register_spark_views
 from oneworkforce.metrics.engines.spark import SparkEngine, session
+import logging
 master, memory = sys.argv[3], sys.argv[4]
+breakdown = []  # the engine's time per step and per batch of queries (at INFO)
+class Keep(logging.Handler):
+    def emit(self, record):
+        breakdown.append(f"at {time.perf_counter() - t:.0f} s: {record.getMessage()}")
+engine_log = logging.getLogger("oneworkforce.metrics.engines.spark")
+engine_log.setLevel(logging.INFO)
+engine_log.addHandler(Keep())
 t = time.perf_counter()
 spark = session(master, {"spark.driver.memory": memory})
 spark.sparkContext.setLogLevel("ERROR")
@@ -94,7 +102,8 @@ print(json.dumps({"seconds": seconds, "jvm_start_seconds": started,
                   "results": sum(map(len, results)), "load_before": load,
                   "load_after": os.getloadavg()[0], "driver_peak_rss_mb": peak_rss_mb(),
                   "shuffle_partitions": spark.conf.get("spark.sql.shuffle.partitions"),
-                  "adaptive": spark.conf.get("spark.sql.adaptive.enabled")}))
+                  "adaptive": spark.conf.get("spark.sql.adaptive.enabled"),
+                  "breakdown": breakdown}))
 """
 )
 

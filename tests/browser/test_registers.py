@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from oneworkforce.registers.demo import OWNERS_ORGANISATION, RISK_OWNERS
 from tests.browser.conftest import open_signed_in
 from tests.browser.support import table_rows
 
@@ -229,7 +230,10 @@ def test_a_stale_edit_is_refused_and_nothing_of_it_is_saved(lead_page, analyst_p
     )
 
     first.goto(path)
-    assert summary_value(first, "Owner") == "Owner saved by the first editor"
+    # the owner as typed, then the owner in the people register (the demo's, unchanged)
+    assert summary_value(first, "Owner") == (
+        f"Owner saved by the first editor – {RISK_OWNERS[CONTESTED_REF]} ({OWNERS_ORGANISATION})"
+    )
     assert summary_value(first, "Review date") == "30 Jun 2027"
     seed = seed_risk(CONTESTED_REF)
     lik, con = int(seed["Current Likelihood"]), int(seed["Current Consequence"])
@@ -320,3 +324,40 @@ def table_rows_of(table) -> list[list[str]]:
     return table.locator("tbody tr").evaluate_all(
         "rows => rows.map(r => Array.from(r.cells).map(c => c.innerText.trim()))"
     )
+
+
+def test_a_lead_adds_a_committee_member_and_ends_the_membership(lead_page):
+    """The members page (EDIT_REGISTERS): a new person added to a committee with no members,
+    then their membership ended before the board date (30 Apr 2025, the demo's)."""
+    from pathlib import Path
+
+    shots = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page = lead_page
+    page.goto("/registers/programmes/")
+    page.get_by_role("link", name="Health and Wellbeing Committee", exact=True).click()
+    assert "No current members." in page.locator("main").inner_text()
+    page.get_by_role("link", name="Add or change members").click()
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Members of Health and Wellbeing Committee"
+    )
+    page.get_by_label("Or a new person's name").fill("Deputy Director of Nursing")
+    page.get_by_label("The new person's organisation").fill("Synthetic Acute Trust")
+    page.get_by_label("Role on the committee").fill("Member")
+    fill_date(page, "Member from", 1, 4, 2024)
+    page.get_by_role("button", name="Add the member").click()
+    page.wait_for_load_state()
+    assert "Deputy Director of Nursing is a member" in page.locator("main").inner_text()
+    [row] = table_rows(page, "#members")
+    named = [line for line in row[0].splitlines() if line.strip()]
+    assert named == ["Deputy Director of Nursing", "Synthetic Acute Trust"]
+    assert row[1:5] == ["Member", "1 Apr 2024", "–", "Member"]
+    page.screenshot(path=str(shots / "committee-members-edit.png"), full_page=True)
+
+    page.get_by_role("link", name="Change Deputy Director of Nursing's membership").click()
+    fill_date(page, "Until", 31, 3, 2025)
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    [row] = table_rows(page, "#members")
+    assert row[1:5] == ["Member", "1 Apr 2024", "31 Mar 2025", "Not a member"]
+    page.screenshot(path=str(shots / "committee-members-ended.png"), full_page=True)

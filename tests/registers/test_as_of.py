@@ -85,6 +85,14 @@ def test_the_demo_risks_carry_the_seed_ratings_dated_in_the_data_period(db, froz
     refs = re.findall(r'/registers/risks/\d+/">(\w+)</a>', came_off)
     assert sorted(refs, key=int) == ["1", "2", "3", "4", "6", "8", "9", "10"]
     assert "scored 1 Jun 2024" in came_off
+    # the board pack reads the same list from the snapshot, in the same order as the page
+    from oneworkforce.registers.snapshot import board_snapshot
+
+    below = board_snapshot(asof.board_date())["baf_brought_below"]
+    assert [r["ref"] for r in below] == refs
+    assert {(r["peak_score"], r["peak_on"]) for r in below if r["ref"] == "1"} == {
+        (20, "2024-06-01")
+    }
 
 
 def test_loading_the_demo_twice_adds_no_scoring(db, frozen):

@@ -191,6 +191,10 @@ SNAPSHOT: dict[str, Any] = {
     ],
 }
 SNAPSHOT["baf"] = [SNAPSHOT["risks"][0]]
+# WF02 scored 5 x 3 = 15 on 10 January 2024 (in the year to 15 July 2024), 9 now
+SNAPSHOT["baf_brought_below"] = [
+    {**SNAPSHOT["risks"][1], "peak_score": 15, "peak_on": "2024-01-10"}
+]
 
 
 @pytest.fixture

@@ -135,9 +135,28 @@ def test_registers_sections(pack_home, registers):
     assert [c["value"] for c in likely[1:]] == [0, 0, 0, 1, 0]
     assert likely[4]["status"] == "band-extreme"  # 4 x 4 = 16
     assert [r[0]["display"] for r in table_of(pack.content, "baf")["rows"]] == ["WF01"]
+    below = table_of(pack.content, "baf_brought_below")
+    assert below["title"] == "Brought below the escalation score in the year to 15 Jul 2024"
+    [wf02] = below["rows"]
+    assert [c["display"] for c in wf02[:3]] == [
+        "WF02",
+        "Wellbeing budget reduced",
+        "Polly McMeekin",
+    ]
+    assert wf02[3]["value"] == 15 and wf02[3]["status"] == "band-extreme"  # its peak
+    assert wf02[4]["display"] == "10 Jan 2024"
+    assert wf02[5]["value"] == 9 and wf02[5]["status"] == "band-high"  # now
+    assert wf02[6]["value"] == 6
     assert table_of(pack.content, "overdue_actions")["rows"][0][5]["value"] == 14
     benefit = table_of(pack.content, "benefits")["rows"][0]
     assert benefit[6]["value"] == pytest.approx(20000.0)  # 120,000 - 100,000
+
+
+def test_no_risk_brought_below_says_so(pack_home, registers):
+    registers["snapshot"]["baf_brought_below"] = []
+    below = table_of(make(pack_home).content, "baf_brought_below")
+    assert below["rows"] == []
+    assert below["empty"] == "No risk was brought below 15 in the year to 15 Jul 2024."
 
 
 def test_sections_say_when_a_part_is_missing(pack_home, monkeypatch):

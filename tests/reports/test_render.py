@@ -218,3 +218,48 @@ def test_the_spc_legend_shows_every_label_whole():
         if isinstance(layer.get("encoding", {}).get("color", {}).get("legend"), dict)
     ]
     assert legends and all(legend["labelLimit"] == 0 for legend in legends)  # 0: no limit
+
+
+def test_every_format_lists_the_risks_brought_below_the_escalation_score(rendered):
+    """WF02 (conftest): 15 on 10 January 2024, 9 now: the row the BAF page shows, in each
+    format, with its highest score, the day, its current and target scores."""
+    import docx
+    import pypdf
+    from python_calamine import CalamineWorkbook
+
+    _pack, files = rendered
+    title = "Brought below the escalation score in the year to 15 Jul 2024"
+    pdf = "\n".join(p.extract_text() for p in pypdf.PdfReader(files["pdf"]).pages)
+    words = " ".join(pdf.split(title)[1].split("Risks whose key risk indicators")[0].split())
+    assert "WF02 Wellbeing budget reduced Polly McMeekin 15 10 Jan 2024 9 6" in words
+
+    page = files["html"].read_text(encoding="utf-8")
+    table = page.split(title)[1].split("</table>")[0]
+    assert "WF02" in table and "10 Jan 2024" in table and "Polly McMeekin" in table
+
+    document = docx.Document(str(files["docx"]))
+    found = next(
+        t
+        for t in document.tables
+        if [c.text for c in t.rows[0].cells][3:4] == ["Highest score in the year"]
+    )
+    assert [c.text for c in found.rows[1].cells][:5] == [
+        "WF02",
+        "Wellbeing budget reduced",
+        "Polly McMeekin",
+        "15",
+        "10 Jan 2024",
+    ]
+
+    sheet = CalamineWorkbook.from_path(str(files["xlsx"])).get_sheet_by_name("baf_brought_below")
+    rows = sheet.to_python()
+    assert rows[0][0] == title
+    assert rows[3][:7] == [
+        "WF02",
+        "Wellbeing budget reduced",
+        "Polly McMeekin",
+        15,
+        "10 Jan 2024",
+        9,
+        6,
+    ]

@@ -165,19 +165,9 @@ def test_aggregate_returns_count_the_organisations_and_areas_they_pool(
     from oneworkforce.data.importer import Importer
     from oneworkforce.metrics.store import ResultsStore
     from tests.data.samples import SAMPLES, write
+    from tests.metrics.test_contributors import agency_returns
 
-    base = {"period": "2024-03", "metric": "agency_fte", "unit": "fte", "numerator": None}
-    base |= {"denominator": None, "basis": "return", "quality": "actual"}
-    rows = [
-        {**base, "segment": s, "org_code": o, "area_code": a, "value": v}
-        for s, o, a, v in (
-            ("secondary_care", "RZA", None, 5.0),
-            ("general_practice", "B99001", None, 0.0),
-            ("nhs_community", "RZB", None, 3.0),
-            ("care_homes", None, "E06000014", 4.0),
-            ("care_homes", None, "E06000015", 2.0),
-        )
-    ]
+    rows = agency_returns()
     home = Home.resolve(tmp_path / "home")
     importer = Importer(home, submitted_by="tester")
     for dataset, data in (("organisations", SAMPLES["organisations"]), ("aggregate", rows)):

@@ -61,6 +61,9 @@ URLS: dict[str, tuple[object, object, str]] = {
     "registers:programmes": (P.VIEW_REGISTERS, (), ""),
     "registers:programme": (P.VIEW_REGISTERS, ("P1",), ""),
     "registers:report_new": (P.EDIT_REGISTERS, ("P1",), ""),
+    # the demo's Integrated Care Board committee and one of its memberships
+    "registers:members": (P.EDIT_REGISTERS, ("ICB-BOARD",), ""),
+    "registers:membership": (P.EDIT_REGISTERS, first("Membership"), ""),
     "registers:report_submit": (P.EDIT_REGISTERS, first("StatusReport"), ""),  # POST only
     "registers:portfolio": (P.VIEW_REGISTERS, (), ""),
     "registers:risks": (P.VIEW_REGISTERS, (), ""),

@@ -3,20 +3,15 @@ own figures is one organisation's figure in disguise (issue 14, item 2).
 
 A place, segment or staff-group figure to which one organisation alone contributes *is* that
 organisation's figure. Every read of the results store by the web pages, the downloads, the
-API and the board packs goes through :class:`GroupSizeReader`, which withholds such figures
+API and the board packs goes through the results reader, which withholds such figures
 from a :class:`Viewer` who may not see that organisation's own figures.
 
-**Contributors.** The organisations behind a stored figure are worked out from the stored
-organisation-level figures of the same generation:
-
-* computed figures: the partner organisations of the group (by the organisation register's
-  place and segment) whose own figure for the same metric, month and staff group (or staff
-  group of the cross-sector level, or band cluster) has a non-zero value, numerator or
-  denominator; an organisation with nothing in the group does not count;
-* figures from the ``aggregate`` dataset: the rows of the group with a non-zero value,
-  numerator or denominator in the submissions the figure names as its sources, each
-  organisation counted once and each area (a row with ``area_code``) counted as one
-  contributor, as the register cannot say how many organisations an area's figure covers.
+**Contributors.** The organisations behind each stored figure are worked out when the results
+are written and stored with them (``contributors``, :mod:`oneworkforce.metrics.contributors`,
+which says how), so the rule reads no other file: an organisation-level figure is its
+organisation's own; a place, segment or staff-group figure stands for the partner
+organisations of the group with a non-zero figure of their own, and an ``aggregate`` figure
+for the organisations and areas of its source rows.
 
 **The rule.** With ``others`` the contributors the viewer may not see: the figure is shown when
 every contributor is one the viewer may see (their own organisation), or when ``others`` holds
@@ -29,14 +24,9 @@ worked from every point.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
-
-import pyarrow.parquet as pq
 
 from oneworkforce.config import min_organisations
 from oneworkforce.metrics.results_layout import Row
@@ -57,8 +47,6 @@ SERIES_FIELDS = (
     "variation_icon",
     "assurance",
 )
-#: the dimensions a group can be narrowed by besides the organisation
-_NARROWING = ("staff_group", "staff_category", "band_cluster")
 
 
 @dataclass(frozen=True)
@@ -112,148 +100,6 @@ def public_viewer() -> Viewer:
 
 def has_figure(row: Mapping[str, Any]) -> bool:
     return any(row.get(f) is not None for f in FIGURES)
-
-
-def _contributes(row: Mapping[str, Any]) -> bool:
-    return any(row.get(f) not in (None, 0) for f in FIGURES)
-
-
-@cache
-def _category(staff_group: str | None) -> str | None:
-    from oneworkforce.data.reference import staff_category
-
-    if staff_group is None:
-        return None
-    try:
-        return staff_category(staff_group)
-    except KeyError:
-        return None
-
-
-Register = Mapping[str, tuple[str | None, str | None]]
-
-
-class Contributors:
-    """The organisations behind stored figures, for one generation of the results store.
-
-    ``reader`` is a :class:`~oneworkforce.metrics.results_reader.ResultsReader`; ``register``
-    maps each partner organisation to its place and segment."""
-
-    def __init__(self, reader: Any, index: Mapping[str, Any], register: Register) -> None:
-        self.reader = reader
-        self.index = index
-        self.register = register
-
-    def of(self, split: str, rows: Sequence[Row]) -> list[frozenset[str]]:
-        """The contributors of each row of ``split`` (organisation-level rows: their own)."""
-        out: list[frozenset[str]] = [frozenset()] * len(rows)
-        computed: list[int] = []
-        aggregate: list[int] = []
-        for i, row in enumerate(rows):
-            if row.get("org_code") is not None:
-                out[i] = frozenset({row["org_code"]})
-            elif row.get("origin") == "aggregate":
-                aggregate.append(i)
-            else:
-                computed.append(i)
-        if computed:
-            self._computed(rows, computed, out)
-        if aggregate:
-            self._aggregate(rows, aggregate, out)
-        return out
-
-    # -- computed figures: from the organisations' own stored figures ------------------------
-    def _computed(self, rows: Sequence[Row], which: list[int], out: list[frozenset[str]]) -> None:
-        by_level: dict[str, list[int]] = defaultdict(list)
-        for i in which:
-            narrowed = rows[i].get("staff_group") or rows[i].get("staff_category")
-            by_level["org_code_staff_group" if narrowed else "org_code"].append(i)
-        for level, indices in by_level.items():
-            metrics = sorted({rows[i]["metric"] for i in indices})
-            periods = sorted({rows[i]["period"] for i in indices})
-            files = self.reader._files(level, "results", metrics, self.index)
-            org_rows = self.reader._read(
-                files,
-                [("metric", "in", metrics), ("period", "in", periods), ("origin", "=", "computed")],
-            )
-            found: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
-            for o in org_rows:
-                place_segment = self.register.get(o["org_code"])
-                if place_segment is None or not _contributes(o):
-                    continue
-                entry = {
-                    "org": o["org_code"],
-                    "place": place_segment[0],
-                    "segment": place_segment[1],
-                    "staff_group": o.get("staff_group"),
-                    "staff_category": o.get("staff_category") or _category(o.get("staff_group")),
-                    "band_cluster": o.get("band_cluster"),
-                }
-                found[o["metric"], o["period"], None].append(entry)
-                for d in ("staff_group", "staff_category"):
-                    if entry[d] is not None:
-                        found[o["metric"], o["period"], (d, entry[d])].append(entry)
-            for i in indices:
-                row = rows[i]
-                narrowed = next(
-                    ((d, row[d]) for d in ("staff_group", "staff_category") if row.get(d)), None
-                )
-                wanted = {
-                    d: row[d] for d in ("place", "segment", *_NARROWING) if row.get(d) is not None
-                }
-                out[i] = frozenset(
-                    c["org"]
-                    for c in found.get((row["metric"], row["period"], narrowed), ())
-                    if all(c[d] == v for d, v in wanted.items())
-                )
-
-    # -- aggregate figures: the rows of their source submissions -----------------------------
-    def _aggregate(self, rows: Sequence[Row], which: list[int], out: list[frozenset[str]]) -> None:
-        for i in which:
-            row = rows[i]
-            found: set[str] = set()
-            for sid in row.get("sources") or ():
-                for entry in _aggregate_rows(self.reader.lake_root, sid):
-                    if entry["metric"] != row["metric"] or entry["period"] != row["period"]:
-                        continue
-                    if not _contributes(entry):
-                        continue
-                    if row.get("segment") is not None and entry["segment"] != row["segment"]:
-                        continue
-                    org = entry["org_code"]
-                    if org is not None and org not in self.register:
-                        continue  # not a partner: in no figure of the ICS
-                    place = self.register[org][0] if org is not None else None
-                    if row.get("place") is not None and place != row["place"]:
-                        continue
-                    found.add(org if org is not None else f"area {entry['area_code']}")
-            out[i] = frozenset(found)
-
-
-_aggregate_cache: dict[Path, list[dict[str, Any]]] = {}
-
-
-def _aggregate_rows(lake_root: Path, submission: str) -> list[dict[str, Any]]:
-    """The rows of one ``aggregate`` submission (its files are never rewritten)."""
-    folder = Path(lake_root) / "aggregate" / f"submission={submission}"
-    if folder not in _aggregate_cache:
-        rows: list[dict[str, Any]] = []
-        for path in sorted(folder.glob("*.parquet")):
-            table = pq.read_table(path)
-            names = set(table.column_names)
-            for r in table.to_pylist():
-                rows.append(
-                    {
-                        "metric": r.get("metric"),
-                        "period": str(r.get("period"))[:7],
-                        "segment": r.get("segment"),
-                        "org_code": r.get("org_code") if "org_code" in names else None,
-                        "area_code": r.get("area_code") if "area_code" in names else None,
-                        **{f: r.get(f) for f in FIGURES},
-                    }
-                )
-        _aggregate_cache[folder] = rows
-    return _aggregate_cache[folder]
 
 
 def withhold(viewer: Viewer, rows: list[Row], contributors: Sequence[frozenset[str]]) -> list[Row]:

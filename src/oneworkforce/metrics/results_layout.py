@@ -19,8 +19,15 @@ those outside the split are null), ``origin`` (``computed``, or ``aggregate`` fo
 entered through the ``aggregate`` dataset), ``value``, ``numerator``, ``denominator``,
 ``unit``, ``basis``, ``quality``, ``sources`` (the submission ids behind the figure),
 ``note``, ``coverage`` (for segment figures, ``area`` for an area-wide figure or
-``providers`` for the providers' own, see ``metrics/sources.py``), ``computed_at`` and
+``providers`` for the providers' own, see ``metrics/sources.py``), ``contributors`` and
+``contributor_count`` (the organisations behind the figure and how many, see
+``metrics/contributors.py``; SPC points carry them too), ``computed_at`` and
 ``data_version`` (a hash of the manifest slices the row was computed from).
+
+**Format.** ``index.json`` records the layout's :data:`FORMAT`. A store of another format is
+read as not built (:func:`read_index` gives None), and
+:func:`oneworkforce.metrics.results_writer.repair_if_stale` (run when a command opens the data
+directory) and the next refresh rebuild it in the current format.
 
 **Atomicity.** A write puts new files under new names, then replaces ``index.json`` in one
 ``os.replace``; readers read the index once and then only the files it names, which are never
@@ -48,7 +55,9 @@ import pyarrow.parquet as pq
 from oneworkforce.metrics.catalogue import Catalogue
 from oneworkforce.metrics.definitions import Metric
 
-FORMAT = 4  # 1: one file per split; 2: before the staff_category column; 3: before coverage
+#: 1: one file per split; 2: before the staff_category column; 3: before coverage; 4: before
+#: the contributors columns
+FORMAT = 5
 DIMENSION_COLUMNS = (
     "place",
     "segment",
@@ -75,6 +84,8 @@ RESULTS_SCHEMA = pa.schema(
         ("sources", pa.list_(pa.string())),
         ("note", pa.string()),
         ("coverage", pa.string()),
+        ("contributors", pa.list_(pa.string())),
+        ("contributor_count", pa.int32()),
         ("computed_at", _TIME),
         ("data_version", pa.string()),
     ]
@@ -101,6 +112,8 @@ SPC_SCHEMA = pa.schema(
         ("assurance", pa.string()),
         ("improvement", pa.string()),
         ("target", pa.float64()),
+        ("contributors", pa.list_(pa.string())),
+        ("contributor_count", pa.int32()),
         ("computed_at", _TIME),
     ]
 )
@@ -135,6 +148,16 @@ def read_index(lake_root: Path | str) -> dict[str, Any] | None:
         return None
     data: dict[str, Any] = json.loads(text)
     return data if data.get("format") == FORMAT else None
+
+
+def stored_format(lake_root: Path | str) -> int | None:
+    """The format of the stored generation, whatever it is (None before the first write)."""
+    try:
+        data = json.loads(index_path(lake_root).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+    value = data.get("format") if isinstance(data, dict) else None
+    return value if isinstance(value, int) else None
 
 
 def manifest_path(lake_root: Path | str) -> Path:

@@ -78,7 +78,9 @@ class Freshness:
 
 _fresh_lock = threading.Lock()
 _fresh_cache: dict[Path, tuple[tuple[Any, ...], Freshness]] = {}
-_register_cache: dict[tuple[Path, str], dict[str, tuple[str | None, str | None]]] = {}
+#: the stored columns naming the organisations behind a figure (never shown to a reader who
+#: may not see every organisation)
+_CONTRIBUTORS = ("contributors", "contributor_count")
 
 
 def _stamp(path: Path) -> tuple[Any, ...]:
@@ -113,35 +115,20 @@ class ResultsReader:
         self._order = {code: i for i, code in enumerate(catalogue.codes)}
 
     # -- the minimum number of organisations per group, for the viewer -----------------------
-    def _register(self, index: Mapping[str, Any]) -> dict[str, tuple[str | None, str | None]]:
-        key = (self.lake_root, index["data_version"])
-        with _fresh_lock:
-            cached = _register_cache.get(key)
-        if cached is None:
-            from oneworkforce.config import Home
-            from oneworkforce.data.lake import Lake
-
-            cached = {
-                str(o["org_code"]): (o["place"], o["segment"])  # type: ignore[misc]
-                for o in Lake(Home(self.lake_root.parent)).organisations()
-                if o.get("partner")
-            }
-            with _fresh_lock:
-                _register_cache.clear()  # one generation at a time
-                _register_cache[key] = cached
-        return cached
-
     def _disclose(self, split: str, rows: list[Row], *, spc: bool = False) -> list[Row]:
-        """``rows`` of ``split`` with what the viewer may not see withheld."""
+        """``rows`` of ``split`` with what the viewer may not see withheld, by the
+        contributors stored with each figure (metrics/contributors.py); the list of them is
+        not passed on to a restricted viewer."""
         if self.viewer.unrestricted or not rows:
             return rows
-        index = self.index()
-        if index is None:
-            return rows
-        if spc:  # the sources of aggregate figures are on their stored results
-            rows = self._with_sources(split, rows)
-        contributors = group_size.Contributors(self, index, self._register(index))
-        shown = group_size.withhold(self.viewer, rows, contributors.of(split, rows))
+        behind = [
+            frozenset((row["org_code"],))
+            if row.get("org_code") is not None
+            else frozenset(row.get("contributors") or ())
+            for row in rows
+        ]
+        bare = [{k: v for k, v in row.items() if k not in _CONTRIBUTORS} for row in rows]
+        shown = group_size.withhold(self.viewer, bare, behind)
         if not spc:
             return shown
         series: dict[SeriesKey, list[Row]] = {}
@@ -151,22 +138,6 @@ class ResultsReader:
         for points in series.values():
             out.extend(group_size.withhold_series_statistics(points))
         return sorted(out, key=sort_key(self._order))
-
-    def _with_sources(self, split: str, points: list[Row]) -> list[Row]:
-        wanted = [p for p in points if p.get("origin") == "aggregate"]
-        if not wanted:
-            return points
-        metrics = sorted({p["metric"] for p in wanted})
-        results = self._read(
-            self._files(split, "results", metrics), _filters(metrics, {"origin": "aggregate"})
-        )
-        sources = {(series_key(r), r["period"]): r["sources"] for r in results}
-        return [
-            {**p, "sources": sources.get((series_key(p), p["period"]), [])}
-            if p.get("origin") == "aggregate"
-            else p
-            for p in points
-        ]
 
     @property
     def index_path(self) -> Path:

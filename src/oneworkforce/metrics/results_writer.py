@@ -46,7 +46,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from oneworkforce.metrics import compute as _compute
-from oneworkforce.metrics import spc
+from oneworkforce.metrics import contributors, spc
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.engines.duckdb import DuckDBEngine
 from oneworkforce.metrics.impact import (
@@ -82,6 +82,7 @@ from oneworkforce.metrics.results_layout import (
     results_root,
     series_key,
     spc_target,
+    stored_format,
 )
 
 ComputeFn = Callable[..., list[MetricResult]]
@@ -442,6 +443,7 @@ class ResultsWriter:
                 report.rows_written[split.name] = len(rows)
                 report.series_analysed[split.name] = count
             done += len(splits)
+        tables = self._with_contributors(tables, self._register(con), None)
         self._commit(tables, manifest, version, now, previous=None)
         if progress:
             progress("done", len(SPLITS), len(SPLITS))
@@ -492,8 +494,24 @@ class ResultsWriter:
             report.rows_replaced[split.name] = old.num_rows - kept.num_rows
             report.rows_written[split.name] = fresh.num_rows
             report.series_analysed[split.name] = count
+        tables = self._with_contributors(tables, register, index)
         self._commit(tables, manifest, version, now, previous=index)
         return report
+
+    def _with_contributors(
+        self,
+        tables: Mapping[str, Mapping[str, tuple[pa.Table, pa.Table]]],
+        register: Register,
+        index: Mapping[str, Any] | None,
+    ) -> dict[str, dict[str, tuple[pa.Table, pa.Table]]]:
+        """The organisations behind each figure about to be written (metrics/contributors.py),
+        from the organisation-level results of this write, else of ``index``'s generation."""
+
+        def stored(split: str, code: str) -> pa.Table | None:
+            info = (index or {}).get("splits", {}).get(split, {}).get("metrics", {}).get(code)
+            return None if info is None else pq.read_table(self.root / info["results"])
+
+        return contributors.with_contributors(tables, register, self.lake_root, stored)
 
     def _recompute(
         self,
@@ -780,10 +798,13 @@ def refresh_after_commit(home: Any) -> RefreshReport:
 
 def repair_if_stale(home: Any) -> RefreshReport | None:
     """Refresh the stored results if they are behind the lake's manifest or the catalogue
-    (after a killed or failed refresh); None when they are fresh or were never built."""
+    (after a killed or failed refresh), or rebuild them if they were written in an earlier
+    format; None when they are fresh or were never built."""
     writer = ResultsWriter(home.lake)
     index = writer.index()
     if index is None:
+        if stored_format(home.lake) not in (None, FORMAT):
+            return writer.rebuild()  # written by an earlier version: rebuilt in this format
         return None
     if not is_stale(index, lake_version(home.lake), writer.catalogue):
         return None

@@ -24,7 +24,7 @@ from oneworkforce.metrics.results_layout import DIMENSION_COLUMNS, RESULTS_SCHEM
 
 SYSTEM = "system"
 #: Columns of the results store that say where and when it stored a figure, not the figure.
-STORE_ONLY = ("origin", "computed_at", "data_version")
+STORE_ONLY = ("origin", "contributors", "contributor_count", "computed_at", "data_version")
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

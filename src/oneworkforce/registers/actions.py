@@ -29,6 +29,7 @@ from oneworkforce.registers.models import (
     Interest,
     KeyRiskIndicator,
     Meeting,
+    Membership,
     Organisation,
     Person,
     PersonAlias,
@@ -517,6 +518,32 @@ def create_person(actor: str, name: str, **values) -> Person:
         person = create(actor, Person, name=name.strip(), key=name_key(name), **values)
         relink(actor, person.key)
     return person
+
+
+def add_member(
+    actor: str,
+    committee: Programme,
+    person: Person | Mapping[str, str],
+    *,
+    role: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> Membership:
+    """Make someone a member of a committee: a person of the register, or a new person
+    (``{"name": ..., "organisation": ...}``) created with the membership, in one transaction."""
+    with transaction.atomic():
+        if not isinstance(person, Person):
+            details = {k: str(v).strip() for k, v in person.items() if k != "name"}
+            person = create_person(actor, str(person["name"]), **details)
+        return create(
+            actor,
+            Membership,
+            committee=committee,
+            person=person,
+            role=role,
+            since=since,
+            until=until,
+        )
 
 
 def relink(actor: str, key: str) -> None:

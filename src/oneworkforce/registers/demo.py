@@ -48,6 +48,35 @@ SERVES = {
 }
 
 #: the seed risks' (003) key risk indicators: risk ref -> (metric, direction that signals it)
+#: the seed risks' owners (seed 003 names none): people named by their role, synthetic,
+#: each the lead its mitigations name (the LETC's strategy and resourcing, the HR
+#: Collaborative, the OD plans, the finance modelling, the workstream's design work)
+RISK_OWNERS = {
+    "1": "Director of People",
+    "2": "HR Collaborative Lead",
+    "3": "HR Collaborative Lead",
+    "4": "HR Collaborative Lead",
+    "5": "HR Collaborative Lead",
+    "6": "Organisational Development Lead",
+    "7": "Director of People",
+    "8": "Workforce Programme Lead",
+    "9": "Workforce Finance Lead",
+    "10": "Organisational Development Lead",
+}
+#: the organisation the risk owners work for (synthetic, as their names)
+OWNERS_ORGANISATION = "Synthetic Nottinghamshire workforce workstream"
+
+
+def _owner(actor: str, role: str) -> models.Person:
+    """The risk owner named by ``role`` (made once: loading the demo again finds them)."""
+    from oneworkforce.registers.people import name_key
+
+    found = models.Person.objects.filter(
+        key=name_key(role), organisation=OWNERS_ORGANISATION
+    ).first()
+    return found or actions.create_person(actor, role, role=role, organisation=OWNERS_ORGANISATION)
+
+
 INDICATORS = {
     "1": [("vacancy_rate", "up")],  # no robust workforce strategy: posts stay empty
     "3": [("plan_variance_substantive_fte_pct", "down")],  # plans pull below the system's
@@ -469,8 +498,10 @@ def load_demo(actor: str = "demo", today: dt.date | None = None) -> dict[str, in
                 # likelihood lower at the same consequence (a demo assumption, see docs)
                 changes["target_likelihood"] = max(1, risk.current_likelihood - 2)
                 changes["target_consequence"] = risk.current_consequence
-            if not risk.owner:
-                changes["owner"] = "Lyn Bacon"
+            if risk.owner_person is None and risk.ref in RISK_OWNERS:
+                owner = _owner(actor, RISK_OWNERS[risk.ref])
+                changes["owner_person"] = owner
+                changes["owner"] = owner.name
             with actions.scored_on(latest_review):
                 actions.update(
                     actor,

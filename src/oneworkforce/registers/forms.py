@@ -344,6 +344,64 @@ class BenefitMonthForm(VersionedForm):
         return value
 
 
+class MembershipForm(VersionedForm):
+    """A member's role on a committee and the days their membership began and ended (a
+    member who leaves is given an end date, never removed: past meetings keep their members)."""
+
+    class Meta:
+        model = models.Membership
+        fields = ("role", "since", "until")
+        labels: ClassVar[dict] = {"role": "Role on the committee", "since": "Member from"}
+        widgets: ClassVar[dict] = {"since": _DATE, "until": _DATE}
+        help_texts: ClassVar[dict] = {
+            "until": "Leave empty while they are a member; the last day of their membership.",
+        }
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", "The membership cannot end before it began")
+        return data
+
+
+class NewMembershipForm(MembershipForm):
+    """A new member: someone in the people register, or a new person."""
+
+    member = forms.ModelChoiceField(
+        queryset=models.Person.objects.filter(archived=False),
+        required=False,
+        empty_label="Choose a person",
+        label="Person",
+        help_text="Someone in the people register; or type a new person's name below.",
+    )
+    new_name = forms.CharField(required=False, max_length=200, label="Or a new person's name")
+    new_organisation = forms.CharField(
+        required=False, max_length=300, label="The new person's organisation"
+    )
+
+    field_order = ("member", "new_name", "new_organisation", "role", "since", "until")
+
+    def __init__(self, *args, committee: models.Programme, **kwargs):
+        self.committee = committee
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        person, name = data.get("member"), (data.get("new_name") or "").strip()
+        if person is None and not name:
+            self.add_error("member", "Choose a person, or type a new person's name")
+        elif person is not None and name:
+            self.add_error("new_name", "Choose a person or type a new name, not both")
+        elif person is not None and self.committee.members.filter(person=person).exists():
+            self.add_error(
+                "member",
+                f"{person.name} is already a member of {self.committee.name}: change their "
+                "membership in the list instead",
+            )
+        return data
+
+
 # --- forms for new records: what the edit form asks, and what a record cannot do without --
 
 

@@ -434,13 +434,16 @@ class Attendee(models.Model):
 
 
 class Membership(models.Model):
-    """A person's membership of a committee (or board, or group)."""
+    """A person's membership of a committee (or board, or group). Never deleted: a member
+    who leaves has an ``until`` date, so the members on any past day can still be read.
+    ``version`` counts edits, so an edit made from a stale page is refused."""
 
     committee = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="members")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=200, blank=True)
     since = models.DateField(null=True, blank=True)
     until = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ("committee_id", "person_id")

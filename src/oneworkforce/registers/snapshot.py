@@ -15,6 +15,9 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
 from oneworkforce.registers import models, scoring, vocab
 
 _RAG_KEYS = [d for d, _ in vocab.RAG_DIMENSIONS]
@@ -193,6 +196,35 @@ def _scored_on(risk: models.Risk) -> str | None:
     return max(days).date().isoformat() if days else None
 
 
+def came_down(risk: models.Risk, as_of: dt.date, threshold: int) -> dict[str, Any] | None:
+    """A risk below the escalation score on ``as_of`` whose current score reached it in the
+    year to ``as_of``: its highest score then and the day it was scored (None otherwise)."""
+    if scoring.escalated(risk.score("current"), threshold):
+        return None
+    start = as_of - relativedelta(years=1)
+    scored = [
+        a
+        for a in risk.assessments.all()
+        if a.stage == "current" and start < timezone.localtime(a.assessed_at).date() <= as_of
+    ]
+    peak = max(scored, key=lambda a: (a.score, a.assessed_at), default=None)
+    if peak is None or not scoring.escalated(peak.score, threshold):
+        return None
+    return {"peak_score": peak.score, "peak_on": _iso(timezone.localtime(peak.assessed_at).date())}
+
+
+def brought_below(risks: list[models.Risk], as_of: dt.date, threshold: int) -> list[dict[str, Any]]:
+    """The risks brought below the escalation score in the year to ``as_of``, highest score
+    in the year first: each risk's row (:func:`risk_row`) with ``peak_score`` and ``peak_on``.
+    The Board Assurance Framework page and the board pack both list these."""
+    rows = []
+    for risk in risks:
+        peak = came_down(risk, as_of, threshold)
+        if peak is not None:
+            rows.append({**risk_row(risk, as_of, threshold), **peak})
+    return sorted(rows, key=lambda r: (-r["peak_score"], r["ref"]))
+
+
 def heatmap(risks: list[models.Risk]) -> dict[str, Any]:
     counts = [[0] * 5 for _ in range(5)]
     for risk in risks:
@@ -257,6 +289,7 @@ def board_snapshot(as_of: dt.date) -> dict[str, Any]:
         "benefits_by_portfolio": by_portfolio,
         "risks": risk_rows,
         "baf": [r for r in risk_rows if r["escalated_to_baf"]],
+        "baf_brought_below": brought_below(risks, as_of, threshold),
         "heatmap": heatmap(risks),
         "overdue_actions": overdue_actions,
         "overdue_milestones": overdue_milestones,

@@ -41,6 +41,21 @@ from oneworkforce.web.access import Permission as P
 from oneworkforce.web.decorators import requires
 
 
+def _save(request, form, obj, saved: str, then: str) -> tuple[HttpResponse | None, int]:
+    """Save a versioned edit form through the actions layer: the redirect to ``then`` once
+    saved, or no response and the status to show the form again with (400 invalid, 409
+    changed by someone else since the page was opened)."""
+    if not form.is_valid():
+        return None, 400
+    try:
+        actions.update(_actor(request), obj, form.cleaned_data["version"], form.changes())
+    except actions.StaleEdit as exc:
+        form.add_error(None, str(exc))
+        return None, 409
+    messages.info(request, saved)
+    return redirect(then), 200
+
+
 def _actor(request) -> str:
     return request.user.get_username()
 
@@ -220,15 +235,17 @@ def baf(request):
     threshold = scoring.escalation_score()
     open_actions = list(models.Action.objects.filter(archived=False, status="open"))
     flagged = indicators.flags(_store())
-    entries, came_off = [], []
-    for risk in models.Risk.objects.filter(archived=False).prefetch_related(
-        "programmes", "assessments"
-    ):
+    entries = []
+    risks = list(
+        models.Risk.objects.filter(archived=False).prefetch_related("programmes", "assessments")
+    )
+    pks = {risk.ref: risk.pk for risk in risks}
+    came_off = [
+        {**row, "pk": pks[row["ref"]]} for row in snapshot.brought_below(risks, today, threshold)
+    ]
+    for risk in risks:
         row = snapshot.risk_row(risk, today, threshold)
         if not row["escalated_to_baf"]:
-            came_down = _came_down(risk, today, threshold)
-            if came_down is not None:
-                came_off.append({**row, **came_down, "pk": risk.pk})
             continue
         row.update(
             pk=risk.pk,
@@ -254,27 +271,11 @@ def baf(request):
         )
         entries.append(row)
     entries.sort(key=lambda r: (-(r["current_score"] or 0), r["ref"]))
-    came_off.sort(key=lambda r: (-r["peak_score"], r["ref"]))
     return render(
         request,
         "registers/baf.html",
         {"entries": entries, "came_off": came_off, "threshold": threshold, "today": today},
     )
-
-
-def _came_down(risk: models.Risk, today: dt.date, threshold: int) -> dict | None:
-    """A risk below the escalation score now whose current score reached it in the year to
-    ``today``: its highest score then and the day it was scored (None otherwise)."""
-    start = today - relativedelta(years=1)
-    scored = [
-        a
-        for a in risk.assessments.all()
-        if a.stage == "current" and start < timezone.localtime(a.assessed_at).date() <= today
-    ]
-    peak = max(scored, key=lambda a: (a.score, a.assessed_at), default=None)
-    if peak is None or not scoring.escalated(peak.score, threshold):
-        return None
-    return {"peak_score": peak.score, "peak_on": timezone.localtime(peak.assessed_at).date()}
 
 
 def _names(action: models.Action, ref: str) -> bool:
@@ -630,16 +631,15 @@ def benefit_month(request, pk):
     status = 200
     if request.method == "POST":
         form = forms.BenefitMonthForm(request.POST, instance=models.BenefitMonth.objects.get(pk=pk))
-        if form.is_valid():
-            try:
-                actions.update(_actor(request), obj, form.cleaned_data["version"], form.changes())
-                messages.info(request, f"Actual for {obj.month:%B %Y} saved.")
-                return redirect("registers:benefit", pk=obj.benefit_id)
-            except actions.StaleEdit as exc:
-                form.add_error(None, str(exc))
-                status = 409
-        else:
-            status = 400
+        done, status = _save(
+            request,
+            form,
+            obj,
+            f"Actual for {obj.month:%B %Y} saved.",
+            reverse("registers:benefit", args=[obj.benefit_id]),
+        )
+        if done is not None:
+            return done
     else:
         form = forms.BenefitMonthForm(instance=obj)
     return render(
@@ -699,6 +699,59 @@ def _members(committee, on: dt.date) -> list:
     from oneworkforce.registers.conflicts import members_on
 
     return members_on(committee, on)
+
+
+@requires(P.EDIT_REGISTERS)
+def members(request, code):
+    """A committee's members, past and present, and a form to add one (audited, through
+    the actions layer). A member who leaves is given an end date, never removed."""
+    committee = get_object_or_404(models.Programme, code=code, archived=False)
+    form = forms.NewMembershipForm(request.POST or None, committee=committee)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        made = actions.add_member(
+            _actor(request),
+            committee,
+            data["member"] or {"name": data["new_name"], "organisation": data["new_organisation"]},
+            role=data["role"],
+            since=data["since"],
+            until=data["until"],
+        )
+        messages.info(request, f"{made.person.name} is a member of {committee.name}.")
+        return redirect("registers:members", code=committee.code)
+    today = _today()
+    current = {m.pk for m in _members(committee, today)}
+    rows = [
+        {"m": m, "current": m.pk in current}
+        for m in committee.members.select_related("person").order_by("person__key", "id")
+    ]
+    return render(
+        request,
+        "registers/members.html",
+        {"committee": committee, "rows": rows, "form": form, "today": today},
+        status=400 if form.errors else 200,
+    )
+
+
+@requires(P.EDIT_REGISTERS)
+def membership(request, pk):
+    """Change one member's role or the days of their membership (a stale page is refused)."""
+    obj = get_object_or_404(models.Membership.objects.select_related("committee", "person"), pk=pk)
+    status = 200
+    form = forms.MembershipForm(request.POST or None, instance=models.Membership.objects.get(pk=pk))
+    if request.method == "POST":
+        done, status = _save(
+            request,
+            form,
+            obj,
+            f"{obj.person.name}'s membership saved.",
+            reverse("registers:members", args=[obj.committee.code]),
+        )
+        if done is not None:
+            return done
+    return render(
+        request, "registers/membership.html", {"form": form, "membership": obj}, status=status
+    )
 
 
 @requires(P.VIEW_DECLARATIONS)

@@ -190,34 +190,25 @@ class SqlEngine(ABC):
             # so an engine may run them together (Spark: a few wide queries, not ~80 jobs)
             queries = {q.sql: q for plan in plans for q in (plan.queries if plan else ())}
             answers = dict(zip(queries, db.fetch_queries(list(queries.values())), strict=True))
-            # the same side query (organisations, submissions, aggregate figures, published
-            # totals) is asked by every split: run once
-            fetched: dict[str, list[tuple[Any, ...]]] = {}
-            fetched_dicts: dict[str, list[dict[str, Any]]] = {}
+            # the same side query, once: the published totals read all of staff in post
+            fetched: dict[tuple[str, bool], Any] = {}
 
-            def fetch(sql: str) -> list[tuple[Any, ...]]:
-                if sql not in fetched:
-                    fetched[sql] = db.fetch(sql)
-                return fetched[sql]
-
-            def fetch_dicts(sql: str) -> list[dict[str, Any]]:
-                if sql not in fetched_dicts:
-                    fetched_dicts[sql] = db.fetch_dicts(sql)
-                return fetched_dicts[sql]
+            def fetch(sql: str, dicts: bool = False) -> Any:
+                if (sql, dicts) not in fetched:
+                    fetched[sql, dicts] = db.fetch_dicts(sql) if dicts else db.fetch(sql)
+                return fetched[sql, dicts]
 
             for request, plan in zip(requests, plans, strict=True):
-                out.append(
-                    [] if plan is None else self._run(request, plan, answers, fetch, fetch_dicts)
-                )
+                out.append([] if plan is None else self._run(db, request, plan, answers, fetch))
         return out
 
     @staticmethod
     def _run(
+        db: Database,
         request: Request,
         plan: Plan,
         answers: Mapping[str, list[tuple[Any, ...]]],
-        fetch: Callable[[str], list[tuple[Any, ...]]],
-        fetch_dicts: Callable[[str], list[dict[str, Any]]],
+        fetch: Callable[..., Any],
     ) -> list[MetricResult]:
         rows = [row for query in plan.queries for row in raw_rows(query, answers[query.sql])]
         organisations = [(r[0], r[1], r[2]) for r in fetch(plan.organisations)]
@@ -225,8 +216,8 @@ class SqlEngine(ABC):
             (r[0], int(r[1]), r[2], r[3])
             for r in (fetch(plan.submissions) if plan.submissions else [])
         ]
-        aggregate = fetch_dicts(plan.aggregate) if wants_aggregate(request) else []
-        totals = fetch_dicts(plan.published) if published.wanted(request) else []
+        aggregate = fetch(plan.aggregate, dicts=True) if wants_aggregate(request) else []
+        totals = fetch(plan.published, dicts=True) if published.wanted(request) else []
         return assemble(request, rows, organisations, submissions, aggregate, totals)
 
     @staticmethod

@@ -14,8 +14,10 @@ execution coalesces the shuffles of small steps; shuffle partitions follow the c
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from os import PathLike
 from typing import TYPE_CHECKING, Any
@@ -27,6 +29,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
 
 _SESSION: SparkSession | None = None
+#: each step's and each batch of queries' time, at INFO (the benchmark reports them)
+log = logging.getLogger(__name__)
 
 DEFAULT_CONFIG = {
     "spark.ui.enabled": "false",
@@ -116,10 +120,12 @@ class SparkDatabase(Database):
     def materialise(self, name: str, sql: str) -> None:
         """Cache the step and build it now, once: the queries after it read the cached rows,
         and Spark knows its size when it chooses which side of a join to broadcast."""
+        started = time.perf_counter()
         frame = self.spark.sql(sql).cache()
-        frame.count()
+        rows = frame.count()
         frame.createOrReplaceTempView(name)
         self.cached[name] = frame
+        log.info("step %s: %d rows in %.1f s", name, rows, time.perf_counter() - started)
 
     def fetch_queries(self, queries: Sequence[Query]) -> list[list[tuple[Any, ...]]]:
         """Every metric query's rows from a few wide jobs: up to :data:`QUERIES_PER_JOB`
@@ -134,7 +140,16 @@ class SparkDatabase(Database):
                 frame, shapes[i] = _tagged(self.spark.sql(queries[i].sql), i, width)
                 wide = frame if wide is None else wide.unionAll(frame)
             assert wide is not None
-            for row in wide.collect():
+            started = time.perf_counter()
+            collected = wide.collect()
+            log.info(
+                "queries %d-%d: %d rows in %.1f s",
+                chunk[0],
+                chunk[-1],
+                len(collected),
+                time.perf_counter() - started,
+            )
+            for row in collected:
                 q, m, g, *rest = tuple(row)
                 dims, has_suppressed = shapes[q]
                 values = rest[width : width + 4]
@@ -143,10 +158,16 @@ class SparkDatabase(Database):
         return answers
 
     def fetch(self, sql: str) -> list[tuple[Any, ...]]:
-        return [tuple(row) for row in self.spark.sql(sql).collect()]
+        return [tuple(row) for row in self._collect(sql)]
 
     def fetch_dicts(self, sql: str) -> list[dict[str, Any]]:
-        return [row.asDict() for row in self.spark.sql(sql).collect()]
+        return [row.asDict() for row in self._collect(sql)]
+
+    def _collect(self, sql: str) -> list[Any]:
+        started = time.perf_counter()
+        rows = self.spark.sql(sql).collect()
+        log.info("side query %.60s: %.1f s", sql, time.perf_counter() - started)
+        return rows
 
     def drop(self, name: str) -> None:
         self.spark.catalog.dropTempView(name)

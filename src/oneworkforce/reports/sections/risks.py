@@ -7,6 +7,7 @@ from typing import Any
 
 from oneworkforce.reports.blocks import Section, chart, column, paragraph, section, table, text
 from oneworkforce.reports.context import Context
+from oneworkforce.web.formats import day
 
 CONSEQUENCE = ("1 Negligible", "2 Minor", "3 Moderate", "4 Major", "5 Catastrophic")
 LIKELIHOOD = {5: "5 Almost certain", 4: "4 Likely", 3: "3 Possible", 2: "2 Unlikely", 1: "1 Rare"}
@@ -123,8 +124,51 @@ def build(ctx: Context) -> Section:
                 _risk_rows(ctx, registers.get("baf", [])),
                 empty="No risk is escalated to the Board Assurance Framework.",
             ),
+            _brought_below(ctx, registers, escalation),
             *_indicator_blocks(ctx, registers),
         ],
+    )
+
+
+def _brought_below(ctx: Context, registers: dict[str, Any], escalation: int) -> dict[str, Any]:
+    """The risks whose current score reached the escalation score in the year to the board
+    date and has since come down (the snapshot's ``baf_brought_below``, the list the Board
+    Assurance Framework page shows), highest score in the year first."""
+    as_of = day(registers.get("as_of"))
+    rows = [
+        [
+            text(r.get("ref") or ""),
+            text(r.get("description") or ""),
+            text(r.get("owner") or ""),
+            ctx.figures.plain(r["peak_score"], "score", status=f"band-{band(r['peak_score'])}"),
+            text(day(r.get("peak_on"))),
+            ctx.figures.plain(
+                r.get("current_score"),
+                "score",
+                status=f"band-{r.get('current_band') or band(int(r.get('current_score') or 0))}",
+            ),
+            ctx.figures.plain(r.get("target_score"), "score"),
+        ]
+        for r in registers.get("baf_brought_below") or []
+    ]
+    return table(
+        "baf_brought_below",
+        f"Brought below the escalation score in the year to {as_of}",
+        [
+            column("Ref"),
+            column("Risk"),
+            column("Owner"),
+            column("Highest score in the year", "score"),
+            column("Scored on"),
+            column("Current score", "score"),
+            column("Target score", "score"),
+        ],
+        rows,
+        caption=(
+            f"Risks whose current score reached {escalation} or more in the year to {as_of} "
+            "and has since come down: the controls brought them off the framework."
+        ),
+        empty=f"No risk was brought below {escalation} in the year to {as_of}.",
     )
 
 
