@@ -21,9 +21,9 @@ from dataclasses import replace
 from typing import Any
 
 from oneworkforce.data.reference import TOTAL_STAFF_GROUP
-from oneworkforce.metrics.periods import month_index, period_label
+from oneworkforce.metrics.periods import month_index
 from oneworkforce.metrics.request import Request
-from oneworkforce.metrics.results import MetricResult
+from oneworkforce.metrics.results import MetricResult, for_group
 
 #: The metrics a published figure stands in for, and the data type it is published as.
 PUBLISHED_METRICS = {"staff_in_post_fte": "fte", "staff_in_post_headcount": "headcount"}
@@ -134,10 +134,12 @@ def merge(
                 note="; ".join(filter(None, [own.note, note(code, len(members), False)])),
             )
             continue
-        result = MetricResult(
-            metric=code,
-            period=period_label(m),
-            dimensions=dict(zip(request.by, key, strict=True)),
+        result = for_group(
+            request.by,
+            code,
+            m,
+            key,
+            order[code],
             value=value,
             numerator=value,
             denominator=None,
@@ -146,7 +148,6 @@ def merge(
             quality="actual",
             sources=sources,
             note=note(code, len(members), True),
-            key=(order[code], m, tuple("" if v is None else v for v in key)),
         )
         if at is not None:
             out[at] = result
