@@ -3,9 +3,10 @@
 
 Everything expensive happens once per session: the demo is generated, imported and computed
 in a temporary folder (``demo --no-serve --scale small``), one user per role is created with
-``createuser``, and one server is started. The server's environment has no ``DATABASE_URL``,
-so it keeps its operational store in SQLite inside that folder and never touches a test
-database. The browser is the system's ``/usr/bin/chromium``; no browser is ever downloaded.
+``createuser``, and one server is started. Chromium is launched once per test module
+(``chromium``). The server's environment has no ``DATABASE_URL``, so it keeps its
+operational store in SQLite inside that folder and never touches a test database. The
+browser is the system's ``/usr/bin/chromium``; no browser is ever downloaded.
 
 The tests assert on what a user sees. Expected figures are worked out from the demo's source
 files (``Demo``), following the metric definitions, never read back from the app. The upload
@@ -155,10 +156,14 @@ def base_url(demo_home: Path, accounts, tmp_path_factory) -> Iterator[str]:
         server.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """Debian's chromium, launched once per test process: Playwright's sync API allows one
-    running instance per thread, so every browser test shares it."""
+    """Debian's chromium, launched once per test module: Playwright's sync API allows one
+    running instance per thread, so a module's browser tests share it. It is stopped after
+    each module because the sync API keeps an event loop running in this thread while it is
+    up, and Django refuses any database query from a thread with a running loop
+    (``SynchronousOnlyOperation``): a ``django_db`` test that the same xdist worker runs after
+    the browser group would fail at its setup."""
     from playwright.sync_api import sync_playwright
 
     assert CHROMIUM.exists(), "Debian's chromium is needed at /usr/bin/chromium"
@@ -168,9 +173,9 @@ def chromium():
         launched.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(base_url: str, chromium):
-    """The shared chromium, once the demo is served."""
+    """The module's chromium, once the demo is served."""
     return chromium
 
 

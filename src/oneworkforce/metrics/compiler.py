@@ -4,7 +4,10 @@
 :class:`Plan`: a few shared *steps* (relations an engine materialises once: partner
 organisations, staff in post with its month index, who is where at both ends of a 12-month
 window) and one *query* per metric returning ``m``, the dimensions, ``numerator``,
-``denominator`` and the months of data behind windowed sums. :meth:`Plan.to_dialect`
+``denominator`` and the months of data behind windowed sums. :func:`compile_plans` compiles
+several requests (splits) together: each metric is then one query over every split's groups
+(``GROUPING SETS``, each row tagged with its group's dimensions), so an engine with a high
+cost per query or per stage (Spark) runs a few wide queries. :meth:`Plan.to_dialect`
 transpiles it with sqlglot (Spark SQL for the Spark engine), so each definition is compiled
 once, by one set of handlers, whatever runs it.
 
@@ -44,7 +47,7 @@ from oneworkforce.metrics.definitions import (
     TableMeasure,
     Total,
 )
-from oneworkforce.metrics.periods import first_day, month_index
+from oneworkforce.metrics.periods import first_day, month_index, source_months
 from oneworkforce.metrics.request import DIMENSIONS, Request
 
 PREFIX = "owm_"
@@ -358,6 +361,21 @@ class Compiler:
             return "TRUE"
         return f"{column} BETWEEN DATE '{first_day(self.lo)}' AND DATE '{first_day(self.hi)}'"
 
+    def staff_in_post_filter(self, column: str) -> str:
+        """The months of staff in post a request reads: from the start of its longest flow (or
+        the earliest month a staff-in-post figure takes its sources from) to the last month
+        asked for. Narrower than :meth:`period_filter`, whose 24 months back are for the
+        year-to-date comparisons of the other datasets: the person-level steps, the costliest
+        of a refresh, then read a third fewer months."""
+        months = self.request.months
+        if months is None or self.hi is None:
+            return "TRUE"
+        first = months[0] - self.lookback
+        for metric in self.request.metrics:
+            if "staff_in_post" in metric.datasets:
+                first = min(first, *source_months(metric.window, metric.measure, months[0]))
+        return f"{column} BETWEEN DATE '{first_day(first)}' AND DATE '{first_day(self.hi)}'"
+
     def targets(self, dataset: str) -> str:
         """The months results are given for: those asked for where the dataset has data."""
         return f"(SELECT m FROM {MONTHS} WHERE dataset = '{dataset}')"
@@ -379,7 +397,9 @@ class Compiler:
         # Staff in post is scanned only when a metric reads it (or compares with it): a
         # refresh of sickness or temporary staffing alone never pays for the largest dataset.
         needs_sip = "staff_in_post" in self.datasets or any(
-            isinstance(m.measure, Gap | PlanComparison) for m in self.request.metrics
+            isinstance(m.measure, Gap | PlanComparison)
+            and isinstance(m.measure.actual, AssignmentTotal)
+            for m in self.request.metrics
         )
         if not needs_sip:
             self._months_step()
@@ -390,7 +410,7 @@ class Compiler:
             f"{_cols(keys[2:], 'c.')}, {staff_category_sql('c.staff_group')} AS staff_category, "
             f"c.submission_id, c.fte FROM ("
             f"SELECT {inner}, submission_id, {exact_sum('fte')} AS fte "
-            f"FROM staff_in_post WHERE {self.period_filter('period')} "
+            f"FROM staff_in_post WHERE {self.staff_in_post_filter('period')} "
             f"GROUP BY {', '.join(keys)}, submission_id) c "
             f"JOIN {ORGS} o ON o.org_code = c.org_code"
         )
@@ -483,7 +503,8 @@ class Compiler:
             self.steps[PEOPLE] = (
                 "SELECT p.w, s.org_code, s.staff_group, s.staff_category, s.band, s.person_id, "
                 f"BIT_OR(p.bit) AS here{masks} FROM (SELECT {', '.join(columns)} "
-                f"FROM staff_in_post) s JOIN {PERIOD_BITS} p ON p.period = s.period "
+                f"FROM staff_in_post WHERE {self.staff_in_post_filter('period')}) s "
+                f"JOIN {PERIOD_BITS} p ON p.period = s.period "
                 "WHERE s.contract_type <> 'bank' "
                 "GROUP BY p.w, s.org_code, s.staff_group, s.staff_category, s.band, s.person_id"
             )
@@ -741,7 +762,10 @@ class Compiler:
         marked = (
             f"SELECT *, MAX(CASE WHEN staff_group = '{TOTAL_STAFF_GROUP}' THEN 1 ELSE 0 END) "
             f"{window} AS has_total, SUM(CASE WHEN staff_group <> '{TOTAL_STAFF_GROUP}' AND "
-            f"({raw_blank}) THEN 1 ELSE 0 END) {window} AS group_suppressed FROM {measure.dataset}"
+            f"({raw_blank}) THEN 1 ELSE 0 END) {window} AS group_suppressed FROM {measure.dataset} "
+            # a window per organisation and month: the months outside the request are left
+            # out before it, not after
+            f"WHERE {self.period_filter('period')}"
         )
         cells = (
             f"SELECT {month_of('t.period')} AS m, t.org_code, o.place, o.segment, o.{POOL}, "
@@ -806,7 +830,12 @@ class Compiler:
         )
         return sql, "a.actual"
 
-    def _cells(self, dataset: str, columns: str, actual_sql: str) -> str:
+    def _cells(self, dataset: str, columns: str, actual_sql: str, submitted: bool) -> str:
+        """The plan's cells with their actual values; ``submitted``: joined to the months each
+        organisation sent staff in post (an actual read from it is 0, not unknown, there)."""
+        joined = (
+            f"LEFT JOIN {SIP_ORGS} c ON c.m = e.m AND c.org_code = e.org_code " if submitted else ""
+        )
         return (
             f"SELECT e.m, e.org_code, o.place, o.segment, o.{POOL}, e.staff_group, "
             f"{staff_category_sql('e.staff_group')} AS staff_category, {columns} "
@@ -814,8 +843,7 @@ class Compiler:
             f"JOIN {ORGS} o ON o.org_code = e.org_code "
             f"LEFT JOIN ({actual_sql}) a ON a.m = e.m AND a.org_code = e.org_code "
             "AND a.staff_group = e.staff_group "
-            f"LEFT JOIN {SIP_ORGS} c ON c.m = e.m AND c.org_code = e.org_code "
-            f"WHERE e.m IN {self.targets(dataset)}"
+            f"{joined}WHERE e.m IN {self.targets(dataset)}"
         )
 
     @measure.register
@@ -826,7 +854,12 @@ class Compiler:
         actual_sql, actual = self._actual_cte(measure.actual, measure.dataset)
         planned = f"CAST(e.{measure.planned} AS DOUBLE)"
         gap = f"COALESCE(CAST(e.{measure.reported} AS DOUBLE), {planned} - {actual})"
-        cells = self._cells(measure.dataset, f"{planned} AS planned, {gap} AS gap", actual_sql)
+        cells = self._cells(
+            measure.dataset,
+            f"{planned} AS planned, {gap} AS gap",
+            actual_sql,
+            isinstance(measure.actual, AssignmentTotal),
+        )
         return self._each(
             splits,
             f"SELECT m, {select}, {exact_sum('gap')} AS numerator, "
@@ -842,7 +875,10 @@ class Compiler:
         actual_sql, actual = self._actual_cte(measure.actual, measure.dataset)
         planned = f"CAST(e.{measure.planned} AS DOUBLE)"
         cells = self._cells(
-            measure.dataset, f"{planned} AS planned, {actual} AS actual", actual_sql
+            measure.dataset,
+            f"{planned} AS planned, {actual} AS actual",
+            actual_sql,
+            isinstance(measure.actual, AssignmentTotal),
         )
         return self._each(
             splits,

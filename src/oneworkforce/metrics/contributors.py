@@ -87,14 +87,20 @@ def with_contributors(
     submissions = _Submissions(lake_root)
     out: dict[str, dict[str, tuple[pa.Table, pa.Table]]] = {}
     entries: dict[str, pa.Table] = {}
-    for split, metrics in tables.items():
-        out[split] = {}
-        for code, (rows, points) in metrics.items():
-            if code not in entries:
-                entries[code] = _entries(code, org_results, register)
-            named = _rows_contributors(rows, entries[code], register, submissions, left_out)
-            rows = _set(rows, named)
-            out[split][code] = (rows, _set(points, _points_contributors(points, rows)))
+    con = duckdb.connect()  # one for every join (opening one costs more than most joins)
+    try:
+        for split, metrics in tables.items():
+            out[split] = {}
+            for code, (rows, points) in metrics.items():
+                if code not in entries:
+                    entries[code] = _entries(code, org_results, register)
+                named = _rows_contributors(
+                    con, rows, entries[code], register, submissions, left_out
+                )
+                rows = _set(rows, named)
+                out[split][code] = (rows, _set(points, _points_contributors(points, rows)))
+    finally:
+        con.close()
     return out
 
 
@@ -153,6 +159,7 @@ def _entries(
 
 
 def _rows_contributors(
+    con: Any,
     rows: pa.Table,
     entries: pa.Table,
     register: Register,
@@ -170,7 +177,7 @@ def _rows_contributors(
             found[i] = [code]
     computed = [i for i in range(rows.num_rows) if org[i] is None and origin[i] != "aggregate"]
     if computed and entries.num_rows:
-        for i, names in _computed(rows, computed, entries, left_out).items():
+        for i, names in _computed(con, rows, computed, entries, left_out).items():
             found[i] = names
     aggregate = [i for i in range(rows.num_rows) if org[i] is None and origin[i] == "aggregate"]
     if aggregate:
@@ -181,7 +188,11 @@ def _rows_contributors(
 
 
 def _computed(
-    rows: pa.Table, which: list[int], entries: pa.Table, left_out: frozenset[str] = frozenset()
+    con: Any,
+    rows: pa.Table,
+    which: list[int],
+    entries: pa.Table,
+    left_out: frozenset[str] = frozenset(),
 ) -> dict[int, list[str]]:
     """Contributors of computed group figures: a join of the groups with the organisations'
     own figures of the same metric and month on every dimension the group has, one join per
@@ -190,7 +201,6 @@ def _computed(
     sized = ", ".join("'" + code.replace("'", "''") + "'" for code in sorted(left_out))
     groups = rows.select(["metric", "period", *_MATCHED]).take(which)
     groups = groups.append_column("rid", pa.array(which, pa.int64()))
-    con = duckdb.connect()
     try:
         con.register("g", groups)
         con.register("e", entries)
@@ -216,7 +226,8 @@ def _computed(
             out.update(dict(con.execute(query).fetchall()))
         return out
     finally:
-        con.close()
+        con.unregister("g")
+        con.unregister("e")
 
 
 def _aggregate(row: Mapping[str, Any], register: Register, submissions: _Submissions) -> list[str]:

@@ -88,6 +88,16 @@ from oneworkforce.metrics.results_layout import (
 ComputeFn = Callable[..., list[MetricResult]]
 #: threads reading or writing the results files of one refresh at once
 _IO_THREADS = 8
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _io_pool() -> ThreadPoolExecutor:
+    """This process's pool of I/O threads, made once (a refresh reads and writes files in
+    about twenty batches; starting eight threads for each cost more than some batches)."""
+    global _pool
+    if _pool is None or _pool[0] != os.getpid():  # a forked worker makes its own
+        _pool = (os.getpid(), ThreadPoolExecutor(max_workers=_IO_THREADS))
+    return _pool[1]
 
 
 def checkpoint(stage: str) -> None:
@@ -645,8 +655,7 @@ class ResultsWriter:
             }
         # written and synced side by side (Arrow and fsync let go of the GIL; a staff in post
         # refresh writes about 200 files), all before the index names them
-        with ThreadPoolExecutor(max_workers=_IO_THREADS) as pool:
-            list(pool.map(lambda w: _write_parquet(*w), writes))
+        list(_io_pool().map(lambda w: _write_parquet(*w), writes))
         manifest_file = f"manifest-{token}.parquet"
         table = pa.Table.from_pylist(
             [{c: s[c] for c in MANIFEST_COLUMNS} for s in manifest],
@@ -735,8 +744,7 @@ def _manifest_schema() -> pa.Schema:
 def _read_all(paths: Sequence[Path], schema: pa.Schema) -> pa.Table:
     if not paths:
         return schema.empty_table()
-    with ThreadPoolExecutor(max_workers=_IO_THREADS) as pool:
-        tables = list(pool.map(pq.read_table, paths))
+    tables = list(_io_pool().map(pq.read_table, paths))
     return pa.concat_tables([t.cast(schema) for t in tables])
 
 
