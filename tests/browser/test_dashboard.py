@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from oneworkforce.web.formats import month_name
+from oneworkforce.formats import month_name
 from tests.browser.support import UPLOAD_SEGMENT, fte_text, table_rows, wait_for_charts
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,7 @@ import io
 import pytest
 from python_calamine import CalamineWorkbook
 
-from oneworkforce.web.formats import month_name
+from oneworkforce.formats import month_name
 from tests.browser.support import fte_text, percent_text, table_rows
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from oneworkforce.web.formats import month_name
+from oneworkforce.formats import month_name
 from tests.browser.support import (
     UPLOAD_SEGMENT,
     axe_violations,

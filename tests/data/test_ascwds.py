@@ -233,10 +233,9 @@ def test_establishments_not_in_the_register_are_refused(importer, tmp_path):
         (("CH1", "w1", "NEW", "5", "2", "8", "37.5", "", ""), "EMPLSTATUS", "unknown_code"),
         (("CH1", "w1", "NEW", "1", "2", "99", "37.5", "", ""), "MAINJOBROLE", "unknown_code"),
         (("CH1", "w1", "NEW", "1", "3", "8", "37.5", "", ""), "ZEROHRCONT", "unknown_code"),
-        # permanent, not zero hours: contracted hours are needed
-        (("CH1", "w1", "NEW", "1", "2", "8", "", "20", ""), "CONTHOURS", "ascwds_hours"),
-        # zero hours: average hours are needed
-        (("CH1", "w1", "NEW", "1", "1", "8", "37.5", "", ""), "AVGHOURS", "ascwds_hours"),
+        # hours that are neither a number of hours nor 999 (not known)
+        (("CH1", "w1", "NEW", "1", "2", "8", "full time", "", ""), "CONTHOURS", "ascwds_hours"),
+        (("CH1", "w1", "NEW", "1", "1", "8", "", "0", ""), "AVGHOURS", "ascwds_hours"),
         # agency: average hours; 60 hours is more than 1.5 FTE (56.25 hours)
         (("CH1", "w1", "NEW", "4", "", "8", "", "60", ""), "AVGHOURS", "ascwds_hours"),
         (("CH1", "w1", "NEW", "1", "2", "8", "37.5", "", "400"), "DAYSSICK", "out_of_range"),
@@ -285,28 +284,50 @@ def test_the_segment_comes_from_the_main_service(importer, tmp_path):
     assert got["H1", "agency_fte"][0] == "care_homes"  # MAINSERVICE 2: a care home
 
 
-def test_hours_of_999_are_not_known_as_in_ascwds(importer, tmp_path):
-    # ASC-WDS reads CONTHOURS / AVGHOURS of 999 as "hours not known" and accepts the record
-    # (workerCSVValidator: _validateContHours, _validateAvgHours); so do we, with no FTE
+def test_hours_not_known_count_in_headcount_but_not_in_fte(importer, tmp_path):
+    # ASC-WDS reads CONTHOURS / AVGHOURS of 999 as "hours not known" and takes a blank as no
+    # answer, and accepts the record either way (workerCSVValidator: _validateContHours,
+    # _validateAvgHours); so do we: the worker is in post (headcount), with no FTE
     rows_in = [
         ("CH1", "w1", "NEW", "1", "2", "8", "37.5", "", "10"),  # permanent, 1.0 FTE
         ("CH1", "w2", "NEW", "1", "2", "8", "999", "", "5"),  # permanent, hours not known
-        ("CH1", "w3", "NEW", "4", "", "8", "", "999", ""),  # agency, hours not known
-        ("CH1", "w4", "NEW", "4", "", "8", "", "18.75", ""),  # agency, 0.5 FTE
+        ("CH1", "w3", "NEW", "2", "2", "7", "", "", ""),  # temporary, hours blank
+        ("CH1", "w4", "NEW", "1", "1", "8", "", "999.5", ""),  # zero hours, not known
+        ("CH1", "w5", "NEW", "3", "", "8", "", "", ""),  # pool/bank, hours blank
+        ("CH1", "w6", "NEW", "4", "", "8", "", "999", ""),  # agency, hours not known
+        ("CH1", "w7", "NEW", "4", "", "8", "", "18.75", ""),  # agency, 0.5 FTE
     ]
     done = import_ascwds(
         importer, "ascwds_worker", workers_file(tmp_path / "w.csv", rows_in), PERIOD
     )
     assert done.ok, done.report and [e.describe() for e in done.report.errors]
-    assert done.counts["hours_not_known"] == 2
-    assert any("2 worker(s) with hours of 999" in w for w in done.warnings)
-    # staff in post: w1 alone (w2 has no FTE to store)
-    assert rows(importer, "SELECT count(*), sum(fte) FROM staff_in_post") == [(1, 1.0)]
-    got = aggregate(importer)
+    # the validation report says how many: w2, w3, w4, w5 and w6
+    assert done.counts["hours_not_known"] == 5
+    assert any(
+        w.startswith("5 worker(s) with hours not known (999 or blank") for w in done.warnings
+    )
+    # staff in post: w1 to w4 permanent or temporary (w5 bank), FTE from w1's hours alone
+    stored = rows(
+        importer,
+        "SELECT count(*), count(fte), sum(fte) FROM staff_in_post WHERE contract_type <> 'bank'",
+    )
+    assert stored == [(4, 1, 1.0)]
+    con = importer.lake.connect()
+    try:
+        results = DuckDBEngine().compute(
+            con, ["staff_in_post_headcount", "staff_in_post_fte"], [PERIOD], by=["org_code"]
+        )
+    finally:
+        con.close()
+    got = {(r.metric, r.dimensions["org_code"]): r.value for r in results}
+    # headcount 4 (w1, w2, w3, w4); FTE 1.0 (w1's 37.5 / 37.5 hours), not 0 and not missing
+    assert got["staff_in_post_headcount", "H1"] == 4
+    assert got["staff_in_post_fte", "H1"] == 1.0
+    agg = aggregate(importer)
     # agency 0.5 FTE over the workers with hours: 1.0 + 0.5 = 1.5 FTE
-    assert got["H1", "agency_share_of_paybill"][1:] == (pytest.approx(0.5 / 1.5), 0.5, 1.5)
-    # sickness over w1 alone: 1.0 x 10 days over 1.0 x 365
-    assert got["H1", "sickness_absence_rate"][1:] == (pytest.approx(10 / 365), 10, 365)
+    assert agg["H1", "agency_share_of_paybill"][1:] == (pytest.approx(0.5 / 1.5), 0.5, 1.5)
+    # sickness over w1 alone (w2's 5 days have no FTE to weigh): 1.0 x 10 over 1.0 x 365
+    assert agg["H1", "sickness_absence_rate"][1:] == (pytest.approx(10 / 365), 10, 365)
 
 
 def test_a_worker_file_is_stored_whole_or_not_at_all(importer, tmp_path, monkeypatch):

@@ -52,6 +52,8 @@ def sip(**changes):
         ({"age": "34.5"}, "not_a_whole_number", "age", "34.5"),
         ({"start_date": "the 3rd"}, "bad_date", "start_date", "the 3rd"),
         ({"person_id": None}, "missing_value", "person_id", None),
+        # an NHS staff group needs an FTE (only a social care worker's hours may be unknown)
+        ({"fte": None}, "missing_value", "fte", None),
         ({"person_id": "x" * 201}, "text_too_long", "person_id", "x" * 201),
     ],
 )
@@ -70,6 +72,17 @@ def test_staff_in_post_cell_rules(importer, tmp_path, change, rule, column, valu
     error = _only(report, rule)
     assert (error.file, error.row, error.column, error.value) == ("bad.csv", 3, column, value)
     assert report.total == 1
+
+
+def test_a_social_care_worker_may_have_no_fte(importer, tmp_path):
+    # ASC-WDS accepts a worker whose hours are not known: in post, with no FTE
+    rows = [sip(), sip(person_id="p9", assignment_id="a9", staff_group="care_worker", fte=None)]
+    result = importer.import_file("staff_in_post", write(tmp_path / "ok.csv", rows))
+    assert result.status == "accepted", result.report.summary()
+    con = importer.lake.connect()
+    assert con.execute(
+        "SELECT staff_group, fte FROM staff_in_post WHERE person_id = 'p9'"
+    ).fetchall() == [("care_worker", None)]
 
 
 def test_fte_boundaries_are_accepted(importer, tmp_path):

@@ -128,6 +128,17 @@ def test_other_organisations_the_register_and_aggregate_figures():
     }
 
 
+def test_an_aggregate_staff_in_post_figure_rebuilds_everything():
+    # a segment sized by aggregate figures leaves the system and place totals of every month
+    # (metrics/sources.py), so a return with a staff in post figure can change them all
+    q = month_index("2025-03")
+    change = Change("aggregate", "E06000014", "care_homes", q)
+    for metric in ("staff_in_post_fte", "staff_in_post_headcount"):
+        assert affected([change], REGISTER, aggregate_metrics={metric, "vacancy_rate"}) is None
+    for other in ("vacancy_rate", "filled_posts"):
+        assert affected([change], REGISTER, aggregate_metrics={other}) is not None
+
+
 def test_spc_target_is_the_bound_on_the_side_that_matters():
     assert spc_target(CATALOGUE.get("sickness_absence_rate")) == 0.045
     assert spc_target(CATALOGUE.get("agency_share_of_paybill")) == 0.032

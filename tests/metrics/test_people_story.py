@@ -3,7 +3,7 @@ plan, and its availability state. The store here is a stub holding hand-written 
 
 from __future__ import annotations
 
-from oneworkforce.metrics import people_story
+from oneworkforce.metrics import people_story, published
 
 
 def row(metric, segment, period, value, *, origin="computed", quality="actual", basis="fte"):
@@ -232,3 +232,100 @@ def test_a_headline_is_not_compared_when_other_organisations_report():
         if c.metric == "staff_in_post_fte"
     ]
     assert (cell.comparator, cell.change_display) == (1845.4, "+3.0%")
+
+
+def _sip(code, period, value, sources, note=None, segment=None):
+    """A stored staff in post figure: an organisation's (``code``) or a group's (None)."""
+    found = row("staff_in_post_fte", segment, period, value)
+    return {**found, "org_code": code, "sources": sources, "note": note}
+
+
+#: the note published.merge gives an organisation's figure taken from NHS Workforce Statistics
+PUBLISHED = published.note("staff_in_post_fte", 1, True)
+
+
+def _headline(store):
+    (cell,) = [
+        c
+        for c in people_story.headlines(store, period="2025-03")
+        if c.metric == "staff_in_post_fte"
+    ]
+    return cell
+
+
+def test_a_headline_leaves_out_organisations_outside_the_system_total():
+    """C1, a council, sends an ASC-WDS worker file this month: its own figure (558.0 FTE) is
+    not among the system figure's sources (its segment is sized by its return, so it is left
+    out of the total): the same organisations, A and B, are behind both months, so the
+    figures are compared: (2,000.0 - 1,845.4) / 1,845.4 = +8.4%."""
+    system = [
+        _sip(None, "2025-03", 2000.0, ["esr:A:2025-03", "esr:B:2025-03"]),
+        _sip(None, "2024-03", 1845.4, ["esr:A:2024-03", "esr:B:2024-03"]),
+    ]
+    orgs = [
+        _sip("A", "2024-03", 1000.0, ["esr:A:2024-03"]),
+        _sip("B", "2024-03", 845.4, ["esr:B:2024-03"]),
+        _sip("A", "2025-03", 1100.0, ["esr:A:2025-03"]),
+        _sip("B", "2025-03", 900.0, ["esr:B:2025-03"]),
+        _sip("C1", "2025-03", 558.0, ["ascwds:C1:2025-03"]),
+    ]
+    cell = _headline(OrgStore(system, orgs))
+    assert (cell.comparator, cell.change_display, cell.comparison_note) == (1845.4, "+8.4%", "")
+
+
+def test_a_headline_is_not_compared_across_a_change_of_source():
+    """Trust A sent its ESR extract for March 2024 but none for March 2025, when its figure is
+    NHS Workforce Statistics' published total (metrics/published.py): the same organisations
+    are behind both months, but A's figure is of another source, so the +8.4% is not shown and
+    the headline says why."""
+    system = [
+        _sip(None, "2025-03", 2000.0, ["esr:B:2025-03", "nws:2025-03"], PUBLISHED),
+        _sip(None, "2024-03", 1845.4, ["esr:A:2024-03", "esr:B:2024-03"]),
+    ]
+    orgs = [
+        _sip("A", "2024-03", 1000.0, ["esr:A:2024-03"]),
+        _sip("B", "2024-03", 845.4, ["esr:B:2024-03"]),
+        _sip("A", "2025-03", 1100.0, ["nws:2025-03"], PUBLISHED),
+        _sip("B", "2025-03", 900.0, ["esr:B:2025-03"]),
+    ]
+    cell = _headline(OrgStore(system, orgs))
+    assert (cell.value, cell.comparator, cell.change_display) == (2000.0, None, "")
+    assert cell.comparison_note == (
+        "not compared with March 2024: a change of source (A is counted from its own ESR "
+        "extract in one month and from NHS Workforce Statistics' published figure in the other)"
+    )
+    # the same sources both months (A published in both): compared
+    orgs[0] = _sip("A", "2024-03", 1000.0, ["nws:2024-03"], PUBLISHED)
+    system[1] = _sip(None, "2024-03", 1845.4, ["esr:B:2024-03", "nws:2024-03"], PUBLISHED)
+    cell = _headline(OrgStore(system, orgs))
+    assert (cell.comparator, cell.change_display, cell.comparison_note) == (1845.4, "+8.4%", "")
+
+
+def test_a_cell_is_not_compared_across_a_change_of_source():
+    """The same change in the secondary care cell: A's figure is its ESR extract's in March
+    2024 and NHS Workforce Statistics' in March 2025, so the cell shows no comparator and says
+    why; B, whose extract is there both months, is compared as before."""
+    segment = [
+        _sip(
+            None, "2025-03", 2000.0, ["esr:B:2025-03", "nws:2025-03"], PUBLISHED, "secondary_care"
+        ),
+        _sip(None, "2024-03", 1845.4, ["esr:A:2024-03", "esr:B:2024-03"], None, "secondary_care"),
+    ]
+    orgs = [
+        _sip("A", "2024-03", 1000.0, ["esr:A:2024-03"]),
+        _sip("B", "2024-03", 845.4, ["esr:B:2024-03"]),
+        _sip("A", "2025-03", 1100.0, ["nws:2025-03"], PUBLISHED),
+        _sip("B", "2025-03", 900.0, ["esr:B:2025-03"]),
+    ]
+    matrix = people_story.build(OrgStore(segment, orgs), SEGMENTS, organisations=REGISTER)
+    cell = matrix.cell("secondary_care", "staff_in_post_fte")
+    assert (cell.value, cell.comparator, cell.change_display) == (2000.0, None, "")
+    assert cell.comparison_note.startswith("not compared with March 2024: a change of source (A ")
+    # with A's own extract in both months: compared
+    orgs[2] = _sip("A", "2025-03", 1100.0, ["esr:A:2025-03"])
+    segment[0] = _sip(
+        None, "2025-03", 2000.0, ["esr:A:2025-03", "esr:B:2025-03"], None, "secondary_care"
+    )
+    matrix = people_story.build(OrgStore(segment, orgs), SEGMENTS, organisations=REGISTER)
+    cell = matrix.cell("secondary_care", "staff_in_post_fte")
+    assert (cell.comparator, cell.change_display, cell.comparison_note) == (1845.4, "+8.4%", "")

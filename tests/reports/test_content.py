@@ -205,49 +205,55 @@ def test_unknown_month_is_refused(pack_home, registers):
         make(pack_home, period="2025-01")
 
 
-def test_a_pack_made_from_stale_results_says_so(pack_home, tmp_path):
-    """A file accepted after the results were stored, without their refresh (as after a kill):
-    the pack records it and says so in its sources; once refreshed, a new pack does not."""
+STALE = "an earlier data version: files accepted since are not in the figures"
+
+
+def _sources(pack) -> str:
+    return str(next(s for s in pack.content["sections"] if s["id"] == "sources"))
+
+
+@pytest.fixture
+def late_file(pack_home, tmp_path):
+    """``late_file()`` accepts a sickness file after the results were stored, without their
+    refresh (as after a kill), then makes a pack and checks it records that and says so in
+    its sources; returns the pack. Stop more of the import before calling it."""
+
+    def accept_and_make():
+        from tests.data.samples import write
+        from tests.reports.conftest import sickness
+
+        rows = [sickness("RZA", LAST, extra=5.0)]
+        result = pack_home.import_file("sickness_absence", write(tmp_path / "late.csv", rows))
+        assert result.status == "accepted"
+        stale = make(pack_home)
+        assert stale.manifest["results"]["stale"] is True
+        assert STALE in _sources(stale)
+        return stale
+
+    return accept_and_make
+
+
+def test_a_pack_made_from_stale_results_says_so(pack_home, late_file):
+    """Once the results are refreshed, a new pack is not stale."""
     from oneworkforce.metrics.results_writer import ResultsWriter
-    from tests.data.samples import write
-    from tests.reports.conftest import sickness
 
-    rows = [sickness("RZA", LAST, extra=5.0)]
-    result = pack_home.import_file("sickness_absence", write(tmp_path / "late.csv", rows))
-    assert result.status == "accepted"
-
-    stale = make(pack_home)
-    assert stale.manifest["results"]["stale"] is True
-    sources = next(s for s in stale.content["sections"] if s["id"] == "sources")
-    assert "an earlier data version: files accepted since are not in the figures" in str(sources)
-
+    late_file()
     assert ResultsWriter(pack_home.home.lake).refresh().mode == "incremental"
     fresh = make(pack_home)
     assert fresh.manifest["results"]["stale"] is False
-    sources = next(s for s in fresh.content["sections"] if s["id"] == "sources")
-    assert "an earlier data version" not in str(sources)
+    assert "an earlier data version" not in _sources(fresh)
 
 
 def test_a_pack_made_while_the_ledger_is_ahead_of_the_manifest_says_so(
-    pack_home, tmp_path, monkeypatch
+    pack_home, late_file, monkeypatch
 ):
     """Killed after the ledger's commit but before the lake's manifest was rewritten: the
     stored results still match the manifest, but not the ledger, and the pack says so."""
     from oneworkforce.data.importer import reconcile
     from oneworkforce.metrics.results_writer import ResultsWriter
-    from tests.data.samples import write
-    from tests.reports.conftest import sickness
 
     monkeypatch.setattr(pack_home, "sync_manifest", lambda: None)
-    rows = [sickness("RZA", LAST, extra=5.0)]
-    result = pack_home.import_file("sickness_absence", write(tmp_path / "late.csv", rows))
-    assert result.status == "accepted"
-
-    stale = make(pack_home)
-    assert stale.manifest["results"]["stale"] is True
-    sources = next(s for s in stale.content["sections"] if s["id"] == "sources")
-    assert "an earlier data version: files accepted since are not in the figures" in str(sources)
-
+    late_file()
     reconcile(pack_home.home)
     assert ResultsWriter(pack_home.home.lake).refresh().mode == "incremental"
     assert make(pack_home).manifest["results"]["stale"] is False

@@ -1,10 +1,10 @@
-"""Dates, times and money as a board paper prints them (web/formats.py)."""
+"""Dates, times and money as a board paper prints them (formats.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from oneworkforce.web.formats import day, money, month_name, when
+from oneworkforce.formats import day, money, month_name, when
 
 
 def test_dates_and_times_read_as_a_board_paper():

@@ -187,3 +187,62 @@ def test_aggregate_returns_count_the_organisations_and_areas_they_pool(
     assert segments["care_homes"]["value"] == pytest.approx(6.0)
     assert segments["secondary_care"]["withheld"] == ONE_ORG
     assert read("programme_lead", "system")[None]["value"] == pytest.approx(14.0)
+
+
+def test_a_total_across_segments_counts_only_the_organisations_in_it(
+    browser_for, settings, tmp_path
+):
+    """A care home (H1, North) sends its ASC-WDS records as staff in post, but Skills for
+    Care's estimate sizes the care homes segment, so H1 is left out of the system and place
+    totals (metrics/sources.py). North's total is then RZA's own 1.0 + 0.5 = 1.5 FTE: one
+    organisation, withheld, though the register holds two North partners with figures; the
+    system, RZA's 1.5 and RZB's 0.8 = 2.3, is two organisations' and shown."""
+    from oneworkforce.config import Home
+    from oneworkforce.data.importer import Importer
+    from oneworkforce.metrics.store import ResultsStore
+    from tests.data.samples import SAMPLES, write
+
+    register = [
+        {"org_code": code, "org_name": code, "segment": segment, "place": place,
+         "sector": sector, "partner": "true"}
+        for code, segment, place, sector in (
+            ("RZA", "secondary_care", "North", "nhs"),
+            ("RZB", "nhs_community", "South", "nhs"),
+            ("H1", "care_homes", "North", "independent"),
+        )
+    ]  # fmt: skip
+    person = SAMPLES["staff_in_post"][0]
+    staff = [
+        {**person, "org_code": org, "person_id": who, "staff_group": group, "fte": fte}
+        for org, who, group, fte in (
+            ("RZA", "a1", "nursing_midwifery", 1.0),
+            ("RZA", "a2", "nursing_midwifery", 0.5),
+            ("RZB", "b1", "nursing_midwifery", 0.8),
+            ("H1", "w1", "care_worker", 0.9),
+        )
+    ]
+    estimate = [
+        {"period": "2024-03", "segment": "care_homes", "org_code": None, "area_code": "E1",
+         "metric": "staff_in_post_fte", "value": 100.0, "unit": "fte", "numerator": None,
+         "denominator": None, "basis": "Skills for Care ASC-WDS estimate",
+         "quality": "estimate"}
+    ]  # fmt: skip
+    home = Home.resolve(tmp_path / "home")
+    importer = Importer(home, submitted_by="tester")
+    for dataset, data in (
+        ("organisations", register),
+        ("staff_in_post", staff),
+        ("aggregate", estimate),
+    ):
+        result = importer.import_file(dataset, write(tmp_path / f"{dataset}.csv", data))
+        assert result.status == "accepted", result.report.summary()
+    ResultsStore(home.lake).rebuild()
+    settings.HOME = home
+
+    def read(person: str, by: str) -> dict:
+        return {r.get(by): r for r in api(browser_for(person), by, period="2024-03")}
+
+    places = read("programme_lead", "place")
+    assert places["North"]["value"] is None and places["North"]["withheld"] == ONE_ORG
+    assert read("analyst", "place")["North"]["value"] == pytest.approx(1.5)
+    assert read("programme_lead", "system")[None]["value"] == pytest.approx(2.3)

@@ -75,9 +75,11 @@ WORKER_READ: Final = {
     "4 agency (agency FTE); 7 other (counted separately)",
     "ZEROHRCONT": "1 zero-hours contract (FTE from AVGHOURS), 2 no, 999 not known",
     "CONTHOURS": "contracted hours a week: FTE = CONTHOURS / 37.5 for permanent and temporary "
-    "staff not on zero hours; 999 not known (accepted, as ASC-WDS does, with no FTE)",
+    "staff not on zero hours; 999 or blank: not known (accepted, as ASC-WDS does: the worker "
+    "counts in headcount, with no FTE)",
     "AVGHOURS": "average hours a week: FTE = AVGHOURS / 37.5 for zero-hours, bank, agency "
-    "and other workers; 999 not known (accepted, as ASC-WDS does, with no FTE)",
+    "and other workers; 999 or blank: not known (accepted, as ASC-WDS does: counted in "
+    "headcount, with no FTE)",
     "MAINJOBROLE": "main job role (BUDI code): mapped to a staff group",
     "DAYSSICK": "days sick in the last 12 months (blank or 999: not known)",
 }
@@ -503,7 +505,7 @@ class Worker:
     segment: str
     worker_key: str
     employment: str  # permanent, fixed_term, bank, agency, other
-    fte: float | None  # None: hours not known (999), as ASC-WDS accepts them
+    fte: float | None  # None: hours not known (999 or blank), as ASC-WDS accepts them
     staff_group: str
     days_sick: float | None
 
@@ -589,10 +591,10 @@ def _worker(
     contracted = employment in ("permanent", "fixed_term") and zero_hours != "1"
     column = "CONTHOURS" if contracted else "AVGHOURS"
     hours = _number(row[column])
-    if hours is not None and int(hours) == int(NOT_KNOWN):
-        # ASC-WDS reads 999 (and 999.5) as "hours not known" and accepts the record
-        # (workerCSVValidator's _validateContHours and _validateAvgHours): so do we, with
-        # no FTE
+    if row[column] is None or (hours is not None and int(hours) == int(NOT_KNOWN)):
+        # ASC-WDS takes a blank as no answer and reads 999 (and 999.5) as "hours not known",
+        # and accepts the record either way (workerCSVValidator's _validateContHours and
+        # _validateAvgHours): so do we. The worker counts in headcount, with no FTE.
         hours = None
     elif hours is None or not 0 < hours <= MAX_HOURS:
         why = (
@@ -644,11 +646,12 @@ def staff_in_post_rows(workers: Sequence[Worker], period: str) -> list[dict]:
             "person_id": pseudonym(w.org_code, w.worker_key),
             "assignment_id": "1",
             "staff_group": w.staff_group,
-            "fte": _fmt(w.fte),
+            # hours not known: in post (headcount) with no FTE, so left out of FTE sums
+            "fte": "" if w.fte is None else _fmt(w.fte),
             "contract_type": w.employment,
         }
         for w in workers
-        if w.employment in ("permanent", "fixed_term", "bank") and w.fte is not None
+        if w.employment in ("permanent", "fixed_term", "bank")
     ]
 
 
@@ -777,8 +780,9 @@ def import_ascwds(
     unknown = outcome.counts.get("hours_not_known", 0)
     if unknown:
         outcome.warnings.append(
-            f"{unknown} worker(s) with hours of 999 (not known, as ASC-WDS accepts them) have "
-            "no FTE: they are left out of staff in post, the agency share and the sickness rate"
+            f"{unknown} worker(s) with hours not known (999 or blank, as ASC-WDS accepts them) "
+            "count in staff in post headcount but have no FTE: they are left out of FTE "
+            "figures, the agency share and the sickness rate"
         )
     other = outcome.counts.get("other", 0)
     if other:

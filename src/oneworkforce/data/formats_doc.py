@@ -51,6 +51,8 @@ def _rule(column: Column) -> str:
         parts.append("may be suppressed (blank, `*`, `-`, `..`)")
     if column.default is not None:
         parts.append(f"default `{column.default}`")
+    if column.blank_meaning:
+        parts.append(column.blank_meaning)
     return "; ".join(parts)
 
 
@@ -260,9 +262,11 @@ def _ascwds() -> list[str]:
         "transaction (both or neither); the workplace "
         "file as aggregate figures with Skills for Care's definitions; each figure says so. "
         "A workplace whose TOTALPERMTEMP differs from its permanent and temporary worker "
-        "records is a warning, as in ASC-WDS; so is a worker whose hours are 999 (not known), "
-        "accepted as ASC-WDS accepts it, with no FTE. Columns not listed as read are never "
-        "stored.",
+        "records is a warning, as in ASC-WDS. A worker whose hours (`CONTHOURS`, or "
+        "`AVGHOURS` where those are read) are 999 (not known) or blank is accepted, as ASC-WDS "
+        "accepts it: counted in staff in post headcount, left out of every FTE sum (FTE comes "
+        "from known hours only), and the report says how many workers had hours not known. "
+        "Columns not listed as read are never stored.",
         "",
     ]
     for title, headings, read in (

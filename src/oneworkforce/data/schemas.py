@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from oneworkforce.data.reference import staff_groups_of
+
 Kind = Literal[
     "month",
     "org_code",
@@ -42,6 +44,10 @@ class Column:
     #: published files suppress small cells: blank, "*", "-" and ".." are kept as suppressed
     #: (stored empty, never as zero) instead of being refused as missing values
     suppressible: bool = False
+    #: a required column may still be blank in the rows where this SQL condition (on the
+    #: row's typed values) holds, said in words by ``blank_meaning``
+    blank_if: str = ""
+    blank_meaning: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,6 +184,12 @@ STAFF_IN_POST = Dataset(
         Column(
             "fte",
             "decimal",
+            # ASC-WDS accepts a worker whose hours are not known (999 or blank): such a social
+            # care worker is in post (headcount) with no FTE; anyone else needs an FTE
+            blank_if="staff_group IN ("
+            + ", ".join(f"'{code}'" for code in staff_groups_of("social_care"))
+            + ")",
+            blank_meaning="blank only for a social care worker whose hours are not known",
             synonyms=(
                 "wte",
                 "contracted wte",

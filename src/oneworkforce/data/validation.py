@@ -214,7 +214,18 @@ class CompiledDataset:
             and not column.suppressible
             and name not in self.dataset.exactly_one_of
         ):
-            self.checks.append(Check("missing_value", name, null, "a value is required here"))
+            if column.blank_if:
+                self.checks.append(
+                    Check(
+                        "missing_value",
+                        name,
+                        f"({null} AND NOT coalesce(({column.blank_if}), FALSE))",
+                        f"a value is required here ({column.blank_meaning})",
+                        row_level=True,
+                    )
+                )
+            else:
+                self.checks.append(Check("missing_value", name, null, "a value is required here"))
         bad = f"(NOT {null} AND {q} IS NULL)"
         if kind == "month":
             self.checks.append(

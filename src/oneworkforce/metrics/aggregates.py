@@ -28,9 +28,9 @@ from typing import Any
 
 from oneworkforce.metrics import sources
 from oneworkforce.metrics.definitions import Metric
-from oneworkforce.metrics.periods import month_index, period_label
+from oneworkforce.metrics.periods import month_index
 from oneworkforce.metrics.request import Request
-from oneworkforce.metrics.results import MetricResult
+from oneworkforce.metrics.results import MetricResult, for_group
 
 #: (metric code, month, group key) -> the partner organisations with a computed figure there
 Reporting = Mapping[tuple[str, int, tuple[Any, ...]], set[str]]
@@ -155,10 +155,13 @@ def aggregate_results(
                 if said:
                     qualities.add("partial")
         results.append(
-            MetricResult(
-                metric=code,
-                period=period_label(m),
-                dimensions=dict(zip(request.by, key, strict=True)),
+            for_group(
+                request.by,
+                code,
+                m,
+                key,
+                order[code],
+                rank=(1,),
                 value=value,
                 numerator=num,
                 denominator=den,
@@ -168,7 +171,6 @@ def aggregate_results(
                 sources=tuple(sorted({r["submission_id"] for r in members})),
                 note="; ".join([*([said] if said else []), *sorted(notes)]) or None,
                 coverage=coverage,
-                key=(order[code], m, tuple("" if v is None else v for v in key), 1),
             )
         )
     return results

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from oneworkforce.web.formats import month_name  # plain Python: no Django
+from oneworkforce.formats import month_name  # plain Python: no Django
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 

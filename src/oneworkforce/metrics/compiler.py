@@ -4,7 +4,10 @@
 :class:`Plan`: a few shared *steps* (relations an engine materialises once: partner
 organisations, staff in post with its month index, who is where at both ends of a 12-month
 window) and one *query* per metric returning ``m``, the dimensions, ``numerator``,
-``denominator`` and the months of data behind windowed sums. :meth:`Plan.to_dialect`
+``denominator`` and the months of data behind windowed sums. :func:`compile_plans` compiles
+several requests (splits) together: each metric is then one query over every split's groups
+(``GROUPING SETS``, each row tagged with its group's dimensions), so an engine with a high
+cost per query or per stage (Spark) runs a few wide queries. :meth:`Plan.to_dialect`
 transpiles it with sqlglot (Spark SQL for the Spark engine), so each definition is compiled
 once, by one set of handlers, whatever runs it.
 
@@ -26,6 +29,7 @@ import sqlglot
 from oneworkforce.data.reference import TOTAL_STAFF_GROUP, vocabulary
 from oneworkforce.data.schemas import SUPPRESSIBLE_DATASETS
 from oneworkforce.metrics import published as published_sql
+from oneworkforce.metrics import sources
 from oneworkforce.metrics.catalogue import BAND_CLUSTERS
 from oneworkforce.metrics.definitions import (
     Add,
@@ -43,7 +47,7 @@ from oneworkforce.metrics.definitions import (
     TableMeasure,
     Total,
 )
-from oneworkforce.metrics.periods import first_day, month_index
+from oneworkforce.metrics.periods import first_day, month_index, source_months
 from oneworkforce.metrics.request import DIMENSIONS, Request
 
 PREFIX = "owm_"
@@ -104,13 +108,18 @@ class Query:
     sql: str
     columns: tuple[str, ...]
     tags: frozenset[int]
+    #: a total across segments: its groups are also split by ``pool`` (whether the
+    #: organisations count in such totals, sources.py), and only the pooled ones are its own
+    pooled: bool = False
 
     def select(self, rows: Iterable[Sequence[Any]]) -> Iterator[tuple[Any, ...]]:
         """This split's rows as ``m``, ``dims`` and the figures."""
         at = [2 + self.columns.index(d) for d in self.dims]
         first = 2 + len(self.columns)
+        pool = 2 + self.columns.index(POOL) if self.pooled else None
         for row in rows:
-            if int(row[1]) in self.tags:
+            # (an engine may give the flag as text: Spark's wide queries read dimensions so)
+            if int(row[1]) in self.tags and (pool is None or str(row[pool]).lower() == "true"):
                 yield (row[0], *(row[i] for i in at), *row[first:])
 
 
@@ -203,13 +212,24 @@ def _eq(names: Sequence[str], left: str, right: str) -> str:
     return "".join(f" AND {left}.{n} IS NOT DISTINCT FROM {right}.{n}" for n in names)
 
 
+#: Whether an organisation counts in the totals across segments (the system, a place, and their
+#: staff group and band splits): not when its segment is sized by ``aggregate`` figures
+#: (sources.py). A hidden grain of those splits: their groups are made of pooled rows only.
+POOL = "pool"
 #: Every dimension a group can have; bit ``i`` of a :func:`split_tag` is ``GRAIN_ORDER[i]``.
-GRAIN_ORDER = (*(d for d in DIMENSIONS if d != "system"), "band_cluster")
+GRAIN_ORDER = (*(d for d in DIMENSIONS if d != "system"), "band_cluster", POOL)
 PERSON_DIMS = ("staff_group", "staff_category", "band")
+#: the dimensions of who is in post anywhere (a leaver from the system is in none of them)
+PRESENT_DIMS = (*PERSON_DIMS, POOL)
 STAFF_GROUP_DIMS = ("staff_group", "staff_category")
 #: What a measure compiles to, for each split (its ``by``): the SQL (shared by the splits),
 #: its dimension columns and the tags of the split's rows (see :class:`Query`).
 Compiled = tuple[str, tuple[str, ...], frozenset[int]]
+
+
+def _grain(by: tuple[str, ...]) -> tuple[str, ...]:
+    """The grain a split is computed at: a total across segments also by :data:`POOL`."""
+    return (*by, POOL) if sources.pooled(by) else by
 
 
 def split_tag(dims: Iterable[str]) -> int:
@@ -300,7 +320,9 @@ class Compiler:
         for metric in self.request.metrics:
             splits = list(
                 dict.fromkeys(
-                    r.by for r in self.requests if metric.code in {m.code for m in r.metrics}
+                    _grain(r.by)
+                    for r in self.requests
+                    if metric.code in {m.code for m in r.metrics}
                 )
             )
             compiled[metric.code] = self.measure(metric.measure, metric, splits)
@@ -309,8 +331,16 @@ class Compiler:
         return [
             Plan(
                 steps,
-                tuple(Query(m.code, r.output_dims(m), *compiled[m.code][r.by]) for m in r.metrics),
-                organisations=f"SELECT org_code, place, segment FROM {ORGS}",
+                tuple(
+                    Query(
+                        m.code,
+                        r.output_dims(m),
+                        *compiled[m.code][_grain(r.by)],
+                        pooled=sources.pooled(r.by),
+                    )
+                    for m in r.metrics
+                ),
+                organisations=f"SELECT org_code, place, segment, {POOL} FROM {ORGS}",
                 submissions=self._submissions_sql(
                     sorted({d for m in r.metrics for d in m.datasets})
                 ),
@@ -331,12 +361,31 @@ class Compiler:
             return "TRUE"
         return f"{column} BETWEEN DATE '{first_day(self.lo)}' AND DATE '{first_day(self.hi)}'"
 
+    def staff_in_post_filter(self, column: str) -> str:
+        """The months of staff in post a request reads: from the start of its longest flow (or
+        the earliest month a staff-in-post figure takes its sources from) to the last month
+        asked for. Narrower than :meth:`period_filter`, whose 24 months back are for the
+        year-to-date comparisons of the other datasets: the person-level steps, the costliest
+        of a refresh, then read a third fewer months."""
+        months = self.request.months
+        if months is None or self.hi is None:
+            return "TRUE"
+        first = months[0] - self.lookback
+        for metric in self.request.metrics:
+            if "staff_in_post" in metric.datasets:
+                first = min(first, *source_months(metric.window, metric.measure, months[0]))
+        return f"{column} BETWEEN DATE '{first_day(first)}' AND DATE '{first_day(self.hi)}'"
+
     def targets(self, dataset: str) -> str:
         """The months results are given for: those asked for where the dataset has data."""
         return f"(SELECT m FROM {MONTHS} WHERE dataset = '{dataset}')"
 
     def _base_steps(self) -> None:
-        self.steps[ORGS] = "SELECT org_code, place, segment FROM organisations WHERE partner"
+        self.steps[ORGS] = (
+            f"SELECT o.org_code, o.place, o.segment, s.segment IS NULL AS {POOL} "
+            f"FROM organisations o LEFT JOIN ({sources.SIZED_SEGMENTS_SQL}) s "
+            "ON s.segment = o.segment WHERE o.partner"
+        )
         # One scan for every FTE sum, the months and organisations with staff in post and
         # its submissions: assignments summed per month, organisation, staff group, band and
         # contract type (bank included: a bank-only return is still a return).
@@ -348,17 +397,20 @@ class Compiler:
         # Staff in post is scanned only when a metric reads it (or compares with it): a
         # refresh of sickness or temporary staffing alone never pays for the largest dataset.
         needs_sip = "staff_in_post" in self.datasets or any(
-            isinstance(m.measure, Gap | PlanComparison) for m in self.request.metrics
+            isinstance(m.measure, Gap | PlanComparison)
+            and isinstance(m.measure.actual, AssignmentTotal)
+            for m in self.request.metrics
         )
         if not needs_sip:
             self._months_step()
             return
         self.steps[SIP] = (
-            f"SELECT {month_of('c.period')} AS m, c.period, c.org_code, o.place, o.segment"
+            f"SELECT {month_of('c.period')} AS m, c.period, c.org_code, o.place, o.segment, "
+            f"o.{POOL}"
             f"{_cols(keys[2:], 'c.')}, {staff_category_sql('c.staff_group')} AS staff_category, "
             f"c.submission_id, c.fte FROM ("
             f"SELECT {inner}, submission_id, {exact_sum('fte')} AS fte "
-            f"FROM staff_in_post WHERE {self.period_filter('period')} "
+            f"FROM staff_in_post WHERE {self.staff_in_post_filter('period')} "
             f"GROUP BY {', '.join(keys)}, submission_id) c "
             f"JOIN {ORGS} o ON o.org_code = c.org_code"
         )
@@ -451,7 +503,8 @@ class Compiler:
             self.steps[PEOPLE] = (
                 "SELECT p.w, s.org_code, s.staff_group, s.staff_category, s.band, s.person_id, "
                 f"BIT_OR(p.bit) AS here{masks} FROM (SELECT {', '.join(columns)} "
-                f"FROM staff_in_post) s JOIN {PERIOD_BITS} p ON p.period = s.period "
+                f"FROM staff_in_post WHERE {self.staff_in_post_filter('period')}) s "
+                f"JOIN {PERIOD_BITS} p ON p.period = s.period "
                 "WHERE s.contract_type <> 'bank' "
                 "GROUP BY p.w, s.org_code, s.staff_group, s.staff_category, s.band, s.person_id"
             )
@@ -463,6 +516,7 @@ class Compiler:
         exprs = {
             "place": "o.place",
             "segment": "o.segment",
+            POOL: f"o.{POOL}",
             "band_cluster": band_cluster_sql("p.band"),
         }
         return "".join(f", {exprs.get(d, 'p.' + d)} AS {d}" for d in columns)
@@ -599,13 +653,13 @@ class Compiler:
         if measure.leaving == "system":
             # in post in no partner organisation (in the same staff group or band, when split
             # so): the person-level dimensions of the group are those of its ``g``
-            person = tuple(d for d in columns if d in PERSON_DIMS)
+            person = tuple(d for d in columns if d in PRESENT_DIMS)
             self.present_grains.extend(
-                tuple(d for d in by if d in PERSON_DIMS) for by in grain_of.values()
+                tuple(d for d in by if d in PRESENT_DIMS) for by in grain_of.values()
             )
             joined += (
                 f" LEFT JOIN {PRESENT} p ON p.w = f.w AND p.person_id = f.person_id "
-                f"AND p.g = (f.g & {split_tag(PERSON_DIMS)}){_eq(person, 'p', 'f')}"
+                f"AND p.g = (f.g & {split_tag(PRESENT_DIMS)}){_eq(person, 'p', 'f')}"
             )
             selected.append("COALESCE(p.here, 0) AS present")
             grouped_by.append("COALESCE(p.here, 0)")
@@ -708,10 +762,14 @@ class Compiler:
         marked = (
             f"SELECT *, MAX(CASE WHEN staff_group = '{TOTAL_STAFF_GROUP}' THEN 1 ELSE 0 END) "
             f"{window} AS has_total, SUM(CASE WHEN staff_group <> '{TOTAL_STAFF_GROUP}' AND "
-            f"({raw_blank}) THEN 1 ELSE 0 END) {window} AS group_suppressed FROM {measure.dataset}"
+            f"({raw_blank}) THEN 1 ELSE 0 END) {window} AS group_suppressed FROM {measure.dataset} "
+            # a window per organisation and month: the months outside the request are left
+            # out before it, not after
+            f"WHERE {self.period_filter('period')}"
         )
         cells = (
-            f"SELECT {month_of('t.period')} AS m, t.org_code, o.place, o.segment, t.staff_group, "
+            f"SELECT {month_of('t.period')} AS m, t.org_code, o.place, o.segment, o.{POOL}, "
+            "t.staff_group, "
             f"{staff_category_sql('t.staff_group')} AS staff_category, "
             f"{num} AS num_value, {den} AS den_value, {suppressed} AS suppressed "
             f"FROM ({marked}) t JOIN {ORGS} o ON o.org_code = t.org_code "
@@ -772,16 +830,20 @@ class Compiler:
         )
         return sql, "a.actual"
 
-    def _cells(self, dataset: str, columns: str, actual_sql: str) -> str:
+    def _cells(self, dataset: str, columns: str, actual_sql: str, submitted: bool) -> str:
+        """The plan's cells with their actual values; ``submitted``: joined to the months each
+        organisation sent staff in post (an actual read from it is 0, not unknown, there)."""
+        joined = (
+            f"LEFT JOIN {SIP_ORGS} c ON c.m = e.m AND c.org_code = e.org_code " if submitted else ""
+        )
         return (
-            f"SELECT e.m, e.org_code, o.place, o.segment, e.staff_group, "
+            f"SELECT e.m, e.org_code, o.place, o.segment, o.{POOL}, e.staff_group, "
             f"{staff_category_sql('e.staff_group')} AS staff_category, {columns} "
             f"FROM (SELECT {month_of('period')} AS m, * FROM {dataset}) e "
             f"JOIN {ORGS} o ON o.org_code = e.org_code "
             f"LEFT JOIN ({actual_sql}) a ON a.m = e.m AND a.org_code = e.org_code "
             "AND a.staff_group = e.staff_group "
-            f"LEFT JOIN {SIP_ORGS} c ON c.m = e.m AND c.org_code = e.org_code "
-            f"WHERE e.m IN {self.targets(dataset)}"
+            f"{joined}WHERE e.m IN {self.targets(dataset)}"
         )
 
     @measure.register
@@ -792,7 +854,12 @@ class Compiler:
         actual_sql, actual = self._actual_cte(measure.actual, measure.dataset)
         planned = f"CAST(e.{measure.planned} AS DOUBLE)"
         gap = f"COALESCE(CAST(e.{measure.reported} AS DOUBLE), {planned} - {actual})"
-        cells = self._cells(measure.dataset, f"{planned} AS planned, {gap} AS gap", actual_sql)
+        cells = self._cells(
+            measure.dataset,
+            f"{planned} AS planned, {gap} AS gap",
+            actual_sql,
+            isinstance(measure.actual, AssignmentTotal),
+        )
         return self._each(
             splits,
             f"SELECT m, {select}, {exact_sum('gap')} AS numerator, "
@@ -808,7 +875,10 @@ class Compiler:
         actual_sql, actual = self._actual_cte(measure.actual, measure.dataset)
         planned = f"CAST(e.{measure.planned} AS DOUBLE)"
         cells = self._cells(
-            measure.dataset, f"{planned} AS planned, {actual} AS actual", actual_sql
+            measure.dataset,
+            f"{planned} AS planned, {actual} AS actual",
+            actual_sql,
+            isinstance(measure.actual, AssignmentTotal),
         )
         return self._each(
             splits,

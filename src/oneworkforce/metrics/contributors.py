@@ -10,9 +10,11 @@ organisation-level file.
 
 * organisation-level figures: the organisation itself;
 * computed figures: the partner organisations of the group (by the organisation register's
-  place and segment) whose own figure for the same metric, month and staff group (or staff
-  group of the cross-sector level, or band cluster) has a non-zero value, numerator or
-  denominator; an organisation with nothing in the group does not count;
+  place and segment; for a total across segments, the pooled organisations alone: not those
+  of a segment sized by ``aggregate`` figures, metrics/sources.py) whose own figure for the
+  same metric, month and staff group (or staff group of the cross-sector level, or band
+  cluster) has a non-zero value, numerator or denominator; an organisation with nothing in
+  the group does not count;
 * figures from the ``aggregate`` dataset: the rows of the group with a non-zero value,
   numerator or denominator in the submissions the figure names as its sources, each
   organisation counted once and each area (a row with ``area_code``) counted as one
@@ -69,10 +71,13 @@ def with_contributors(
     register: Register,
     lake_root: Path,
     stored_org_results: Callable[[str, str], pa.Table | None],
+    left_out: frozenset[str] = frozenset(),
 ) -> dict[str, dict[str, tuple[pa.Table, pa.Table]]]:
     """``tables`` (split, then metric: results and SPC points) with ``contributors`` and
     ``contributor_count`` filled in. ``stored_org_results(split, metric)`` gives the stored
-    organisation-level results of a metric that ``tables`` does not hold (None: none)."""
+    organisation-level results of a metric that ``tables`` does not hold (None: none);
+    ``left_out`` are the segments sized by ``aggregate`` figures, whose organisations are in
+    no total across segments."""
 
     def org_results(split: str, code: str) -> pa.Table | None:
         if code in tables.get(split, {}):
@@ -89,7 +94,9 @@ def with_contributors(
             for code, (rows, points) in metrics.items():
                 if code not in entries:
                     entries[code] = _entries(code, org_results, register)
-                named = _rows_contributors(con, rows, entries[code], register, submissions)
+                named = _rows_contributors(
+                    con, rows, entries[code], register, submissions, left_out
+                )
                 rows = _set(rows, named)
                 out[split][code] = (rows, _set(points, _points_contributors(points, rows)))
     finally:
@@ -152,7 +159,12 @@ def _entries(
 
 
 def _rows_contributors(
-    con: Any, rows: pa.Table, entries: pa.Table, register: Register, submissions: _Submissions
+    con: Any,
+    rows: pa.Table,
+    entries: pa.Table,
+    register: Register,
+    submissions: _Submissions,
+    left_out: frozenset[str] = frozenset(),
 ) -> pa.Array:
     """The contributors of each stored result, in the rows' order."""
     found: list[list[str]] = [[] for _ in range(rows.num_rows)]
@@ -165,7 +177,7 @@ def _rows_contributors(
             found[i] = [code]
     computed = [i for i in range(rows.num_rows) if org[i] is None and origin[i] != "aggregate"]
     if computed and entries.num_rows:
-        for i, names in _computed(con, rows, computed, entries).items():
+        for i, names in _computed(con, rows, computed, entries, left_out).items():
             found[i] = names
     aggregate = [i for i in range(rows.num_rows) if org[i] is None and origin[i] == "aggregate"]
     if aggregate:
@@ -176,11 +188,17 @@ def _rows_contributors(
 
 
 def _computed(
-    con: Any, rows: pa.Table, which: list[int], entries: pa.Table
+    con: Any,
+    rows: pa.Table,
+    which: list[int],
+    entries: pa.Table,
+    left_out: frozenset[str] = frozenset(),
 ) -> dict[int, list[str]]:
     """Contributors of computed group figures: a join of the groups with the organisations'
     own figures of the same metric and month on every dimension the group has, one join per
-    combination of dimensions present (so each is a join on equal keys)."""
+    combination of dimensions present (so each is a join on equal keys). A group with no
+    segment (a total across segments) leaves out the ``left_out`` segments' organisations."""
+    sized = ", ".join("'" + code.replace("'", "''") + "'" for code in sorted(left_out))
     groups = rows.select(["metric", "period", *_MATCHED]).take(which)
     groups = groups.append_column("rid", pa.array(which, pa.int64()))
     try:
@@ -198,6 +216,8 @@ def _computed(
                 for d, has in zip(_MATCHED, pattern, strict=True)
             )
             on = " AND ".join(f"e.{d} = g.{d}" for d in ("metric", "period", *present))
+            if sized and "segment" not in present:  # pooled organisations only (sources.py)
+                on += f" AND (e.segment IS NULL OR e.segment NOT IN ({sized}))"
             query = (
                 "SELECT g.rid, list_sort(list_distinct(list(e.org))) FROM g JOIN e "
                 f"ON {on} AND e.narrow = {'true' if narrow else 'false'} "

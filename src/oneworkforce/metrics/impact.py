@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from oneworkforce.metrics import published
+from oneworkforce.metrics import published, sources
 from oneworkforce.metrics.aggregates import PLACEABLE
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.definitions import Metric, PersonFlow
@@ -165,6 +165,10 @@ def affected(
         if change.dataset == "organisations" or change.m is None:
             return None
         q = change.m
+        if change.dataset == "aggregate" and set(aggregate_metrics) & set(sources.SIZING_METRICS):
+            # a segment sized by aggregate figures leaves every system and place total, in
+            # every month (sources.py): such a return can change them all
+            return None
         if change.dataset == "aggregate":
             for metric in catalogue.select(None):
                 if metric.code not in aggregate_metrics or metric.split_dimensions:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
-from oneworkforce.metrics import targets
+from oneworkforce.metrics import published, targets
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.charts import format_value
 from oneworkforce.metrics.periods import month_index, period_label
@@ -86,6 +87,9 @@ class Cell:
     comparator: float | None = None
     comparator_display: str = ""
     change_display: str = ""
+    #: why the figure is not compared with the year before although that month has one
+    #: ("" when it is compared, or when the year before has no figure)
+    comparison_note: str = ""
     target: str = ""
     target_set_by: str = ""
     target_source: str = ""
@@ -217,6 +221,7 @@ def build(
         for r in store.latest(codes, split, {**filters, "period": chosen}):
             icons[(r["segment"], r["metric"], r["origin"])] = r
     reporting = _reporting(store, codes, chosen, place, organisations)
+    org_rows = _organisation_rows(store, codes, wanted)
     plans = _plans(store, split, filters, chosen)
     expected: dict[str, int] = {}
     for org in organisations:
@@ -235,6 +240,16 @@ def build(
             )
             latest = icons.get((code, metric_code, row["origin"]), {}) if row else {}
             value = row["value"] if row else None
+            why = ""
+            if row and old and row.get("origin") == "computed":
+                why = _changed_source(
+                    _behind(row, org_rows.get((metric_code, chosen or ""), ())),
+                    _behind(old, org_rows.get((metric_code, before or ""), ())),
+                    before,
+                    same_organisations=False,
+                )
+                if why:
+                    old = None
             cell = Cell(
                 segment=code,
                 metric=metric_code,
@@ -248,6 +263,7 @@ def build(
                 if old and old["value"] is not None
                 else "",
                 change_display=change(value, old["value"] if old else None, metric.unit),
+                comparison_note=why,
                 plan=plans.get((code, metric_code), ""),
                 variation_icon=latest.get("variation_icon")
                 if value is not None and metric.spc
@@ -290,6 +306,67 @@ def _pick(
     both = [o for o in origins if comparable(now[o], before.get(o))]
     chosen = both[0] if both else origins[0]
     return now[chosen], before[chosen] if both else None
+
+
+def _organisation_rows(
+    store: Any, codes: Sequence[str], periods: set[str]
+) -> dict[tuple[str, str], list[Mapping[str, Any]]]:
+    """The organisations' own computed figures of the months, by metric and month."""
+    out: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    if not periods:
+        return out
+    wanted = {"period": sorted(periods), "origin": "computed"}
+    for r in store.results(codes, "org_code", wanted):
+        if r["value"] is not None or r.get("withheld"):
+            out.setdefault((r["metric"], r["period"]), []).append(r)
+    return out
+
+
+def _behind(figure: Mapping[str, Any], org_rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """The organisations behind a stored figure (those whose own figure's submissions are
+    among its sources), each with how it is counted: ``published`` (NHS Workforce Statistics
+    standing in for an ESR extract, metrics/published.py) or ``own``."""
+    sources = set(figure.get("sources") or ())
+    return {
+        str(r["org_code"]): "published" if published.SOURCE in (r.get("note") or "") else "own"
+        for r in org_rows
+        if sources & set(r.get("sources") or ())
+    }
+
+
+def _changed_source(
+    now: Mapping[str, str],
+    before: Mapping[str, str],
+    before_period: str | None,
+    *,
+    same_organisations: bool,
+) -> str:
+    """Why two figures are not the same source, in words ("" when they are): an organisation
+    counted from its own ESR extract in one month and from NHS England's published figure in
+    the other; and, where the same organisations must be behind both (a headline), one behind
+    only one of them."""
+    month = f"not compared with {_month_words(before_period)}"
+    switched = sorted(o for o in set(now) & set(before) if now[o] != before[o])
+    if switched:
+        names = ", ".join(switched)
+        verb = "is" if len(switched) == 1 else "are"
+        return (
+            f"{month}: a change of source ({names} {verb} counted from "
+            f"{'its' if len(switched) == 1 else 'their'} own ESR extract in one month and from "
+            "NHS Workforce Statistics' published figure in the other)"
+        )
+    if same_organisations and set(now) != set(before):
+        moved = len(set(now) ^ set(before))
+        plural = "organisation is" if moved == 1 else "organisations are"
+        return f"{month}: {moved} {plural} behind only one of the two figures (not the same source)"
+    return ""
+
+
+def _month_words(period: str | None) -> str:
+    """'March 2024' for '2024-03'."""
+    if not period:
+        return "the year before"
+    return date.fromisoformat(f"{period}-01").strftime("%B %Y")
 
 
 def _judge(cell: Cell, metric: Any, segment: str | None, applies: bool = True) -> None:
@@ -424,11 +501,10 @@ def headlines(
         key = (r["metric"], r["period"])
         if key not in values or r["origin"] == "computed":
             values[key] = r
-    # who has a computed figure each month: an ASC-WDS snapshot, say, joins one month only
-    reporting: dict[tuple[str, str], set[str]] = {}
-    for r in store.results(codes, "org_code", {"period": [period, before], "origin": "computed"}):
-        if r["value"] is not None:
-            reporting.setdefault((r["metric"], r["period"]), set()).add(r["org_code"])
+    # who is behind each month's figure, and how: a trust that joins one month only, or whose
+    # staff in post is its own ESR extract one month and NHS England's published figure the
+    # other, makes the two figures of different sources
+    org_rows = _organisation_rows(store, codes, {period, before})
     latest: dict[str, Mapping[str, Any]] = {}
     for r in store.latest(codes, split, {**filters, "period": period}):
         if r["metric"] not in latest or r["origin"] == "computed":
@@ -438,8 +514,16 @@ def headlines(
         metric = catalogue.get(code)
         now = (values.get((code, period)) or {}).get("value")
         old = (values.get((code, before)) or {}).get("value")
-        if reporting.get((code, period), set()) != reporting.get((code, before), set()):
-            old = None  # other organisations behind the two months: not the same source
+        why = ""
+        if old is not None:
+            why = _changed_source(
+                _behind(values.get((code, period)) or {}, org_rows.get((code, period), ())),
+                _behind(values.get((code, before)) or {}, org_rows.get((code, before), ())),
+                before,
+                same_organisations=True,
+            )
+            if why:
+                old = None  # not the same source in the two months
         icons = latest.get(code, {})
         withheld = (values.get((code, period)) or {}).get("withheld") or ""
         cell = Cell(
@@ -454,6 +538,7 @@ def headlines(
             comparator=old,
             comparator_display=format_value(old, metric.unit) if old is not None else "",
             change_display=change(now, old, metric.unit),
+            comparison_note=why,
             variation_icon=icons.get("variation_icon") if metric.spc and now is not None else None,
             assurance=cell_assurance(metric, None, icons) if now is not None else None,
             availability="available" if now is not None else "not_available",

@@ -16,14 +16,14 @@ ESR extract counts them once); the note says this for headcount.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
 from oneworkforce.data.reference import TOTAL_STAFF_GROUP
-from oneworkforce.metrics.periods import month_index, period_label
+from oneworkforce.metrics.periods import month_index
 from oneworkforce.metrics.request import Request
-from oneworkforce.metrics.results import MetricResult
+from oneworkforce.metrics.results import MetricResult, for_group
 
 #: The metrics a published figure stands in for, and the data type it is published as.
 PUBLISHED_METRICS = {"staff_in_post_fte": "fte", "staff_in_post_headcount": "headcount"}
@@ -33,15 +33,23 @@ DATASET = "nws_staff_in_post"
 PLACEABLE = frozenset({"segment", "org_code", "place"})
 SOURCE = "NHS Workforce Statistics (published)"
 
-#: Each organisation's published total for the months its own extract does not cover.
-SQL = f"""
+
+def totals_sql(within: Callable[[str], str] = lambda column: "TRUE") -> str:
+    """Each organisation's published total for the months its own extract does not cover;
+    ``within(column)``: the condition that keeps a period column inside the months read."""
+    return f"""
 SELECT n.period, n.org_code, n.data_type, CAST(n.value AS DOUBLE) AS value, n.submission_id
 FROM nws_staff_in_post AS n
-WHERE n.staff_group = '{TOTAL_STAFF_GROUP}' AND n.value IS NOT NULL
+WHERE n.staff_group = '{TOTAL_STAFF_GROUP}' AND n.value IS NOT NULL AND {within("n.period")}
   AND NOT EXISTS (
-    SELECT 1 FROM staff_in_post AS s WHERE s.org_code = n.org_code AND s.period = n.period
+    SELECT 1 FROM staff_in_post AS s
+    WHERE s.org_code = n.org_code AND s.period = n.period AND {within("s.period")}
   )
 """
+
+
+#: Every month's published totals (a plan narrows them to the months it reads).
+SQL = totals_sql()
 
 
 def reads(dataset: str, metric: str) -> bool:
@@ -126,10 +134,12 @@ def merge(
                 note="; ".join(filter(None, [own.note, note(code, len(members), False)])),
             )
             continue
-        result = MetricResult(
-            metric=code,
-            period=period_label(m),
-            dimensions=dict(zip(request.by, key, strict=True)),
+        result = for_group(
+            request.by,
+            code,
+            m,
+            key,
+            order[code],
             value=value,
             numerator=value,
             denominator=None,
@@ -138,7 +148,6 @@ def merge(
             quality="actual",
             sources=sources,
             note=note(code, len(members), True),
-            key=(order[code], m, tuple("" if v is None else v for v in key)),
         )
         if at is not None:
             out[at] = result

@@ -6,7 +6,7 @@ the value, quality and sources the same way whichever engine computed them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +65,28 @@ class MetricResult:
         if self.note:
             out["note"] = self.note
         return out
+
+
+def for_group(
+    by: Sequence[str],
+    metric: str,
+    m: int,
+    group: tuple[Any, ...],
+    position: int,
+    *,
+    rank: tuple[Any, ...] = (),
+    **values: Any,
+) -> MetricResult:
+    """A result for one group of a request: the metric, its month ``m``, the group's values of
+    the request's dimensions ``by``, and its place in the order of results (the metric's
+    ``position`` in the request, the month, the group, then ``rank``)."""
+    return MetricResult(
+        metric=metric,
+        period=period_label(m),
+        dimensions=dict(zip(by, group, strict=True)),
+        key=(position, m, tuple("" if v is None else v for v in group), *rank),
+        **values,
+    )
 
 
 def combine(metric: Metric, numerator: float | None, denominator: float | None) -> float | None:

@@ -46,7 +46,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from oneworkforce.metrics import compute as _compute
-from oneworkforce.metrics import contributors, spc
+from oneworkforce.metrics import contributors, sources, spc
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.engines.duckdb import DuckDBEngine
 from oneworkforce.metrics.impact import (
@@ -88,6 +88,16 @@ from oneworkforce.metrics.results_layout import (
 ComputeFn = Callable[..., list[MetricResult]]
 #: threads reading or writing the results files of one refresh at once
 _IO_THREADS = 8
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _io_pool() -> ThreadPoolExecutor:
+    """This process's pool of I/O threads, made once (a refresh reads and writes files in
+    about twenty batches; starting eight threads for each cost more than some batches)."""
+    global _pool
+    if _pool is None or _pool[0] != os.getpid():  # a forked worker makes its own
+        _pool = (os.getpid(), ThreadPoolExecutor(max_workers=_IO_THREADS))
+    return _pool[1]
 
 
 def checkpoint(stage: str) -> None:
@@ -433,7 +443,7 @@ class ResultsWriter:
                 report.rows_written[split.name] = len(rows)
                 report.series_analysed[split.name] = count
             done += len(splits)
-        tables = self._with_contributors(tables, self._register(con), None)
+        tables = self._with_contributors(con, tables, self._register(con), None)
         self._commit(tables, manifest, version, now, previous=None)
         if progress:
             progress("done", len(SPLITS), len(SPLITS))
@@ -484,12 +494,13 @@ class ResultsWriter:
             report.rows_replaced[split.name] = old.num_rows - kept.num_rows
             report.rows_written[split.name] = fresh.num_rows
             report.series_analysed[split.name] = count
-        tables = self._with_contributors(tables, register, index)
+        tables = self._with_contributors(con, tables, register, index)
         self._commit(tables, manifest, version, now, previous=index)
         return report
 
     def _with_contributors(
         self,
+        con: Any,
         tables: Mapping[str, Mapping[str, tuple[pa.Table, pa.Table]]],
         register: Register,
         index: Mapping[str, Any] | None,
@@ -501,7 +512,9 @@ class ResultsWriter:
             info = (index or {}).get("splits", {}).get(split, {}).get("metrics", {}).get(code)
             return None if info is None else pq.read_table(self.root / info["results"])
 
-        return contributors.with_contributors(tables, register, self.lake_root, stored)
+        # the segments sized by aggregate figures are in no total across segments
+        left_out = frozenset(r[0] for r in con.execute(sources.SIZED_SEGMENTS_SQL).fetchall())
+        return contributors.with_contributors(tables, register, self.lake_root, stored, left_out)
 
     def _recompute(
         self,
@@ -642,8 +655,7 @@ class ResultsWriter:
             }
         # written and synced side by side (Arrow and fsync let go of the GIL; a staff in post
         # refresh writes about 200 files), all before the index names them
-        with ThreadPoolExecutor(max_workers=_IO_THREADS) as pool:
-            list(pool.map(lambda w: _write_parquet(*w), writes))
+        list(_io_pool().map(lambda w: _write_parquet(*w), writes))
         manifest_file = f"manifest-{token}.parquet"
         table = pa.Table.from_pylist(
             [{c: s[c] for c in MANIFEST_COLUMNS} for s in manifest],
@@ -732,8 +744,7 @@ def _manifest_schema() -> pa.Schema:
 def _read_all(paths: Sequence[Path], schema: pa.Schema) -> pa.Table:
     if not paths:
         return schema.empty_table()
-    with ThreadPoolExecutor(max_workers=_IO_THREADS) as pool:
-        tables = list(pool.map(pq.read_table, paths))
+    tables = list(_io_pool().map(pq.read_table, paths))
     return pa.concat_tables([t.cast(schema) for t in tables])
 
 

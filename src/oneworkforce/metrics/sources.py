@@ -17,7 +17,14 @@ So, for one group (segment, place and segment, or the system, by segment), metri
 - when none exists the providers' figures are the group's, marked partial when fewer
   providers report than the register holds for the group (:data:`COVERAGE_PROVIDERS`);
 - a comparison of two months (the People Story's year before) uses two figures of the same
-  coverage (:func:`comparable`), never an area-wide figure against the providers' own.
+  coverage (:func:`comparable`), never an area-wide figure against the providers' own;
+- the system and place totals (and their staff group and band splits) are the figures of the
+  organisations counted from their own records, the same every month: a segment whose staff
+  in post the ``aggregate`` dataset gives (an area-wide estimate, or its providers' own
+  returns such as a council's ASC-WDS local authority return) is counted by those figures,
+  which never enter a computed total (aggregates.py), so its providers' records (an ASC-WDS
+  worker file, say) stay out of every system and place total too, in every month
+  (:data:`SIZING_METRICS`, :func:`sized_segments`).
 
 Every reader of figures follows it through this module: the engines (segment and system
 figures, so the results store, the People Story, drill-downs and board packs) and the
@@ -35,6 +42,40 @@ from typing import Any
 COVERAGE_AREA = "area"
 #: ``coverage`` of a segment figure made of the providers' own figures
 COVERAGE_PROVIDERS = "providers"
+
+
+#: ``aggregate`` metrics that say how many staff a segment has: a segment with either of them
+#: (an area-wide estimate or a partner's own return, in any month) is counted by its aggregate
+#: figures, and its providers' own records are left out of the system and place totals
+SIZING_METRICS = ("staff_in_post_fte", "staff_in_post_headcount")
+
+#: The segments sized by the ``aggregate`` dataset, as SQL (read by the compiled plans): rows
+#: for a whole area or for a partner (a peer's row is in no figure of the ICS).
+SIZED_SEGMENTS_SQL = (
+    "SELECT DISTINCT segment FROM aggregate WHERE segment IS NOT NULL AND metric IN ("
+    + ", ".join(f"'{m}'" for m in SIZING_METRICS)
+    + ") AND (org_code IS NULL OR org_code IN (SELECT org_code FROM organisations "
+    "WHERE partner))"
+)
+
+
+def sized_segments(rows: Iterable[Mapping[str, Any]], partners: Iterable[str]) -> set[str]:
+    """The segments whose staff in post ``aggregate`` rows give (:data:`SIZING_METRICS`), from
+    rows for a whole area or for one of the ``partners``."""
+    members = set(partners)
+    return {
+        str(r["segment"])
+        for r in rows
+        if r.get("segment") is not None
+        and r.get("metric") in SIZING_METRICS
+        and (r.get("org_code") is None or r.get("org_code") in members)
+    }
+
+
+def pooled(by: Iterable[str]) -> bool:
+    """Whether a split's groups pool organisations across segments (the system, a place, and
+    their staff group and band splits): the totals that leave sized segments out."""
+    return not {"segment", "org_code"} & set(by)
 
 
 def is_area_wide(row: Mapping[str, Any]) -> bool:

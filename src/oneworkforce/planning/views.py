@@ -81,8 +81,8 @@ MEASURES = (
 def _download(compared: list, fmt: str):
     """The compared runs' whole-system figures by year, as on the page: one row per run and
     year, each measure's median and 10th to 90th percentile, and the gap if we do nothing."""
+    from oneworkforce.formats import month_name
     from oneworkforce.web.dashboard import exports
-    from oneworkforce.web.formats import month_name
 
     header = ["Scenario", "Run", "Year ending"]
     units: list[str | None] = [None, None, None]

@@ -44,7 +44,7 @@ def wants_aggregate(request: Request) -> bool:
 def assemble(
     request: Request,
     rows: Iterable[RawRow],
-    organisations: Iterable[tuple[str, str | None, str | None]],
+    organisations: Iterable[tuple[str, str | None, str | None, bool]],
     submissions: Iterable[tuple[str, int, str, str]],
     aggregate: Iterable[Mapping[str, Any]],
     published_totals: Iterable[Mapping[str, Any]] = (),
@@ -52,13 +52,23 @@ def assemble(
     """Results from raw rows plus the ``aggregate`` figures, in catalogue order, one figure a
     group by the source rule of ``metrics/sources.py``; NHS staff in post takes published
     totals for organisations without an ESR extract that month
-    (:mod:`oneworkforce.metrics.published`)."""
-    provenance = Provenance.build(organisations, submissions)
+    (:mod:`oneworkforce.metrics.published`).
+
+    ``organisations`` are the partners as (code, place, segment, pooled). A total across
+    segments (system, place) is made of the pooled organisations only, in every month: the
+    rows were computed from them alone, and their sources and published totals are theirs;
+    the ``aggregate`` figures still name any partner."""
+    registered = list(organisations)
+    everyone = Provenance.build([(o, p, s) for o, p, s, _ in registered], submissions)
+    provenance = everyone
+    if sources.pooled(request.by):
+        counted = [(o, p, s) for o, p, s, pooled in registered if pooled]
+        provenance = Provenance.build(counted, submissions)
     computed = finish(request.metrics, rows, provenance)
     computed = published.merge(request, computed, published_totals, provenance.organisations)
     if wants_aggregate(request) and segment_groups(request.by):
         return in_order(_one_source(request, computed, aggregate, provenance))
-    entered = aggregate_results(request, aggregate, provenance.organisations)
+    entered = aggregate_results(request, aggregate, everyone.organisations)
     if not request.by:  # a system figure from aggregates only where nothing was computed
         covered = {(r.metric, r.period) for r in computed if r.value is not None}
         entered = [r for r in entered if (r.metric, r.period) not in covered]
@@ -211,7 +221,7 @@ class SqlEngine(ABC):
         fetch: Callable[..., Any],
     ) -> list[MetricResult]:
         rows = [row for query in plan.queries for row in raw_rows(query, answers[query.sql])]
-        organisations = [(r[0], r[1], r[2]) for r in fetch(plan.organisations)]
+        organisations = [(r[0], r[1], r[2], bool(r[3])) for r in fetch(plan.organisations)]
         submissions = [
             (r[0], int(r[1]), r[2], r[3])
             for r in (fetch(plan.submissions) if plan.submissions else [])

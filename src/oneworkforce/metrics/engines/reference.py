@@ -17,7 +17,7 @@ import duckdb
 
 from oneworkforce.data.reference import TOTAL_STAFF_GROUP, vocabulary
 from oneworkforce.data.schemas import SUPPRESSIBLE_DATASETS
-from oneworkforce.metrics import published
+from oneworkforce.metrics import published, sources
 from oneworkforce.metrics.catalogue import BAND_CLUSTERS, CATALOGUE, Catalogue
 from oneworkforce.metrics.definitions import (
     AssignmentTotal,
@@ -74,6 +74,8 @@ class Data:
     submitted_staff: set[tuple[int, str]]  # (month, org) with a staff-in-post submission
     submissions: list[tuple[str, int, str, str]]  # (dataset, month, org, submission id)
     aggregate: list[dict[str, Any]]
+    #: the partners counted in totals across segments (not those of a sized segment)
+    pooled: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, aggregate: bool) -> Data:
@@ -105,8 +107,20 @@ class Data:
             row["contract_type"] = row["contract_type"] or "permanent"
             row["band_cluster"] = CLUSTER_OF.get(row["band"])
         tables["staff_in_post"] = [r for r in staff if r["contract_type"] != "bank"]
-        aggregate_rows = _rows(con, "aggregate") if aggregate else []
-        return cls(orgs, tables, submitted, submissions, aggregate_rows)
+        every_aggregate = _rows(con, "aggregate")
+        sized = sources.sized_segments(every_aggregate, orgs)
+        pooled = frozenset(code for code, (_, segment) in orgs.items() if segment not in sized)
+        aggregate_rows = every_aggregate if aggregate else []
+        return cls(orgs, tables, submitted, submissions, aggregate_rows, pooled)
+
+    def pooled_only(self) -> Data:
+        """The same data with the rows of the organisations outside the pooled totals left
+        out (the months with data and the register are kept: as the compiled plans do)."""
+        tables = {
+            name: [r for r in rows if r["org_code"] in self.pooled]
+            for name, rows in self.tables.items()
+        }
+        return replace(self, tables=tables)
 
     def months(self, dataset: str, wanted: Sequence[int] | None) -> list[int]:
         """Months with data in a dataset (any partner, staff in post: bank included)."""
@@ -135,12 +149,15 @@ class ReferenceEngine:
         if not request.metrics:
             return []
         data = Data.load(source, wants_aggregate(request))
+        counted = data.pooled_only() if sources.pooled(request.by) else data
         rows = [
             row
             for metric in request.metrics
-            for row in _Evaluator(request, data).measure(metric.measure, metric)
+            for row in _Evaluator(request, counted).measure(metric.measure, metric)
         ]
-        organisations = [(code, p, s) for code, (p, s) in data.organisations.items()]
+        organisations = [
+            (code, p, s, code in data.pooled) for code, (p, s) in data.organisations.items()
+        ]
         totals = _published_totals(source, data) if published.wanted(request) else []
         return assemble(request, rows, organisations, data.submissions, data.aggregate, totals)
 

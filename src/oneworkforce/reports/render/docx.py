@@ -17,9 +17,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from oneworkforce.formats import day
 from oneworkforce.reports.blocks import NUMERIC_UNITS, icons_of
 from oneworkforce.reports.render import charts
-from oneworkforce.web.formats import day
 
 NOTE_COLOUR = RGBColor(0x4C, 0x62, 0x72)
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from oneworkforce import spreadsheets
+from oneworkforce.formats import pounds
 from oneworkforce.reports.blocks import NUMERIC_UNITS, results_version, tables
-from oneworkforce.web.formats import pounds
 
 NUMBER_FORMATS = {
     "fraction": "0.0%",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from oneworkforce.formats import day
 from oneworkforce.metrics.charts import format_value
 from oneworkforce.reports.blocks import (
     Section,
@@ -19,7 +20,6 @@ from oneworkforce.reports.blocks import (
 from oneworkforce.reports.context import Context, month_name
 from oneworkforce.reports.options import ACTIONS
 from oneworkforce.reports.sections.people_story import ICON_WORDS
-from oneworkforce.web.formats import day
 
 
 def summary(ctx: Context) -> list[str]:

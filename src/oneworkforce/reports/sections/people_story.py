@@ -130,6 +130,8 @@ def _cell(ctx: Context, cell: people_story.Cell, raw: dict[tuple[str, str, str],
     ]
     if cell.availability in ("partial", "estimate"):
         notes.append(cell.availability_label)
+    if cell.comparison_note:  # a change of source: the year before is not compared
+        notes.append(cell.comparison_note)
     shown["note"] = "; ".join(n for n in notes if n)
     if cell.variation_icon:
         shown["status"] = cell.variation_icon

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from oneworkforce.formats import day
 from oneworkforce.reports.blocks import Section, chart, column, paragraph, section, table, text
 from oneworkforce.reports.context import Context
-from oneworkforce.web.formats import day
 
 CONSEQUENCE = ("1 Negligible", "2 Minor", "3 Moderate", "4 Major", "5 Catastrophic")
 LIKELIHOOD = {5: "5 Almost certain", 4: "4 Likely", 3: "3 Possible", 2: "2 Unlikely", 1: "1 Rare"}

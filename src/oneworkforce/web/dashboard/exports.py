@@ -15,7 +15,7 @@ from typing import Any
 from django.http import HttpResponse
 
 from oneworkforce import spreadsheets
-from oneworkforce.web.formats import pounds
+from oneworkforce.formats import pounds
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: a column's unit: a unit name, or the index of the column that holds each row's unit

@@ -494,7 +494,7 @@ def _display(value, metric) -> str:
         side = "over" if value > 0 else "under" if value < 0 else "on"
         return f"{abs(value) * 100:.1f}% {side} plan" if side != "on" else "on plan"
     if metric.unit == "pounds" and value is not None:
-        from oneworkforce.web.formats import money
+        from oneworkforce.formats import money
 
         return money(value)
     return charts.format_value(value, metric.unit)

@@ -138,7 +138,7 @@ def get_item(mapping, key):
 @register.filter
 def month(period: str | None) -> str:
     """``2025-03`` as ``March 2025``."""
-    from oneworkforce.web.formats import month_name
+    from oneworkforce.formats import month_name
 
     return month_name(period)
 
@@ -146,7 +146,7 @@ def month(period: str | None) -> str:
 @register.filter
 def when(value) -> str:
     """A timestamp as people read it, in UK time: ``29 Nov 2026 14:05``."""
-    from oneworkforce.web.formats import when as _when
+    from oneworkforce.formats import when as _when
 
     return _when(value)
 
@@ -154,7 +154,7 @@ def when(value) -> str:
 @register.filter
 def day(value) -> str:
     """A date as ``29 Nov 2026``."""
-    from oneworkforce.web.formats import day as _day
+    from oneworkforce.formats import day as _day
 
     return _day(value)
 
@@ -162,7 +162,7 @@ def day(value) -> str:
 @register.filter
 def money(value, style: str = "table") -> str:
     """Pounds: ``£80,000,000`` in tables, ``£80.0m`` with ``|money:"short"`` in summaries."""
-    from oneworkforce.web.formats import money as _money
+    from oneworkforce.formats import money as _money
 
     return _money(value, short=style == "short")
 
@@ -203,8 +203,8 @@ def risk_score(score: int | None):
 @register.simple_tag
 def board_date() -> str:
     """The date the registers are read as of (``registers/asof.py``), as ``30 Apr 2025``."""
+    from oneworkforce.formats import day as _day
     from oneworkforce.registers.asof import board_date as _board_date
-    from oneworkforce.web.formats import day as _day
 
     return _day(_board_date())
 
@@ -216,6 +216,6 @@ _ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+
 def timestamps_read(value) -> str:
     """Text with every ISO timestamp in it written as people read one (``29 Nov 2026
     14:05``, UK time): for the audit trail's recorded changes."""
-    from oneworkforce.web.formats import when as _when
+    from oneworkforce.formats import when as _when
 
     return _ISO_TIME.sub(lambda m: _when(m.group(0)), str(value))
