@@ -92,11 +92,14 @@ def with_contributors(
         for split, metrics in tables.items():
             out[split] = {}
             for code, (rows, points) in metrics.items():
-                if code not in entries:
-                    entries[code] = _entries(code, org_results, register)
-                named = _rows_contributors(
-                    con, rows, entries[code], register, submissions, left_out
-                )
+                if rows.num_rows and rows["contributor_count"].null_count == 0:
+                    named = rows["contributors"]  # every row kept as stored (a refresh)
+                else:
+                    if code not in entries:
+                        entries[code] = _entries(code, org_results, register)
+                    named = _rows_contributors(
+                        con, rows, entries[code], register, submissions, left_out
+                    )
                 rows = _set(rows, named)
                 out[split][code] = (rows, _set(points, _points_contributors(points, rows)))
     finally:
@@ -166,20 +169,27 @@ def _rows_contributors(
     submissions: _Submissions,
     left_out: frozenset[str] = frozenset(),
 ) -> pa.Array:
-    """The contributors of each stored result, in the rows' order."""
+    """The contributors of each stored result, in the rows' order. A row that has them
+    already (kept by a refresh as stored: its metric and month were not in the change's
+    scope, so neither were the organisation-level figures behind it) keeps them."""
     found: list[list[str]] = [[] for _ in range(rows.num_rows)]
     if rows.num_rows == 0:
         return pa.array(found, _LIST)
     org = rows["org_code"].to_pylist()
     origin = rows["origin"].to_pylist()
+    known = [c is not None for c in rows["contributor_count"].to_pylist()]
+    stored = rows["contributors"].to_pylist() if any(known) else []
     for i, code in enumerate(org):
-        if code is not None:
+        if known[i]:
+            found[i] = stored[i]
+        elif code is not None:
             found[i] = [code]
-    computed = [i for i in range(rows.num_rows) if org[i] is None and origin[i] != "aggregate"]
+    todo = [i for i in range(rows.num_rows) if not known[i] and org[i] is None]
+    computed = [i for i in todo if origin[i] != "aggregate"]
     if computed and entries.num_rows:
         for i, names in _computed(con, rows, computed, entries, left_out).items():
             found[i] = names
-    aggregate = [i for i in range(rows.num_rows) if org[i] is None and origin[i] == "aggregate"]
+    aggregate = [i for i in todo if origin[i] == "aggregate"]
     if aggregate:
         wanted = rows.take(aggregate).select(["metric", "period", "place", "segment", "sources"])
         for i, row in zip(aggregate, wanted.to_pylist(), strict=True):
