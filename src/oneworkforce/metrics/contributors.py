@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -92,22 +93,34 @@ def with_contributors(
         for split, metrics in tables.items():
             out[split] = {}
             for code, (rows, points) in metrics.items():
-                if rows.num_rows and rows["contributor_count"].null_count == 0:
-                    named = rows["contributors"]  # every row kept as stored (a refresh)
-                else:
+                # a row a refresh keeps as stored keeps its contributors: its metric and month
+                # were outside the change, so were the organisation-level figures behind it
+                todo = pc.indices_nonzero(pc.is_null(rows["contributor_count"]))
+                if len(todo):
                     if code not in entries:
                         entries[code] = _entries(code, org_results, register)
-                    named = _rows_contributors(
-                        con, rows, entries[code], register, submissions, left_out
+                    found = _rows_contributors(
+                        con, rows.take(todo), entries[code], register, submissions, left_out
                     )
-                rows = _set(rows, named)
+                    rows = _set(rows, _scatter(rows["contributors"], todo, found))
+                else:
+                    rows = _set(rows, rows["contributors"])
                 out[split][code] = (rows, _set(points, _points_contributors(points, rows)))
     finally:
         con.close()
     return out
 
 
-def _set(table: pa.Table, contributors: pa.Array) -> pa.Table:
+def _scatter(stored: pa.ChunkedArray | pa.Array, at: pa.Array, found: pa.Array) -> pa.Array:
+    """``stored`` with the values at positions ``at`` replaced by ``found``, in order."""
+    n = len(stored)
+    positions = np.arange(n)
+    positions[at.to_numpy()] = n + np.arange(len(at))
+    whole = pa.concat_arrays([pa.chunked_array(stored, _LIST).combine_chunks(), found])
+    return whole.take(pa.array(positions))
+
+
+def _set(table: pa.Table, contributors: pa.Array | pa.ChunkedArray) -> pa.Table:
     count = pc.cast(pc.list_value_length(contributors), pa.int32())
     for name, column in (("contributors", contributors), ("contributor_count", count)):
         at = table.schema.get_field_index(name)
@@ -169,22 +182,16 @@ def _rows_contributors(
     submissions: _Submissions,
     left_out: frozenset[str] = frozenset(),
 ) -> pa.Array:
-    """The contributors of each stored result, in the rows' order. A row that has them
-    already (kept by a refresh as stored: its metric and month were not in the change's
-    scope, so neither were the organisation-level figures behind it) keeps them."""
+    """The contributors of each stored result, in the rows' order."""
     found: list[list[str]] = [[] for _ in range(rows.num_rows)]
     if rows.num_rows == 0:
         return pa.array(found, _LIST)
     org = rows["org_code"].to_pylist()
     origin = rows["origin"].to_pylist()
-    known = [c is not None for c in rows["contributor_count"].to_pylist()]
-    stored = rows["contributors"].to_pylist() if any(known) else []
     for i, code in enumerate(org):
-        if known[i]:
-            found[i] = stored[i]
-        elif code is not None:
+        if code is not None:
             found[i] = [code]
-    todo = [i for i in range(rows.num_rows) if not known[i] and org[i] is None]
+    todo = [i for i in range(rows.num_rows) if org[i] is None]
     computed = [i for i in todo if origin[i] != "aggregate"]
     if computed and entries.num_rows:
         for i, names in _computed(con, rows, computed, entries, left_out).items():
