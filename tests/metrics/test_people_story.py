@@ -329,3 +329,14 @@ def test_a_cell_is_not_compared_across_a_change_of_source():
     matrix = people_story.build(OrgStore(segment, orgs), SEGMENTS, organisations=REGISTER)
     cell = matrix.cell("secondary_care", "staff_in_post_fte")
     assert (cell.comparator, cell.change_display, cell.comparison_note) == (1845.4, "+8.4%", "")
+
+
+def test_a_movement_is_written_as_a_board_paper_writes_it():
+    # rates move in points, amounts in per cent, each to one decimal place with its sign
+    assert people_story.change(0.051, 0.052, "fraction") == "-0.1 points"
+    assert people_story.change(0.093, 0.09, "fraction") == "+0.3 points"
+    assert people_story.change(52126.0, 51406.8, "fte") == "+1.4%"
+    # a movement that rounds to nothing carries no sign: "-0.0 points" would read as a fall
+    assert people_story.change(0.11996, 0.12, "fraction") == "0.0 points"
+    assert people_story.change(100.0, 100.01, "fte") == "0.0%"
+    assert people_story.change(None, 0.12, "fraction") == ""

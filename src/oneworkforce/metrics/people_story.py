@@ -181,10 +181,17 @@ def change(now: float | None, before: float | None, unit: str) -> str:
         return ""
     diff = now - before
     if unit == "fraction":
-        return f"{diff * 100:+.1f} points"
+        return f"{_signed(diff * 100)} points"
     if before:
-        return f"{diff / abs(before) * 100:+.1f}%"
+        return f"{_signed(diff / abs(before) * 100)}%"
     return ""
+
+
+def _signed(number: float) -> str:
+    """To one decimal place with its sign, and no sign on a change that rounds to nothing
+    (a board reads "-0.0 points" as a fall)."""
+    text = f"{number:+.1f}"
+    return "0.0" if text in ("+0.0", "-0.0") else text
 
 
 def build(
