@@ -8,9 +8,9 @@ from importlib import resources
 
 import pytest
 
-from oneworkforce.metrics import CATALOGUE, Target
+from oneworkforce.metrics import CATALOGUE, Target, sources
 from oneworkforce.metrics.catalogue import BAND_CLUSTER_TOTAL, BAND_CLUSTERS
-from oneworkforce.metrics.compiler import compile_plan, compile_plans, split_tag
+from oneworkforce.metrics.compiler import POOL, compile_plan, compile_plans, split_tag
 from oneworkforce.metrics.definitions import Condition, PersonFlow, TableMeasure
 from oneworkforce.metrics.periods import (
     financial_year_start,
@@ -167,6 +167,11 @@ def test_several_splits_compile_to_one_query_per_metric():
         by_group = any(q.metric == code for q in plans[-1].queries)  # split by staff group
         table = isinstance(CATALOGUE.get(code).measure, TableMeasure)
         assert len(sqls) == (2 if table and by_group else 1), code
-    # each split reads its own rows of the shared query, by its tag
+    # each split reads its own rows of the shared query, by its tag; a total across segments
+    # reads its rows by its dimensions and the pooled organisations' mark (metrics/sources.py)
     for plan, by in zip(plans, splits, strict=True):
-        assert all(split_tag(by) in q.tags for q in plan.queries)
+        for q in plan.queries:
+            assert not q.pooled or sources.pooled(tuple(by)), (by, q.metric)
+            want = split_tag((*by, POOL)) if q.pooled else split_tag(by)
+            assert want in q.tags, (by, q.metric)
+    assert any(q.pooled for q in plans[0].queries)  # the system total has pooled measures
