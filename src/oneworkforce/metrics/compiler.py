@@ -18,7 +18,7 @@ twelve months on) and aggregate, with no self-join and no loop over months.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache, singledispatchmethod
@@ -830,15 +830,22 @@ class Compiler:
         )
         return sql, "a.actual"
 
-    def _cells(self, dataset: str, columns: str, actual_sql: str, submitted: bool) -> str:
-        """The plan's cells with their actual values; ``submitted``: joined to the months each
-        organisation sent staff in post (an actual read from it is 0, not unknown, there)."""
+    def _cells(self, measure: Gap | PlanComparison, columns: Callable[[str, str], str]) -> str:
+        """The plan's cells with ``columns(planned, actual)`` of each: the planned and actual
+        figures' SQL. An actual read from staff in post is 0, not unknown, in a month the
+        organisation sent it (hence the join to the months each organisation sent)."""
+        dataset = measure.dataset
+        actual_sql, actual = self._actual_cte(measure.actual, dataset)
         joined = (
-            f"LEFT JOIN {SIP_ORGS} c ON c.m = e.m AND c.org_code = e.org_code " if submitted else ""
+            f"LEFT JOIN {SIP_ORGS} c ON c.m = e.m AND c.org_code = e.org_code "
+            if isinstance(measure.actual, AssignmentTotal)
+            else ""
         )
+        planned = f"CAST(e.{measure.planned} AS DOUBLE)"
         return (
             f"SELECT e.m, e.org_code, o.place, o.segment, o.{POOL}, e.staff_group, "
-            f"{staff_category_sql('e.staff_group')} AS staff_category, {columns} "
+            f"{staff_category_sql('e.staff_group')} AS staff_category, "
+            f"{columns(planned, actual)} "
             f"FROM (SELECT {month_of('period')} AS m, * FROM {dataset}) e "
             f"JOIN {ORGS} o ON o.org_code = e.org_code "
             f"LEFT JOIN ({actual_sql}) a ON a.m = e.m AND a.org_code = e.org_code "
@@ -851,14 +858,12 @@ class Compiler:
         self, measure: Gap, metric: Metric, splits: list[tuple[str, ...]]
     ) -> dict[tuple[str, ...], Compiled]:
         select, group = grouping(["m"], splits)
-        actual_sql, actual = self._actual_cte(measure.actual, measure.dataset)
-        planned = f"CAST(e.{measure.planned} AS DOUBLE)"
-        gap = f"COALESCE(CAST(e.{measure.reported} AS DOUBLE), {planned} - {actual})"
+        reported = f"CAST(e.{measure.reported} AS DOUBLE)"
         cells = self._cells(
-            measure.dataset,
-            f"{planned} AS planned, {gap} AS gap",
-            actual_sql,
-            isinstance(measure.actual, AssignmentTotal),
+            measure,
+            lambda planned, actual: (
+                f"{planned} AS planned, COALESCE({reported}, {planned} - {actual}) AS gap"
+            ),
         )
         return self._each(
             splits,
@@ -872,13 +877,8 @@ class Compiler:
         self, measure: PlanComparison, metric: Metric, splits: list[tuple[str, ...]]
     ) -> dict[tuple[str, ...], Compiled]:
         select, group = grouping(["m"], splits)
-        actual_sql, actual = self._actual_cte(measure.actual, measure.dataset)
-        planned = f"CAST(e.{measure.planned} AS DOUBLE)"
         cells = self._cells(
-            measure.dataset,
-            f"{planned} AS planned, {actual} AS actual",
-            actual_sql,
-            isinstance(measure.actual, AssignmentTotal),
+            measure, lambda planned, actual: f"{planned} AS planned, {actual} AS actual"
         )
         return self._each(
             splits,
