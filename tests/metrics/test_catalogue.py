@@ -175,3 +175,27 @@ def test_several_splits_compile_to_one_query_per_metric():
             want = split_tag((*by, POOL)) if q.pooled else split_tag(by)
             assert want in q.tags, (by, q.metric)
     assert any(q.pooled for q in plans[0].queries)  # the system total has pooled measures
+
+
+def test_spark_counts_the_months_behind_a_windowed_sum_as_bits():
+    """On Spark a table measure's ``COUNT(DISTINCT num_month)`` (a shuffle or two of its own
+    on Spark) is the count of bits ``m - num_month`` set; DuckDB's SQL keeps the distinct
+    count, and a month further back than a word holds stops the query (the bit would be
+    lost)."""
+    sqlglot = pytest.importorskip("sqlglot")
+    duck = compile_plans([Request.build(by=by) for by in ([], ["staff_group"])])
+    spark = [p.to_dialect("spark") for p in duck]
+    table = [
+        (d, s)
+        for plan, other in zip(duck, spark, strict=True)
+        for d, s in zip(plan.queries, other.queries, strict=True)
+        if isinstance(CATALOGUE.get(d.metric).measure, TableMeasure)
+    ]
+    assert table
+    for d, s in table:
+        assert "COUNT(DISTINCT num_month)" in d.sql, d.metric
+        assert "DISTINCT" not in s.sql, s.metric
+        assert "BIT_COUNT(BIT_OR(" in s.sql and "RAISE_ERROR(" in s.sql, s.metric
+    # the steps and every other query are transpiled as before
+    for d, s in zip(duck[0].steps, spark[0].steps, strict=True):
+        assert s.sql == sqlglot.transpile(d.sql, read="duckdb", write="spark")[0]

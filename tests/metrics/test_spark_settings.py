@@ -36,3 +36,19 @@ def test_a_cluster_keeps_sparks_defaults_unless_told():
 def test_adaptive_execution_is_on():
     assert DEFAULT_CONFIG["spark.sql.adaptive.enabled"] == "true"
     assert DEFAULT_CONFIG["spark.sql.adaptive.coalescePartitions.enabled"] == "true"
+
+
+def test_only_the_small_steps_are_collected_to_the_driver():
+    """The steps of a few rows become local relations; the scans of staff in post and the
+    person-level steps (millions of rows at scale) stay cached on the executors."""
+    from oneworkforce.metrics.compiler import compile_plans
+    from oneworkforce.metrics.engines.spark import SMALL_STEPS
+    from oneworkforce.metrics.request import Request
+
+    splits = [[], ["segment"], ["org_code"], ["staff_group"]]
+    names = {
+        s.name for p in compile_plans([Request.build(by=by) for by in splits]) for s in p.steps
+    }
+    assert SMALL_STEPS.issubset(names)
+    large = names - SMALL_STEPS
+    assert large == {"owm_sip", "owm_people", "owm_levels", "owm_flow_12", "owm_present"}

@@ -118,7 +118,7 @@ class Query:
         first = 2 + len(self.columns)
         pool = 2 + self.columns.index(POOL) if self.pooled else None
         for row in rows:
-            # (an engine may give the flag as text: Spark's wide queries read dimensions so)
+            # (an engine may give the flag as text rather than a boolean)
             if int(row[1]) in self.tags and (pool is None or str(row[pool]).lower() == "true"):
                 yield (row[0], *(row[i] for i in at), *row[first:])
 
@@ -148,8 +148,42 @@ class Plan:
 
 @lru_cache(maxsize=1024)
 def transpile(sql: str, dialect: str) -> str:
-    """``sql`` in another dialect (cached: the plans of several splits share their SQL)."""
-    return sqlglot.transpile(sql, read="duckdb", write=dialect)[0]
+    """``sql`` in another dialect (cached: the plans of several splits share their SQL).
+    On Spark the months behind a windowed sum are counted as bits (:func:`months_as_bits`)."""
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    if dialect == "spark":
+        tree = tree.transform(months_as_bits)
+    return tree.sql(dialect=dialect)
+
+
+#: the columns of a table measure's source months (``_spread``), counted distinct per group
+MONTH_COLUMNS = ("num_month", "den_month")
+
+
+def months_as_bits(node: sqlglot.exp.Expression) -> sqlglot.exp.Expression:
+    """``COUNT(DISTINCT num_month)`` (or ``den_month``) as the number of bits set in a BIGINT
+    with bit ``m - num_month`` set for each row, the same count without the extra shuffle (or
+    two) Spark plans for a distinct aggregate. Every grouping of a table measure holds ``m``,
+    and a row's source month is ``lag_months + k`` (at most 12 + 11) before it (``_spread``):
+    a month outside 0 to 61 months back stops the query rather than being miscounted."""
+    exp = sqlglot.exp
+    if not (
+        isinstance(node, exp.Count)
+        and isinstance(node.this, exp.Distinct)
+        and len(node.this.expressions) == 1
+        and isinstance(node.this.expressions[0], exp.Column)
+        and node.this.expressions[0].name in MONTH_COLUMNS
+        and not node.this.expressions[0].table
+    ):
+        return node
+    column = node.this.expressions[0].name
+    back = f"(m - {column})"
+    return sqlglot.parse_one(
+        f"COALESCE(CAST(BIT_COUNT(BIT_OR(CASE WHEN {column} IS NULL THEN NULL "
+        f"WHEN {back} BETWEEN 0 AND {BITS - 1} THEN SHIFTLEFT(CAST(1 AS BIGINT), {back}) "
+        f"ELSE RAISE_ERROR('{column} more than {BITS - 1} months before m') END)) AS BIGINT), 0)",
+        read="spark",
+    )
 
 
 def month_of(column: str) -> str:

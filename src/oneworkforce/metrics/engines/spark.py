@@ -5,11 +5,13 @@ first needed. The session is created lazily, ``local[*]`` unless told otherwise,
 The datasets are temporary views of the same names; :func:`register_parquet` makes them from
 the Parquet files the DuckDB engine reads, so nothing is exported by hand.
 
-Run for its scale: each shared step is cached and built once, in order, before any metric
-reads it (so its size is known and the small ones are broadcast in joins); the metric queries
-are unioned into a few wide jobs (:data:`QUERIES_PER_JOB`) instead of one job each, because
-every Spark job pays for planning, scheduling and a shuffle whatever its size; adaptive query
-execution coalesces the shuffles of small steps; shuffle partitions follow the cores.
+Run for its scale: each shared step is built once, in order, before any metric reads it (a
+large one cached, a small one collected to the driver as a local relation: either way its
+size is known and the small ones are broadcast in joins); the metric queries run a few at a
+time from driver threads (:data:`QUERY_THREADS`), as most of their stages are a task or two
+on a few thousand rows and one query's planning and scheduling leave the cores to another;
+adaptive query execution coalesces the shuffles of small steps; shuffle partitions follow
+the cores.
 """
 
 from __future__ import annotations
@@ -19,10 +21,21 @@ import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from os import PathLike
 from typing import TYPE_CHECKING, Any
 
-from oneworkforce.metrics.compiler import COLUMNS_AFTER_DIMS, Query
+from oneworkforce.metrics.compiler import (
+    MONTHS,
+    OFFSETS,
+    ORGS,
+    PERIOD_BITS,
+    SIP_ORGS,
+    SUBMITTED,
+    TARGET_WORDS,
+    WORDS,
+    Query,
+)
 from oneworkforce.metrics.engines.base import Database, SqlEngine
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,8 +58,14 @@ DEFAULT_CONFIG = {
     # per-person steps too and ran the driver out of memory at 200k staff.)
     "spark.sql.autoBroadcastJoinThreshold": str(10 * 2**20),
 }
-#: Metric queries run together in one Spark job (a union), at most this many at a time.
-QUERIES_PER_JOB = 64
+#: The steps of a few rows (partner organisations, months, offsets, words, which months each
+#: organisation submitted): built on the driver as local relations rather than cached, as a
+#: cached step costs a Spark job of its own to build and a scan of cached blocks to read.
+SMALL_STEPS = frozenset(
+    (ORGS, SIP_ORGS, MONTHS, OFFSETS, TARGET_WORDS, WORDS, PERIOD_BITS, SUBMITTED)
+)
+#: Metric queries run at once, each from its own driver thread (a Spark job each).
+QUERY_THREADS = 4
 
 
 def local_cores(master: str) -> int | None:
@@ -118,43 +137,53 @@ class SparkDatabase(Database):
         self.cached: dict[str, DataFrame] = {}
 
     def materialise(self, name: str, sql: str) -> None:
-        """Cache the step and build it now, once: the queries after it read the cached rows,
-        and Spark knows its size when it chooses which side of a join to broadcast."""
+        """Build the step now, once: a small one (:data:`SMALL_STEPS`) is collected to the
+        driver and becomes a local relation, which costs one small job and no cached blocks;
+        a large one is cached. Either way the queries after it read its rows, and Spark knows
+        its size when it chooses which side of a join to broadcast."""
         started = time.perf_counter()
-        frame = self.spark.sql(sql).cache()
-        rows = frame.count()
-        frame.createOrReplaceTempView(name)
-        self.cached[name] = frame
+        frame = self.spark.sql(sql)
+        if name in SMALL_STEPS:
+            # collected and made a LocalRelation inside the JVM: PySpark's createDataFrame
+            # from Python rows would be an RDD of pickled rows, of unknown size to the planner
+            jframe = frame._jdf
+            collected = jframe.collectAsList()
+            rows = collected.size()
+            local = self.spark._jsparkSession.createDataFrame(collected, jframe.schema())
+            local.createOrReplaceTempView(name)
+        else:
+            frame = frame.cache()
+            rows = frame.count()
+            self.cached[name] = frame
+            frame.createOrReplaceTempView(name)
         log.info("step %s: %d rows in %.1f s", name, rows, time.perf_counter() - started)
 
     def fetch_queries(self, queries: Sequence[Query]) -> list[list[tuple[Any, ...]]]:
-        """Every metric query's rows from a few wide jobs: up to :data:`QUERIES_PER_JOB`
-        queries unioned into one, each row tagged with its query and padded to one shape."""
-        answers: list[list[tuple[Any, ...]]] = [[] for _ in queries]
-        for start in range(0, len(queries), QUERIES_PER_JOB):
-            chunk = range(start, min(start + QUERIES_PER_JOB, len(queries)))
-            width = max(len(queries[i].columns) for i in chunk)
-            wide = None
-            shapes: dict[int, tuple[int, bool]] = {}
-            for i in chunk:
-                frame, shapes[i] = _tagged(self.spark.sql(queries[i].sql), i, width)
-                wide = frame if wide is None else wide.unionAll(frame)
-            assert wide is not None
-            started = time.perf_counter()
-            collected = wide.collect()
+        """Every metric query's rows, :data:`QUERY_THREADS` queries at a time, each its own
+        job: most stages of a metric query are a task or two on a few thousand rows, so
+        while one query waits on its scheduling and planning the others use the cores."""
+        started = time.perf_counter()
+
+        def run(query: Query) -> list[tuple[Any, ...]]:
+            began = time.perf_counter()
+            rows = [tuple(row) for row in self.spark.sql(query.sql).collect()]
             log.info(
-                "queries %d-%d: %d rows in %.1f s",
-                chunk[0],
-                chunk[-1],
-                len(collected),
-                time.perf_counter() - started,
+                "query %s %s: %d rows in %.1f s",
+                query.metric,
+                ",".join(query.dims) or "-",
+                len(rows),
+                time.perf_counter() - began,
             )
-            for row in collected:
-                q, m, g, *rest = tuple(row)
-                dims, has_suppressed = shapes[q]
-                values = rest[width : width + 4]
-                suppressed = (rest[width + 4],) if has_suppressed else ()
-                answers[q].append((m, g, *rest[:dims], *values, *suppressed))
+            return rows
+
+        with ThreadPoolExecutor(QUERY_THREADS) as pool:
+            answers = list(pool.map(run, queries))
+        log.info(
+            "queries: %d in %.1f s, %d at a time",
+            len(queries),
+            time.perf_counter() - started,
+            QUERY_THREADS,
+        )
         return answers
 
     def fetch(self, sql: str) -> list[tuple[Any, ...]]:
@@ -174,36 +203,6 @@ class SparkDatabase(Database):
         frame = self.cached.pop(name, None)
         if frame is not None:
             frame.unpersist()
-
-
-def _tagged(frame: DataFrame, index: int, width: int) -> tuple[DataFrame, tuple[int, bool]]:
-    """A metric query's rows in the union's shape: ``q``, ``m``, ``g``, ``width`` dimension
-    columns (text, NULL past the query's own), the four figures and ``suppressed``."""
-    from pyspark.sql import functions as F
-
-    names = frame.columns
-    dims = len(names) - 2 - len(COLUMNS_AFTER_DIMS)
-    has_suppressed = False
-    if names[-1] == "suppressed":
-        dims -= 1
-        has_suppressed = True
-    columns = [
-        F.lit(index).alias("q"),
-        F.col(f"`{names[0]}`").cast("bigint").alias("m"),
-        F.col(f"`{names[1]}`").cast("bigint").alias("g"),
-    ]
-    columns += [
-        (F.col(f"`{names[2 + k]}`") if k < dims else F.lit(None)).cast("string").alias(f"d{k}")
-        for k in range(width)
-    ]
-    first = 2 + dims
-    columns += [
-        F.col(f"`{names[first + k]}`").cast(kind).alias(f"v{k}")
-        for k, kind in enumerate(("double", "double", "bigint", "bigint"))
-    ]
-    suppressed = F.col("`suppressed`") if has_suppressed else F.lit(None)
-    columns.append(suppressed.cast("bigint").alias("suppressed"))
-    return frame.select(*columns), (dims, has_suppressed)
 
 
 class SparkEngine(SqlEngine):
