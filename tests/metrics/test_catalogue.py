@@ -188,6 +188,10 @@ def test_a_refresh_of_one_month_reads_only_the_months_of_staff_in_post_it_needs(
     for month in ("2024-01-01", "2025-01-01", "2026-01-01"):
         assert f"period BETWEEN DATE '{month}' AND DATE '{month}'" in sip, month
     assert "2025-06" not in sip and "2024-06" not in sip
+    # so do the published totals that stand in for a month with no extract
+    published = compile_plan(request).published
+    assert "n.period BETWEEN DATE '2025-01-01' AND DATE '2025-01-01'" in published
+    assert "2025-06" not in published
     # months next to each other are read as one range
     request = Request.build(metrics=["leaver_rate"], periods=["2025-01", "2025-02", "2025-03"])
     sip = next(s.sql for s in compile_plan(request).steps if s.name == "owm_sip")

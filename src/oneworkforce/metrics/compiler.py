@@ -344,6 +344,8 @@ class Compiler:
                 submissions=self._submissions_sql(
                     sorted({d for m in r.metrics for d in m.datasets})
                 ),
+                # the published totals of the months of staff in post read, not all of them
+                published=published_sql.totals_sql(self.staff_in_post_filter),
                 aggregate=(
                     "SELECT period, segment, org_code, area_code, metric, CAST(value AS DOUBLE) "
                     "AS value, unit, CAST(numerator AS DOUBLE) AS numerator, CAST(denominator "
