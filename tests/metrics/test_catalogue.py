@@ -199,3 +199,27 @@ def test_spark_counts_the_months_behind_a_windowed_sum_as_bits():
     # the steps and every other query are transpiled as before
     for d, s in zip(duck[0].steps, spark[0].steps, strict=True):
         assert s.sql == sqlglot.transpile(d.sql, read="duckdb", write="spark")[0]
+
+
+def test_a_refresh_of_one_month_reads_only_the_months_of_staff_in_post_it_needs():
+    """A staff-in-post refresh of January 2025 (and the January 2026 its 12-month flows reach)
+    reads January 2024, 2025 and 2026 of staff in post: both ends of each flow, not the months
+    between them, which no figure of those months takes its sources from."""
+    request = Request.build(
+        metrics=["leaver_rate", "staff_in_post_fte"], periods=["2025-01", "2026-01"]
+    )
+    sip = next(s.sql for s in compile_plan(request).steps if s.name == "owm_sip")
+    for month in ("2024-01-01", "2025-01-01", "2026-01-01"):
+        assert f"period BETWEEN DATE '{month}' AND DATE '{month}'" in sip, month
+    assert "2025-06" not in sip and "2024-06" not in sip
+    # so do the published totals that stand in for a month with no extract
+    published = compile_plan(request).published
+    assert "n.period BETWEEN DATE '2025-01-01' AND DATE '2025-01-01'" in published
+    assert "2025-06" not in published
+    # months next to each other are read as one range
+    request = Request.build(metrics=["leaver_rate"], periods=["2025-01", "2025-02", "2025-03"])
+    sip = next(s.sql for s in compile_plan(request).steps if s.name == "owm_sip")
+    assert (
+        "(period BETWEEN DATE '2024-01-01' AND DATE '2024-03-01' "
+        "OR period BETWEEN DATE '2025-01-01' AND DATE '2025-03-01')"
+    ) in sip

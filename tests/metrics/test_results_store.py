@@ -608,3 +608,29 @@ def test_an_empty_lake_builds_an_empty_store(home: Path, db):
     }
     store.rebuild()
     assert store.results(split="org_code") == [] and store.latest() == []
+
+
+def test_the_writer_keeps_the_files_it_wrote_in_memory_within_its_limit(tmp_path):
+    """A refresh reads the files the last one wrote from memory; the memory is bounded (the
+    oldest table goes first), and a file the store deletes is forgotten."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from oneworkforce.metrics.results_writer import _Written
+
+    tables = {i: pa.table({"x": list(range(i * 100, i * 100 + 100))}) for i in range(3)}
+    cache = _Written(limit=int(tables[0].nbytes * 2.5))
+    paths = {i: tmp_path / f"t{i}.parquet" for i in tables}
+    for i, table in tables.items():
+        pq.write_table(table, paths[i])
+        cache.put(paths[i], table)
+    assert paths[0] not in cache._tables  # over the limit: the oldest went
+    assert set(cache._tables) == {paths[1], paths[2]}
+    # a file not held is read from disk, and then held
+    assert cache.get(paths[0]).equals(tables[0])
+    assert paths[0] in cache._tables
+    # a held table is served from memory, not the disk
+    pq.write_table(pa.table({"x": [-1]}), paths[0])
+    assert cache.get(paths[0]).equals(tables[0])
+    cache.forget(paths[0])
+    assert cache.get(paths[0]).column("x").to_pylist() == [-1]

@@ -60,6 +60,12 @@ class Slice:
     status: str  # accepted | superseded
 
 
+def slices_of(manifest: pa.Table) -> list[Slice]:
+    """The slices of a manifest table (column by column: a ledger holds tens of thousands)."""
+    columns = [manifest.column(f.name).to_pylist() for f in MANIFEST_SCHEMA]
+    return [Slice(*values) for values in zip(*columns, strict=True)]
+
+
 def _lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -131,8 +137,7 @@ class Lake:
     def read_manifest(self) -> list[Slice]:
         if not self.manifest_path.exists():
             return []
-        rows = pq.read_table(self.manifest_path).to_pylist()
-        return [Slice(**row) for row in rows]
+        return slices_of(pq.read_table(self.manifest_path))
 
     def published_ids(self) -> dict[str, set[str]]:
         """Submission ids with a published folder, by dataset (including orphans)."""
@@ -248,15 +253,18 @@ class Lake:
             )
         con.execute("CREATE OR REPLACE VIEW peers AS " + peers_sql())
 
-    def connect(self, *, threads: int | None = None) -> duckdb.DuckDBPyConnection:
-        """An in-memory DuckDB session with one view per dataset (current rows only)."""
+    def connect(
+        self, *, threads: int | None = None, slices: Sequence[Slice] | None = None
+    ) -> duckdb.DuckDBPyConnection:
+        """An in-memory DuckDB session with one view per dataset (current rows only; of the
+        manifest's ``slices`` when given, as read by the caller, else as now on disk)."""
         config: dict[str, str | bool | int | float | list[str]] = {
             "temp_directory": str(self.home.tmp)
         }
         if threads:
             config["threads"] = threads
         con = duckdb.connect(config=config)
-        self.install_views(con)
+        self.install_views(con, slices)
         return con
 
     def organisations(self) -> list[dict[str, object]]:

@@ -378,6 +378,8 @@ class Compiler:
                 submissions=self._submissions_sql(
                     sorted({d for m in r.metrics for d in m.datasets})
                 ),
+                # the published totals of the months of staff in post read, not all of them
+                published=published_sql.totals_sql(self.staff_in_post_filter),
                 aggregate=(
                     "SELECT period, segment, org_code, area_code, metric, CAST(value AS DOUBLE) "
                     "AS value, unit, CAST(numerator AS DOUBLE) AS numerator, CAST(denominator "
@@ -396,19 +398,34 @@ class Compiler:
         return f"{column} BETWEEN DATE '{first_day(self.lo)}' AND DATE '{first_day(self.hi)}'"
 
     def staff_in_post_filter(self, column: str) -> str:
-        """The months of staff in post a request reads: from the start of its longest flow (or
-        the earliest month a staff-in-post figure takes its sources from) to the last month
-        asked for. Narrower than :meth:`period_filter`, whose 24 months back are for the
-        year-to-date comparisons of the other datasets: the person-level steps, the costliest
-        of a refresh, then read a third fewer months."""
+        """The months of staff in post a request reads: for each month asked for, both ends
+        of its flows and every month its metrics take their sources from, and nothing between
+        (a refresh of one month reads that month and the months a year before and after it,
+        not the 25 months from one to the other). Narrower than :meth:`period_filter`, whose
+        24 months back are for the year-to-date comparisons of the other datasets: the
+        person-level steps, the costliest of a refresh, read only these months."""
         months = self.request.months
         if months is None or self.hi is None:
             return "TRUE"
-        first = months[0] - self.lookback
-        for metric in self.request.metrics:
-            if "staff_in_post" in metric.datasets:
-                first = min(first, *source_months(metric.window, metric.measure, months[0]))
-        return f"{column} BETWEEN DATE '{first_day(first)}' AND DATE '{first_day(self.hi)}'"
+        flows = {
+            m.measure.months for m in self.request.metrics if isinstance(m.measure, PersonFlow)
+        }
+        needed: set[int] = set()
+        for month in months:
+            needed.add(month)
+            needed.update(month - length for length in flows)
+            for metric in self.request.metrics:
+                needed.update(source_months(metric.window, metric.measure, month))
+        runs: list[list[int]] = []
+        for month in sorted(needed):
+            if runs and month == runs[-1][1] + 1:
+                runs[-1][1] = month
+            else:
+                runs.append([month, month])
+        spans = [
+            f"{column} BETWEEN DATE '{first_day(lo)}' AND DATE '{first_day(hi)}'" for lo, hi in runs
+        ]
+        return spans[0] if len(spans) == 1 else "(" + " OR ".join(spans) + ")"
 
     def targets(self, dataset: str) -> str:
         """The months results are given for: those asked for where the dataset has data."""

@@ -86,28 +86,45 @@ def with_contributors(
         return stored_org_results(split, code)
 
     submissions = _Submissions(lake_root)
+    # a row a refresh keeps as stored keeps its contributors: its metric and month were outside
+    # the change, so were the organisation-level figures behind it; the others of every split
+    # and metric are worked out together (one join per pattern of dimensions, not one per
+    # split and metric: each DuckDB query costs milliseconds to plan however small)
+    todo: dict[tuple[str, str], pa.Array] = {}
+    for split, metrics in tables.items():
+        for code, (rows, _points) in metrics.items():
+            todo[split, code] = pc.indices_nonzero(pc.is_null(rows["contributor_count"]))
+    wanted = [tables[s][c][0].take(at) for (s, c), at in todo.items() if len(at)]
+    found = pa.array([], _LIST)
+    if wanted:
+        codes = sorted({c for (_s, c), at in todo.items() if len(at)})
+        parts = [_entries(code, org_results, register) for code in codes]
+        entries = [e for e in parts if e.num_rows]
+        con = duckdb.connect()  # one for every join (opening one costs more than most joins)
+        try:
+            found = _rows_contributors(
+                con,
+                pa.concat_tables(wanted),
+                pa.concat_tables(entries) if entries else parts[0],
+                register,
+                submissions,
+                left_out,
+            )
+        finally:
+            con.close()
     out: dict[str, dict[str, tuple[pa.Table, pa.Table]]] = {}
-    entries: dict[str, pa.Table] = {}
-    con = duckdb.connect()  # one for every join (opening one costs more than most joins)
-    try:
-        for split, metrics in tables.items():
-            out[split] = {}
-            for code, (rows, points) in metrics.items():
-                # a row a refresh keeps as stored keeps its contributors: its metric and month
-                # were outside the change, so were the organisation-level figures behind it
-                todo = pc.indices_nonzero(pc.is_null(rows["contributor_count"]))
-                if len(todo):
-                    if code not in entries:
-                        entries[code] = _entries(code, org_results, register)
-                    found = _rows_contributors(
-                        con, rows.take(todo), entries[code], register, submissions, left_out
-                    )
-                    rows = _set(rows, _scatter(rows["contributors"], todo, found))
-                else:
-                    rows = _set(rows, rows["contributors"])
-                out[split][code] = (rows, _set(points, _points_contributors(points, rows)))
-    finally:
-        con.close()
+    start = 0
+    for split, metrics in tables.items():
+        out[split] = {}
+        for code, (rows, points) in metrics.items():
+            at = todo[split, code]
+            if len(at):
+                mine = found.slice(start, len(at))
+                start += len(at)
+                rows = _set(rows, _scatter(rows["contributors"], at, mine))
+            else:
+                rows = _set(rows, rows["contributors"])
+            out[split][code] = (rows, _set(points, _points_contributors(points, rows)))
     return out
 
 

@@ -166,10 +166,17 @@ def manifest_path(lake_root: Path | str) -> Path:
 
 def read_manifest(lake_root: Path | str) -> list[Row]:
     """The lake's manifest: every slice the ledger holds, accepted or superseded."""
+    return read_manifest_table(lake_root).to_pylist()
+
+
+def read_manifest_table(lake_root: Path | str) -> pa.Table:
+    """The lake's manifest as a table (empty, with its columns, before the first import)."""
+    from oneworkforce.data.lake import MANIFEST_SCHEMA
+
     path = manifest_path(lake_root)
     if not path.exists():
-        return []
-    return pq.read_table(path).to_pylist()
+        return MANIFEST_SCHEMA.empty_table()
+    return pq.read_table(path)
 
 
 def data_version(slices: Sequence[Mapping[str, Any]]) -> str:

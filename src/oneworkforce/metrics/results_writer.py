@@ -31,8 +31,9 @@ import contextlib
 import fcntl
 import json
 import os
+import threading
 import uuid
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -77,7 +78,7 @@ from oneworkforce.metrics.results_layout import (
     is_stale,
     lake_version,
     read_index,
-    read_manifest,
+    read_manifest_table,
     read_parquet,
     results_root,
     series_key,
@@ -117,9 +118,54 @@ def _significant(value: float | None) -> float | None:
     return None if value is None else float(f"{value:.12g}")
 
 
+class _Written:
+    """The results files this process wrote or read lately, by path, up to ``limit`` bytes.
+    A stored file is never changed (each write has a new name), so a refresh in the same
+    worker reads what the last one wrote from memory instead of decoding ~150 small files."""
+
+    def __init__(self, limit: int = 256 * 2**20) -> None:
+        self.limit = limit
+        self._tables: OrderedDict[Path, tuple[pa.Table, int]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, path: Path) -> pa.Table:
+        with self._lock:
+            found = self._tables.get(path)
+            if found is not None:
+                self._tables.move_to_end(path)
+                return found[0]
+        table = pq.read_table(path)
+        self.put(path, table)
+        return table
+
+    def put(self, path: Path, table: pa.Table) -> None:
+        size = table.nbytes
+        with self._lock:
+            self._drop(path)
+            self._tables[path] = (table, size)
+            self._size += size
+            while self._size > self.limit and len(self._tables) > 1:
+                self._drop(next(iter(self._tables)))
+
+    def forget(self, path: Path) -> None:
+        with self._lock:
+            self._drop(path)
+
+    def _drop(self, path: Path) -> None:
+        found = self._tables.pop(path, None)
+        if found is not None:
+            self._size -= found[1]
+
+
+_written = _Written()
+
+
 def _write_parquet(table: pa.Table, schema: pa.Schema, path: Path) -> None:
-    pq.write_table(table.cast(schema), path, compression="zstd")
+    table = table.cast(schema)
+    pq.write_table(table, path, compression="zstd")
     fsync(path)
+    _written.put(path, table)
 
 
 #: joins the parts of a key; a missing part is spelled NUL, which no stored value contains
@@ -276,16 +322,23 @@ class ResultsWriter:
 
         return Lake(Home(self.lake_root.parent))
 
-    def _manifest(self) -> list[Row]:
-        return read_manifest(self.lake_root)
+    def _manifest(self) -> tuple[list[Row], pa.Table]:
+        """The lake's manifest, as rows and as the table written beside the results (read
+        once: a ledger of years of monthly files has tens of thousands of slices)."""
+        table = read_manifest_table(self.lake_root)
+        return table.to_pylist(), table
 
     @contextlib.contextmanager
-    def _source(self, source: Any) -> Iterator[Any]:
+    def _source(self, source: Any, manifest: pa.Table | None = None) -> Iterator[Any]:
+        """``source``, else a session on the lake's views of ``manifest`` (the manifest this
+        write compares and records, so the figures are of exactly those slices)."""
         if source is not None:
             yield source
             return
+        from oneworkforce.data.lake import slices_of
+
         lake = self._lake()
-        con = lake.connect()
+        con = lake.connect(slices=None if manifest is None else slices_of(manifest))
         try:
             yield con
         finally:
@@ -308,15 +361,15 @@ class ResultsWriter:
         views; by default the lake's current data). ``progress(split, done, total)`` is called
         as each split starts and once at the end."""
         with self._lock():
-            manifest = self._manifest()
-            with self._source(source) as con:
-                return self._rebuild(con, manifest, progress)
+            manifest, table = self._manifest()
+            with self._source(source, table) as con:
+                return self._rebuild(con, manifest, table, data_version(manifest), progress)
 
     def refresh(self, source: Any = None) -> RefreshReport:
         """Bring the stored results in line with the lake, recomputing only what changed."""
         with self._lock():
             checkpoint("results_refresh_started")
-            manifest = self._manifest()
+            manifest, table = self._manifest()
             version = data_version(manifest)
             index = self.index()
             whole = (
@@ -326,9 +379,9 @@ class ResultsWriter:
             )
             if not whole and index is not None and index["data_version"] == version:
                 return RefreshReport("unchanged", version)
-            with self._source(source) as con:
+            with self._source(source, table) as con:
                 if whole or index is None:
-                    return self._rebuild(con, manifest)
+                    return self._rebuild(con, manifest, table, version)
                 old = read_parquet(self.root / index["manifest"])
                 register = self._register(con)
                 changes, moved = _diff(old, manifest, register)
@@ -340,8 +393,8 @@ class ResultsWriter:
                     catalogue=self.catalogue,
                 )
                 if scope is None:
-                    return self._rebuild(con, manifest)
-                return self._update(con, manifest, index, scope, register)
+                    return self._rebuild(con, manifest, table, version)
+                return self._update(con, manifest, table, version, index, scope, register)
 
     def after_commit(self, result: Any) -> None:
         """The importer's hook: refresh after an accepted submission."""
@@ -415,9 +468,10 @@ class ResultsWriter:
         self,
         con: Any,
         manifest: list[Row],
+        table: pa.Table,
+        version: str,
         progress: Callable[[str, int, int], None] | None = None,
     ) -> RefreshReport:
-        version = data_version(manifest)
         now = datetime.now(UTC)
         origin = self._origin(manifest)
         report = RefreshReport("rebuild", version)
@@ -444,7 +498,7 @@ class ResultsWriter:
                 report.series_analysed[split.name] = count
             done += len(splits)
         tables = self._with_contributors(con, tables, self._register(con), None)
-        self._commit(tables, manifest, version, now, previous=None)
+        self._commit(tables, table, version, now, previous=None)
         if progress:
             progress("done", len(SPLITS), len(SPLITS))
         return report
@@ -453,11 +507,12 @@ class ResultsWriter:
         self,
         con: Any,
         manifest: list[Row],
+        table: pa.Table,
+        version: str,
         index: Mapping[str, Any],
         scope: Scope,
         register: Register,
     ) -> RefreshReport:
-        version = data_version(manifest)
         now = datetime.now(UTC)
         origin = self._origin(manifest)
         report = RefreshReport("incremental", version)
@@ -495,7 +550,7 @@ class ResultsWriter:
             report.rows_written[split.name] = fresh.num_rows
             report.series_analysed[split.name] = count
         tables = self._with_contributors(con, tables, register, index)
-        self._commit(tables, manifest, version, now, previous=index)
+        self._commit(tables, table, version, now, previous=index)
         return report
 
     def _with_contributors(
@@ -510,7 +565,7 @@ class ResultsWriter:
 
         def stored(split: str, code: str) -> pa.Table | None:
             info = (index or {}).get("splits", {}).get(split, {}).get("metrics", {}).get(code)
-            return None if info is None else pq.read_table(self.root / info["results"])
+            return None if info is None else _written.get(self.root / info["results"])
 
         # the segments sized by aggregate figures are in no total across segments
         left_out = frozenset(r[0] for r in con.execute(sources.SIZED_SEGMENTS_SQL).fetchall())
@@ -618,7 +673,7 @@ class ResultsWriter:
     def _commit(
         self,
         tables: Mapping[str, Mapping[str, tuple[pa.Table, pa.Table]]],
-        manifest: list[Row],
+        manifest: pa.Table,
         version: str,
         now: datetime,
         previous: Mapping[str, Any] | None,
@@ -657,18 +712,15 @@ class ResultsWriter:
         # refresh writes about 200 files), all before the index names them
         list(_io_pool().map(lambda w: _write_parquet(*w), writes))
         manifest_file = f"manifest-{token}.parquet"
-        table = pa.Table.from_pylist(
-            [{c: s[c] for c in MANIFEST_COLUMNS} for s in manifest],
-            schema=_manifest_schema(),
-        )
-        pq.write_table(table, self.root / manifest_file)
+        schema = _manifest_schema()
+        pq.write_table(manifest.select(schema.names).cast(schema), self.root / manifest_file)
         fsync(self.root / manifest_file)
         index = {
             "format": FORMAT,
             "data_version": version,
             "computed_at": now.isoformat(),
             "catalogue": catalogue_fingerprint(self.catalogue),
-            "ledger_generation": len(manifest),
+            "ledger_generation": manifest.num_rows,
             "manifest": manifest_file,
             "splits": splits,
         }
@@ -689,6 +741,7 @@ class ResultsWriter:
                 continue
             if path.suffix in (".parquet", ".tmp"):
                 path.unlink(missing_ok=True)
+                _written.forget(path)
 
 
 # --- manifest differences --------------------------------------------------------------------
@@ -744,7 +797,7 @@ def _manifest_schema() -> pa.Schema:
 def _read_all(paths: Sequence[Path], schema: pa.Schema) -> pa.Table:
     if not paths:
         return schema.empty_table()
-    tables = list(_io_pool().map(pq.read_table, paths))
+    tables = list(_io_pool().map(_written.get, paths))
     return pa.concat_tables([t.cast(schema) for t in tables])
 
 

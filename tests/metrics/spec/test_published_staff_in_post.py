@@ -66,6 +66,17 @@ def test_each_organisation_from_its_extract_else_its_published_total(engine):
     )
 
 
+def test_a_request_for_some_months_reads_the_published_totals_of_those_months(engine):
+    # one month asked for: its published totals stand in where that month has no extract,
+    # whatever other months hold (B's April extract does not hide its March total)
+    for period, want in (
+        ("2024-03", {("2024-03", "A"): 1.5, ("2024-03", "B"): 200.0, ("2024-03", "C"): 300.0}),
+        ("2024-04", {("2024-04", "A"): 1.0, ("2024-04", "B"): 0.8}),
+    ):
+        results = engine(source(), ["staff_in_post_fte"], [period], by=["org_code"])
+        assert_values(results, "staff_in_post_fte", want)
+
+
 def test_the_system_figure_adds_published_totals_of_uncovered_organisations(engine):
     results = engine(source(), ["staff_in_post_fte"])
     # March: 1.5 (A's extract) + 200 (B) + 300 (C) = 501.5; the peer P is not in the ICS.
