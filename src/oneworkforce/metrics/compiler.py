@@ -67,6 +67,8 @@ ORGS, SIP, SIP_ORGS, MONTHS, OFFSETS, TARGET_WORDS, WORDS, PEOPLE, SUBMITTED, PE
     )
 )
 LEVELS, PRESENT = f"{PREFIX}levels", f"{PREFIX}present"
+#: each person's rows in partner organisations, with how many they have in the word
+LEVEL_ROWS = f"{PREFIX}level_rows"
 #: Months held by one BIGINT mask (bits 0-61: never the sign bit, in DuckDB or Spark).
 BITS = 62
 #: How far before the first month asked for the data is read: a year-to-date window
@@ -584,14 +586,7 @@ class Compiler:
         start and end of the windows of a word (``owm_flow_N``); and who is in post in any
         partner organisation, by the person-level dimensions (``owm_present``)."""
         if self.level_grains:
-            masks = ["here", *self.masks.values()]
-            self.steps[LEVELS] = self._per_person(
-                self.level_grains,
-                f"SELECT p.w, p.person_id{_cols(masks, 'p.')}"
-                f"{self._grain_select(grain_columns(self.level_grains))} "
-                f"FROM {PEOPLE} p JOIN {ORGS} o ON o.org_code = p.org_code",
-                "".join(f", BIT_OR({m}) AS {m}" for m in masks),
-            )
+            self._levels()
         for months, grains in self.flow_grains.items():
             # Bit ``b`` of ``at_end`` is set when the person is in the group in the month of
             # bit ``b`` in an organisation that submitted staff in post ``months`` earlier;
@@ -615,6 +610,34 @@ class Compiler:
                 f"FROM {PEOPLE} p JOIN {ORGS} o ON o.org_code = p.org_code",
                 ", BIT_OR(here) AS here",
             )
+
+    def _levels(self) -> None:
+        """``owm_levels``: how many people have each pattern of months (and filter masks) in
+        each group, as ``n``. A person with one row in the word (one organisation, staff group
+        and band: nearly everyone) has that row's months in every group they are in, so they
+        are counted straight from their rows; only the people with several rows have their
+        months combined person by person first (``BIT_OR``), so that someone in two
+        organisations of a place counts once in the place. The same counts as combining
+        everyone person by person, for a fraction of the groups to build."""
+        masks = ["here", *self.masks.values()]
+        columns = grain_columns(self.level_grains)
+        self.steps[LEVEL_ROWS] = (
+            f"SELECT p.w, p.person_id{_cols(masks, 'p.')}{self._grain_select(columns)}, "
+            "COUNT(*) OVER (PARTITION BY p.w, p.person_id) AS k "
+            f"FROM {PEOPLE} p JOIN {ORGS} o ON o.org_code = p.org_code"
+        )
+        out = f"w, g{_cols(columns)}{_cols(masks)}"
+        select, group = grouping(["w", "person_id"], self.level_grains)
+        combined = "".join(f", BIT_OR({m}) AS {m}" for m in masks)
+        several = (
+            f"SELECT {out}, COUNT(*) AS n FROM (SELECT w, person_id, {select}{combined} "
+            f"FROM {LEVEL_ROWS} WHERE k > 1 {group}) x GROUP BY {out}"
+        )
+        select, group = grouping(["w", *masks], self.level_grains)
+        one = (
+            f"SELECT w, {select}{_cols(masks)}, COUNT(*) AS n FROM {LEVEL_ROWS} WHERE k = 1 {group}"
+        )
+        self.steps[LEVELS] = f"{one} UNION ALL {several}"
 
     @staticmethod
     def _per_person(grains: Sequence[tuple[str, ...]], source: str, aggregates: str) -> str:
@@ -648,7 +671,7 @@ class Compiler:
             for g in grains
         )
         grouped = (
-            f"SELECT w, g{_cols(columns)}{_cols(masks)}, COUNT(*) AS n FROM {LEVELS} "
+            f"SELECT w, g{_cols(columns)}{_cols(masks)}, SUM(n) AS n FROM {LEVELS} "
             f"WHERE {wanted} GROUP BY w, g{_cols(columns)}{_cols(masks)}"
         )
         exprs = {d: f"c.{d}" for d in columns}
