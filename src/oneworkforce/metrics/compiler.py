@@ -67,8 +67,6 @@ ORGS, SIP, SIP_ORGS, MONTHS, OFFSETS, TARGET_WORDS, WORDS, PEOPLE, SUBMITTED, PE
     )
 )
 LEVELS, PRESENT = f"{PREFIX}levels", f"{PREFIX}present"
-#: each person's rows in partner organisations, with how many they have in the word
-LEVEL_ROWS = f"{PREFIX}level_rows"
 #: Months held by one BIGINT mask (bits 0-61: never the sign bit, in DuckDB or Spark).
 BITS = 62
 #: How far before the first month asked for the data is read: a year-to-date window
@@ -593,14 +591,13 @@ class Compiler:
             # bit ``b`` of ``at_start`` when they are in it in an organisation that submitted
             # ``months`` later.
             low = (1 << (BITS - months)) - 1
-            self.steps[f"{PREFIX}flow_{months}"] = self._per_person(
+            self._counted_per_person(
+                f"{PREFIX}flow_{months}",
                 grains,
-                f"SELECT p.w, p.person_id, p.here & ((c.sub & {low}) << {months}) AS at_end, "
-                f"p.here & (c.sub >> {months}) AS at_start, p.here"
-                f"{self._grain_select(grain_columns(grains))} FROM {PEOPLE} p "
-                f"JOIN {SUBMITTED} c ON c.w = p.w AND c.org_code = p.org_code "
-                f"JOIN {ORGS} o ON o.org_code = p.org_code",
-                ", BIT_OR(at_end) AS at_end, BIT_OR(at_start) AS at_start, BIT_OR(here) AS here",
+                f"p.here & ((c.sub & {low}) << {months}) AS at_end, "
+                f"p.here & (c.sub >> {months}) AS at_start, p.here",
+                f" JOIN {SUBMITTED} c ON c.w = p.w AND c.org_code = p.org_code",
+                ["at_end", "at_start", "here"],
             )
         if self.present_grains:
             columns = grain_columns(self.present_grains)
@@ -613,31 +610,52 @@ class Compiler:
 
     def _levels(self) -> None:
         """``owm_levels``: how many people have each pattern of months (and filter masks) in
-        each group, as ``n``. A person with one row in the word (one organisation, staff group
-        and band: nearly everyone) has that row's months in every group they are in, so they
-        are counted straight from their rows; only the people with several rows have their
-        months combined person by person first (``BIT_OR``), so that someone in two
-        organisations of a place counts once in the place. The same counts as combining
-        everyone person by person, for a fraction of the groups to build."""
+        each group (``n``; see :meth:`_counted_per_person`), so that someone in two
+        organisations of a place counts once in the place."""
         masks = ["here", *self.masks.values()]
-        columns = grain_columns(self.level_grains)
-        self.steps[LEVEL_ROWS] = (
-            f"SELECT p.w, p.person_id{_cols(masks, 'p.')}{self._grain_select(columns)}, "
-            "COUNT(*) OVER (PARTITION BY p.w, p.person_id) AS k "
-            f"FROM {PEOPLE} p JOIN {ORGS} o ON o.org_code = p.org_code"
+        self._counted_per_person(LEVELS, self.level_grains, _cols(masks, "p.")[2:], "", masks)
+
+    def _counted_per_person(
+        self,
+        name: str,
+        grains: Sequence[tuple[str, ...]],
+        selected: str,
+        joined: str,
+        masks: Sequence[str],
+    ) -> None:
+        """The steps ``name``: each person's ``masks`` (``selected`` from ``owm_people p``
+        ``joined`` to more) in each group of ``grains``, as rows of (``w``, ``g``, the grains'
+        columns, the masks, ``person_id``, ``n``). A person with one row in the word in the
+        partner organisations (one organisation, staff group and band: nearly everyone) has
+        that row's months in every group they are in, so such people are counted straight
+        from their rows (``n`` of them, ``person_id`` NULL); only those with several rows are
+        combined person by person (``BIT_OR``, ``n`` = 1), so that someone in two
+        organisations of a place counts once in the place. The same counts as combining
+        everyone person by person, from a fraction of the groups. ``name_rows`` holds the
+        rows with ``k``, the person's number of rows in partner organisations (before any
+        join that drops some: whoever is in post in two organisations is combined person by
+        person even where one of them sent no staff in post at a flow's other end)."""
+        columns = grain_columns(grains)
+        rows = f"{name}_rows"
+        self.steps[rows] = (
+            f"SELECT p.w, p.person_id, {selected}{self._grain_select(columns)}, p.k "
+            f"FROM (SELECT *, COUNT(*) OVER (PARTITION BY w, person_id) AS k FROM {PEOPLE} "
+            f"WHERE org_code IN (SELECT org_code FROM {ORGS})) p{joined} "
+            f"JOIN {ORGS} o ON o.org_code = p.org_code"
         )
         out = f"w, g{_cols(columns)}{_cols(masks)}"
-        select, group = grouping(["w", "person_id"], self.level_grains)
+        select, group = grouping(["w", "person_id"], grains)
         combined = "".join(f", BIT_OR({m}) AS {m}" for m in masks)
         several = (
-            f"SELECT {out}, COUNT(*) AS n FROM (SELECT w, person_id, {select}{combined} "
-            f"FROM {LEVEL_ROWS} WHERE k > 1 {group}) x GROUP BY {out}"
+            f"SELECT {out}, person_id, CAST(1 AS BIGINT) AS n FROM (SELECT w, person_id, "
+            f"{select}{combined} FROM {rows} WHERE k > 1 {group}) y"
         )
-        select, group = grouping(["w", *masks], self.level_grains)
+        select, group = grouping(["w", *masks], grains)
         one = (
-            f"SELECT w, {select}{_cols(masks)}, COUNT(*) AS n FROM {LEVEL_ROWS} WHERE k = 1 {group}"
+            f"SELECT w, {select}{_cols(masks)}, CAST(NULL AS VARCHAR) AS person_id, "
+            f"COUNT(*) AS n FROM {rows} WHERE k = 1 {group}"
         )
-        self.steps[LEVELS] = f"{one} UNION ALL {several}"
+        self.steps[name] = f"{one} UNION ALL {several}"
 
     @staticmethod
     def _per_person(grains: Sequence[tuple[str, ...]], source: str, aggregates: str) -> str:
@@ -735,11 +753,13 @@ class Compiler:
                 f" LEFT JOIN {PRESENT} p ON p.w = f.w AND p.person_id = f.person_id "
                 f"AND p.g = (f.g & {split_tag(PRESENT_DIMS)}){_eq(person, 'p', 'f')}"
             )
-            selected.append("COALESCE(p.here, 0) AS present")
-            grouped_by.append("COALESCE(p.here, 0)")
+            # a person counted with others (one row in the word) is in post where that row is
+            anywhere = "CASE WHEN f.person_id IS NULL THEN f.here ELSE COALESCE(p.here, 0) END"
+            selected.append(f"{anywhere} AS present")
+            grouped_by.append(anywhere)
             present = "c.present"
         grouped = (
-            f"SELECT f.w, f.g{_cols(columns, 'f.')}, {', '.join(selected)}, COUNT(*) AS n "
+            f"SELECT f.w, f.g{_cols(columns, 'f.')}, {', '.join(selected)}, SUM(f.n) AS n "
             f"FROM {joined} WHERE f.g IN {_tags(grains)} "
             f"GROUP BY f.w, f.g{_cols(columns, 'f.')}, {', '.join(grouped_by)}"
         )
