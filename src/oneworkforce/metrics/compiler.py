@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache, singledispatchmethod
-from typing import Any
+from typing import Any, cast
 
 import sqlglot
 
@@ -178,12 +178,13 @@ def months_as_bits(node: sqlglot.exp.Expression) -> sqlglot.exp.Expression:
         return node
     column = node.this.expressions[0].name
     back = f"(m - {column})"
-    return sqlglot.parse_one(
+    bits = sqlglot.parse_one(
         f"COALESCE(CAST(BIT_COUNT(BIT_OR(CASE WHEN {column} IS NULL THEN NULL "
         f"WHEN {back} BETWEEN 0 AND {BITS - 1} THEN SHIFTLEFT(CAST(1 AS BIGINT), {back}) "
         f"ELSE RAISE_ERROR('{column} more than {BITS - 1} months before m') END)) AS BIGINT), 0)",
         read="spark",
     )
+    return cast(sqlglot.exp.Expression, bits)
 
 
 def month_of(column: str) -> str:

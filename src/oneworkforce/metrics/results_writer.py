@@ -39,7 +39,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 import pyarrow as pa
@@ -159,6 +159,15 @@ class _Written:
 
 
 _written = _Written()
+
+
+class _Manifest(NamedTuple):
+    """The lake's manifest as one write read it: its rows, the table written beside the
+    results, and its data version."""
+
+    rows: list[Row]
+    table: pa.Table
+    version: str
 
 
 def _write_parquet(table: pa.Table, schema: pa.Schema, path: Path) -> None:
@@ -322,11 +331,12 @@ class ResultsWriter:
 
         return Lake(Home(self.lake_root.parent))
 
-    def _manifest(self) -> tuple[list[Row], pa.Table]:
-        """The lake's manifest, as rows and as the table written beside the results (read
-        once: a ledger of years of monthly files has tens of thousands of slices)."""
+    def _manifest(self) -> _Manifest:
+        """The lake's manifest, read once per write (a ledger of years of monthly files has
+        tens of thousands of slices)."""
         table = read_manifest_table(self.lake_root)
-        return table.to_pylist(), table
+        rows = table.to_pylist()
+        return _Manifest(rows, table, data_version(rows))
 
     @contextlib.contextmanager
     def _source(self, source: Any, manifest: pa.Table | None = None) -> Iterator[Any]:
@@ -361,16 +371,16 @@ class ResultsWriter:
         views; by default the lake's current data). ``progress(split, done, total)`` is called
         as each split starts and once at the end."""
         with self._lock():
-            manifest, table = self._manifest()
-            with self._source(source, table) as con:
-                return self._rebuild(con, manifest, table, data_version(manifest), progress)
+            manifest = self._manifest()
+            with self._source(source, manifest.table) as con:
+                return self._rebuild(con, manifest, progress)
 
     def refresh(self, source: Any = None) -> RefreshReport:
         """Bring the stored results in line with the lake, recomputing only what changed."""
         with self._lock():
             checkpoint("results_refresh_started")
-            manifest, table = self._manifest()
-            version = data_version(manifest)
+            manifest = self._manifest()
+            version = manifest.version
             index = self.index()
             whole = (
                 index is None
@@ -379,22 +389,22 @@ class ResultsWriter:
             )
             if not whole and index is not None and index["data_version"] == version:
                 return RefreshReport("unchanged", version)
-            with self._source(source, table) as con:
+            with self._source(source, manifest.table) as con:
                 if whole or index is None:
-                    return self._rebuild(con, manifest, table, version)
+                    return self._rebuild(con, manifest)
                 old = read_parquet(self.root / index["manifest"])
                 register = self._register(con)
-                changes, moved = _diff(old, manifest, register)
+                changes, moved = _diff(old, manifest.rows, register)
                 scope = affected(
                     changes,
                     register,
                     months_changed=moved,
-                    aggregate_metrics=self._aggregate_metrics(changes, old, manifest),
+                    aggregate_metrics=self._aggregate_metrics(changes, old, manifest.rows),
                     catalogue=self.catalogue,
                 )
                 if scope is None:
-                    return self._rebuild(con, manifest, table, version)
-                return self._update(con, manifest, table, version, index, scope, register)
+                    return self._rebuild(con, manifest)
+                return self._update(con, manifest, index, scope, register)
 
     def after_commit(self, result: Any) -> None:
         """The importer's hook: refresh after an accepted submission."""
@@ -467,13 +477,12 @@ class ResultsWriter:
     def _rebuild(
         self,
         con: Any,
-        manifest: list[Row],
-        table: pa.Table,
-        version: str,
+        manifest: _Manifest,
         progress: Callable[[str, int, int], None] | None = None,
     ) -> RefreshReport:
+        version = manifest.version
         now = datetime.now(UTC)
-        origin = self._origin(manifest)
+        origin = self._origin(manifest.rows)
         report = RefreshReport("rebuild", version)
         tables: dict[str, dict[str, tuple[pa.Table, pa.Table]]] = {}
         # splits that support the same metrics share one engine call
@@ -498,7 +507,7 @@ class ResultsWriter:
                 report.series_analysed[split.name] = count
             done += len(splits)
         tables = self._with_contributors(con, tables, self._register(con), None)
-        self._commit(tables, table, version, now, previous=None)
+        self._commit(tables, manifest.table, version, now, previous=None)
         if progress:
             progress("done", len(SPLITS), len(SPLITS))
         return report
@@ -506,15 +515,14 @@ class ResultsWriter:
     def _update(
         self,
         con: Any,
-        manifest: list[Row],
-        table: pa.Table,
-        version: str,
+        manifest: _Manifest,
         index: Mapping[str, Any],
         scope: Scope,
         register: Register,
     ) -> RefreshReport:
         now = datetime.now(UTC)
-        origin = self._origin(manifest)
+        version = manifest.version
+        origin = self._origin(manifest.rows)
         report = RefreshReport("incremental", version)
         tables: dict[str, dict[str, tuple[pa.Table, pa.Table]]] = {}
         splits = [split for split in SPLITS if scope.get(split.name)]
@@ -550,7 +558,7 @@ class ResultsWriter:
             report.rows_written[split.name] = fresh.num_rows
             report.series_analysed[split.name] = count
         tables = self._with_contributors(con, tables, register, index)
-        self._commit(tables, table, version, now, previous=index)
+        self._commit(tables, manifest.table, version, now, previous=index)
         return report
 
     def _with_contributors(
