@@ -149,6 +149,6 @@ def test_a_store_of_the_previous_format_is_rebuilt(loaded):  # noqa: F811
     assert store.index() is None
     report = repair_if_stale(importer.home)
     assert report is not None and report.mode == "rebuild"
-    assert json.loads(path.read_text())["format"] == FORMAT == 5
+    assert json.loads(path.read_text())["format"] == FORMAT == 6
     assert stored(store, "system", FTE, "2024-06") == (["B99001", "RZA", "RZB"], 3)
     assert repair_if_stale(importer.home) is None  # fresh now

@@ -293,6 +293,33 @@ def test_a_new_submission_recomputes_only_the_rows_it_can_alter(loaded, tmp_path
     assert store.refresh().mode == "unchanged"
 
 
+def test_a_refresh_rewrites_only_the_files_of_the_families_it_reaches(loaded, tmp_path):
+    importer, store, _ = loaded
+    before = stored_files(store)
+    split_count = len(store.index()["splits"])
+    import_file(importer, tmp_path, "fix", "sickness_absence", [sickness("RZA", "2024-02", 9.0)])
+    assert store.refresh().mode == "incremental"
+    index = store.index()
+    new = stored_files(store) - before - {index["manifest"]}
+    # the two sickness metrics share one results file and one SPC file in each split
+    assert len(new) == 2 * split_count
+    for info in index["splits"].values():
+        for code, stored in info["metrics"].items():
+            rewritten = {stored["results"], stored["spc"]} <= new
+            assert rewritten == (code in SICKNESS_METRICS), code
+        sickness_files = {info["metrics"][c]["results"] for c in SICKNESS_METRICS}
+        assert len(sickness_files) == 1
+    # a reader of one metric of the family sees that metric's rows only, and every metric's
+    # rows come in catalogue order across the families' files
+    rate = store.results("sickness_absence_rate", split="org_code")
+    assert rate and {r["metric"] for r in rate} == {"sickness_absence_rate"}
+    order = {code: i for i, code in enumerate(store.catalogue.codes)}
+    every = [order[r["metric"]] for r in store.results(split="org_code")]
+    assert every == sorted(every)
+    assert set(every) == {order[c] for c in store.index()["splits"]["org_code"]["metrics"]}
+    assert_matches_fresh_compute(importer, store)
+
+
 def test_superseding_a_month_changes_it_and_the_months_whose_window_reads_it(loaded, tmp_path):
     importer, store, _ = loaded
     before = snapshot(store)

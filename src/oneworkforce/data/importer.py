@@ -130,7 +130,7 @@ class Importer:
         self.after_commit = list(after_commit)
 
     def current_org_codes(self) -> list[str]:
-        con = self.lake.connect()
+        con = self.lake.connect(datasets=("organisations",))
         try:
             return [
                 r[0] for r in con.execute("SELECT upper(org_code) FROM organisations").fetchall()

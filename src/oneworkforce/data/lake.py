@@ -20,7 +20,7 @@ import contextlib
 import fcntl
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -64,6 +64,34 @@ def slices_of(manifest: pa.Table) -> list[Slice]:
     """The slices of a manifest table (column by column: a ledger holds tens of thousands)."""
     columns = [manifest.column(f.name).to_pylist() for f in MANIFEST_SCHEMA]
     return [Slice(*values) for values in zip(*columns, strict=True)]
+
+
+#: per dataset, the submissions with current slices and those with superseded ones
+Submissions = dict[str, tuple[set[str], set[str]]]
+
+
+def _submissions(slices: Sequence[Slice] | pa.Table | Submissions) -> Submissions:
+    """Which submissions of each dataset are current and which partly or wholly superseded,
+    from a list of slices or a manifest table (its distinct submissions first, so a ledger of
+    tens of thousands of slices is not read slice by slice in Python)."""
+    if isinstance(slices, dict):
+        return slices
+    if isinstance(slices, pa.Table):
+        keys = ["dataset", "submission_id", "status"]
+        distinct = slices.select(keys).group_by(keys, use_threads=False).aggregate([])
+        rows: Iterable[tuple[str, str, str]] = zip(
+            *(distinct[k].to_pylist() for k in keys), strict=True
+        )
+    else:
+        rows = ((s.dataset, s.submission_id, s.status) for s in slices)
+    out: Submissions = {}
+    for dataset, submission, status in rows:
+        current, superseded = out.setdefault(dataset, (set(), set()))
+        if status == "accepted":
+            current.add(submission)
+        else:
+            superseded.add(submission)
+    return out
 
 
 def _lit(value: str) -> str:
@@ -135,9 +163,13 @@ class Lake:
         os.replace(tmp, self.manifest_path)
 
     def read_manifest(self) -> list[Slice]:
+        return slices_of(self.read_manifest_table())
+
+    def read_manifest_table(self) -> pa.Table:
+        """The manifest as a table (empty, with its columns, before the first import)."""
         if not self.manifest_path.exists():
-            return []
-        return slices_of(pq.read_table(self.manifest_path))
+            return MANIFEST_SCHEMA.empty_table()
+        return pq.read_table(self.manifest_path)
 
     def published_ids(self) -> dict[str, set[str]]:
         """Submission ids with a published folder, by dataset (including orphans)."""
@@ -153,18 +185,10 @@ class Lake:
             shutil.rmtree(self.root / dataset / ".staging", ignore_errors=True)
 
     # -- reading ------------------------------------------------------------------------------
-    def view_sql(self, dataset: Dataset, slices: Sequence[Slice]) -> str:
+    def view_sql(self, dataset: Dataset, slices: Sequence[Slice] | pa.Table | Submissions) -> str:
         """SQL for the current rows of a dataset: whole files where every slice is current,
         the current slices only where a file has been partly superseded."""
-        current: dict[str, int] = {}
-        superseded: set[str] = set()
-        for s in slices:
-            if s.dataset != dataset.name:
-                continue
-            if s.status == "accepted":
-                current[s.submission_id] = current.get(s.submission_id, 0) + 1
-            else:
-                superseded.add(s.submission_id)
+        current, superseded = _submissions(slices).get(dataset.name, (set(), set()))
         columns = stored_columns(dataset)
         select = ", ".join(f'CAST("{n}" AS {t}) AS "{n}"' for n, t in columns)
         if dataset.name == "organisations":
@@ -231,9 +255,14 @@ class Lake:
         )
 
     def install_views(
-        self, con: duckdb.DuckDBPyConnection, slices: Sequence[Slice] | None = None
+        self,
+        con: duckdb.DuckDBPyConnection,
+        slices: Sequence[Slice] | pa.Table | None = None,
+        datasets: Collection[str] | None = None,
     ) -> None:
-        slices = self.read_manifest() if slices is None else slices
+        """The lake's views in ``con``: of every dataset, or of ``datasets`` only; of the
+        manifest's ``slices`` (a list or the manifest table), else as now on disk."""
+        by_dataset = _submissions(self.read_manifest_table() if slices is None else slices)
         if self.manifest_path.exists():
             con.execute(
                 "CREATE OR REPLACE VIEW _slices AS SELECT * FROM read_parquet("
@@ -248,28 +277,36 @@ class Lake:
                 "WHERE false"
             )
         for dataset in ALL_DATASETS.values():
-            con.execute(
-                f'CREATE OR REPLACE VIEW "{dataset.name}" AS ' + self.view_sql(dataset, slices)
-            )
-        con.execute("CREATE OR REPLACE VIEW peers AS " + peers_sql())
+            if datasets is None or dataset.name in datasets:
+                con.execute(
+                    f'CREATE OR REPLACE VIEW "{dataset.name}" AS '
+                    + self.view_sql(dataset, by_dataset)
+                )
+        if datasets is None:
+            con.execute("CREATE OR REPLACE VIEW peers AS " + peers_sql())
 
     def connect(
-        self, *, threads: int | None = None, slices: Sequence[Slice] | None = None
+        self,
+        *,
+        threads: int | None = None,
+        slices: Sequence[Slice] | pa.Table | None = None,
+        datasets: Collection[str] | None = None,
     ) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB session with one view per dataset (current rows only; of the
-        manifest's ``slices`` when given, as read by the caller, else as now on disk)."""
+        manifest's ``slices`` when given, as read by the caller, else as now on disk), or of
+        ``datasets`` only."""
         config: dict[str, str | bool | int | float | list[str]] = {
             "temp_directory": str(self.home.tmp)
         }
         if threads:
             config["threads"] = threads
         con = duckdb.connect(config=config)
-        self.install_views(con, slices)
+        self.install_views(con, slices, datasets)
         return con
 
     def organisations(self) -> list[dict[str, object]]:
         """The current organisation register, one dict per organisation, by code."""
-        con = self.connect(threads=1)
+        con = self.connect(threads=1, datasets=("organisations",))
         try:
             cur = con.execute(
                 "SELECT org_code, org_name, segment, place, sector, partner "

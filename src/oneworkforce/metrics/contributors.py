@@ -73,12 +73,14 @@ def with_contributors(
     lake_root: Path,
     stored_org_results: Callable[[str, str], pa.Table | None],
     left_out: frozenset[str] = frozenset(),
+    con: Any = None,
 ) -> dict[str, dict[str, tuple[pa.Table, pa.Table]]]:
     """``tables`` (split, then metric: results and SPC points) with ``contributors`` and
     ``contributor_count`` filled in. ``stored_org_results(split, metric)`` gives the stored
     organisation-level results of a metric that ``tables`` does not hold (None: none);
     ``left_out`` are the segments sized by ``aggregate`` figures, whose organisations are in
-    no total across segments."""
+    no total across segments; ``con``, a DuckDB connection for the joins (else one of its
+    own)."""
 
     def org_results(split: str, code: str) -> pa.Table | None:
         if code in tables.get(split, {}):
@@ -100,10 +102,11 @@ def with_contributors(
         codes = sorted({c for (_s, c), at in todo.items() if len(at)})
         parts = [_entries(code, org_results, register) for code in codes]
         entries = [e for e in parts if e.num_rows]
-        con = duckdb.connect()  # one for every join (opening one costs more than most joins)
+        own = con is None  # one for every join (opening one costs more than most joins)
+        joins = duckdb.connect() if own else con
         try:
             found = _rows_contributors(
-                con,
+                joins,
                 pa.concat_tables(wanted),
                 pa.concat_tables(entries) if entries else parts[0],
                 register,
@@ -111,7 +114,8 @@ def with_contributors(
                 left_out,
             )
         finally:
-            con.close()
+            if own:
+                joins.close()
     out: dict[str, dict[str, tuple[pa.Table, pa.Table]]] = {}
     start = 0
     for split, metrics in tables.items():

@@ -23,11 +23,14 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from oneworkforce.metrics import published, sources
 from oneworkforce.metrics.aggregates import PLACEABLE
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.definitions import Metric, PersonFlow
-from oneworkforce.metrics.periods import source_months
+from oneworkforce.metrics.periods import month_index, source_months
 
 #: Organisation-level dimensions, most specific first: a split's groups are narrowed by one.
 ORG_LEVELS = ("org_code", "place", "segment")
@@ -199,13 +202,30 @@ def affected(
     return scope
 
 
-def months_with_data(
-    slices: Iterable[tuple[str, str | None, int | None]], register: Register
-) -> set[tuple[str, int]]:
-    """(dataset, month) pairs with at least one partner organisation's slice; ``slices`` are
-    (dataset, org, month) of current slices."""
+def months_with_data(manifest: pa.Table, register: Register) -> set[tuple[str, int]]:
+    """(dataset, month) pairs with at least one partner organisation's current slice, of a
+    manifest table (worked out column by column: a ledger holds tens of thousands of slices)."""
+    keep = pc.and_(
+        pc.and_(
+            pc.equal(manifest["status"], "accepted"),
+            pc.is_in(manifest["org_code"], value_set=pa.array(sorted(register), pa.string())),
+        ),
+        pc.and_(
+            pc.invert(
+                pc.is_in(manifest["dataset"], value_set=pa.array(["organisations", "aggregate"]))
+            ),
+            pc.is_valid(manifest["period"]),
+        ),
+    )
+    found = (
+        manifest.filter(pc.fill_null(keep, False))
+        .select(["dataset", "period"])
+        .group_by(["dataset", "period"])
+        .aggregate([])
+    )
     return {
-        (dataset, m)
-        for dataset, org, m in slices
-        if m is not None and dataset not in ("organisations", "aggregate") and org in register
+        (dataset, month_index(period))
+        for dataset, period in zip(
+            found["dataset"].to_pylist(), found["period"].to_pylist(), strict=True
+        )
     }

@@ -5,13 +5,17 @@
 Layout under ``lake/_results/``::
 
     index.json                             the current generation: which files hold what
-    results-<split>-<metric>-<token>.parquet  one row per period and group of a metric
-    spc-<split>-<metric>-<token>.parquet      one row per point of the metric's monthly series
+    results-<split>-<family>-<token>.parquet  one row per period and group of each metric
+    spc-<split>-<family>-<token>.parquet      one row per point of each metric's monthly series
     manifest-<token>.parquet               the lake's slices the results were computed from
     .lock                                  one writer at a time
 
-One file per split and metric, so that a change of one dataset rewrites only the files of the
-metrics that read it; the index names, per split, the files of each metric with data.
+One file per split and metric family (:func:`families`: a run of consecutive catalogue metrics
+reading the same datasets, such as the seven of temporary staffing), each metric one row group
+of it, so that a change of one dataset rewrites only the files of the metrics that read it,
+in a few files rather than one per metric (writing a Parquet file costs about 2 ms however
+small it is, and a refresh of staff in post wrote about 200); the index names, per split,
+the files holding each metric with data, and a reader filters them by metric.
 
 Results are in long format: ``metric``, ``period``, the dimension columns (``place``,
 ``segment``, ``org_code``, ``staff_group``, ``staff_category``; ``band_cluster`` for WRES;
@@ -50,14 +54,15 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from oneworkforce.metrics.catalogue import Catalogue
 from oneworkforce.metrics.definitions import Metric
 
 #: 1: one file per split; 2: before the staff_category column; 3: before coverage; 4: before
-#: the contributors columns
-FORMAT = 5
+#: the contributors columns; 5: one file per split and metric, not per split and family
+FORMAT = 6
 DIMENSION_COLUMNS = (
     "place",
     "segment",
@@ -123,6 +128,20 @@ Row = dict[str, Any]
 SeriesKey = tuple[str | None, ...]
 
 
+def families(catalogue: Catalogue) -> dict[str, str]:
+    """Each metric's family, named by its first metric: the run of consecutive catalogue
+    metrics reading the same datasets. A split's results (and SPC points) of one family are
+    one file; families follow the catalogue's order, so files read in that order give rows in
+    catalogue order."""
+    out: dict[str, str] = {}
+    first, datasets = "", None
+    for metric in catalogue:
+        if set(metric.datasets) != datasets:
+            first, datasets = metric.code, set(metric.datasets)
+        out[metric.code] = first
+    return out
+
+
 def files_of(index: Mapping[str, Any]) -> set[str]:
     """The names of every file a generation's index refers to."""
     files = {index["manifest"]}
@@ -185,9 +204,26 @@ def data_version(slices: Sequence[Mapping[str, Any]]) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
 
 
+def manifest_lines(manifest: pa.Table) -> pa.Array:
+    """One string per slice of a manifest table: its columns as ``str()`` spells them
+    (``None`` for a missing value), joined by U+001F, column by column rather than row by row
+    (a ledger of years of monthly files has tens of thousands of slices)."""
+    if manifest.num_rows == 0:
+        return pa.array([], pa.string())
+    parts = [pc.fill_null(pc.cast(manifest[c], pa.string()), "None") for c in MANIFEST_COLUMNS]
+    return pc.binary_join_element_wise(*parts, "\x1f").combine_chunks()
+
+
+def table_version(manifest: pa.Table) -> str:
+    """:func:`data_version` of a manifest table, the same hash worked out column by column."""
+    lines = manifest_lines(manifest)
+    ordered = lines.take(pc.sort_indices(lines)).to_pylist()
+    return hashlib.sha256("\n".join(ordered).encode()).hexdigest()[:16]
+
+
 def lake_version(lake_root: Path | str) -> str:
     """The data version of the lake's current manifest."""
-    return data_version(read_manifest(lake_root))
+    return table_version(read_manifest_table(lake_root))
 
 
 def catalogue_fingerprint(catalogue: Catalogue) -> str:

@@ -155,7 +155,8 @@ class ResultsReader:
         index: Mapping[str, Any] | None = None,
     ) -> list[Path]:
         """The files of a split holding ``kind`` (results or spc) for some metrics (all by
-        default), in catalogue order: one file per metric."""
+        default), in catalogue order: one file per family of metrics, which the reads filter
+        by metric."""
         if split not in SPLITS_BY_NAME:
             raise ValueError(f"unknown split {split!r}; use {', '.join(SPLITS_BY_NAME)}")
         index = self.index() if index is None else index
@@ -167,7 +168,7 @@ class ResultsReader:
             (c for c in set(wanted) if c in stored),
             key=lambda c: (self._order.get(c, len(self._order)), c),
         )
-        return [self.root / stored[c][kind] for c in codes]
+        return [self.root / name for name in dict.fromkeys(stored[c][kind] for c in codes)]
 
     @staticmethod
     def _read(paths: Sequence[Path], filters: list[tuple[str, str, Any]]) -> list[Row]:

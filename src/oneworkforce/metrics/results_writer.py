@@ -34,7 +34,7 @@ import os
 import threading
 import uuid
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -72,18 +73,19 @@ from oneworkforce.metrics.results_layout import (
     Row,
     SeriesKey,
     catalogue_fingerprint,
-    data_version,
+    families,
     files_of,
     fsync,
     is_stale,
     lake_version,
+    manifest_lines,
     read_index,
     read_manifest_table,
-    read_parquet,
     results_root,
     series_key,
     spc_target,
     stored_format,
+    table_version,
 )
 
 ComputeFn = Callable[..., list[MetricResult]]
@@ -162,19 +164,23 @@ _written = _Written()
 
 
 class _Manifest(NamedTuple):
-    """The lake's manifest as one write read it: its rows, the table written beside the
-    results, and its data version."""
+    """The lake's manifest as one write read it: the table (written beside the results) and
+    its data version."""
 
-    rows: list[Row]
     table: pa.Table
     version: str
 
 
-def _write_parquet(table: pa.Table, schema: pa.Schema, path: Path) -> None:
-    table = table.cast(schema)
-    pq.write_table(table, path, compression="zstd")
+def _write_parquet(parts: Sequence[pa.Table], schema: pa.Schema, path: Path) -> None:
+    """One file of ``parts`` (a family's metrics, in order), each its own row group, so that
+    a reader asking for one metric decodes only its rows."""
+    parts = [part.cast(schema) for part in parts]
+    with pq.ParquetWriter(path, schema, compression="zstd") as out:
+        for part in parts:
+            if part.num_rows:
+                out.write_table(part)
     fsync(path)
-    _written.put(path, table)
+    _written.put(path, pa.concat_tables(parts) if parts else schema.empty_table())
 
 
 #: joins the parts of a key; a missing part is spelled NUL, which no stored value contains
@@ -288,6 +294,14 @@ class ResultsWriter:
         self.catalogue = catalogue
         self.compute = compute
         self._order = {code: i for i, code in enumerate(catalogue.codes)}
+        self._family = families(catalogue)
+
+    def _with_families(self, codes: Iterable[str]) -> list[str]:
+        """``codes`` and the other metrics of their families, in catalogue order: a family's
+        file is written whole, so a refresh carries over the stored rows of the metrics of the
+        family it does not recompute."""
+        touched = {self._family[code] for code in codes}
+        return [code for code in self.catalogue.codes if self._family[code] in touched]
 
     def _compute_many(
         self, con: Any, splits: Sequence[Split], codes: Sequence[str], periods: Sequence[str] | None
@@ -335,8 +349,7 @@ class ResultsWriter:
         """The lake's manifest, read once per write (a ledger of years of monthly files has
         tens of thousands of slices)."""
         table = read_manifest_table(self.lake_root)
-        rows = table.to_pylist()
-        return _Manifest(rows, table, data_version(rows))
+        return _Manifest(table, table_version(table))
 
     @contextlib.contextmanager
     def _source(self, source: Any, manifest: pa.Table | None = None) -> Iterator[Any]:
@@ -345,10 +358,8 @@ class ResultsWriter:
         if source is not None:
             yield source
             return
-        from oneworkforce.data.lake import slices_of
-
         lake = self._lake()
-        con = lake.connect(slices=None if manifest is None else slices_of(manifest))
+        con = lake.connect(slices=manifest)
         try:
             yield con
         finally:
@@ -392,14 +403,14 @@ class ResultsWriter:
             with self._source(source, manifest.table) as con:
                 if whole or index is None:
                     return self._rebuild(con, manifest)
-                old = read_parquet(self.root / index["manifest"])
+                old = pq.read_table(self.root / index["manifest"])
                 register = self._register(con)
-                changes, moved = _diff(old, manifest.rows, register)
+                changes, moved = _diff(old, manifest.table, register)
                 scope = affected(
                     changes,
                     register,
                     months_changed=moved,
-                    aggregate_metrics=self._aggregate_metrics(changes, old, manifest.rows),
+                    aggregate_metrics=self._aggregate_metrics(changes, old, manifest.table),
                     catalogue=self.catalogue,
                 )
                 if scope is None:
@@ -412,7 +423,7 @@ class ResultsWriter:
             self.refresh()
 
     def _aggregate_metrics(
-        self, changes: Sequence[Change], old: list[Row], new: list[Row]
+        self, changes: Sequence[Change], old: pa.Table, new: pa.Table
     ) -> set[str]:
         """Metric codes named in the ``aggregate`` submissions behind the changed slices."""
         if not any(c.dataset == "aggregate" for c in changes):
@@ -420,9 +431,9 @@ class ResultsWriter:
         keys = {(c.org, c.segment, c.m) for c in changes if c.dataset == "aggregate"}
         ids = {
             s["submission_id"]
-            for s in (*old, *new)
-            if s["dataset"] == "aggregate"
-            and (s["org_code"], s["segment"], _month(s["period"])) in keys
+            for table in (old, new)
+            for s in table.filter(pc.equal(table["dataset"], "aggregate")).to_pylist()
+            if (s["org_code"], s["segment"], _month(s["period"])) in keys
         }
         codes: set[str] = set()
         for sid in ids:
@@ -434,8 +445,9 @@ class ResultsWriter:
                 codes.update(pq.read_table(path, columns=["metric"]).column(0).to_pylist())
         return codes
 
-    def _origin(self, manifest: list[Row]) -> Callable[[MetricResult], str]:
-        aggregate_ids = {s["submission_id"] for s in manifest if s["dataset"] == "aggregate"}
+    def _origin(self, manifest: pa.Table) -> Callable[[MetricResult], str]:
+        mine = manifest.filter(pc.equal(manifest["dataset"], "aggregate"))
+        aggregate_ids = set(mine["submission_id"].to_pylist())
 
         def origin(result: MetricResult) -> str:
             sources = set(result.sources)
@@ -482,7 +494,7 @@ class ResultsWriter:
     ) -> RefreshReport:
         version = manifest.version
         now = datetime.now(UTC)
-        origin = self._origin(manifest.rows)
+        origin = self._origin(manifest.table)
         report = RefreshReport("rebuild", version)
         tables: dict[str, dict[str, tuple[pa.Table, pa.Table]]] = {}
         # splits that support the same metrics share one engine call
@@ -522,15 +534,15 @@ class ResultsWriter:
     ) -> RefreshReport:
         now = datetime.now(UTC)
         version = manifest.version
-        origin = self._origin(manifest.rows)
+        origin = self._origin(manifest.table)
         report = RefreshReport("incremental", version)
         tables: dict[str, dict[str, tuple[pa.Table, pa.Table]]] = {}
         splits = [split for split in SPLITS if scope.get(split.name)]
         fresh_rows = self._recompute(con, splits, scope, origin, now, version)
         for split in splits:
             split_scope = scope[split.name]
-            # only the files of the metrics in scope are read and written again
-            codes = sorted({code for code, _ in split_scope}, key=self._order.__getitem__)
+            # only the files of the families in scope are read and written again
+            codes = self._with_families(code for code, _ in split_scope)
             stored = index["splits"][split.name]["metrics"]
             old = _read_all(
                 [self.root / stored[c]["results"] for c in codes if c in stored], RESULTS_SCHEMA
@@ -573,11 +585,16 @@ class ResultsWriter:
 
         def stored(split: str, code: str) -> pa.Table | None:
             info = (index or {}).get("splits", {}).get(split, {}).get("metrics", {}).get(code)
-            return None if info is None else _written.get(self.root / info["results"])
+            if info is None:
+                return None
+            table = _written.get(self.root / info["results"])  # the family's file
+            return table.filter(pc.equal(table["metric"], code))
 
         # the segments sized by aggregate figures are in no total across segments
         left_out = frozenset(r[0] for r in con.execute(sources.SIZED_SEGMENTS_SQL).fetchall())
-        return contributors.with_contributors(tables, register, self.lake_root, stored, left_out)
+        return contributors.with_contributors(
+            tables, register, self.lake_root, stored, left_out, con
+        )
 
     def _recompute(
         self,
@@ -686,29 +703,41 @@ class ResultsWriter:
         now: datetime,
         previous: Mapping[str, Any] | None,
     ) -> None:
-        """Write the changed splits under new names, then swap the index in one replace."""
+        """Write the changed splits under new names, one file of results and one of SPC points
+        per family of metrics, then swap the index in one replace. ``tables`` holds every
+        metric of each family it touches (a family's file is written whole)."""
         checkpoint("results_computed")
         self.root.mkdir(parents=True, exist_ok=True)
         token = uuid.uuid4().hex[:12]
         splits: dict[str, Any] = dict(previous["splits"]) if previous else {}
-        writes: list[tuple[pa.Table, pa.Schema, Path]] = []
+        writes: list[tuple[list[pa.Table], pa.Schema, Path]] = []
         for name, metrics in tables.items():
             info = splits.get(name) or {"metrics": {}}
             stored: dict[str, Any] = dict(info["metrics"])
-            for code, (rows, points) in metrics.items():
-                if rows.num_rows == 0 and points.num_rows == 0:
+            members: dict[str, list[str]] = defaultdict(list)
+            for code in metrics:
+                members[self._family[code]].append(code)
+            for family, codes in members.items():
+                if set(codes) != set(self._with_families([family])):
+                    raise AssertionError(f"{name}: family {family} is not written whole")
+                kept = [c for c in codes if metrics[c][0].num_rows or metrics[c][1].num_rows]
+                for code in set(codes) - set(kept):
                     stored.pop(code, None)
+                if not kept:
                     continue
-                results_file = f"results-{name}-{code}-{token}.parquet"
-                spc_file = f"spc-{name}-{code}-{token}.parquet"
-                writes.append((rows, RESULTS_SCHEMA, self.root / results_file))
-                writes.append((points, SPC_SCHEMA, self.root / spc_file))
-                stored[code] = {
-                    "results": results_file,
-                    "spc": spc_file,
-                    "rows": rows.num_rows,
-                    "series": len(_series_keys(points).unique()),
-                }
+                results_file = f"results-{name}-{family}-{token}.parquet"
+                spc_file = f"spc-{name}-{family}-{token}.parquet"
+                writes.append(
+                    ([metrics[c][0] for c in kept], RESULTS_SCHEMA, self.root / results_file)
+                )
+                writes.append(([metrics[c][1] for c in kept], SPC_SCHEMA, self.root / spc_file))
+                for code in kept:
+                    stored[code] = {
+                        "results": results_file,
+                        "spc": spc_file,
+                        "rows": metrics[code][0].num_rows,
+                        "series": len(_series_keys(metrics[code][1]).unique()),
+                    }
             splits[name] = {
                 "by": list(SPLITS_BY_NAME[name].by),
                 "metrics": stored,
@@ -803,6 +832,7 @@ def _manifest_schema() -> pa.Schema:
 
 
 def _read_all(paths: Sequence[Path], schema: pa.Schema) -> pa.Table:
+    paths = list(dict.fromkeys(paths))  # a family's metrics share a file
     if not paths:
         return schema.empty_table()
     tables = list(_io_pool().map(_written.get, paths))
@@ -812,43 +842,45 @@ def _read_all(paths: Sequence[Path], schema: pa.Schema) -> pa.Table:
 def _per_metric(
     rows: pa.Table, points: pa.Table, codes: Sequence[str]
 ) -> dict[str, tuple[pa.Table, pa.Table]]:
-    """Rows and SPC points of each metric (a metric with neither is to be removed)."""
+    """Rows and SPC points of each metric (a metric with neither is to be removed): slices of
+    tables sorted in the order of ``codes`` (as :meth:`ResultsWriter._sorted` sorts them)."""
+    by_rows, by_points = _runs(rows, codes), _runs(points, codes)
+    return {code: (by_rows[code], by_points[code]) for code in codes}
+
+
+def _runs(table: pa.Table, codes: Sequence[str]) -> dict[str, pa.Table]:
+    """Each code's rows of ``table``, whose ``metric`` column runs through ``codes`` in order:
+    one pass to find where each run starts, then zero-copy slices."""
+    at = pc.index_in(table["metric"], value_set=pa.array(codes, pa.string()))
+    found = at.to_numpy(zero_copy_only=False) if table.num_rows else np.array([], np.int64)
+    if pc.any(pc.is_null(at)).as_py() or np.any(np.diff(found) < 0):
+        raise AssertionError("rows of metrics out of order, or of metrics not asked for")
+    starts = np.searchsorted(found, np.arange(len(codes) + 1))
     return {
-        code: (
-            rows.filter(pc.equal(rows["metric"], code)),
-            points.filter(pc.equal(points["metric"], code)),
-        )
-        for code in codes
+        code: table.slice(int(starts[i]), int(starts[i + 1] - starts[i]))
+        for i, code in enumerate(codes)
     }
 
 
 def _diff(
-    old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]], register: Register
+    old: pa.Table, new: pa.Table, register: Register
 ) -> tuple[list[Change], set[tuple[str, int]]]:
-    """The slices that differ between two manifests, and the (dataset, month) pairs that gained
-    or lost all partner data."""
-
-    def rows(manifest: Sequence[Mapping[str, Any]]) -> set[tuple[Any, ...]]:
-        return {tuple(s[c] for c in MANIFEST_COLUMNS) for s in manifest}
-
-    def current(manifest: Sequence[Mapping[str, Any]]) -> set[tuple[str, int]]:
-        return months_with_data(
-            (
-                (s["dataset"], s["org_code"], _month(s["period"]))
-                for s in manifest
-                if s["status"] == "accepted"
-            ),
-            register,
-        )
-
-    changed = rows(old) ^ rows(new)
+    """The slices that differ between two manifest tables, and the (dataset, month) pairs that
+    gained or lost all partner data."""
+    before, after = manifest_lines(old), manifest_lines(new)
+    changed = pa.concat_tables(
+        [
+            old.select(MANIFEST_COLUMNS).filter(pc.invert(pc.is_in(before, value_set=after))),
+            new.select(MANIFEST_COLUMNS).filter(pc.invert(pc.is_in(after, value_set=before))),
+        ]
+    )
     changes = sorted(
         {
-            Change(dataset, org, segment, _month(period))
-            for _, dataset, segment, org, period, *_ in changed
+            Change(s["dataset"], s["org_code"], s["segment"], _month(s["period"]))
+            for s in changed.to_pylist()
         }
     )
-    return changes, current(old) ^ current(new)
+    return changes, months_with_data(old, register) ^ months_with_data(new, register)
 
 
 # --- the narrow public interface: what the importer, commands and jobs call ------------------
