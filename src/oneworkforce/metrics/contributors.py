@@ -63,6 +63,14 @@ def _category(staff_group: str) -> str | None:
         return None
 
 
+def _categories(given: pa.ChunkedArray, groups: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Each row's staff category: its own where it has one, else its staff group's (worked
+    out once per distinct staff group, not once per row)."""
+    distinct = pc.drop_null(pc.unique(groups))
+    mapped = pa.array([_category(g) for g in distinct.to_pylist()], pa.string())
+    return pc.coalesce(given, mapped.take(pc.index_in(groups, value_set=distinct)))
+
+
 def _contributes(row: Mapping[str, Any]) -> bool:
     return any(row.get(f) not in (None, 0) for f in FIGURES)
 
@@ -170,11 +178,6 @@ def _entries(
         )
         table = table.filter(keep)
         at = pc.index_in(table["org_code"], value_set=partners)
-        groups = table["staff_group"].to_pylist()
-        categories = [
-            given if given is not None else (None if group is None else _category(group))
-            for given, group in zip(table["staff_category"].to_pylist(), groups, strict=True)
-        ]
         parts.append(
             pa.table(
                 {
@@ -185,7 +188,7 @@ def _entries(
                     "place": places.take(at),
                     "segment": segments.take(at),
                     "staff_group": table["staff_group"],
-                    "staff_category": pa.array(categories, pa.string()),
+                    "staff_category": _categories(table["staff_category"], table["staff_group"]),
                     "band_cluster": table["band_cluster"],
                 }
             )
