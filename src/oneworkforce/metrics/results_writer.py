@@ -174,7 +174,7 @@ class _Manifest(NamedTuple):
 def _write_parquet(parts: Sequence[pa.Table], schema: pa.Schema, path: Path) -> None:
     """One file of ``parts`` (a family's metrics, in order), each its own row group, so that
     a reader asking for one metric decodes only its rows."""
-    parts = [part.cast(schema) for part in parts]
+    parts = [part if part.schema.equals(schema) else part.cast(schema) for part in parts]
     with pq.ParquetWriter(path, schema, compression="zstd") as out:
         for part in parts:
             if part.num_rows:
@@ -836,7 +836,7 @@ def _read_all(paths: Sequence[Path], schema: pa.Schema) -> pa.Table:
     if not paths:
         return schema.empty_table()
     tables = list(_io_pool().map(_written.get, paths))
-    return pa.concat_tables([t.cast(schema) for t in tables])
+    return pa.concat_tables([t if t.schema.equals(schema) else t.cast(schema) for t in tables])
 
 
 def _per_metric(
