@@ -108,7 +108,14 @@ def with_contributors(
     found = pa.array([], _LIST)
     if wanted:
         codes = sorted({c for (_s, c), at in todo.items() if len(at)})
-        parts = [_entries(code, org_results, register) for code in codes]
+        # only the months of the figures to work out: a refresh asks for a few of a
+        # metric's months, and the joins need the organisations' figures of those alone
+        periods: dict[str, list[pa.Array]] = {code: [] for code in codes}
+        for (s, c), at in todo.items():
+            if len(at):
+                periods[c].append(tables[s][c][0]["period"].take(at))
+        months = {c: pc.unique(pa.chunked_array(p, pa.string())) for c, p in periods.items()}
+        parts = [_entries(code, org_results, register, months[code]) for code in codes]
         entries = [e for e in parts if e.num_rows]
         own = con is None  # one for every join (opening one costs more than most joins)
         joins = duckdb.connect() if own else con
@@ -158,17 +165,23 @@ def _set(table: pa.Table, contributors: pa.Array | pa.ChunkedArray) -> pa.Table:
 
 
 def _entries(
-    code: str, org_results: Callable[[str, str], pa.Table | None], register: Register
+    code: str,
+    org_results: Callable[[str, str], pa.Table | None],
+    register: Register,
+    months: pa.Array | None = None,
 ) -> pa.Table:
-    """The organisations contributing to a metric: one row per organisation-level computed
-    figure with a non-zero value, numerator or denominator, with the organisation's place and
-    segment; ``narrow`` tells the figures by staff group from those of all staff."""
+    """The organisations contributing to a metric (in ``months``, else in every month): one
+    row per organisation-level computed figure with a non-zero value, numerator or
+    denominator, with the organisation's place and segment; ``narrow`` tells the figures by
+    staff group from those of all staff."""
     partners = pa.array(sorted(register), pa.string())
     places = pa.array([register[o][0] for o in partners.to_pylist()], pa.string())
     segments = pa.array([register[o][1] for o in partners.to_pylist()], pa.string())
     parts = []
     for split in ORG_SPLITS:
         table = org_results(split, code)
+        if table is not None and months is not None:
+            table = table.filter(pc.is_in(table["period"], value_set=months))
         if table is None or table.num_rows == 0:
             continue
         nonzero = [pc.fill_null(pc.not_equal(table[f], 0.0), False) for f in FIGURES]

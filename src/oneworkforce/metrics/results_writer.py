@@ -628,11 +628,12 @@ class ResultsWriter:
         """Rows in catalogue order, then group (missing values first) and period."""
         codes = pa.array(list(self._order), pa.string())
         order = pc.fill_null(pc.index_in(table["metric"], value_set=codes), len(codes))
-        keys = [order, *(pc.fill_null(table[c], "") for c in (*DIMENSION_COLUMNS, "origin"))]
-        keys.append(table["period"])
+        keys = [order, *(table[c] for c in (*DIMENSION_COLUMNS, "origin", "period"))]
         names = [f"k{i}" for i in range(len(keys))]
+        # a missing dimension sorts first (no stored value is empty, so this is the order of
+        # missing as "", without filling the columns in first)
         indices = pc.sort_indices(
-            pa.table(keys, names=names), sort_keys=[(n, "ascending") for n in names]
+            pa.table(keys, names=names), sort_keys=[(n, "ascending", "at_start") for n in names]
         )
         return table.take(indices)
 
