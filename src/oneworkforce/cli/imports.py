@@ -103,10 +103,11 @@ def _import_ascwds(
     if missing:
         fail(f"no such file: {', '.join(missing)}")
     home = open_stores()
-    from oneworkforce.metrics.store import after_commit_hook
-
-    importer = Importer(home, submitted_by=submitted_by, after_commit=[after_commit_hook(home)])
+    importer = Importer(home, submitted_by=submitted_by)  # one refresh after every file
     outcomes = [ascwds.import_ascwds(importer, kind, f, month, strict=strict) for f in files]
+    accepted = [r for o in outcomes for r in o.results if r.status == "accepted"]
+    if accepted:
+        _refresh_once(home, accepted)
     if fmt is OutputFormat.json:
         print_json(
             [

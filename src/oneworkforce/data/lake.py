@@ -66,16 +66,22 @@ def slices_of(manifest: pa.Table) -> list[Slice]:
     return [Slice(*values) for values in zip(*columns, strict=True)]
 
 
+def read_manifest_file(path: Path) -> pa.Table:
+    """The manifest at ``path`` as a table (empty, with its columns, before the first import):
+    the lake's, or the copy the results store keeps beside its results."""
+    if not path.exists():
+        return MANIFEST_SCHEMA.empty_table()
+    return pq.read_table(path)
+
+
 #: per dataset, the submissions with current slices and those with superseded ones
 Submissions = dict[str, tuple[set[str], set[str]]]
 
 
-def _submissions(slices: Sequence[Slice] | pa.Table | Submissions) -> Submissions:
+def _submissions(slices: Sequence[Slice] | pa.Table) -> Submissions:
     """Which submissions of each dataset are current and which partly or wholly superseded,
     from a list of slices or a manifest table (its distinct submissions first, so a ledger of
     tens of thousands of slices is not read slice by slice in Python)."""
-    if isinstance(slices, dict):
-        return slices
     if isinstance(slices, pa.Table):
         keys = ["dataset", "submission_id", "status"]
         distinct = slices.select(keys).group_by(keys, use_threads=False).aggregate([])
@@ -166,10 +172,7 @@ class Lake:
         return slices_of(self.read_manifest_table())
 
     def read_manifest_table(self) -> pa.Table:
-        """The manifest as a table (empty, with its columns, before the first import)."""
-        if not self.manifest_path.exists():
-            return MANIFEST_SCHEMA.empty_table()
-        return pq.read_table(self.manifest_path)
+        return read_manifest_file(self.manifest_path)
 
     def published_ids(self) -> dict[str, set[str]]:
         """Submission ids with a published folder, by dataset (including orphans)."""
@@ -185,10 +188,11 @@ class Lake:
             shutil.rmtree(self.root / dataset / ".staging", ignore_errors=True)
 
     # -- reading ------------------------------------------------------------------------------
-    def view_sql(self, dataset: Dataset, slices: Sequence[Slice] | pa.Table | Submissions) -> str:
+    def view_sql(self, dataset: Dataset, submissions: Submissions) -> str:
         """SQL for the current rows of a dataset: whole files where every slice is current,
-        the current slices only where a file has been partly superseded."""
-        current, superseded = _submissions(slices).get(dataset.name, (set(), set()))
+        the current slices only where a file has been partly superseded (``submissions``:
+        :func:`_submissions` of the manifest)."""
+        current, superseded = submissions.get(dataset.name, (set(), set()))
         columns = stored_columns(dataset)
         select = ", ".join(f'CAST("{n}" AS {t}) AS "{n}"' for n, t in columns)
         if dataset.name == "organisations":

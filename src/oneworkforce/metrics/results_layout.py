@@ -183,25 +183,19 @@ def manifest_path(lake_root: Path | str) -> Path:
     return Path(lake_root) / "_manifest" / "slices.parquet"
 
 
-def read_manifest(lake_root: Path | str) -> list[Row]:
-    """The lake's manifest: every slice the ledger holds, accepted or superseded."""
-    return read_manifest_table(lake_root).to_pylist()
-
-
 def read_manifest_table(lake_root: Path | str) -> pa.Table:
     """The lake's manifest as a table (empty, with its columns, before the first import)."""
-    from oneworkforce.data.lake import MANIFEST_SCHEMA
+    from oneworkforce.data.lake import read_manifest_file
 
-    path = manifest_path(lake_root)
-    if not path.exists():
-        return MANIFEST_SCHEMA.empty_table()
-    return pq.read_table(path)
+    return read_manifest_file(manifest_path(lake_root))
 
 
 def data_version(slices: Sequence[Mapping[str, Any]]) -> str:
-    """A hash of the manifest's slices (order does not matter)."""
-    lines = sorted("\x1f".join(str(s[c]) for c in MANIFEST_COLUMNS) for s in slices)
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
+    """A hash of the manifest's slices (order does not matter): :func:`table_version` of
+    them."""
+    from oneworkforce.data.lake import MANIFEST_SCHEMA
+
+    return table_version(pa.Table.from_pylist(list(slices), schema=MANIFEST_SCHEMA))
 
 
 def manifest_lines(manifest: pa.Table) -> pa.Array:
@@ -215,7 +209,8 @@ def manifest_lines(manifest: pa.Table) -> pa.Array:
 
 
 def table_version(manifest: pa.Table) -> str:
-    """:func:`data_version` of a manifest table, the same hash worked out column by column."""
+    """The data version of a manifest table: a hash of its slices' lines
+    (:func:`manifest_lines`) in sorted order, so the slices' order does not matter."""
     lines = manifest_lines(manifest)
     ordered = lines.take(pc.sort_indices(lines)).to_pylist()
     return hashlib.sha256("\n".join(ordered).encode()).hexdigest()[:16]

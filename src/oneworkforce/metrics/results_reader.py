@@ -24,16 +24,16 @@ from oneworkforce.metrics.results_layout import (
     SERIES_COLUMNS,
     Row,
     SeriesKey,
-    data_version,
     is_stale,
     manifest_path,
     read_index,
-    read_manifest,
+    read_manifest_table,
     read_parquet,
     results_root,
     series_key,
     sort_key,
     stored_generation,
+    table_version,
 )
 
 
@@ -278,11 +278,11 @@ class ResultsReader:
 
     def _freshness(self) -> Freshness:
         index = self.index()
-        manifest = read_manifest(self.lake_root)
-        current = data_version(manifest)
+        manifest = read_manifest_table(self.lake_root)
+        current = table_version(manifest)
         if index is None:
             # nothing stored yet: stale only when the lake holds data to show
-            empty = current == data_version([])
+            empty = manifest.num_rows == 0
             return Freshness(not empty, None, current, None, 0 if empty else None)
         stale = is_stale(index, current, self.catalogue)
         return Freshness(
@@ -290,7 +290,7 @@ class ResultsReader:
             index["data_version"],
             current,
             index.get("computed_at"),
-            stored_generation(index, None if stale else len(manifest)),
+            stored_generation(index, None if stale else manifest.num_rows),
         )
 
     def status(self, ledger_generation: int | None = None) -> dict[str, Any]:
