@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pyarrow.parquet as pq
 import pytest
@@ -43,6 +44,12 @@ def test_import_refreshes_and_the_results_commands_report(tmp_path):
 
     table = cli(home, "results", "status")
     assert table.returncode == 0 and "up to date" in table.stdout
+    # when, in words a reader uses (the day and minute in UTC), not the stored ISO stamp
+    stamp = json.loads(cli(home, "results", "status", "--format", "json").stdout)["computed_at"]
+    when = datetime.fromisoformat(stamp).astimezone(UTC)
+    assert stamp not in table.stdout
+    assert when.strftime("%-d %b %Y %H:%M") in table.stdout
+    assert "place × segment" in table.stdout
 
 
 def test_files_of_one_command_are_submissions_each_and_one_refresh(tmp_path):

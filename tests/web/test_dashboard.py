@@ -12,6 +12,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from oneworkforce.audit.models import AuditEvent
+from oneworkforce.metrics.store import ResultsStore
 from oneworkforce.web.dashboard.models import CoverageCell
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,9 @@ def test_the_matrix_shows_latest_value_comparator_and_availability(story, browse
     assert "Not applicable" in cell_html(page, "volunteers_carers", "sickness_absence_rate")
     # every reference segment has a row
     assert page.count('<th scope="row" class="nhsuk-table__header">') == 14
+    # the data version the figures are of, whole (an analyst matches it to a board pack)
+    version = ResultsStore(story.lake).index()["data_version"]
+    assert f"(data version {version})" in page
 
 
 def test_filters_by_place_and_period(story, browser_for):

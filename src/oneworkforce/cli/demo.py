@@ -12,6 +12,8 @@ from rich.table import Table
 from oneworkforce.cli.common import err, fail, open_stores, out, split_progress
 from oneworkforce.data.importer import Importer
 from oneworkforce.data.lake import ALL_DATASETS, Lake
+from oneworkforce.metrics.people_story import reference_segments
+from oneworkforce.metrics.periods import month_words
 
 
 def register(app: typer.Typer) -> None:
@@ -237,8 +239,8 @@ def _summary(lake: Lake) -> None:
     con = lake.connect()
     try:
         table = Table(title="What was loaded (current data)")
-        for heading in ("dataset", "rows", "organisations", "first month", "last month"):
-            table.add_column(heading)
+        for heading in ("Dataset", "Rows", "Organisations", "First month", "Last month"):
+            table.add_column(heading, justify="left" if heading == "Dataset" else "right")
         for name in ALL_DATASETS:
             if name == "organisations":
                 continue
@@ -246,11 +248,15 @@ def _summary(lake: Lake) -> None:
             rows, orgs, first, last = con.execute(
                 f"SELECT count(*), count(DISTINCT {org}), min(period), max(period) FROM {name}"
             ).fetchone()
-            table.add_row(name, f"{rows:,}", str(orgs), _month(first), _month(last))
+            table.add_row(
+                dataset_heading(name), f"{rows:,}", str(orgs), _month(first), _month(last)
+            )
         out.print(table)
-        seg = Table(title="Staff in post by segment, latest month (headcount, FTE)")
-        for heading in ("segment", "organisations", "headcount", "FTE"):
-            seg.add_column(heading)
+        titles = {s["segment"]: s["title"] for s in reference_segments()}
+        (latest,) = con.execute("SELECT max(period) FROM staff_in_post").fetchone() or (None,)
+        seg = Table(title=f"Person-level staff in post, {_month(latest)} (bank not counted)")
+        for heading in ("Segment", "Organisations", "Headcount", "FTE"):
+            seg.add_column(heading, justify="left" if heading == "Segment" else "right")
         for segment, orgs, people, fte in con.execute("""
             SELECT o.segment, count(DISTINCT s.org_code), count(DISTINCT s.person_id),
                    round(sum(s.fte), 1)
@@ -258,14 +264,20 @@ def _summary(lake: Lake) -> None:
             WHERE s.period = (SELECT max(period) FROM staff_in_post)
               AND s.contract_type <> 'bank'
             GROUP BY 1 ORDER BY 3 DESC""").fetchall():
-            seg.add_row(segment, str(orgs), f"{people:,}", f"{fte:,.1f}")
+            seg.add_row(titles.get(segment, segment), str(orgs), f"{people:,}", f"{fte:,.1f}")
         out.print(seg)
     finally:
         con.close()
 
 
 def _month(value) -> str:
-    return value.strftime("%Y-%m") if value else "-"
+    """A month as a reader says it ('March 2025'), or '-' for none."""
+    return month_words(value) if value else "-"
+
+
+def dataset_heading(name: str) -> str:
+    """A dataset's title without its explanation in brackets ('Staff in post')."""
+    return ALL_DATASETS[name].title.split(" (")[0]
 
 
 ICONS = {
@@ -276,7 +288,14 @@ ICONS = {
     "neutral_high": " ↑",
     "neutral_low": " ↓",
 }
-SHORT_HEADINGS = {"staff_in_post_fte": "Staff (FTE)", "agency_share_of_paybill": "Agency"}
+#: the People Story's headings in the terminal, short enough not to break inside a word
+SHORT_HEADINGS = {
+    "staff_in_post_fte": "Staff (FTE)",
+    "vacancy_rate": "Vacancy",
+    "agency_share_of_paybill": "Agency",
+    "turnover_rate": "Turnover",
+    "leaver_rate": "Leavers",
+}
 
 
 def _people_story(home) -> None:
@@ -294,13 +313,13 @@ def _people_story(home) -> None:
     if matrix.period is None:
         return
     table = Table(
-        title=f"People Story, {matrix.period} (arrows: special-cause variation)",
+        title=f"People Story, {month_words(matrix.period)} (arrows: special-cause variation)",
         expand=True,
     )
-    table.add_column("Segment", ratio=3, overflow="fold")
+    table.add_column("Segment", ratio=1, min_width=10)
     for column in matrix.columns:
         heading = SHORT_HEADINGS.get(column["metric"], column["title"])
-        table.add_column(heading, justify="right", ratio=2, overflow="fold")
+        table.add_column(heading, justify="right", width=8)
     for row in matrix.rows:
         shown = [
             (c.display + ICONS.get(c.variation_icon or "", "")) if c.value is not None else "-"

@@ -51,20 +51,22 @@ def status(
     if not state["built"]:
         out.print("No stored results yet: run `oneworkforce results rebuild`.", markup=False)
         return
-    freshness = "stale: the lake has changed since" if state["stale"] else "up to date"
+    from oneworkforce.metrics.results_reader import computed_words
+
+    freshness = "behind the lake (stale)" if state["stale"] else "up to date with the lake"
     out.print(
-        f"Data version {state['data_version']} ({freshness}), computed {state['computed_at']}",
+        f"The stored results are {freshness}: data version {state['data_version']}, "
+        f"computed {computed_words(state['computed_at'])}.",
         markup=False,
     )
     table = Table()
-    for heading in ("split", "by", "rows", "series", "computed at"):
-        table.add_column(heading)
-    for name, info in state["splits"].items():
+    for heading in ("Split by", "Rows", "Series", "Computed (UTC)"):
+        table.add_column(heading, justify="left" if heading == "Split by" else "right")
+    for info in state["splits"].values():
         table.add_row(
-            name,
-            "+".join(info["by"]) or "-",
+            " × ".join(info["by"]) or "nothing (the system)",
             f"{info['rows']:,}",
             f"{info['series']:,}",
-            info["computed_at"],
+            computed_words(info["computed_at"]).removesuffix(" UTC"),
         )
     out.print(table)

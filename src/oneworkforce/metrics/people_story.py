@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from typing import Any
 
 from oneworkforce.metrics import published, targets
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.charts import format_value
-from oneworkforce.metrics.periods import month_index, period_label
+from oneworkforce.metrics.periods import month_index, month_words, period_label
 from oneworkforce.metrics.sources import comparable, coverage_words
 
 #: The matrix columns, in the order of seed 001: (metric code, heading).
@@ -373,7 +372,7 @@ def _month_words(period: str | None) -> str:
     """'March 2024' for '2024-03'."""
     if not period:
         return "the year before"
-    return date.fromisoformat(f"{period}-01").strftime("%B %Y")
+    return month_words(period)
 
 
 def _judge(cell: Cell, metric: Any, segment: str | None, applies: bool = True) -> None:
