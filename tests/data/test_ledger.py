@@ -160,3 +160,35 @@ def test_a_nul_character_in_a_bad_value_is_recorded_visibly(importer, tmp_path):
     entry = Submission.objects.get(id=result.submission_id)
     values = [e.get("value") for e in entry.errors]
     assert "R\u2400A" in values, values
+
+
+def test_the_manifest_lists_every_slice_as_the_orm_reads_it(importer, tmp_path):
+    """The lake's manifest is written from one plain query of the ledger (not the ORM): its
+    ids, months and statuses are spelt as the ORM gives them, on SQLite and PostgreSQL."""
+    from oneworkforce.data.ledger import service
+
+    first = importer.import_file(
+        "sickness_absence",
+        write(tmp_path / "a.csv", [sickness("RZA", "2024-03", 1), sickness("RZB", "2024-04", 2)]),
+    )
+    second = importer.import_file(
+        "sickness_absence", write(tmp_path / "b.csv", [sickness("RZA", "2024-03", 3)])
+    )
+    orm = sorted(
+        (str(s.submission_id), s.dataset, s.segment, s.org_code, s.period, s.rows, s.status)
+        for s in SubmissionSlice.objects.all()
+    )
+    # the register's slice, and three of sickness: RZA's March superseded by the second file
+    assert [(r[0], r[3], r[6]) for r in orm if r[1] == "sickness_absence"] == sorted(
+        [
+            (first.submission_id, "RZA", "superseded"),
+            (first.submission_id, "RZB", "accepted"),
+            (second.submission_id, "RZA", "accepted"),
+        ]
+    )
+    table = service.slices_table()
+    as_rows = sorted(tuple(row.values()) for row in table.to_pylist())
+    assert as_rows == orm
+    assert sorted(tuple(vars(s).values()) for s in service.all_slices()) == orm
+    manifest = importer.lake.read_manifest_table()
+    assert sorted(tuple(row.values()) for row in manifest.to_pylist()) == orm

@@ -524,6 +524,8 @@ def test_stored_spc_equals_the_analysis_of_the_stored_series(loaded, tmp_path):
         for p in store.spc_points(split=split.name):
             points[(p["metric"], *(p[d] for d in DIMS), p["origin"])].append(p)
         assert set(points) == set(series)
+        # the index counts each split's series (after the refresh, as after a rebuild)
+        assert store.index()["splits"][split.name]["series"] == len(series)
         for key, values in series.items():
             periods = sorted(values)
             start, end = MONTHS.index(periods[0]), MONTHS.index(periods[-1])

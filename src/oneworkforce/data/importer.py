@@ -386,7 +386,7 @@ class Importer:
     def sync_manifest(self) -> None:
         from oneworkforce.data.ledger import service
 
-        self.lake.write_manifest(service.all_slices())
+        self.lake.write_manifest_table(service.slices_table())
         self.lake.refresh_catalogue()
 
 

@@ -149,18 +149,23 @@ class Lake:
         shutil.rmtree(self.published_dir(dataset, submission_id), ignore_errors=True)
 
     def write_manifest(self, slices: Sequence[Slice]) -> None:
-        table = pa.table(
-            {
-                "submission_id": [s.submission_id for s in slices],
-                "dataset": [s.dataset for s in slices],
-                "segment": [s.segment for s in slices],
-                "org_code": [s.org_code for s in slices],
-                "period": [s.period for s in slices],
-                "rows": [s.rows for s in slices],
-                "status": [s.status for s in slices],
-            },
-            schema=MANIFEST_SCHEMA,
+        self.write_manifest_table(
+            pa.table(
+                {
+                    "submission_id": [s.submission_id for s in slices],
+                    "dataset": [s.dataset for s in slices],
+                    "segment": [s.segment for s in slices],
+                    "org_code": [s.org_code for s in slices],
+                    "period": [s.period for s in slices],
+                    "rows": [s.rows for s in slices],
+                    "status": [s.status for s in slices],
+                },
+                schema=MANIFEST_SCHEMA,
+            )
         )
+
+    def write_manifest_table(self, table: pa.Table) -> None:
+        """Replace the manifest with ``table`` (of :data:`MANIFEST_SCHEMA`), durably."""
         self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.manifest_path.with_suffix(".parquet.tmp")
         pq.write_table(table, tmp)

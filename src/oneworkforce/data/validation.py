@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import duckdb
+import pyarrow as pa
 
 from oneworkforce.data.errors import MAX_LISTED, ValidationError, ValidationReport
 from oneworkforce.data.headings import HeadingMap
@@ -560,15 +561,30 @@ def _vocabulary_codes(name: str) -> tuple[str, ...]:
 def install_reference_tables(
     con: duckdb.DuckDBPyConnection, dataset: Dataset, org_codes: list[str]
 ) -> None:
+    """The register's organisation codes and each coded column's spellings, as the temporary
+    tables the checks join to (each filled from one Arrow table: row by row, the inserts took
+    a tenth of a second of every import)."""
     con.execute("CREATE OR REPLACE TEMP TABLE ref_organisations (org_code VARCHAR PRIMARY KEY)")
-    if org_codes:
-        con.executemany("INSERT INTO ref_organisations VALUES (?)", [(c,) for c in org_codes])
+    _insert(con, "ref_organisations", {"org_code": org_codes})
     for column in dataset.columns:
         if column.kind in ("vocab", "enum", "boolean"):
             table = f"vocab_{column.name}"
             con.execute(f"CREATE OR REPLACE TEMP TABLE {table} (alias VARCHAR, code VARCHAR)")
             rows = dict(alias_rows(column))  # one code per spelling
-            con.executemany(f"INSERT INTO {table} VALUES (?, ?)", list(rows.items()))
+            _insert(con, table, {"alias": list(rows), "code": list(rows.values())})
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[str]]) -> None:
+    """Insert text ``columns`` (of equal length) into ``table``, by name."""
+    rows = pa.table({name: pa.array(values, pa.string()) for name, values in columns.items()})
+    if not rows.num_rows:
+        return
+    con.register("__reference_rows", rows)
+    try:
+        names = ", ".join(columns)
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM __reference_rows")
+    finally:
+        con.unregister("__reference_rows")
 
 
 def describe_errors(

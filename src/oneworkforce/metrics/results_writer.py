@@ -743,7 +743,7 @@ class ResultsWriter:
                         "results": results_file,
                         "spc": spc_file,
                         "rows": metrics[code][0].num_rows,
-                        "series": len(_series_keys(metrics[code][1]).unique()),
+                        "series": _series_count(metrics[code][1]),
                     }
             splits[name] = {
                 "by": list(SPLITS_BY_NAME[name].by),
@@ -836,6 +836,12 @@ def _manifest_schema() -> pa.Schema:
     from oneworkforce.data.lake import MANIFEST_SCHEMA
 
     return MANIFEST_SCHEMA
+
+
+def _series_count(points: pa.Table) -> int:
+    """How many series a table of SPC points holds: each series has one first point (index
+    0), so they are counted without building every point's series key again."""
+    return int(pc.sum(pc.equal(points["index"], 0)).as_py() or 0)
 
 
 def _read_all(paths: Sequence[Path], schema: pa.Schema) -> pa.Table:
