@@ -7,6 +7,7 @@ written as the pages write it (``£80,000,000`` in tables, ``£80.0m`` in summar
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -41,6 +42,14 @@ def bad_money(text: str) -> list[str]:
     ]
 
 
+def test_the_links_read_from_html_are_those_a_reader_follows():
+    html = (
+        '<a href="/a/">A</a><a href="/b.csv" download>B</a><a>no address</a>'
+        '<link href="/style.css"><A HREF="/c/?x=1">C</A>'
+    )
+    assert links_in(html) == ["/a/", "/c/?x=1"]
+
+
 def money_cells(page) -> str:
     """The amounts the pages write themselves: table cells and values that are amounts of
     money alone (a range "£12.3m (£11.0m to £13.6m)" too). A narrative quoting a board
@@ -58,8 +67,62 @@ def test_money_formats_are_recognised():
     ]
 
 
+#: the addresses rendered and read in this run, by any role. Another role's visit of the same
+#: address asks the server for it (its answer, and the links in its HTML) without rendering it
+#: again: the pages' words do not depend on who reads them, and rendering every page once per
+#: role made the crawl the longest part of CI (docs/testing.md).
+RENDERED: set[str] = set()
+
+
+class _Links(HTMLParser):
+    """The ``href`` of each link of an HTML page that is not a download."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "a" and found.get("href") and "download" not in found:
+            self.hrefs.append(str(found["href"]))
+
+
+def links_in(html: str) -> list[str]:
+    parser = _Links()
+    parser.feed(html)
+    return parser.hrefs
+
+
+def read(page, path: str, problems: list[str]) -> tuple[int, str, list[str]]:
+    """Render ``path`` and read it as a board paper (what is wrong goes to ``problems``):
+    its status, its address after any redirect, and the links on it."""
+    response = page.goto(path)
+    text = page.locator("body").inner_text()
+    if "seed:" in text:
+        problems.append(f"{path}: a placeholder target (seed:)")
+    if "Synthetic monthly" in text:
+        problems.append(f"{path}: synthetic status text")
+    if ISO_TIMESTAMP.search(text):
+        problems.append(f"{path}: a raw timestamp {ISO_TIMESTAMP.search(text).group(0)}")
+    problems += [f"{path}: money written {m!r}" for m in bad_money(money_cells(page))]
+    hrefs = page.eval_on_selector_all(
+        "a[href]:not([download])", "links => links.map(a => a.getAttribute('href'))"
+    )
+    RENDERED.add(path)
+    return (response.status if response else 0), page.url, hrefs
+
+
+def ask(page, path: str) -> tuple[int, str, list[str]]:
+    """``path`` from the server in the signed-in session, not rendered: its status, its
+    address after any redirect, and the links in its HTML."""
+    response = page.request.get(path)
+    return response.status, response.url, links_in(response.text())
+
+
 def crawl(page, base_url: str) -> dict[str, int]:
-    """Visit every same-origin link from the page the browser is on; path -> status."""
+    """Visit every same-origin link from the page the browser is on; path -> status. A page
+    is rendered and read the first time any role reaches it (:func:`read`), and asked for
+    again by each other role that reaches it (:func:`ask`)."""
     origin = urlsplit(base_url).netloc
     start = urlsplit(page.url)
     queue = [start.path + (f"?{start.query}" if start.query else "")]
@@ -69,20 +132,10 @@ def crawl(page, base_url: str) -> dict[str, int]:
     problems: list[str] = []
     while queue:
         path = queue.pop(0)
-        response = page.goto(path)
-        statuses[path] = response.status if response else 0
-        text = page.locator("body").inner_text()
-        if "seed:" in text:
-            problems.append(f"{path}: a placeholder target (seed:)")
-        if "Synthetic monthly" in text:
-            problems.append(f"{path}: synthetic status text")
-        if ISO_TIMESTAMP.search(text):
-            problems.append(f"{path}: a raw timestamp {ISO_TIMESTAMP.search(text).group(0)}")
-        problems += [f"{path}: money written {m!r}" for m in bad_money(money_cells(page))]
-        for href in page.eval_on_selector_all(
-            "a[href]:not([download])", "links => links.map(a => a.getAttribute('href'))"
-        ):
-            url = urlsplit(urljoin(page.url, href))
+        status, at, hrefs = ask(page, path) if path in RENDERED else read(page, path, problems)
+        statuses[path] = status
+        for href in hrefs:
+            url = urlsplit(urljoin(at, href))
             if url.netloc != origin or not url.path or SKIP.search(url.path + url.query):
                 continue
             if url.path.startswith(("/accounts/logout", "/oidc/")):
