@@ -34,3 +34,18 @@ def test_the_people_story_in_the_terminal_has_its_month_in_words(story):
     # each heading stays whole on its line
     for heading in ("Vacancy", "Sickness", "Agency", "Turnover", "Leavers"):
         assert heading in text
+
+
+def test_staff_in_post_by_segment_counts_the_partners_only(importer, tmp_path):
+    """As every figure does: a neighbouring trust's staff (RXX, not a partner, in the sample
+    register) are in the lake for peer comparisons, not in the ICS's staff in post."""
+    from tests.data.samples import SAMPLES, write
+
+    rza = [dict(r, fte=1.0) for r in SAMPLES["staff_in_post"] if r["org_code"] == "RZA"][:1]
+    rxx = [dict(r, org_code="RXX", person_id="n1", assignment_id="n1", fte=0.5) for r in rza]
+    result = importer.import_file("staff_in_post", write(tmp_path / "sip.csv", rza + rxx))
+    assert result.status == "accepted", result.report.summary()
+    text = _printed(lambda: demo._summary(importer.lake))
+    row = next(line for line in text.splitlines() if "Secondary care" in line)
+    cells = [c.strip() for c in row.strip("│ ").split("│")]
+    assert cells == ["Secondary care", "1", "1", "1.0"]  # RZA's one person, not RXX's

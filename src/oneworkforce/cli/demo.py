@@ -254,6 +254,7 @@ def _summary(lake: Lake) -> None:
         out.print(table)
         titles = {s["segment"]: s["title"] for s in reference_segments()}
         (latest,) = con.execute("SELECT max(period) FROM staff_in_post").fetchone() or (None,)
+        # the partners only, as in every figure (a neighbouring trust's file is for peers)
         seg = Table(title=f"Person-level staff in post, {_month(latest)} (bank not counted)")
         for heading in ("Segment", "Organisations", "Headcount", "FTE"):
             seg.add_column(heading, justify="left" if heading == "Segment" else "right")
@@ -262,7 +263,7 @@ def _summary(lake: Lake) -> None:
                    round(sum(s.fte), 1)
             FROM staff_in_post s JOIN organisations o USING (org_code)
             WHERE s.period = (SELECT max(period) FROM staff_in_post)
-              AND s.contract_type <> 'bank'
+              AND s.contract_type <> 'bank' AND o.partner
             GROUP BY 1 ORDER BY 3 DESC""").fetchall():
             seg.add_row(titles.get(segment, segment), str(orgs), f"{people:,}", f"{fte:,.1f}")
         out.print(seg)
