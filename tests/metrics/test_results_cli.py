@@ -50,6 +50,7 @@ def test_import_refreshes_and_the_results_commands_report(tmp_path):
     assert stamp not in table.stdout
     assert when.strftime("%-d %b %Y %H:%M") in table.stdout
     assert "place × segment" in table.stdout
+    assert "organisation × staff group" in table.stdout and "org_code" not in table.stdout
 
 
 def test_files_of_one_command_are_submissions_each_and_one_refresh(tmp_path):

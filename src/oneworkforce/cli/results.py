@@ -15,6 +15,14 @@ results_app = typer.Typer(
 )
 
 
+#: the dimensions of the stored splits, as a reader names them
+DIMENSION_WORDS = {
+    "org_code": "organisation",
+    "staff_group": "staff group",
+    "staff_category": "staff category",
+}
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(results_app, name="results")
 
@@ -64,7 +72,7 @@ def status(
         table.add_column(heading, justify="left" if heading == "Split by" else "right")
     for info in state["splits"].values():
         table.add_row(
-            " × ".join(info["by"]) or "nothing (the system)",
+            " × ".join(DIMENSION_WORDS.get(d, d) for d in info["by"]) or "nothing (the system)",
             f"{info['rows']:,}",
             f"{info['series']:,}",
             computed_words(info["computed_at"]).removesuffix(" UTC"),
