@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pyarrow.parquet as pq
 import pytest
@@ -44,9 +45,9 @@ def test_import_refreshes_and_the_results_commands_report(tmp_path):
 
     table = cli(home, "results", "status")
     assert table.returncode == 0 and "up to date" in table.stdout
-    # when, in words a reader uses (the day and minute in UTC), not the stored ISO stamp
+    # when, in words a reader uses (the day and minute in UK time), not the stored ISO stamp
     stamp = json.loads(cli(home, "results", "status", "--format", "json").stdout)["computed_at"]
-    when = datetime.fromisoformat(stamp).astimezone(UTC)
+    when = datetime.fromisoformat(stamp).astimezone(ZoneInfo("Europe/London"))
     assert stamp not in table.stdout
     assert when.strftime("%-d %b %Y %H:%M") in table.stdout
     assert "place × segment" in table.stdout

@@ -12,8 +12,8 @@ from rich.table import Table
 from oneworkforce.cli.common import err, fail, open_stores, out, split_progress
 from oneworkforce.data.importer import Importer
 from oneworkforce.data.lake import ALL_DATASETS, Lake
+from oneworkforce.formats import month_name
 from oneworkforce.metrics.people_story import reference_segments
-from oneworkforce.metrics.periods import month_words
 
 
 def register(app: typer.Typer) -> None:
@@ -254,17 +254,19 @@ def _summary(lake: Lake) -> None:
         out.print(table)
         titles = {s["segment"]: s["title"] for s in reference_segments()}
         (latest,) = con.execute("SELECT max(period) FROM staff_in_post").fetchone() or (None,)
-        # the partners only, as in every figure (a neighbouring trust's file is for peers)
         seg = Table(title=f"Person-level staff in post, {_month(latest)} (bank not counted)")
         for heading in ("Segment", "Organisations", "Headcount", "FTE"):
             seg.add_column(heading, justify="left" if heading == "Segment" else "right")
-        for segment, orgs, people, fte in con.execute("""
+        for segment, orgs, people, fte in con.execute(
+            """
             SELECT o.segment, count(DISTINCT s.org_code), count(DISTINCT s.person_id),
                    round(sum(s.fte), 1)
             FROM staff_in_post s JOIN organisations o USING (org_code)
-            WHERE s.period = (SELECT max(period) FROM staff_in_post)
-              AND s.contract_type <> 'bank' AND o.partner
-            GROUP BY 1 ORDER BY 3 DESC""").fetchall():
+            -- the partners only, as in every figure (a neighbour's staff are for peers)
+            WHERE s.period = ? AND s.contract_type <> 'bank' AND o.partner
+            GROUP BY 1 ORDER BY 3 DESC""",
+            [latest],
+        ).fetchall():
             seg.add_row(titles.get(segment, segment), str(orgs), f"{people:,}", f"{fte:,.1f}")
         out.print(seg)
     finally:
@@ -273,7 +275,7 @@ def _summary(lake: Lake) -> None:
 
 def _month(value) -> str:
     """A month as a reader says it ('March 2025'), or '-' for none."""
-    return month_words(value) if value else "-"
+    return month_name(f"{value:%Y-%m}") if value else "-"
 
 
 def dataset_heading(name: str) -> str:
@@ -314,7 +316,7 @@ def _people_story(home) -> None:
     if matrix.period is None:
         return
     table = Table(
-        title=f"People Story, {month_words(matrix.period)} (arrows: special-cause variation)",
+        title=f"People Story, {month_name(matrix.period)} (arrows: special-cause variation)",
         expand=True,
     )
     table.add_column("Segment", ratio=1, min_width=10)

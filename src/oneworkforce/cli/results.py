@@ -59,22 +59,22 @@ def status(
     if not state["built"]:
         out.print("No stored results yet: run `oneworkforce results rebuild`.", markup=False)
         return
-    from oneworkforce.metrics.results_reader import computed_words
+    from oneworkforce.formats import when
 
     freshness = "behind the lake (stale)" if state["stale"] else "up to date with the lake"
     out.print(
         f"The stored results are {freshness}: data version {state['data_version']}, "
-        f"computed {computed_words(state['computed_at'])}.",
+        f"computed {when(state['computed_at'])} (UK time).",
         markup=False,
     )
     table = Table()
-    for heading in ("Split by", "Rows", "Series", "Computed (UTC)"):
+    for heading in ("Split by", "Rows", "Series", "Computed (UK time)"):
         table.add_column(heading, justify="left" if heading == "Split by" else "right")
     for info in state["splits"].values():
         table.add_row(
             " × ".join(DIMENSION_WORDS.get(d, d) for d in info["by"]) or "nothing (the system)",
             f"{info['rows']:,}",
             f"{info['series']:,}",
-            computed_words(info["computed_at"]).removesuffix(" UTC"),
+            when(info["computed_at"]),
         )
     out.print(table)

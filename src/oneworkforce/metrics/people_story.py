@@ -13,10 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from oneworkforce.formats import month_name
 from oneworkforce.metrics import published, targets
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.charts import format_value
-from oneworkforce.metrics.periods import month_index, month_words, period_label
+from oneworkforce.metrics.periods import month_index, period_label
 from oneworkforce.metrics.sources import comparable, coverage_words
 
 #: The matrix columns, in the order of seed 001: (metric code, heading).
@@ -372,7 +373,7 @@ def _month_words(period: str | None) -> str:
     """'March 2024' for '2024-03'."""
     if not period:
         return "the year before"
-    return month_words(period)
+    return month_name(period)
 
 
 def _judge(cell: Cell, metric: Any, segment: str | None, applies: bool = True) -> None:

@@ -34,11 +34,6 @@ def first_day(m: int) -> date:
     return date(m // 12, m % 12 + 1, 1)
 
 
-def month_words(period: str | date) -> str:
-    """``'2024-03'`` (or a date in that month) as a reader says it: ``'March 2024'``."""
-    return first_day(month_index(period)).strftime("%B %Y")
-
-
 def month_range(start: str, end: str) -> list[str]:
     """Every month from ``start`` to ``end`` inclusive, as ``YYYY-MM``."""
     first, last = month_index(start), month_index(end)

@@ -70,12 +70,10 @@ class Freshness:
     @property
     def computed_label(self) -> str:
         """When the stored figures were computed, e.g. ``29 Nov 2026 08:02 UTC``."""
-        return computed_words(self.computed_at) if self.computed_at else ""
-
-
-def computed_words(stamp: str) -> str:
-    """A stored ISO time in words for a reader, e.g. ``29 Nov 2026 08:02 UTC``."""
-    return datetime.fromisoformat(stamp).astimezone(UTC).strftime("%-d %b %Y %H:%M UTC")
+        if not self.computed_at:
+            return ""
+        when = datetime.fromisoformat(self.computed_at).astimezone(UTC)
+        return when.strftime("%-d %b %Y %H:%M UTC")
 
 
 _fresh_lock = threading.Lock()

@@ -215,11 +215,9 @@ def _date(value: Any) -> date | None:
 
 def _uuid_texts(values: Sequence[Any]) -> pa.Array:
     """:func:`_uuid_text` of each value, the 32 digits of SQLite hyphenated in one pass."""
-    if not isinstance(values[0], str):
-        return pa.array([str(v) for v in values], pa.string())
-    digits = pa.array(values, pa.string())
-    if not pc.all(pc.equal(pc.utf8_length(digits), 32)).as_py():
-        return pa.array([str(UUID(v)) for v in values], pa.string())
+    digits = pa.array(values, pa.string()) if isinstance(values[0], str) else None
+    if digits is None or not pc.all(pc.equal(pc.utf8_length(digits), 32)).as_py():
+        return pa.array([_uuid_text(v) for v in values], pa.string())
     parts = [pc.utf8_slice_codeunits(digits, a, b) for a, b in _UUID_GROUPS]
     return pc.binary_join_element_wise(*parts, "-")
 
