@@ -129,14 +129,11 @@ class Importer:
         self.submitted_by = submitted_by
         self.after_commit = list(after_commit)
 
-    def current_org_codes(self) -> list[str]:
-        con = self.lake.connect(datasets=("organisations",))
-        try:
-            return [
-                r[0] for r in con.execute("SELECT upper(org_code) FROM organisations").fetchall()
-            ]
-        finally:
-            con.close()
+    def current_org_codes(self, con: duckdb.DuckDBPyConnection) -> list[str]:
+        """The codes of the current organisation register, read in ``con`` (the import's own
+        session, given the register's view: a session of its own costs more than the read)."""
+        self.lake.install_views(con, datasets=("organisations",))
+        return [r[0] for r in con.execute("SELECT upper(org_code) FROM organisations").fetchall()]
 
     def import_file(
         self,
@@ -272,7 +269,7 @@ class Importer:
             if headings.errors:
                 return ValidationReport.from_errors(list(headings.errors)), [], headings
             compiled = CompiledDataset(dataset, headings)
-            org_codes = [] if dataset.name == "organisations" else self.current_org_codes()
+            org_codes = [] if dataset.name == "organisations" else self.current_org_codes(con)
             install_reference_tables(con, dataset, org_codes)
             note("validating and storing")
             staging = self.lake.new_staging(dataset.name, submission_id)

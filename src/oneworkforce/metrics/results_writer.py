@@ -48,7 +48,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from oneworkforce.metrics import compute as _compute
-from oneworkforce.metrics import contributors, sources, spc
+from oneworkforce.metrics import contributors, sources
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.engines.duckdb import DuckDBEngine
 from oneworkforce.metrics.impact import (
@@ -82,11 +82,10 @@ from oneworkforce.metrics.results_layout import (
     read_index,
     read_manifest_table,
     results_root,
-    series_key,
-    spc_target,
     stored_format,
     table_version,
 )
+from oneworkforce.metrics.spc_points import analyse_table
 
 ComputeFn = Callable[..., list[MetricResult]]
 #: threads reading or writing the results files of one refresh at once
@@ -508,14 +507,12 @@ class ResultsWriter:
             for split, results in zip(
                 splits, self._compute_many(con, splits, codes, None), strict=True
             ):
-                rows = self._rows(results, origin, now, version)
-                points, count = self._analyse(rows, None, now)
-                tables[split.name] = _per_metric(
-                    self._sorted(pa.Table.from_pylist(rows, schema=RESULTS_SCHEMA)),
-                    self._sorted(pa.Table.from_pylist(points, schema=SPC_SCHEMA)),
-                    codes,
+                rows = self._sorted(
+                    pa.Table.from_pylist(self._rows(results, origin, now, version), RESULTS_SCHEMA)
                 )
-                report.rows_written[split.name] = len(rows)
+                points, count = analyse_table(rows, self.catalogue, now)
+                tables[split.name] = _per_metric(rows, self._sorted(points), codes)
+                report.rows_written[split.name] = rows.num_rows
                 report.series_analysed[split.name] = count
             done += len(splits)
         tables = self._with_contributors(con, tables, self._register(con), None)
@@ -555,14 +552,13 @@ class ResultsWriter:
             touched = _changed_series(old.filter(old_covered), fresh)
             # the SPC of every touched series is worked out again from its rows as now stored
             wanted = rows.filter(pc.is_in(_series_keys(rows), value_set=touched))
-            points, count = self._analyse(wanted.to_pylist(), None, now)
+            new_points, count = analyse_table(wanted, self.catalogue, now)
             old_points = _read_all(
                 [self.root / stored[c]["spc"] for c in codes if c in stored], SPC_SCHEMA
             )
             untouched = old_points.filter(
                 pc.invert(pc.is_in(_series_keys(old_points), value_set=touched))
             )
-            new_points = pa.Table.from_pylist(points, schema=SPC_SCHEMA)
             tables[split.name] = _per_metric(
                 rows, self._sorted(pa.concat_tables([untouched, new_points])), codes
             )
@@ -637,64 +633,24 @@ class ResultsWriter:
         )
         return table.take(indices)
 
-    def _analyse(
-        self, rows: Sequence[Row], only: set[SeriesKey] | None, now: datetime
-    ) -> tuple[list[Row], int]:
-        """SPC points of every series of ``rows`` (or of the series in ``only``)."""
-        series: dict[SeriesKey, list[Row]] = defaultdict(list)
-        for row in rows:
-            key = series_key(row)
-            if only is None or key in only:
-                series[key].append(row)
-        points: list[Row] = []
-        for key, members in series.items():
-            points.extend(self.analyse_series(key, members, now))
-        return points, len(series)
-
     def analyse_series(
         self, key: SeriesKey, rows: Sequence[Mapping[str, Any]], now: datetime | None = None
     ) -> list[Row]:
-        """One series' SPC points: rows of one series key, any order; months missing between
-        the first and the last count as missing values."""
-        metric = self.catalogue.get(str(key[0]))
-        by_month = {month_index(r["period"]): r["value"] for r in rows}
-        months = list(range(min(by_month), max(by_month) + 1))
-        values = [by_month.get(m) for m in months]
-        base = dict(zip(SERIES_COLUMNS, key, strict=True))
-        target = spc_target(metric, base.get("segment"))
-        if not metric.spc:
-            return _line_points(base, months, values, metric.improvement, target, now)
-        result = spc.analyse(values, improvement=metric.improvement, target=target)
-        trial = {}
-        for group in result.groups:
-            for i in range(group.start_index, group.start_index + group.n):
-                trial[i] = group.trial_limits
-        out = []
-        for m, point in zip(months, result.points, strict=True):
-            out.append(
-                {
-                    **base,
-                    "period": period_label(m),
-                    "index": point.index,
-                    "value": point.value,
-                    "mean": point.mean,
-                    "lpl": point.lpl,
-                    "upl": point.upl,
-                    "outside_limits": point.outside_limits,
-                    "close_to_limits": point.close_to_limits,
-                    "relative_to_mean": point.relative_to_mean,
-                    "special_cause_flag": point.special_cause_flag,
-                    "point_type": point.point_type,
-                    "rule": point.rule,
-                    "trial_limits": trial[point.index],
-                    "variation_icon": result.variation_icon,
-                    "assurance": result.assurance,
-                    "improvement": metric.improvement,
-                    "target": target,
-                    "computed_at": now or datetime.now(UTC),
-                }
-            )
-        return out
+        """One series' SPC points: rows (``period`` and ``value``) of the series ``key``, any
+        order; months missing between the first and the last count as missing values."""
+        ordered = sorted(rows, key=lambda r: month_index(r["period"]))
+        table = pa.table(
+            {
+                **{
+                    c: pa.array([v] * len(ordered), pa.string())
+                    for c, v in zip(SERIES_COLUMNS, key, strict=True)
+                },
+                "period": pa.array([r["period"] for r in ordered], pa.string()),
+                "value": pa.array([r["value"] for r in ordered], pa.float64()),
+            }
+        )
+        points, _ = analyse_table(table, self.catalogue, now or datetime.now(UTC))
+        return points.to_pylist()
 
     def _commit(
         self,
@@ -789,43 +745,6 @@ class ResultsWriter:
 
 
 # --- manifest differences --------------------------------------------------------------------
-
-
-def _line_points(
-    base: Mapping[str, Any],
-    months: Sequence[int],
-    values: Sequence[float | None],
-    improvement: str,
-    target: float | None,
-    now: datetime | None,
-) -> list[Row]:
-    """The points of a series SPC does not apply to (rolling 12-month and year-to-date
-    figures, whose consecutive values share months): values only, no mean, limits, special
-    cause, variation icon or assurance."""
-    return [
-        {
-            **base,
-            "period": period_label(m),
-            "index": i,
-            "value": value,
-            "mean": None,
-            "lpl": None,
-            "upl": None,
-            "outside_limits": False,
-            "close_to_limits": False,
-            "relative_to_mean": None,
-            "special_cause_flag": False,
-            "point_type": None,
-            "rule": None,
-            "trial_limits": False,
-            "variation_icon": None,
-            "assurance": None,
-            "improvement": improvement,
-            "target": target,
-            "computed_at": now or datetime.now(UTC),
-        }
-        for i, (m, value) in enumerate(zip(months, values, strict=True))
-    ]
 
 
 def _month(value: Any) -> int | None:

@@ -21,8 +21,8 @@ Deliberate choices where the reference implementation has no usable behaviour
   Cause", and it *breaks* every trend, 2-of-3 window and shift that would span it (a difference
   or a side that involves a missing value is neither rising, falling, above nor below).
   Where the R code does not crash this gives the same labels as the R code.
-* **Missing limits and a target.** When the last row's limits are missing (a group with fewer
-  than two usable moving ranges, or a constant series with screening on), the R code falls
+* **Missing limits and a target.** When the last row's limits are missing (a group with no
+  usable moving range, or a constant series with screening on), the R code falls
   through to "inconsistent". We return ``assurance=None`` instead: with no limits there is
   nothing to compare the target with.
 * **Trial limits** (spec §9) are reported as ``SpcGroup.trial_limits``; no Python warning is
@@ -293,7 +293,7 @@ def _screened(ranges: list[int], screen_outliers: bool) -> list[int]:
 class _Limits:
     """One group's centre line and limits, exactly: the mean is ``total / (n x 10**scale)``
     and the average moving range ``ranges / (m x 10**scale)``; ``m`` is 0 when there are no
-    limits (a group with fewer than two usable moving ranges, or all screened out)."""
+    limits (a group with no usable moving range, or all screened out)."""
 
     total: int
     n: int
