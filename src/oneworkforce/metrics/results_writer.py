@@ -13,7 +13,8 @@ worked out again. Everything else is left as it was, byte for byte.
 **SPC.** Each series (metric, split, group and origin) of a metric SPC applies to
 (``Metric.spc``: monthly and snapshot figures, never rolling 12-month or year-to-date ones)
 is analysed with :func:`oneworkforce.metrics.spc.analyse` in period order, months missing
-between its first and last period counting as missing values. The target is
+between its first and last period counting as missing values
+(:func:`oneworkforce.metrics.spc_points.analyse_table`). The target is
 :func:`oneworkforce.metrics.results_layout.spc_target`: neutral metrics, ranges (such as the
 8-12% turnover band, which a single assurance target cannot express) and targets on the other
 side give no target and so no assurance.
