@@ -9,6 +9,9 @@ system becomes 2.0 + 0.4 = 2.4 once the results are refreshed.
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from oneworkforce.metrics.results_writer import ResultsWriter
@@ -54,10 +57,16 @@ def test_stale_results_are_flagged_on_pages_and_in_the_api_until_refreshed(stale
     rows = response.json()
     assert [r["value"] for r in rows] == [pytest.approx(2.0)]  # the earlier figure
     assert all(r["data_stale"] is True for r in rows)
+    # the banner gives the time the figures were computed in UK time, as every page does
+    # (the index records it in UTC; in July London is an hour ahead)
+    computed = datetime.fromisoformat(ResultsWriter(stale.lake).index()["computed_at"])
+    uk = computed.astimezone(ZoneInfo("Europe/London"))
+    said = f"computed at {uk.day} {uk:%b %Y %H:%M}, before the latest files were accepted"
     for url in ("/", "/submissions/"):
         page = client.get(url).content.decode()
         assert BANNER in page, url
-        assert "before the latest files were accepted" in page
+        assert said in page, url
+        assert "UTC" not in page.split(BANNER)[1][:400]
 
     assert ResultsWriter(stale.lake).refresh().mode == "incremental"
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from oneworkforce import formats
 from oneworkforce.metrics import group_size
 from oneworkforce.metrics.catalogue import CATALOGUE, Catalogue
 from oneworkforce.metrics.group_size import EVERYONE, Viewer
@@ -69,11 +69,9 @@ class Freshness:
 
     @property
     def computed_label(self) -> str:
-        """When the stored figures were computed, e.g. ``29 Nov 2026 08:02 UTC``."""
-        if not self.computed_at:
-            return ""
-        when = datetime.fromisoformat(self.computed_at).astimezone(UTC)
-        return when.strftime("%-d %b %Y %H:%M UTC")
+        """When the stored figures were computed, in UK time as every page gives a time
+        (``1 Jul 2026 15:05`` for 14:05 UTC)."""
+        return formats.when(self.computed_at) if self.computed_at else ""
 
 
 _fresh_lock = threading.Lock()
