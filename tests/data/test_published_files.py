@@ -193,6 +193,34 @@ def test_the_lake_migration_moves_older_files_over(importer, tmp_path):
     assert reconcile(importer.home)["files_migrated"] == 0  # nothing left to move
 
 
+@pytest.mark.parametrize("older", ["a retired code only", "fewer columns only"])
+def test_the_migration_finds_each_kind_of_older_file_on_its_own(importer, tmp_path, older):
+    # the start-up check reads a file's footer and its staff group column, not the whole file:
+    # each way a file can be out of date is found without the other
+    path = tmp_path / "old.csv"
+    path.write_text(
+        "period,org_code,staff_group,fte_days_lost,fte_days_available\n"
+        "2024-03,RZA,admin_clerical,1,10\n",
+        encoding="utf-8",
+    )
+    assert importer.import_file("sickness_absence", path).status == "accepted"
+    assert reconcile(importer.home)["files_migrated"] == 0  # as stored now: up to date
+    [stored] = (importer.home.lake / "sickness_absence").glob("submission=*/*.parquet")
+    table = pq.read_table(stored)
+    if older == "a retired code only":
+        at = table.column_names.index("staff_group")
+        table = table.set_column(at, "staff_group", pa.array(["admin_estates"]))
+    else:
+        table = table.drop_columns(["ics_code"])
+    pq.write_table(table, stored)
+    assert reconcile(importer.home)["files_migrated"] == 1
+    con = importer.lake.connect()
+    assert con.execute("SELECT staff_group, ics_code FROM sickness_absence").fetchall() == [
+        ("admin_clerical", None)
+    ]
+    assert reconcile(importer.home)["files_migrated"] == 0
+
+
 def test_the_synthetic_trusts_are_published_in_the_benchmarking_layout(importer, tmp_path):
     from oneworkforce.cli.demo import submission_files
     from oneworkforce.data.synth import generate

@@ -45,8 +45,7 @@ def _migrated(table: pa.Table, wanted: list[tuple[str, str]]) -> pa.Table | None
             changed = True
     if "staff_group" in table.column_names:
         column = table.column("staff_group")
-        retired = pa.array(list(RETIRED_STAFF_GROUPS), type=pa.string())
-        if pc.any(pc.is_in(column.cast(pa.string()), value_set=retired)).as_py():
+        if _has_retired(column):
             moved = [RETIRED_STAFF_GROUPS.get(v, v) for v in column.to_pylist()]
             index = table.column_names.index("staff_group")
             table = table.set_column(index, "staff_group", pa.array(moved, type=pa.string()))
@@ -54,7 +53,26 @@ def _migrated(table: pa.Table, wanted: list[tuple[str, str]]) -> pa.Table | None
     return table if changed else None
 
 
+def _has_retired(column: pa.ChunkedArray) -> bool:
+    retired = pa.array(list(RETIRED_STAFF_GROUPS), type=pa.string())
+    return bool(pc.any(pc.is_in(column.cast(pa.string()), value_set=retired)).as_py())
+
+
+def _up_to_date(path: Path, wanted: list[tuple[str, str]]) -> bool:
+    """Whether :func:`_migrated` would leave the file as it is, read from its footer and its
+    staff group column alone: every start checks every stored file, and reading each whole
+    made every command wait on the size of the lake."""
+    names = set(pq.read_schema(path).names)
+    if any(name not in names for name, _ in wanted):
+        return False
+    if "staff_group" in names:
+        return not _has_retired(pq.read_table(path, columns=["staff_group"]).column(0))
+    return True
+
+
 def _rewrite(path: Path, wanted: list[tuple[str, str]]) -> bool:
+    if _up_to_date(path, wanted):
+        return False
     table = _migrated(pq.read_table(path), wanted)
     if table is None:
         return False
