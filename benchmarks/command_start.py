@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -24,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from refresh import copy_home, demo_home  # noqa: E402
+from refresh import copy_home, demo_home, machine  # noqa: E402
 
 
 def main() -> None:
@@ -56,12 +55,7 @@ def main() -> None:
     result = {
         "benchmark": "command_start",
         "when": time.strftime("%Y-%m-%d %H:%M"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-            "load_average_at_start": os.getloadavg(),
-        },
+        "machine": machine(),
         "stored_files": files,
         "reconcile_s_median": statistics.median(reconciles),
         "reconcile_s_all": [round(s, 3) for s in reconciles],

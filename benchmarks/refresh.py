@@ -202,6 +202,16 @@ def floor_scans(home) -> dict:
     return out
 
 
+def machine() -> dict:
+    """The machine a run is on, and its load as the run starts."""
+    return {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, default=None, help="an ics demo data directory")
@@ -220,12 +230,7 @@ def main() -> None:
     result: dict = {
         "benchmark": "refresh",
         "when": time.strftime("%Y-%m-%d %H:%M"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-            "load_average_at_start": os.getloadavg(),
-        },
+        "machine": machine(),
     }
     with tempfile.TemporaryDirectory() as tmp:
         work = copy_home(source_home, Path(tmp) / "home")

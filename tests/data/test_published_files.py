@@ -162,7 +162,7 @@ def test_totals_are_refused_where_a_dataset_has_none(importer, tmp_path):
     assert [e.rule for e in result.report.errors] == ["total_not_accepted"]
 
 
-def test_the_lake_migration_moves_older_files_over(importer, tmp_path):
+def _one_sickness_row(importer, tmp_path):
     path = tmp_path / "old.csv"
     path.write_text(
         "period,org_code,staff_group,fte_days_lost,fte_days_available\n"
@@ -170,6 +170,10 @@ def test_the_lake_migration_moves_older_files_over(importer, tmp_path):
         encoding="utf-8",
     )
     assert importer.import_file("sickness_absence", path).status == "accepted"
+
+
+def test_the_lake_migration_moves_older_files_over(importer, tmp_path):
+    _one_sickness_row(importer, tmp_path)
     [stored] = (importer.home.lake / "sickness_absence").glob("submission=*/*.parquet")
     # make it as an older version stored it: a retired code, and none of the newer columns
     table = pq.read_table(stored).select(
@@ -197,13 +201,7 @@ def test_the_lake_migration_moves_older_files_over(importer, tmp_path):
 def test_the_migration_finds_each_kind_of_older_file_on_its_own(importer, tmp_path, older):
     # the start-up check reads a file's footer and its staff group column, not the whole file:
     # each way a file can be out of date is found without the other
-    path = tmp_path / "old.csv"
-    path.write_text(
-        "period,org_code,staff_group,fte_days_lost,fte_days_available\n"
-        "2024-03,RZA,admin_clerical,1,10\n",
-        encoding="utf-8",
-    )
-    assert importer.import_file("sickness_absence", path).status == "accepted"
+    _one_sickness_row(importer, tmp_path)
     assert reconcile(importer.home)["files_migrated"] == 0  # as stored now: up to date
     [stored] = (importer.home.lake / "sickness_absence").glob("submission=*/*.parquet")
     table = pq.read_table(stored)
