@@ -14,7 +14,6 @@ building, keying and converting a dict for each of their points cost more than t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +23,7 @@ import pyarrow.compute as pc
 
 from oneworkforce.metrics import spc
 from oneworkforce.metrics.catalogue import Catalogue
+from oneworkforce.metrics.periods import period_label
 from oneworkforce.metrics.results_layout import SERIES_COLUMNS, SPC_SCHEMA, spc_target
 
 __all__ = ["analyse_table", "series_starts"]
@@ -59,10 +59,6 @@ def _months(periods: pa.ChunkedArray | pa.Array) -> list[int]:
     return pc.add(pc.multiply(year, 12), pc.subtract(month, 1)).to_pylist()
 
 
-def _labels(months: Sequence[int]) -> list[str]:
-    return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in months]
-
-
 def analyse_table(rows: pa.Table, catalogue: Catalogue, now: datetime) -> tuple[pa.Table, int]:
     """SPC points of every series of ``rows`` (stored results, or any table with the series
     columns, ``period`` and ``value``), and how many series there were. The rows of a series
@@ -87,7 +83,7 @@ def analyse_table(rows: pa.Table, catalogue: Catalogue, now: datetime) -> tuple[
             series = [by_month.get(m) for m in span]
         target = spc_target(metric, segments[start])
         _append_points(columns, metric.improvement, target, series, metric.spc)
-        columns["period"].extend(_labels(span))
+        columns["period"].extend(map(period_label, span))
         first_rows.extend([start] * len(span))
     size = len(first_rows)
     arrays: dict[str, pa.Array | pa.ChunkedArray] = dict(
