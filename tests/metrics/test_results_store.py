@@ -663,3 +663,21 @@ def test_the_writer_keeps_the_files_it_wrote_in_memory_within_its_limit(tmp_path
     assert cache.get(paths[0]).equals(tables[0])
     cache.forget(paths[0])
     assert cache.get(paths[0]).column("x").to_pylist() == [-1]
+
+
+def test_a_figure_with_a_dimension_the_store_does_not_keep_is_refused(loaded):
+    """A figure grouped by a dimension with no stored column would be written as the total
+    of its split: the store refuses the whole write instead, and keeps the results it had."""
+    import dataclasses
+
+    importer, store, _ = loaded
+    index_text = store.index_path.read_text()
+
+    def with_a_stray_dimension(*args, **kwargs):
+        results = compute(*args, **kwargs)
+        return [dataclasses.replace(results[0], dimensions={"ward": "7B"}), *results[1:]]
+
+    broken = ResultsStore(importer.home.lake, compute=with_a_stray_dimension)
+    with pytest.raises(ValueError, match="dimension 'ward' is not stored"):
+        broken.rebuild()
+    assert store.index_path.read_text() == index_text
