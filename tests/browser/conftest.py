@@ -126,13 +126,15 @@ def accounts(demo_home: Path, icb_code: str) -> dict[str, tuple[str, str]]:
         return dict(zip(ROLES, pool.map(create, ROLES), strict=True))
 
 
-@pytest.fixture(scope="session")
-def base_url(demo_home: Path, accounts, tmp_path_factory) -> Iterator[str]:
+@contextlib.contextmanager
+def served(home: Path, log_dir: Path) -> Iterator[str]:
+    """``oneworkforce serve`` of ``home`` (its web workers and job workers) on a free port,
+    once it answers ``/healthz``: its address; stopped with all its processes afterwards."""
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("server") / "server.log"
+    log_path = log_dir / "server.log"
     with log_path.open("wb") as log:
         server = subprocess.Popen(
-            _cli(demo_home, "serve", "--port", str(port), "--workers", "2", "--threads", "4"),
+            _cli(home, "serve", "--port", str(port), "--workers", "2", "--threads", "4"),
             env=_env(),
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -154,6 +156,12 @@ def base_url(demo_home: Path, accounts, tmp_path_factory) -> Iterator[str]:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(server.pid, signal.SIGKILL)
         server.wait()
+
+
+@pytest.fixture(scope="session")
+def base_url(demo_home: Path, accounts, tmp_path_factory) -> Iterator[str]:
+    with served(demo_home, tmp_path_factory.mktemp("server")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

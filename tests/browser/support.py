@@ -15,6 +15,31 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 #: the segment whose figures the upload test changes (its only organisation is the ICB)
 UPLOAD_SEGMENT = "icb_corporate"
 
+#: a staff in post file: the heading, and the ICB's whole staff in post for a month (five
+#: assignments in post and one bank assignment, which is never staff in post), which the
+#: upload and stale-figures tests send
+STAFF_IN_POST_HEADING = (
+    "period,org_code,person_id,assignment_id,staff_group,band,fte,contract_type,age,sex,"
+    "ethnic_group,disability,start_date"
+)
+ICB_MONTH = [
+    "{m},{org},p0000001,a1,admin_clerical,band_4,1.0,permanent,40,female,white,no,2015-01-01",
+    "{m},{org},p0000002,a1,admin_clerical,band_3,0.8,permanent,33,male,bme,no,2019-06-01",
+    "{m},{org},p0000003,a1,managers,band_7,1.0,permanent,51,female,white,yes,2008-02-11",
+    "{m},{org},p0000004,a1,medical_dental,medical,0.6,locum,45,male,white,no,2025-01-06",
+    "{m},{org},p0000005,a1,ahp,band_5,0.5,fixed_term,29,female,not_stated,not_stated,2024-09-02",
+    "{m},{org},p0000006,a1,nursing_midwifery,band_5,1.0,bank,38,female,white,no,2023-03-01",
+]
+ICB_MONTH_FTE = "3.9"  # 1.0 + 0.8 + 1.0 + 0.6 + 0.5; the bank assignment does not count
+
+
+def write_staff_in_post(folder: Path, name: str, rows: list[str], month: str, org: str) -> Path:
+    """A staff in post file of ``rows`` (``{m}`` the month, ``{org}`` the organisation)."""
+    path = folder / name
+    lines = [STAFF_IN_POST_HEADING, *(r.format(m=month, org=org) for r in rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
 
 # --- the demo's source files: the figures a user should see, worked out by hand ----------
 

@@ -11,20 +11,19 @@ import pytest
 
 from oneworkforce.formats import month_name
 from tests.browser.support import (
+    ICB_MONTH,
+    ICB_MONTH_FTE,
     UPLOAD_SEGMENT,
     axe_violations,
     describe,
     fte_text,
     table_rows,
     wait_for_job,
+    write_staff_in_post,
 )
 
 pytestmark = pytest.mark.browser
 
-HEADING = (
-    "period,org_code,person_id,assignment_id,staff_group,band,fte,contract_type,age,sex,"
-    "ethnic_group,disability,start_date"
-)
 #: rows 3 to 6 (the heading is row 1) each break one rule
 BAD = [
     "{m},{org},p0000001,a1,admin_clerical,band_4,1,permanent,40,female,white,no,2015-01-01",
@@ -39,26 +38,9 @@ BAD_ERRORS = [  # row, column, value, rule (docs/formats.md: fte > 0 and <= 1.5,
     ["5", "staff_group", "wizards", "unknown_code"],
     ["6", "age", "12", "out_of_range"],
 ]
-#: the ICB's whole staff in post for the month: five assignments in post and one bank
-#: assignment, which is never staff in post
-GOOD = [
-    "{m},{org},p0000001,a1,admin_clerical,band_4,1.0,permanent,40,female,white,no,2015-01-01",
-    "{m},{org},p0000002,a1,admin_clerical,band_3,0.8,permanent,33,male,bme,no,2019-06-01",
-    "{m},{org},p0000003,a1,managers,band_7,1.0,permanent,51,female,white,yes,2008-02-11",
-    "{m},{org},p0000004,a1,medical_dental,medical,0.6,locum,45,male,white,no,2025-01-06",
-    "{m},{org},p0000005,a1,ahp,band_5,0.5,fixed_term,29,female,not_stated,not_stated,2024-09-02",
-    "{m},{org},p0000006,a1,nursing_midwifery,band_5,1.0,bank,38,female,white,no,2023-03-01",
-]
-GOOD_FTE = "3.9"  # 1.0 + 0.8 + 1.0 + 0.6 + 0.5; the bank assignment does not count
+GOOD, GOOD_FTE = ICB_MONTH, ICB_MONTH_FTE
 
 CELL = f'td[data-segment="{UPLOAD_SEGMENT}"][data-metric="staff_in_post_fte"] .owf-value'
-
-
-def _write(folder: Path, name: str, rows: list[str], month: str, org: str) -> Path:
-    path = folder / name
-    lines = [HEADING, *(r.format(m=month, org=org) for r in rows)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
@@ -89,7 +71,7 @@ def test_a_bad_file_is_refused_with_each_error_named(sign_in, demo, icb_code, tm
     analyst = sign_in("analyst")
     before = _icb_figure(analyst)
     lead = sign_in("org_data_lead", "/submissions/upload/")
-    _upload(lead, _write(tmp_path, "bad.csv", BAD, demo.latest_month, icb_code))
+    _upload(lead, write_staff_in_post(tmp_path, "bad.csv", BAD, demo.latest_month, icb_code))
 
     summary = lead.locator(".nhsuk-error-summary").inner_text()
     assert "bad.csv was rejected: 4 problems found. Nothing was loaded." in summary
@@ -117,7 +99,7 @@ def test_a_good_file_replaces_the_slice_and_the_dashboard_changes(
     assert fte_text(demo.fte(UPLOAD_SEGMENT, month)) != GOOD_FTE
 
     lead = sign_in("org_data_lead", "/submissions/upload/")
-    _upload(lead, _write(tmp_path, "icb-staff-in-post.csv", GOOD, month, icb_code))
+    _upload(lead, write_staff_in_post(tmp_path, "icb-staff-in-post.csv", GOOD, month, icb_code))
     accepted = lead.locator("#accepted").inner_text()
     expected = (
         f"icb-staff-in-post.csv was accepted as staff_in_post: 6 rows for {icb_code}, {month}."

@@ -118,3 +118,92 @@ def test_results_behind_the_ledger_are_flagged_before_the_manifest_catches_up(
     assert response["X-OneWorkforce-Data-Stale"] == "false"
     assert [r["value"] for r in response.json()] == [pytest.approx(2.4)]
     assert BANNER not in client.get("/").content.decode()
+
+
+# --- the repair a page queues ---------------------------------------------------------------
+
+
+@pytest.fixture
+def queue_with_workers(monkeypatch):
+    """The queue as served (jobs handed to workers, not run inside the page): the tests'
+    settings run each job at once, and a page must never run a refresh itself. Nothing is
+    handed over here (a test's transaction never commits), so the rows stay queued."""
+    from huey.contrib.djhuey import HUEY
+
+    monkeypatch.setattr(HUEY, "_immediate", False)
+
+
+def _refresh_jobs():
+    from oneworkforce.jobs.models import Job
+
+    return list(Job.objects.filter(kind="refresh").order_by("created"))
+
+
+def test_the_first_page_to_find_the_figures_behind_queues_one_refresh(
+    stale, client_for, queue_with_workers
+):
+    from oneworkforce.audit.models import AuditEvent
+
+    client = client_for("viewer")
+    page = client.get("/").content.decode()
+    assert BANNER in page
+    assert "being brought up to date in the background" in page
+    (job,) = _refresh_jobs()
+    assert (job.state, job.actor) == ("queued", "system")
+    assert AuditEvent.objects.filter(action="job.queued", object_id=str(job.id)).exists()
+
+    # the next pages and API calls find it queued, and queue no other
+    client.get("/submissions/")
+    assert client_for("analyst").get(FTE)["X-OneWorkforce-Data-Stale"] == "true"
+    assert len(_refresh_jobs()) == 1
+
+    # a worker runs it: the figures are current, and the pages queue nothing more
+    from oneworkforce.jobs.tasks import execute
+
+    execute(str(job.id))
+    job.refresh_from_db()
+    assert job.state == "done", job.error
+    assert BANNER not in client.get("/").content.decode()
+    assert client_for("analyst").get(FTE).json()[0]["value"] == pytest.approx(2.4)
+    assert len(_refresh_jobs()) == 1
+
+
+def test_an_upload_under_way_is_left_to_refresh_the_figures(stale, client_for, queue_with_workers):
+    from oneworkforce.jobs import actions
+
+    upload = actions.start("upload", "someone", "staff.csv (staff_in_post)", queue=False)
+    actions.claim(str(upload.id))  # running
+    assert BANNER in client_for("viewer").get("/").content.decode()
+    assert _refresh_jobs() == []
+
+
+def test_after_a_refresh_failed_pages_wait_before_queuing_another(
+    stale, client_for, queue_with_workers
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from oneworkforce.jobs import actions
+    from oneworkforce.jobs.models import Job
+    from oneworkforce.web.freshness import AFTER_A_FAILURE
+
+    failed = actions.start("refresh", "system", "Results refresh", queue=False)
+    actions.claim(str(failed.id))
+    actions.fail(Job.objects.get(pk=failed.id), "OSError: disk full")
+    client = client_for("viewer")
+    assert BANNER in client.get("/").content.decode()
+    assert [j.id for j in _refresh_jobs()] == [failed.id]  # none queued on top
+
+    # once the wait is over, the next page tries again
+    Job.objects.filter(pk=failed.id).update(
+        finished=timezone.now() - AFTER_A_FAILURE - timedelta(seconds=1)
+    )
+    client.get("/")
+    jobs = _refresh_jobs()
+    assert len(jobs) == 2 and jobs[1].state == "queued"
+
+
+def test_current_figures_queue_nothing(loaded, client_for, queue_with_workers):
+    assert BANNER not in client_for("viewer").get("/").content.decode()
+    assert _refresh_jobs() == []
