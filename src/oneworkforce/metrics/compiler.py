@@ -67,6 +67,12 @@ ORGS, SIP, SIP_ORGS, MONTHS, OFFSETS, TARGET_WORDS, WORDS, PEOPLE, SUBMITTED, PE
     )
 )
 LEVELS, PRESENT = f"{PREFIX}levels", f"{PREFIX}present"
+#: each person's rows in the partner organisations, with ``k``, the number of them in the word
+PARTNER_PEOPLE = f"{PREFIX}partner_people"
+#: the name's ending of a step that picks the columns of one aggregation's rows out of
+#: :data:`PARTNER_PEOPLE` (``owm_levels_rows``, ``owm_flow_12_rows``): read by that
+#: aggregation alone
+ROWS_SUFFIX = "_rows"
 #: Months held by one BIGINT mask (bits 0-61: never the sign bit, in DuckDB or Spark).
 BITS = 62
 #: How far before the first month asked for the data is read: a year-to-date window
@@ -645,12 +651,15 @@ class Compiler:
         join that drops some: whoever is in post in two organisations is combined person by
         person even where one of them sent no staff in post at a flow's other end)."""
         columns = grain_columns(grains)
-        rows = f"{name}_rows"
+        if PARTNER_PEOPLE not in self.steps:  # shared by the levels and every flow
+            self.steps[PARTNER_PEOPLE] = (
+                f"SELECT *, COUNT(*) OVER (PARTITION BY w, person_id) AS k FROM {PEOPLE} "
+                f"WHERE org_code IN (SELECT org_code FROM {ORGS})"
+            )
+        rows = f"{name}{ROWS_SUFFIX}"
         self.steps[rows] = (
             f"SELECT p.w, p.person_id, {selected}{self._grain_select(columns)}, p.k "
-            f"FROM (SELECT *, COUNT(*) OVER (PARTITION BY w, person_id) AS k FROM {PEOPLE} "
-            f"WHERE org_code IN (SELECT org_code FROM {ORGS})) p{joined} "
-            f"JOIN {ORGS} o ON o.org_code = p.org_code"
+            f"FROM {PARTNER_PEOPLE} p{joined} JOIN {ORGS} o ON o.org_code = p.org_code"
         )
         out = f"w, g{_cols(columns)}{_cols(masks)}"
         select, group = grouping(["w", "person_id"], grains)

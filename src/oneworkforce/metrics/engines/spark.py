@@ -30,6 +30,7 @@ from oneworkforce.metrics.compiler import (
     OFFSETS,
     ORGS,
     PERIOD_BITS,
+    ROWS_SUFFIX,
     SIP_ORGS,
     SUBMITTED,
     TARGET_WORDS,
@@ -143,6 +144,14 @@ class SparkDatabase(Database):
         its size when it chooses which side of a join to broadcast."""
         started = time.perf_counter()
         frame = self.spark.sql(sql)
+        if name.endswith(ROWS_SUFFIX):
+            # the columns of one aggregation's rows, picked from a cached step and joined to
+            # the broadcast organisations: read inline by that aggregation alone, as a
+            # cached copy costs a job of its own and a scan of its blocks (20.6 s of 245 s
+            # for the national synthetic ICS, docs/benchmarks.md)
+            frame.createOrReplaceTempView(name)
+            log.info("step %s: a view, %.1f s", name, time.perf_counter() - started)
+            return
         if name in SMALL_STEPS:
             # collected and made a LocalRelation inside the JVM: PySpark's createDataFrame
             # from Python rows would be an RDD of pickled rows, of unknown size to the planner
