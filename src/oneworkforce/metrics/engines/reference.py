@@ -300,10 +300,9 @@ class _Evaluator:
                 num = sum(g["num"]) if g["num"] else None
                 den = sum(g["den"]) if g["den"] else None
                 den_months = None if measure.denominator is None else len(g["den_months"])
-                yield replace(
-                    self.row(metric, m, key, num, den, (len(g["num_months"]), den_months)),
-                    suppressed=g["s"],
-                )
+                yield self.row(
+                    metric, m, key, num, den, (len(g["num_months"]), den_months)
+                )._replace(suppressed=g["s"])
 
     def _published(
         self, measure: TableMeasure, rows: list[dict[str, Any]]
