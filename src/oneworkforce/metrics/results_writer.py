@@ -174,8 +174,9 @@ class _Manifest(NamedTuple):
 def _write_parquet(parts: Sequence[pa.Table], schema: pa.Schema, path: Path) -> None:
     """One file of ``parts`` (a family's metrics, in order), each its own row group, so that
     a reader asking for one metric decodes only its rows. Snappy, not zstd: these files are
-    small and rewritten at every refresh, and zstd took about three times as long to write
-    them for 3% fewer bytes (docs/benchmarks.md, eighth round)."""
+    small and rewritten at every refresh, and for the ics demo's store zstd took twice as
+    long to write them and 40% longer to read, for 9% fewer bytes
+    (``benchmarks/results_codec.py``)."""
     parts = [part if part.schema.equals(schema) else part.cast(schema) for part in parts]
     with pq.ParquetWriter(path, schema, compression="snappy") as out:
         for part in parts:
