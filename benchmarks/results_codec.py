@@ -57,7 +57,12 @@ def main() -> None:
     files = sorted(p for p in root.glob("*.parquet") if not p.name.startswith("manifest-"))
     assert files, f"no stored results under {root}"
     tables = [parts(pq.read_table(p)) for p in files]
-    result: dict = {"benchmark": "results_codec", "machine": machine(), "files": len(files)}
+    result: dict = {
+        "benchmark": "results_codec",
+        "when": time.strftime("%Y-%m-%d %H:%M"),
+        "machine": machine(),
+        "files": len(files),
+    }
     for codec in CODECS:
         writes, reads = [], []
         for _ in range(args.repeats):

@@ -78,7 +78,7 @@ def stale_demo(demo_home, accounts, tmp_path_factory):
         yield home, url
 
 
-def test_a_killed_refresh_is_shown_as_earlier_figures_until_the_next_command(
+def test_a_killed_refresh_is_shown_as_earlier_figures_until_the_queued_repair_ran(
     stale_demo, chromium, accounts, demo, icb_code, tmp_path
 ):
     home, url = stale_demo

@@ -86,9 +86,14 @@ KINDS: dict[str, Kind] = {
 
 
 def refresh_results(home: Any) -> dict[str, Any]:
-    """Bring the stored results in line with the lake (the results store's own refresh)."""
+    """Bring the stored results in line with the ledger, as every command does as it starts:
+    the lake reconciled with the ledger first (an import killed between the ledger's commit
+    and the manifest's rewrite leaves the manifest behind, and the results store refreshes
+    from the manifest), then the results store's own refresh."""
+    from oneworkforce.data.importer import reconcile
     from oneworkforce.metrics.store import ResultsStore
 
+    reconcile(home)
     return ResultsStore(home.lake).refresh().to_dict()
 
 
