@@ -128,19 +128,15 @@ def finish(
     """Turn raw rows into results, in catalogue order, then by period and dimensions."""
     by_code: Mapping[str, Metric] = {m.code: m for m in metrics}
     order = {code: i for i, code in enumerate(by_code)}
-    labels: dict[int, str] = {}
     results = []
     for row in rows:
         metric = by_code[row.metric]
         dims = dict(row.dimensions)
         denominator = None if metric.combine == "amount" else row.denominator
-        label = labels.get(row.m)
-        if label is None:
-            label = labels[row.m] = period_label(row.m)
         results.append(
             MetricResult(
                 metric=metric.code,
-                period=label,
+                period=period_label(row.m),
                 dimensions=dims,
                 value=combine(metric, row.numerator, row.denominator),
                 numerator=row.numerator,

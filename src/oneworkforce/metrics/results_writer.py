@@ -489,7 +489,9 @@ class ResultsWriter:
             "coverage": [r.coverage for r in results],
             "contributors": None,
             "contributor_count": None,
-            "computed_at": pa.array([computed_at] * n, RESULTS_SCHEMA.field("computed_at").type),
+            "computed_at": pa.repeat(
+                pa.scalar(computed_at, RESULTS_SCHEMA.field("computed_at").type), n
+            ),
             "data_version": pa.repeat(pa.scalar(version, pa.string()), n),
         }
         arrays = [
