@@ -93,6 +93,22 @@ def exact_sum(expr: str) -> str:
     return f"CAST(SUM(CAST({expr} AS DECIMAL(38, 10))) AS DOUBLE)"
 
 
+#: the fixed point of :func:`fte_sum`: ten decimal places, as :func:`exact_sum`
+FTE_SCALE = 10_000_000_000
+
+
+def fte_sum(expr: str) -> str:
+    """:func:`exact_sum` for FTE, in 64-bit integers of 1e-10 FTE rather than decimals: the
+    same figures (each value is rounded to ten places, the integers add up exactly, the total
+    is made a double once), at a fraction of the cost on Spark, whose decimals of 38 digits are
+    Java BigDecimals (the staff-in-post scan at national scale: 29 s against 19 s,
+    docs/benchmarks.md). A group's total must stay under 900 million FTE, which no
+    organisation, place or system comes near; past it Spark stops with an overflow error
+    (ANSI mode, Spark's default) and DuckDB adds in 128 bits. Money is summed by
+    :func:`exact_sum`: a year of a system's pay bill would pass that bound."""
+    return f"CAST(SUM(CAST(ROUND({expr} * {FTE_SCALE}) AS BIGINT)) AS DOUBLE) / {FTE_SCALE}"
+
+
 @dataclass(frozen=True)
 class Step:
     """A relation to materialise under ``name`` before the queries run."""
@@ -117,16 +133,25 @@ class Query:
     #: a total across segments: its groups are also split by ``pool`` (whether the
     #: organisations count in such totals, sources.py), and only the pooled ones are its own
     pooled: bool = False
+    #: where the query computes several metrics' figures from the same rows (the flows of
+    #: the same months, :meth:`Compiler.flows`), which is this metric's: the columns of
+    #: :data:`COLUMNS_AFTER_DIMS` come once per metric, in turn, and this is the ``figure``-th
+    figure: int | None = None
 
     def select(self, rows: Iterable[Sequence[Any]]) -> Iterator[tuple[Any, ...]]:
         """This split's rows as ``m``, ``dims`` and the figures."""
         at = [2 + self.columns.index(d) for d in self.dims]
         first = 2 + len(self.columns)
+        if self.figure is None:
+            figures = slice(first, None)
+        else:
+            width = len(COLUMNS_AFTER_DIMS)
+            figures = slice(first + width * self.figure, first + width * (self.figure + 1))
         pool = 2 + self.columns.index(POOL) if self.pooled else None
         for row in rows:
             # (an engine may give the flag as text rather than a boolean)
             if int(row[1]) in self.tags and (pool is None or str(row[pool]).lower() == "true"):
-                yield (row[0], *(row[i] for i in at), *row[first:])
+                yield (row[0], *(row[i] for i in at), *row[figures])
 
 
 @dataclass(frozen=True)
@@ -365,16 +390,38 @@ class Compiler:
     def plans(self) -> list[Plan]:
         """One plan per request, in order; all share the steps (and the queries' SQL)."""
         self._base_steps()
-        compiled: dict[str, dict[tuple[str, ...], Compiled]] = {}
-        for metric in self.request.metrics:
-            splits = list(
+        splits_of = {
+            metric.code: list(
                 dict.fromkeys(
                     _grain(r.by)
                     for r in self.requests
                     if metric.code in {m.code for m in r.metrics}
                 )
             )
-            compiled[metric.code] = self.measure(metric.measure, metric, splits)
+            for metric in self.request.metrics
+        }
+        # the flows of the same months, counted the same way for the same splits, are one
+        # query: they read the same rows and test the same bits
+        together: dict[tuple[Any, ...], list[Metric]] = {}
+        for metric in self.request.metrics:
+            if isinstance(metric.measure, PersonFlow):
+                flow = metric.measure
+                key = (flow.months, flow.counting, tuple(splits_of[metric.code]))
+                together.setdefault(key, []).append(metric)
+        compiled: dict[str, dict[tuple[str, ...], Compiled]] = {}
+        figure: dict[str, int] = {}
+        for metric in self.request.metrics:
+            splits = splits_of[metric.code]
+            if not isinstance(metric.measure, PersonFlow):
+                compiled[metric.code] = self.measure(metric.measure, metric, splits)
+            elif metric.code not in compiled:
+                flow = metric.measure
+                group = together[flow.months, flow.counting, tuple(splits)]
+                each = self.flows([cast(PersonFlow, m.measure) for m in group], splits)
+                for i, member in enumerate(group):
+                    compiled[member.code] = each
+                    if len(group) > 1:
+                        figure[member.code] = i
         self._person_steps()
         steps = tuple(Step(n, s) for n, s in self.steps.items())
         return [
@@ -386,6 +433,7 @@ class Compiler:
                         r.output_dims(m),
                         *compiled[m.code][_grain(r.by)],
                         pooled=sources.pooled(r.by),
+                        figure=figure.get(m.code),
                     )
                     for m in r.metrics
                 ),
@@ -475,7 +523,7 @@ class Compiler:
             f"o.{POOL}"
             f"{_cols(keys[2:], 'c.')}, {staff_category_sql('c.staff_group')} AS staff_category, "
             f"c.submission_id, c.fte FROM ("
-            f"SELECT {inner}, submission_id, {exact_sum('fte')} AS fte "
+            f"SELECT {inner}, submission_id, {fte_sum('fte')} AS fte "
             f"FROM staff_in_post WHERE {self.staff_in_post_filter('period')} "
             f"GROUP BY {', '.join(keys)}, submission_id) c "
             f"JOIN {ORGS} o ON o.org_code = c.org_code"
@@ -562,17 +610,24 @@ class Compiler:
             extra = {c.column for conditions in self.masks for c in conditions}
             columns = ["period", "org_code", "staff_group", "band", "person_id"]
             columns += sorted(extra - {"contract_type", "band_cluster", "staff_category", *columns})
-            columns.append(f"{staff_category_sql('staff_group')} AS staff_category")
+            if "staff_category" in extra:  # a filter reads it: made for each row
+                columns.append(f"{staff_category_sql('staff_group')} AS staff_category")
             columns.append("COALESCE(contract_type, 'permanent') AS contract_type")
             if "band_cluster" in extra:
                 columns.append(f"{band_cluster_sql('band')} AS band_cluster")
-            self.steps[PEOPLE] = (
-                "SELECT p.w, s.org_code, s.staff_group, s.staff_category, s.band, s.person_id, "
-                f"BIT_OR(p.bit) AS here{masks} FROM (SELECT {', '.join(columns)} "
+            keys = "p.w, s.org_code, s.staff_group, s.band, s.person_id"
+            grouped = (
+                f"SELECT {keys}, BIT_OR(p.bit) AS here{masks} FROM (SELECT {', '.join(columns)} "
                 f"FROM staff_in_post WHERE {self.staff_in_post_filter('period')}) s "
                 f"JOIN {PERIOD_BITS} p ON p.period = s.period "
-                "WHERE s.contract_type <> 'bank' "
-                "GROUP BY p.w, s.org_code, s.staff_group, s.staff_category, s.band, s.person_id"
+                f"WHERE s.contract_type <> 'bank' GROUP BY {keys}"
+            )
+            # the staff category follows from the staff group: worked out once a group, after
+            # the rows are summed, not for each of the rows
+            self.steps[PEOPLE] = (
+                f"SELECT w, org_code, staff_group, {staff_category_sql('staff_group')} AS "
+                f"staff_category, band, person_id, here{_cols(list(self.masks.values()))} "
+                f"FROM ({grouped}) x"
             )
         return PEOPLE
 
@@ -736,31 +791,37 @@ class Compiler:
         select, group = grouping(["m"], splits)
         return self._each(
             splits,
-            f"SELECT m, {select}, {exact_sum(measure.column)} AS numerator, "
+            f"SELECT m, {select}, {fte_sum(measure.column)} AS numerator, "
             f"{_NULL_DOUBLE} AS denominator, {_NO_MONTHS} FROM {SIP} "
             f"WHERE m IN {self.targets('staff_in_post')} AND contract_type <> 'bank' "
             f"AND {conditions_sql(measure.where)} {group}",
         )
 
-    @measure.register
-    def _person_flow(
-        self, measure: PersonFlow, metric: Metric, splits: list[tuple[str, ...]]
+    def flows(
+        self, measures: Sequence[PersonFlow], splits: list[tuple[str, ...]]
     ) -> dict[tuple[str, ...], Compiled]:
+        """One query for the flows of the same ``months`` and ``counting``: the figures of
+        each in turn (:attr:`Query.figure`; the columns of one flow alone are named as any
+        measure's). Who is in post anywhere is joined when one of them is leavers from the
+        system; the others sum over it."""
+        months, counting = measures[0].months, measures[0].counting
+        if any((f.months, f.counting) != (months, counting) for f in measures):
+            raise ValueError("the flows of one query have the same months and counting")
         targets, _ = self._words()
         self._people()
         self._submitted()
         grain_of = {
-            by: grain_columns([("org_code", *by) if measure.counting == "organisation" else by])
+            by: grain_columns([("org_code", *by) if counting == "organisation" else by])
             for by in splits
         }
         grains = list(dict.fromkeys(grain_of.values()))
-        self.flow_grains.setdefault(measure.months, []).extend(grains)
+        self.flow_grains.setdefault(months, []).extend(grains)
         columns = grain_columns(grains)
         selected = ["f.at_start", "f.at_end"]
         grouped_by = list(selected)
-        joined = f"{PREFIX}flow_{measure.months} f"
+        joined = f"{PREFIX}flow_{months} f"
         present = ""
-        if measure.leaving == "system":
+        if any(f.leaving == "system" for f in measures):
             # in post in no partner organisation (in the same staff group or band, when split
             # so): the person-level dimensions of the group are those of its ``g``
             person = tuple(d for d in columns if d in PRESENT_DIMS)
@@ -781,19 +842,27 @@ class Compiler:
             f"FROM {joined} WHERE f.g IN {_tags(grains)} "
             f"GROUP BY f.w, f.g{_cols(columns, 'f.')}, {', '.join(grouped_by)}"
         )
-        start = self._bit("c.at_start", measure.months)
+        start = self._bit("c.at_start", months)
         end = self._bit("c.at_end")
-        counted = {
-            "leavers": f"{start} * (1 - {end})",
-            "joiners": f"(1 - {start}) * {end}",
-            "stayers": f"{start} * {end}",
-        }[measure.count]
-        if measure.leaving == "system":
-            counted = f"{start} * (1 - {self._bit(present)})"
-        denominator = {
-            "mean_headcount": f"CAST(SUM(c.n * {start}) + SUM(c.n * {end}) AS DOUBLE) / 2",
-            "start_headcount": f"CAST(SUM(c.n * {start}) AS DOUBLE)",
-        }[measure.denominator]
+        figures = []
+        for i, measure in enumerate(measures):
+            counted = {
+                "leavers": f"{start} * (1 - {end})",
+                "joiners": f"(1 - {start}) * {end}",
+                "stayers": f"{start} * {end}",
+            }[measure.count]
+            if measure.leaving == "system":
+                counted = f"{start} * (1 - {self._bit(present)})"
+            denominator = {
+                "mean_headcount": f"CAST(SUM(c.n * {start}) + SUM(c.n * {end}) AS DOUBLE) / 2",
+                "start_headcount": f"CAST(SUM(c.n * {start}) AS DOUBLE)",
+            }[measure.denominator]
+            names = [f"{c}_{i}" if len(measures) > 1 else c for c in COLUMNS_AFTER_DIMS]
+            figures.append(
+                f"CAST(SUM(c.n * {counted}) AS DOUBLE) AS {names[0]}, "
+                f"{denominator} AS {names[1]}, "
+                f"{_NULL_INT} AS {names[2]}, {_NULL_INT} AS {names[3]}"
+            )
         # each group of a grain feeds the splits counted at that grain: an organisation's
         # group is summed over organisations where the split has none
         out = grain_columns(splits)
@@ -814,8 +883,7 @@ class Compiler:
         return self._each(
             splits,
             f"SELECT t.m AS m, {tag} AS g{''.join(f', {e} AS {d}' for d, e in exprs.items())}, "
-            f"CAST(SUM(c.n * {counted}) AS DOUBLE) AS numerator, "
-            f"{denominator} AS denominator, {_NO_MONTHS} "
+            f"{', '.join(figures)} "
             f"FROM ({grouped}) c JOIN {targets} t ON t.w = c.w{routed} "
             f"GROUP BY t.m, {tag}{''.join(f', {e}' for e in exprs.values())} "
             f"HAVING SUM(c.n * ({start} + {end})) > 0",
@@ -929,7 +997,7 @@ class Compiler:
         """SQL of actual values per month, org and staff group, and the cell's actual value."""
         if isinstance(actual, AssignmentTotal):
             sql = (
-                f"SELECT m, org_code, staff_group, {exact_sum(actual.column)} AS actual "
+                f"SELECT m, org_code, staff_group, {fte_sum(actual.column)} AS actual "
                 f"FROM {SIP} WHERE contract_type <> 'bank' AND {conditions_sql(actual.where)} "
                 f"AND m IN {self.targets(dataset)} GROUP BY m, org_code, staff_group"
             )
