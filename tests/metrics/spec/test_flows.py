@@ -165,14 +165,13 @@ def test_flow_sources_are_both_ends(engine):
 def test_each_flow_alone_equals_the_flows_computed_together(engine):
     # Together, turnover and the joiner rate are one query, the leaver rate and stability
     # another (the same rows and bits; compiler.flows): each figure must be what the flow
-    # gives when asked for alone, to the last bit, for every split.
-    for by in ([], ["org_code"], ["staff_group"], ["place"]):
-        together = engine(source(), FLOWS, ["2024-03"], by=by)
-        for code in FLOWS:
-            alone = engine(source(), [code], ["2024-03"], by=by)
-            want = {k: (r.value, r.numerator, r.denominator) for k, r in table(alone, code).items()}
-            got = {
-                k: (r.value, r.numerator, r.denominator) for k, r in table(together, code).items()
-            }
-            assert want, (code, by)  # something to compare
-            assert got == want, (code, by)
+    # gives when asked for alone, to the last bit. By staff group: the organisation-counted
+    # flows are summed over organisations there, the level-counted ones are not. (The tests
+    # above check the four together against figures worked out by hand, for every split.)
+    together = engine(source(), FLOWS, ["2024-03"], by=["staff_group"])
+    for code in FLOWS:
+        alone = engine(source(), [code], ["2024-03"], by=["staff_group"])
+        want = {k: (r.value, r.numerator, r.denominator) for k, r in table(alone, code).items()}
+        got = {k: (r.value, r.numerator, r.denominator) for k, r in table(together, code).items()}
+        assert want, code  # something to compare
+        assert got == want, code
