@@ -100,9 +100,9 @@ FTE_SCALE = 10_000_000_000
 def fte_sum(expr: str) -> str:
     """:func:`exact_sum` for FTE, in 64-bit integers of 1e-10 FTE rather than decimals: the
     same figures (each value is rounded to ten places, the integers add up exactly, the total
-    is made a double once), at a fraction of the cost on Spark, whose decimals of 38 digits are
-    Java BigDecimals (the staff-in-post scan at national scale: 29 s against 19 s,
-    docs/benchmarks.md). A group's total must stay under 900 million FTE, which no
+    is made a double once), at less cost on Spark, whose decimals of 38 digits are Java
+    BigDecimals (grouping the national staff in post: 28 to 34 s with them, 22 to 26 s
+    without, docs/spark.md). A group's total must stay under 900 million FTE, which no
     organisation, place or system comes near; past it Spark stops with an overflow error
     (ANSI mode, Spark's default) and DuckDB adds in 128 bits. Money is summed by
     :func:`exact_sum`: a year of a system's pay bill would pass that bound."""
@@ -390,38 +390,39 @@ class Compiler:
     def plans(self) -> list[Plan]:
         """One plan per request, in order; all share the steps (and the queries' SQL)."""
         self._base_steps()
+        asked = [{m.code for m in r.metrics} for r in self.requests]
         splits_of = {
             metric.code: list(
                 dict.fromkeys(
                     _grain(r.by)
-                    for r in self.requests
-                    if metric.code in {m.code for m in r.metrics}
+                    for r, codes in zip(self.requests, asked, strict=True)
+                    if metric.code in codes
                 )
             )
             for metric in self.request.metrics
         }
         # the flows of the same months, counted the same way for the same splits, are one
         # query: they read the same rows and test the same bits
-        together: dict[tuple[Any, ...], list[Metric]] = {}
+        together: dict[tuple[Any, ...], list[tuple[str, PersonFlow]]] = {}
         for metric in self.request.metrics:
             if isinstance(metric.measure, PersonFlow):
                 flow = metric.measure
                 key = (flow.months, flow.counting, tuple(splits_of[metric.code]))
-                together.setdefault(key, []).append(metric)
+                together.setdefault(key, []).append((metric.code, flow))
         compiled: dict[str, dict[tuple[str, ...], Compiled]] = {}
         figure: dict[str, int] = {}
         for metric in self.request.metrics:
             splits = splits_of[metric.code]
             if not isinstance(metric.measure, PersonFlow):
                 compiled[metric.code] = self.measure(metric.measure, metric, splits)
-            elif metric.code not in compiled:
+            elif metric.code not in compiled:  # where the first of its group is asked for
                 flow = metric.measure
                 group = together[flow.months, flow.counting, tuple(splits)]
-                each = self.flows([cast(PersonFlow, m.measure) for m in group], splits)
-                for i, member in enumerate(group):
-                    compiled[member.code] = each
+                each = self.flows([f for _, f in group], splits)
+                for i, (code, _) in enumerate(group):
+                    compiled[code] = each
                     if len(group) > 1:
-                        figure[member.code] = i
+                        figure[code] = i
         self._person_steps()
         steps = tuple(Step(n, s) for n, s in self.steps.items())
         return [
