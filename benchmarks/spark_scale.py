@@ -129,6 +129,16 @@ def run(code: str, *args: str, timeout: float | None = None) -> dict:
     return json.loads([line for line in out.stdout.splitlines() if line.startswith("{")][-1])
 
 
+def machine() -> dict:
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_at_start": os.getloadavg(),
+    }
+
+
 def close(a: float | None, b: float | None) -> bool:
     if a is None or b is None:
         return a is b
@@ -169,12 +179,7 @@ def main() -> None:
     result: dict = {
         "benchmark": "spark_scale",
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
+        "machine": machine(),
         "requests": SPLITS,
         "master": args.master,
         "goal": f"Spark within {GOAL}x DuckDB at national scale",

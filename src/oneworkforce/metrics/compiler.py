@@ -101,8 +101,8 @@ def fte_sum(expr: str) -> str:
     """:func:`exact_sum` for FTE, in 64-bit integers of 1e-10 FTE rather than decimals: the
     same figures (each value is rounded to ten places, the integers add up exactly, the total
     is made a double once), at less cost on Spark, whose decimals of 38 digits are Java
-    BigDecimals (grouping the national staff in post: 28 to 34 s with them, 22 to 26 s
-    without, docs/spark.md). A group's total must stay under 900 million FTE, which no
+    BigDecimals (grouping the national staff in post: a median of 31.2 s with them, 23.3 s
+    without, ``benchmarks/fte_sum.py``). A group's total must stay under 900 million FTE, which no
     organisation, place or system comes near; past it Spark stops with an overflow error
     (ANSI mode, Spark's default) and DuckDB adds in 128 bits. Money is summed by
     :func:`exact_sum`: a year of a system's pay bill would pass that bound."""
