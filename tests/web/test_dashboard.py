@@ -180,6 +180,17 @@ def test_rolling_window_metrics_carry_no_spc_icon(story, browser_for):
     assert 'aria-label="Special cause concern (high)"' in sickness
 
 
+def test_the_legend_explains_every_colour_of_icon(story, browser_for):
+    # staff in post is a figure where neither higher nor lower is better: its special cause
+    # icons are purple, and a board member must find purple in the key under the matrix
+    page = browser_for("board").get("/").content.decode()
+    legend = re.search(r'<p class="nhsuk-body-s owf-legend">(.*?)</p>', page, re.S)
+    assert legend
+    for kind in ("common", "improvement", "concern", "neutral"):
+        assert f"owf-mdc--{kind}" in legend.group(1), kind
+    assert "neither direction is better" in legend.group(1)
+
+
 def test_the_people_story_downloads_as_csv_and_xlsx(story, browser_for):
     client = browser_for("board")
     rows = list(csv.reader(io.StringIO(client.get("/people-story.csv").content.decode())))
