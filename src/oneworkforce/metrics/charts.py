@@ -234,13 +234,21 @@ def line_description(points: Sequence[Mapping[str, Any]], *, title: str, unit: s
     shown = [p for p in points if p.get("value") is not None]
     if not shown:
         return f"{title}: no data."
-    first, last = shown[0], shown[-1]
+    last = shown[-1]
     return (
-        f"{title}, {len(shown)} months from {month_name(first['period'])} to "
-        f"{month_name(last['period'])}. "
+        f"{title}, {_span(shown)}. "
         f"Latest {format_value(last['value'], unit)}. A line chart: consecutive figures "
         "share most of their months, so SPC limits and special-cause flags do not apply."
     )
+
+
+def _span(shown: Sequence[Mapping[str, Any]]) -> str:
+    """The months a chart shows, in words: "1 month, March 2025" or "12 months from July
+    2023 to June 2024"."""
+    first, last = month_name(shown[0]["period"]), month_name(shown[-1]["period"])
+    if len(shown) == 1:
+        return f"1 month, {first}"
+    return f"{len(shown)} months from {first} to {last}"
 
 
 def format_value(value: float | None, unit: str) -> str:
@@ -264,13 +272,9 @@ def spc_description(points: Sequence[Mapping[str, Any]], *, title: str, unit: st
         return f"{title}: no data."
     if not any(p.get("mean") is not None for p in shown):
         return line_description(points, title=title, unit=unit)
-    first, last = shown[0], shown[-1]
+    last = shown[-1]
     specials = sum(1 for p in shown if (p.get("point_type") or "common_cause") != "common_cause")
-    text = (
-        f"{title}, {len(shown)} months from {month_name(first['period'])} to "
-        f"{month_name(last['period'])}. "
-        f"Latest {format_value(last['value'], unit)}"
-    )
+    text = f"{title}, {_span(shown)}. Latest {format_value(last['value'], unit)}"
     if last.get("mean") is not None:
         text += f" against a mean of {format_value(last['mean'], unit)}"
         if last.get("lpl") is not None and last.get("upl") is not None:
@@ -278,7 +282,8 @@ def spc_description(points: Sequence[Mapping[str, Any]], *, title: str, unit: st
                 f" (process limits {format_value(last['lpl'], unit)} to "
                 f"{format_value(last['upl'], unit)})"
             )
-    text += f". {specials} point{'s' if specials != 1 else ''} show special-cause variation"
+    shows = {0: "No point shows", 1: "1 point shows"}.get(specials, f"{specials} points show")
+    text += f". {shows} special-cause variation"
     latest_type = POINT_LABELS.get(last.get("point_type") or "common_cause", "")
     return text + (f"; the latest is {latest_type.lower()}." if latest_type else ".")
 
