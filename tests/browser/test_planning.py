@@ -71,6 +71,15 @@ def test_an_analyst_compares_two_scenario_runs(analyst_page):
     assert titles[LEFT_OUT] not in svg_texts
     assert "supply" in figure.locator("figcaption").inner_text()
 
+    # the scenarios side by side at a glance, one row each, linking to their details
+    glance = page.locator("#at-a-glance tbody th").all_inner_texts()
+    assert sorted(t.strip() for t in glance) == sorted(titles[stem] for stem in CHOSEN)
+    # each scenario's details are folded under its heading; a reader opens them
+    summaries = page.locator("main details summary")
+    assert summaries.count() == len(CHOSEN)
+    assert page.locator("main details[open]").count() == 0
+    for summary in summaries.all():
+        summary.click()
     # a table per chosen scenario, named in its caption, with a row per year of the horizon
     captions = [c.strip() for c in page.locator("main table caption").all_inner_texts()]
     named = sorted(c.removesuffix(CAPTION) for c in captions if c.endswith(CAPTION))

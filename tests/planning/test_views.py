@@ -147,3 +147,32 @@ def test_the_compared_scenarios_download_as_on_the_page(page_home) -> None:
     table = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content)).get_sheet_by_index(0)
     values = table.to_python()
     assert values[2][3] == pytest.approx(float(body[0][3]))  # a number, not text
+
+
+def test_compared_runs_are_summed_up_at_a_glance_with_their_details_folded(page_home) -> None:
+    # two runs compared: one line each at the top with the final year's gap (the last row of
+    # the run's own table), and each run's tables folded away under its heading
+    analyst = _client("analyst")
+    ids = []
+    for runs in ("5", "6"):
+        following = analyst.get(
+            analyst.post("/planning/run/", {"scenario": "tiny", "runs": runs})["Location"]
+        ).content.decode()
+        link = re.search(r'href="/planning/\?run=([^"&]+)" id="job-object"', following)
+        ids.append(link.group(1))
+    html = analyst.get("/planning/", {"run": ids}).content.decode()
+    glance = html[
+        html.index('id="at-a-glance"') : html.index("</table>", html.index("at-a-glance"))
+    ]
+    rows = re.findall(r"<tr class=\"nhsuk-table__row\">\s*<th scope=\"row\".*?</tr>", glance, re.S)
+    assert len(rows) == 2
+    for run_id, row in zip(ids, rows, strict=True):
+        assert f'href="#{run_id}"' in row
+        cells = re.findall(r'<td class="nhsuk-table__cell[^"]*">([^<]*)</td>', row)
+        # the run's own table: its last year's row, the same gap, do-nothing gap and cost
+        own = html[html.index(f'<h2 id="{run_id}">') :]
+        own = own[: own.index("</table>")]
+        last = re.findall(r"<tr class=\"nhsuk-table__row\">(.*?)</tr>", own, re.S)[-1]
+        figures = re.findall(r'nhsuk-table__cell--numeric">([^<]*)</td>', last)
+        assert cells[1:] == [figures[2], figures[3], figures[4]]  # gap, do nothing, cost
+    assert html.count('<details class="nhsuk-details">') == 2  # folded: more than one run
