@@ -49,19 +49,22 @@ WAYS = {{
 }}
 def sql(way):
     return f"SELECT {{KEYS}}, {{WAYS[way]}} AS fte FROM staff_in_post GROUP BY {{KEYS}}"
+def timed(run, rounds):
+    # each way's seconds, round by round, each grouping read to its end by ``run``
+    times = {{way: [] for way in WAYS}}
+    for _ in range(rounds):
+        for way in WAYS:
+            t = time.perf_counter()
+            run(f"SELECT COUNT(*), SUM(fte) FROM ({{sql(way)}}) x")
+            times[way].append(time.perf_counter() - t)
+    return times
 """
 
 DUCKDB = (
     PRELUDE
     + """
 con = metrics_data.connect(sys.argv[1])
-rounds = int(sys.argv[2])
-times = {way: [] for way in WAYS}
-for _ in range(rounds):
-    for way in WAYS:
-        t = time.perf_counter()
-        con.execute(f"SELECT COUNT(*), SUM(fte) FROM ({sql(way)}) x").fetchone()
-        times[way].append(time.perf_counter() - t)
+times = timed(lambda q: con.execute(q).fetchone(), int(sys.argv[2]))
 sums = {}
 for way in ("decimal", "integer"):
     sums[way] = {row[:-1]: row[-1] for row in con.execute(sql(way)).fetchall()}
@@ -82,13 +85,7 @@ from oneworkforce.metrics.engines.spark import session
 spark = session("local[2]", {"spark.driver.memory": "8g"})
 spark.sparkContext.setLogLevel("ERROR")
 register_spark_views(Lake(Home.resolve(metrics_data.home_path(sys.argv[1]))), spark)
-rounds = int(sys.argv[2])
-times = {way: [] for way in WAYS}
-for _ in range(rounds):
-    for way in WAYS:
-        t = time.perf_counter()
-        spark.sql(f"SELECT COUNT(*), SUM(fte) FROM ({sql(way)}) x").collect()
-        times[way].append(time.perf_counter() - t)
+times = timed(lambda q: spark.sql(q).collect(), int(sys.argv[2]))
 ours = {tuple(r[:-1]): r[-1] for r in spark.sql(sql("integer")).collect()}
 theirs = pickle.load(open(sys.argv[3], "rb"))
 differ = sum(theirs.get(k) != v for k, v in ours.items())
