@@ -157,6 +157,16 @@ def table_rows(page, selector: str) -> list[list[str]]:
     )
 
 
+def open_folded_sections(page) -> int:
+    """Open every folded section (``<details>``) of the main content, as a reader clicking
+    each summary would, so that what they hold is read as shown; returns how many opened."""
+    summaries = page.locator("main details:not([open]) > summary")
+    count = summaries.count()
+    for summary in summaries.all():
+        summary.click()
+    return count
+
+
 #: the longest a background job (an upload and its refresh, a board pack) may take on a
 #: loaded machine: a ceiling with headroom, not an expected duration
 JOB_CEILING_MS = 600_000

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import open_signed_in
-from tests.browser.support import table_rows, wait_for_charts
+from tests.browser.support import open_folded_sections, table_rows, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
@@ -87,6 +87,8 @@ def test_the_meeting_belongs_to_the_board_committee_and_lists_its_members(lead_p
 def test_the_planning_page_shows_each_programme_s_share_of_the_gap_closed(lead_page):
     page = lead_page
     page.goto(page.url.split("/registers/")[0] + "/planning/")
+    # each scenario's tables are folded under its heading: open them as a reader would
+    assert open_folded_sections(page) >= 1
     # the lever table of the run built from the registers: the one with a Programme column
     table = "table:has(thead th:text-is('Programme')):has(th:has-text('Share of the gap'))"
     rows = table_rows(page, table)

@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from tests.browser.conftest import ROLES
+from tests.browser.support import open_folded_sections
 
 pytestmark = pytest.mark.browser
 
@@ -170,6 +171,7 @@ def test_money_cells_read_as_a_board_paper_writes_them(sign_in):
     assert money, "the agency table should show spend"
     assert all(re.fullmatch(r"-?£\d{1,3}(,\d{3})*", c) for c in money), money
     page.goto("/planning/")
+    open_folded_sections(page)  # every scenario's own tables too, not only the summary
     # the scenarios' cost: "£12.3m (£11.0m to £13.6m)", summaries in millions
     costs = [c for c in page.locator("table td").all_inner_texts() if "£" in c]
     assert costs
