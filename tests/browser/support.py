@@ -160,10 +160,11 @@ def table_rows(page, selector: str) -> list[list[str]]:
 def open_folded_sections(page) -> int:
     """Open every folded section (``<details>``) of the main content, as a reader clicking
     each summary would, so that what they hold is read as shown; returns how many opened."""
-    summaries = page.locator("main details:not([open]) > summary")
-    count = summaries.count()
-    for summary in summaries.all():
-        summary.click()
+    closed = page.locator("main details:not([open]) > summary")
+    count = closed.count()
+    for _ in range(count):  # the locator is read again at each click: the first still closed
+        closed.first.click()
+    assert closed.count() == 0, "a folded section did not open"
     return count
 
 
