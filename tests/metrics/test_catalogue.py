@@ -10,7 +10,7 @@ import pytest
 
 from oneworkforce.metrics import CATALOGUE, Target, sources
 from oneworkforce.metrics.catalogue import BAND_CLUSTER_TOTAL, BAND_CLUSTERS
-from oneworkforce.metrics.compiler import POOL, compile_plan, compile_plans, split_tag
+from oneworkforce.metrics.compiler import POOL, compile_plan, compile_plans, reads, split_tag
 from oneworkforce.metrics.definitions import Condition, PersonFlow, TableMeasure
 from oneworkforce.metrics.periods import (
     financial_year_start,
@@ -223,3 +223,24 @@ def test_a_refresh_of_one_month_reads_only_the_months_of_staff_in_post_it_needs(
         "(period BETWEEN DATE '2024-01-01' AND DATE '2024-03-01' "
         "OR period BETWEEN DATE '2025-01-01' AND DATE '2025-03-01')"
     ) in sip
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "spark"])
+def test_each_step_reads_only_steps_made_before_it(dialect):
+    """Engines build the shared steps in plan order (Spark overlaps those that do not read
+    each other): each step and query names only steps made before it, and the person-level
+    steps read staff in post's own; the query on sickness reads none of them."""
+    plans = [
+        p.to_dialect(dialect)
+        for p in compile_plans([Request.build(by=by) for by in ([], ["staff_group"])])
+    ]
+    names = [s.name for s in plans[0].steps]
+    for i, step in enumerate(plans[0].steps):
+        assert reads(step.sql, names) <= set(names[:i]), step.name
+        assert step.name not in reads(step.sql, names[:i])
+    sql = {s.name: s.sql for s in plans[0].steps}
+    assert reads(sql["owm_levels_rows"], names) == {"owm_partner_people", "owm_orgs"}
+    assert reads(sql["owm_partner_people"], names) == {"owm_people", "owm_orgs"}
+    sickness = next(q for q in plans[0].queries if q.metric == "sickness_absence_rate")
+    assert not reads(sickness.sql, names) & {"owm_people", "owm_sip", "owm_levels"}
+    assert reads(sickness.sql, names)  # the organisations and months it is given for

@@ -18,7 +18,8 @@ twelve months on) and aggregate, with no self-join and no loop over months.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache, singledispatchmethod
@@ -115,6 +116,12 @@ class Step:
 
     name: str
     sql: str
+
+
+def reads(sql: str, steps: Collection[str]) -> frozenset[str]:
+    """The steps among ``steps`` that ``sql`` reads: their names, as whole words (a step's
+    SQL names the steps it reads, and nothing else is named with :data:`PREFIX`)."""
+    return frozenset(name for name in re.findall(rf"\b{PREFIX}\w+", sql) if name in steps)
 
 
 @dataclass(frozen=True)

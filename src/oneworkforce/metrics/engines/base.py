@@ -23,6 +23,9 @@ from oneworkforce.metrics.provenance import Provenance
 from oneworkforce.metrics.request import Request
 from oneworkforce.metrics.results import MetricResult, RawRow, finish, in_order
 
+#: the rows a query gives, as tuples
+Rows = list[tuple[Any, ...]]
+
 
 class Engine(Protocol):
     name: str
@@ -144,8 +147,12 @@ class Database(ABC):
     @abstractmethod
     def drop(self, name: str) -> None: ...
 
-    def fetch_queries(self, queries: Sequence[Query]) -> list[list[tuple[Any, ...]]]:
-        """The rows of each compiled metric query, in order; one after another by default."""
+    def answer(self, steps: Sequence[Step], queries: Sequence[Query]) -> list[Rows]:
+        """Materialise the shared steps (in order: each reads only those before it), then
+        give the rows of each compiled metric query, in order. One thing at a time by
+        default; an engine that gains from overlapping them says how."""
+        for step in steps:
+            self.materialise(step.name, step.sql)
         return [self.fetch(q.sql) for q in queries]
 
 
@@ -195,11 +202,12 @@ class SqlEngine(ABC):
         if not steps:
             return [[] for _ in splits]
         out: list[list[MetricResult]] = []
-        with self._materialised(self.database(source), list(steps.values())) as db:
+        with self._dropped_after(self.database(source), list(steps.values())) as db:
             # every split's metric queries at once (metrics sharing a measure share a query),
             # so an engine may run them together (Spark: a few wide queries, not ~80 jobs)
             queries = {q.sql: q for plan in plans for q in (plan.queries if plan else ())}
-            answers = dict(zip(queries, db.fetch_queries(list(queries.values())), strict=True))
+            answered = db.answer(list(steps.values()), list(queries.values()))
+            answers = dict(zip(queries, answered, strict=True))
             # the same side query, once: the published totals read all of staff in post
             fetched: dict[tuple[str, bool], Any] = {}
 
@@ -232,13 +240,11 @@ class SqlEngine(ABC):
 
     @staticmethod
     @contextmanager
-    def _materialised(db: Database, steps: Sequence[Step]) -> Iterator[Database]:
-        done: list[str] = []
+    def _dropped_after(db: Database, steps: Sequence[Step]) -> Iterator[Database]:
+        """The database, whose shared steps are all dropped afterwards, whatever happened
+        (dropping one that was never made is harmless)."""
         try:
-            for step in steps:
-                db.materialise(step.name, step.sql)
-                done.append(step.name)
             yield db
         finally:
-            for name in reversed(done):
-                db.drop(name)
+            for step in reversed(steps):
+                db.drop(step.name)

@@ -5,13 +5,13 @@ first needed. The session is created lazily, ``local[*]`` unless told otherwise,
 The datasets are temporary views of the same names; :func:`register_parquet` makes them from
 the Parquet files the DuckDB engine reads, so nothing is exported by hand.
 
-Run for its scale: each shared step is built once, in order, before any metric reads it (a
-large one cached, a small one collected to the driver as a local relation: either way its
-size is known and the small ones are broadcast in joins); the metric queries run a few at a
-time from driver threads (:data:`QUERY_THREADS`), as most of their stages are a task or two
-on a few thousand rows and one query's planning and scheduling leave the cores to another;
-adaptive query execution coalesces the shuffles of small steps; shuffle partitions follow
-the cores.
+Run for its scale: each shared step is built once, before any metric reads it (a large one
+cached, a small one collected to the driver as a local relation: either way its size is
+known and the small ones are broadcast in joins); steps and metric queries run a few at a
+time from driver threads (:data:`QUERY_THREADS`), each once the steps it reads are built, as
+most of their stages are a task or two on a few thousand rows and one's planning and
+scheduling leave the cores to another; adaptive query execution coalesces the shuffles of
+small steps; shuffle partitions follow the cores.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from os import PathLike
 from typing import TYPE_CHECKING, Any
 
@@ -36,8 +36,10 @@ from oneworkforce.metrics.compiler import (
     TARGET_WORDS,
     WORDS,
     Query,
+    Step,
+    reads,
 )
-from oneworkforce.metrics.engines.base import Database, SqlEngine
+from oneworkforce.metrics.engines.base import Database, Rows, SqlEngine
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
@@ -65,7 +67,7 @@ DEFAULT_CONFIG = {
 SMALL_STEPS = frozenset(
     (ORGS, SIP_ORGS, MONTHS, OFFSETS, TARGET_WORDS, WORDS, PERIOD_BITS, SUBMITTED)
 )
-#: Metric queries run at once, each from its own driver thread (a Spark job each).
+#: Steps and metric queries run at once, each from its own driver thread (a Spark job each).
 QUERY_THREADS = 4
 
 
@@ -167,33 +169,63 @@ class SparkDatabase(Database):
             frame.createOrReplaceTempView(name)
         log.info("step %s: %d rows in %.1f s", name, rows, time.perf_counter() - started)
 
-    def fetch_queries(self, queries: Sequence[Query]) -> list[list[tuple[Any, ...]]]:
-        """Every metric query's rows, :data:`QUERY_THREADS` queries at a time, each its own
-        job: most stages of a metric query are a task or two on a few thousand rows, so
-        while one query waits on its scheduling and planning the others use the cores."""
+    def answer(self, steps: Sequence[Step], queries: Sequence[Query]) -> list[Rows]:
+        """The steps and the metric queries as one graph, :data:`QUERY_THREADS` of them at a
+        time from driver threads, each started once the steps it reads are built (steps
+        first, in plan order, then queries). Most of a step's or a query's stages are a
+        task or two, and while one waits on its scheduling, planning or last task another
+        uses the cores: the queries on sickness and temporary staffing, which read none of
+        the person-level steps, run while those steps are built."""
         started = time.perf_counter()
-
-        def run(query: Query) -> list[tuple[Any, ...]]:
-            began = time.perf_counter()
-            rows = [tuple(row) for row in self.spark.sql(query.sql).collect()]
-            log.info(
-                "query %s %s: %d rows in %.1f s",
-                query.metric,
-                ",".join(query.dims) or "-",
-                len(rows),
-                time.perf_counter() - began,
-            )
-            return rows
-
+        names = {step.name for step in steps}
+        items: list[Step | Query] = [*steps, *queries]
+        work = [(item, reads(item.sql, names)) for item in items]
+        answers: dict[int, Rows] = {}
+        built: set[str] = set()
+        waiting = list(range(len(work)))
+        running: dict[Future[Rows | None], int] = {}
         with ThreadPoolExecutor(QUERY_THREADS) as pool:
-            answers = list(pool.map(run, queries))
+            while waiting or running:
+                for i in [i for i in waiting if work[i][1] <= built]:
+                    if len(running) == QUERY_THREADS:
+                        break
+                    waiting.remove(i)
+                    running[pool.submit(self._do, work[i][0])] = i
+                if not running:
+                    raise ValueError(f"steps read but never built: {work[waiting[0]][1] - built}")
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    i = running.pop(future)
+                    rows = future.result()  # a failure is raised here, and stops the rest
+                    item = work[i][0]
+                    if isinstance(item, Step):
+                        built.add(item.name)
+                    else:
+                        answers[i - len(steps)] = rows or []
         log.info(
-            "queries: %d in %.1f s, %d at a time",
+            "steps and queries: %d and %d in %.1f s, %d at a time",
+            len(steps),
             len(queries),
             time.perf_counter() - started,
             QUERY_THREADS,
         )
-        return answers
+        return [answers[i] for i in range(len(queries))]
+
+    def _do(self, item: Step | Query) -> Rows | None:
+        """Build a step, or run a metric query and give its rows."""
+        if isinstance(item, Step):
+            self.materialise(item.name, item.sql)
+            return None
+        began = time.perf_counter()
+        rows = [tuple(row) for row in self.spark.sql(item.sql).collect()]
+        log.info(
+            "query %s %s: %d rows in %.1f s",
+            item.metric,
+            ",".join(item.dims) or "-",
+            len(rows),
+            time.perf_counter() - began,
+        )
+        return rows
 
     def fetch(self, sql: str) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in self._collect(sql)]
