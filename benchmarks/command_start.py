@@ -23,7 +23,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from refresh import copy_home, demo_home, machine  # noqa: E402
+from machine import machine  # noqa: E402
+from refresh import copy_home, demo_home  # noqa: E402
 
 
 def main() -> None:

@@ -31,7 +31,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import metrics_data  # noqa: E402
-from spark_scale import machine, run  # noqa: E402
+from machine import machine  # noqa: E402
+from spark_scale import run  # noqa: E402
 
 KEYS = "period, org_code, staff_group, band, contract_type, submission_id"
 
@@ -79,12 +80,8 @@ print(json.dumps({"seconds": times, "groups": len(sums["integer"]),
 SPARK = (
     PRELUDE
     + """
-from oneworkforce.config import Home
-from oneworkforce.data.lake import Lake, register_spark_views
-from oneworkforce.metrics.engines.spark import session
-spark = session("local[2]", {"spark.driver.memory": "8g"})
-spark.sparkContext.setLogLevel("ERROR")
-register_spark_views(Lake(Home.resolve(metrics_data.home_path(sys.argv[1]))), spark)
+spark = metrics_data.spark_session("local[2]")
+metrics_data.register_views(spark, sys.argv[1])
 times = timed(lambda q: spark.sql(q).collect(), int(sys.argv[2]))
 ours = {tuple(r[:-1]): r[-1] for r in spark.sql(sql("integer")).collect()}
 theirs = pickle.load(open(sys.argv[3], "rb"))

@@ -131,6 +131,23 @@ def connect(scale: str, threads: int | None = None):
     return con
 
 
+def spark_session(master: str, memory: str = "8g"):
+    """The shared Spark session of a benchmark's process, logging errors only."""
+    from oneworkforce.metrics.engines.spark import session
+
+    spark = session(master, {"spark.driver.memory": memory})
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def register_views(spark, scale: str) -> None:
+    """A loaded scale's lake as Spark views, as the product makes them."""
+    from oneworkforce.config import Home
+    from oneworkforce.data.lake import Lake, register_spark_views
+
+    register_spark_views(Lake(Home.resolve(home_path(scale))), spark)
+
+
 def ensure(scale: str) -> Path:
     """Build a scale's data directory in a subprocess (Django's settings are per process)."""
     if not (home_path(scale) / ".benchmark-loaded").exists():

@@ -119,12 +119,9 @@ done(seconds, load_seconds=loaded, results=sum(len(r) for r in out))
 SPARK = (
     PRELUDE
     + """
-from oneworkforce.config import Home
-from oneworkforce.data.lake import Lake, register_spark_views
-from oneworkforce.metrics.engines.spark import SparkEngine, session
-spark = session("local[*]", {"spark.driver.memory": "8g"})
-spark.sparkContext.setLogLevel("ERROR")
-register_spark_views(Lake(Home.resolve(metrics_data.home_path(sys.argv[1]))), spark)
+from oneworkforce.metrics.engines.spark import SparkEngine
+spark = metrics_data.spark_session("local[*]")
+metrics_data.register_views(spark, sys.argv[1])
 engine = SparkEngine()
 t = time.perf_counter()
 results = engine.compute_many(spark, SPLITS)

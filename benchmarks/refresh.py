@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -40,6 +39,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from machine import machine
 
 HERE = Path(__file__).resolve().parent
 DEMO = HERE / "out" / "ics-demo"
@@ -200,16 +201,6 @@ def floor_scans(home) -> dict:
         out[dataset] = time.perf_counter() - t
     con.close()
     return out
-
-
-def machine() -> dict:
-    """The machine a run is on, and its load as the run starts."""
-    return {
-        "cpus": os.cpu_count(),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "load_average_at_start": os.getloadavg(),
-    }
 
 
 def main() -> None:

@@ -25,7 +25,8 @@ import pyarrow.parquet as pq
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from refresh import demo_home, machine  # noqa: E402
+from machine import machine  # noqa: E402
+from refresh import demo_home  # noqa: E402
 
 CODECS = ("zstd", "snappy")
 

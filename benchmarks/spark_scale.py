@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import pickle
-import platform
 import signal
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import metrics_data  # noqa: E402
+from machine import machine  # noqa: E402
 
 SPLITS = [[], ["segment"], ["org_code"], ["staff_group"]]
 GOAL = 4.0
@@ -76,9 +76,7 @@ print(json.dumps({"seconds": seconds, "results": sum(map(len, results)), "staff_
 SPARK = (
     PRELUDE
     + """
-from oneworkforce.config import Home
-from oneworkforce.data.lake import Lake, register_spark_views
-from oneworkforce.metrics.engines.spark import SparkEngine, session
+from oneworkforce.metrics.engines.spark import SparkEngine
 import logging
 master, memory = sys.argv[3], sys.argv[4]
 breakdown = []  # the engine's time per step and per batch of queries (at INFO)
@@ -89,12 +87,11 @@ engine_log = logging.getLogger("oneworkforce.metrics.engines.spark")
 engine_log.setLevel(logging.INFO)
 engine_log.addHandler(Keep())
 t = time.perf_counter()
-spark = session(master, {"spark.driver.memory": memory})
-spark.sparkContext.setLogLevel("ERROR")
+spark = metrics_data.spark_session(master, memory)
 started = time.perf_counter() - t
 load = os.getloadavg()[0]
 t = time.perf_counter()
-register_spark_views(Lake(Home.resolve(metrics_data.home_path(sys.argv[1]))), spark)
+metrics_data.register_views(spark, sys.argv[1])
 results = SparkEngine(master).compute_many(spark, SPLITS)
 seconds = time.perf_counter() - t
 dump(results, sys.argv[2])
@@ -127,16 +124,6 @@ def run(code: str, *args: str, timeout: float | None = None) -> dict:
     if out.returncode != 0:
         raise SystemExit(f"benchmark step failed:\n{out.stderr[-3000:]}")
     return json.loads([line for line in out.stdout.splitlines() if line.startswith("{")][-1])
-
-
-def machine() -> dict:
-    return {
-        "cpus": os.cpu_count(),
-        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "load_at_start": os.getloadavg(),
-    }
 
 
 def close(a: float | None, b: float | None) -> bool:

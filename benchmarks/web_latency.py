@@ -33,7 +33,6 @@ import http.client
 import itertools
 import json
 import os
-import platform
 import re
 import signal
 import socket
@@ -46,6 +45,8 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from machine import machine
 
 HERE = Path(__file__).resolve().parent
 USERNAME = "benchmark-analyst"
@@ -340,24 +341,6 @@ def summary(latencies: list[float], seconds: float) -> dict:
 
 
 # --- the run -----------------------------------------------------------------------------
-
-
-def machine() -> dict:
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    return {
-        "cpus": os.cpu_count(),
-        "cpu_model": model,
-        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-    }
 
 
 def medians(runs: list[dict]) -> dict:
